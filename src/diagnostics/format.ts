@@ -1,0 +1,9 @@
+import type { Diagnostic } from './diagnostic.js';
+import { plainText } from '../render/escape.js';
+
+/** `path:line:col: severity CODE: summary (hint: ...)`, the compiler convention editors understand. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const place = d.file ? `${d.file}:${d.start?.line ?? 1}:${d.start?.col ?? 1}: ` : '';
+  const hint = d.hint ? ` (hint: ${plainText(d.hint)})` : '';
+  return `${place}${d.severity} ${d.code}: ${plainText(d.summary)}${hint}`;
+}
