@@ -1,0 +1,61 @@
+/** Reading a pull request: what the gate and the PR comment need, every list fully paginated. */
+import type { GitHubClient } from './client.js';
+import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewState } from './types.js';
+
+export interface PullRequestReader {
+  pull(number: number): Promise<PullRequest>;
+  files(number: number): Promise<PullRequestFile[]>;
+  reviews(number: number): Promise<Review[]>;
+  commits(number: number): Promise<PullRequestCommit[]>;
+}
+
+export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): PullRequestReader {
+  return {
+    async pull(number) {
+      const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+      return {
+        number: data.number,
+        title: data.title,
+        body: data.body ?? '',
+        author: toUser(data.user),
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        state: data.state === 'closed' ? 'closed' : 'open',
+        merged: data.merged,
+        url: data.html_url,
+      };
+    },
+    async files(number) {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 });
+      return files.map((f) => ({
+        path: f.filename,
+        status: f.status as FileStatus,
+        ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+      }));
+    },
+    async reviews(number) {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 });
+      return reviews.map((r) => ({
+        id: r.id,
+        ...(r.user ? { user: toUser(r.user) } : {}),
+        state: r.state as ReviewState,
+        ...(r.commit_id ? { commitId: r.commit_id } : {}),
+        ...(r.submitted_at ? { submittedAt: Date.parse(r.submitted_at) } : {}),
+      }));
+    },
+    async commits(number) {
+      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 });
+      return commits.map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        ...(c.author?.login ? { authorLogin: c.author.login } : {}),
+      }));
+    },
+  };
+}
+
+export function toUser(user: { login: string; type: string } | null | undefined): GitHubUser {
+  // A deleted account shows as GitHub's "ghost" user; it can never approve anything.
+  return user ? { login: user.login, type: user.type } : { login: 'ghost', type: 'User' };
+}

@@ -1,0 +1,77 @@
+/**
+ * The GitHub facts gitgrant works with, in its own words: plain data, independent of Octokit's
+ * generated types, so the pure gate and its tests never import an HTTP client.
+ */
+import type { Instant } from '../model/types.js';
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface IssueRef extends RepoRef {
+  number: number;
+}
+
+export interface GitHubUser {
+  login: string;
+  /** `User`, `Bot` or `Organization`, as GitHub reports it. */
+  type: string;
+}
+
+export interface PullRequest {
+  number: number;
+  title: string;
+  body: string;
+  author: GitHubUser;
+  /** The commit approvals must be given on to count. */
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  url: string;
+}
+
+export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+
+export interface PullRequestFile {
+  path: string;
+  status: FileStatus;
+  /** For renames: where the file was before. */
+  previousPath?: string;
+}
+
+export interface PullRequestCommit {
+  sha: string;
+  message: string;
+  /** GitHub login of the commit's author, when GitHub could link it to an account. */
+  authorLogin?: string;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface Review {
+  id: number;
+  /** Absent for reviews by deleted accounts ("ghost"). */
+  user?: GitHubUser;
+  state: ReviewState;
+  /** The head commit the review was given on; absent for very old reviews. */
+  commitId?: string;
+  submittedAt?: Instant;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  assignees: string[];
+  url: string;
+}
+
+export interface IssueStatus {
+  state: 'open' | 'closed' | 'not-found';
+  closedAt?: Instant;
+}
