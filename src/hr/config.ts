@@ -1,0 +1,166 @@
+/**
+ * The policy's `hr` section: where HR data comes from and what to do on each HR finding. The
+ * JSON Schema fragment below is also written to schemas/fragments/hr.schema.json, which is merged
+ * into the policy schema; a unit test keeps the two equal.
+ */
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, type SourceMap } from '../model/source-map.js';
+
+export type HrAction = 'revoke' | 'report';
+
+/** The fields a CSV source maps from its own column names. */
+export const HR_COLUMNS = ['email', 'active', 'status', 'department', 'title', 'manager', 'employeeNumber'] as const;
+export type HrColumn = (typeof HR_COLUMNS)[number];
+
+interface SourceCommon {
+  /** A short name for diagnostics and merge warnings; defaults to the path or URL. */
+  name?: string;
+}
+
+export interface JsonSourceConfig extends SourceCommon {
+  kind: 'json';
+  /** Repo-relative path. */
+  path: string;
+}
+
+export interface CsvSourceConfig extends SourceCommon {
+  kind: 'csv';
+  path: string;
+  /** Column header for each field, when it is not the field's own name. */
+  columns?: Partial<Record<HrColumn, string>>;
+}
+
+export interface ScimSourceConfig extends SourceCommon {
+  kind: 'scim';
+  /** Base URL of the SCIM 2.0 service, e.g. `https://scim.example.com/scim/v2`. */
+  url: string;
+  /** The environment variable holding the bearer token: tokens never live in the repo. */
+  tokenEnv: string;
+  pageSize?: number;
+  timeoutSeconds?: number;
+}
+
+export type HrSourceConfig = JsonSourceConfig | CsvSourceConfig | ScimSourceConfig;
+
+export interface HrConfig {
+  sources: HrSourceConfig[];
+  onTerminated: HrAction;
+  onIneligible: HrAction;
+  onApproverLeft: HrAction;
+}
+
+/** Defaults: a leaver loses access at once; softer findings go to people first. */
+export const DEFAULT_HR_CONFIG: HrConfig = {
+  sources: [],
+  onTerminated: 'revoke',
+  onIneligible: 'report',
+  onApproverLeft: 'report',
+};
+
+const action = { enum: ['revoke', 'report'] };
+const name = { type: 'string', minLength: 1, description: 'Short name used in diagnostics.' };
+const repoPath = { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: 'Repo-relative path.' };
+
+export const hrSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://gitgrant.dev/schemas/fragments/hr.schema.json',
+  title: 'hr',
+  description: 'HR sources and what to do on each HR finding.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sources: {
+      type: 'array',
+      description: 'Read in order and merged by email: later sources fill gaps; disagreements are warned about.',
+      items: {
+        type: 'object',
+        required: ['kind'],
+        properties: { kind: { enum: ['json', 'csv', 'scim'] } },
+        // if/then rather than oneOf, so a mistake is reported against the kind the author meant.
+        allOf: [
+          {
+            if: { properties: { kind: { const: 'json' } } },
+            then: { additionalProperties: false, required: ['path'], properties: { kind: true, path: repoPath, name } },
+          },
+          {
+            if: { properties: { kind: { const: 'csv' } } },
+            then: {
+              additionalProperties: false,
+              required: ['path'],
+              properties: {
+                kind: true,
+                path: repoPath,
+                name,
+                columns: {
+                  type: 'object',
+                  additionalProperties: false,
+                  description: 'Column header for each field, when it is not the field name itself.',
+                  properties: Object.fromEntries(HR_COLUMNS.map((column) => [column, { type: 'string', minLength: 1 }])),
+                },
+              },
+            },
+          },
+          {
+            if: { properties: { kind: { const: 'scim' } } },
+            then: {
+              additionalProperties: false,
+              required: ['url', 'tokenEnv'],
+              properties: {
+                kind: true,
+                url: { type: 'string', pattern: '^https?://' },
+                tokenEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', description: 'Environment variable holding the bearer token.' },
+                pageSize: { type: 'integer', minimum: 1, maximum: 1000 },
+                timeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 },
+                name,
+              },
+            },
+          },
+        ],
+      },
+    },
+    onTerminated: { ...action, description: 'A grantee HR lists as terminated or inactive, or does not list at all.' },
+    onIneligible: { ...action, description: "A grantee who no longer matches the role's `eligible` attributes." },
+    onApproverLeft: { ...action, description: 'An approver of an active grant has left.' },
+  },
+} as const;
+
+let validate: ReturnType<Ajv2020['compile']> | undefined;
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath ? `hr${error.instancePath.replace(/\//g, '.')}` : 'hr';
+  if (error.keyword === 'additionalProperties') return `${where} has an unknown key \`${String(error.params.additionalProperty)}\``;
+  if (error.keyword === 'enum') return `${where} must be one of ${(error.params.allowedValues as string[]).join(', ')}`;
+  return `${where} ${error.message ?? 'is invalid'}`;
+}
+
+/**
+ * Reads the raw `hr` section (absent means "no HR sources", with the default actions). `source`
+ * is the policy file's source map, so problems point at the line that caused them.
+ */
+export function readHrConfig(raw: unknown, source?: SourceMap): { value: HrConfig; diagnostics: Diagnostic[] } {
+  if (raw === undefined) return { value: DEFAULT_HR_CONFIG, diagnostics: [] };
+  validate ??= new Ajv2020({ allErrors: true, strict: true }).compile(hrSchema);
+  if (!validate(raw)) {
+    // ajv reports the `if` wrapper beside the real cause; keep only the causes.
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+    const diagnostics = errors.map((error): Diagnostic => {
+      const span = source ? locate(source, `/hr${error.instancePath}`) : undefined;
+      return {
+        severity: 'error',
+        code: 'HR_CONFIG_INVALID',
+        summary: describe(error),
+        hint: 'see schemas/fragments/hr.schema.json for the keys the hr section takes',
+        ...(source && span ? { file: source.file, start: span.start, end: span.end } : {}),
+      };
+    });
+    return { value: DEFAULT_HR_CONFIG, diagnostics };
+  }
+  return { value: { ...DEFAULT_HR_CONFIG, ...(raw as Partial<HrConfig>) }, diagnostics: [] };
+}
+
+/** The name a source goes by in diagnostics and merge warnings. */
+export function sourceName(config: HrSourceConfig): string {
+  if (config.name) return config.name;
+  return config.kind === 'scim' ? `scim:${config.url}` : config.path;
+}
