@@ -1,0 +1,113 @@
+/**
+ * The SDK clients behind the GCP provider, narrowed to the two calls it makes.
+ *
+ * Production: no endpoint and no token; credentials come only from application default
+ * credentials, which in GitHub Actions is workload identity federation (no keys in the repo).
+ * Tests and other endpoints: GITGRANT_GCP_ENDPOINT (`http://127.0.0.1:PORT`) and
+ * GITGRANT_GCP_TOKEN (a fixed access token).
+ */
+import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import { OAuth2Client } from 'google-auth-library';
+import type { IamPolicy } from './policy.js';
+import { CONDITIONS_POLICY_VERSION } from './policy.js';
+
+export interface IamPolicyClient {
+  /** Reads with requestedPolicyVersion 3, so conditional bindings come back whole. */
+  getIamPolicy(resource: string): Promise<IamPolicy>;
+  setIamPolicy(resource: string, policy: IamPolicy): Promise<IamPolicy>;
+}
+
+export interface GcpClients {
+  /** The client for a resource's kind, picked by its prefix. */
+  forResource(resource: string): IamPolicyClient;
+  close(): Promise<void>;
+}
+
+export interface GcpConnection {
+  /** Base URL of another endpoint, e.g. `http://127.0.0.1:8080`; absent: the real API. */
+  endpoint?: string;
+  /** A fixed OAuth access token; absent: application default credentials. */
+  token?: string;
+  /** Each HTTP request is aborted after this long, so a hung call becomes a retryable failure. */
+  callTimeoutMs?: number;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+export function gcpConnectionFromEnv(env: Readonly<Record<string, string | undefined>>): GcpConnection {
+  const connection: GcpConnection = {};
+  if (env['GITGRANT_GCP_ENDPOINT']) connection.endpoint = env['GITGRANT_GCP_ENDPOINT'];
+  if (env['GITGRANT_GCP_TOKEN']) connection.token = env['GITGRANT_GCP_TOKEN'];
+  return connection;
+}
+
+type ResourceKind = 'projects' | 'folders' | 'organizations';
+type SdkClient = ProjectsClient | FoldersClient | OrganizationsClient;
+
+export function resourceKind(resource: string): ResourceKind {
+  const match = /^(projects|folders|organizations)\/[^/]+$/.exec(resource);
+  if (!match) {
+    throw new Error(`GCP resource "${resource}" is not projects/<id>, folders/<number> or organizations/<number>; fix the role's gcp target`);
+  }
+  return match[1] as ResourceKind;
+}
+
+export function createGcpClients(connection: GcpConnection = {}): GcpClients {
+  const options = sdkOptions(connection);
+  const sdkClients = new Map<ResourceKind, SdkClient>();
+  const sdkClient = (kind: ResourceKind): SdkClient => {
+    let client = sdkClients.get(kind);
+    if (!client) {
+      client =
+        kind === 'projects' ? new ProjectsClient(options) : kind === 'folders' ? new FoldersClient(options) : new OrganizationsClient(options);
+      sdkClients.set(kind, client);
+    }
+    return client;
+  };
+  return {
+    forResource: (resource) => narrow(sdkClient(resourceKind(resource))),
+    close: async () => {
+      await Promise.all([...sdkClients.values()].map((client) => client.close()));
+    },
+  };
+}
+
+// `retry: null` switches the SDK's retries off: the provider retries the whole read-modify-write
+// itself, and two layers would multiply attempts and hide the call counts.
+const NO_SDK_RETRY = { retry: null };
+
+function narrow(client: SdkClient): IamPolicyClient {
+  return {
+    getIamPolicy: async (resource) => {
+      const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: CONDITIONS_POLICY_VERSION } }, NO_SDK_RETRY);
+      return policy;
+    },
+    setIamPolicy: async (resource, policy) => {
+      const [written] = await client.setIamPolicy({ resource, policy }, NO_SDK_RETRY);
+      return written;
+    },
+  };
+}
+
+type SdkOptions = NonNullable<ConstructorParameters<typeof ProjectsClient>[0]>;
+
+function sdkOptions(connection: GcpConnection): SdkOptions {
+  const transporterOptions = { timeout: connection.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
+  const options: SdkOptions = { fallback: 'rest' };
+  if (connection.endpoint) {
+    const url = new URL(connection.endpoint);
+    const protocol = url.protocol.replace(/:$/, '');
+    options.apiEndpoint = url.hostname;
+    options.port = url.port ? Number(url.port) : protocol === 'http' ? 80 : 443;
+    options.protocol = protocol;
+  }
+  if (connection.token) {
+    const authClient = new OAuth2Client({ transporterOptions });
+    authClient.setCredentials({ access_token: connection.token });
+    options.authClient = authClient as unknown as SdkOptions['authClient'];
+  } else {
+    options.scopes = ['https://www.googleapis.com/auth/cloud-platform'];
+    options.clientOptions = { transporterOptions };
+  }
+  return options;
+}
