@@ -1,0 +1,87 @@
+/**
+ * Renderers for the gate's verdict: a Markdown table for the PR comment and plain lines for the
+ * log. Every name, reason and path is user-controlled text and goes through `render/escape.ts`, so
+ * a reason cannot mention a team, inject HTML or break the table.
+ */
+import { markdownCode, markdownText, plainText } from '../render/escape.js';
+import type { GateResult, GateSubject, IgnoreReason, LevelVerdict, SubjectStatus, SubjectVerdict } from './gate.js';
+
+const STATUS_WORDS: Record<SubjectStatus, string> = {
+  approved: 'approved',
+  waived: 'approval waived',
+  missing: 'approvals missing',
+  blocked: 'changes requested',
+  unevaluated: 'not evaluated (the grant did not load; fix validation first)',
+};
+
+const LEVEL_MARK: Record<LevelVerdict['status'], string> = { satisfied: '✅ satisfied', missing: '⏳ missing', waived: '➖ waived' };
+
+const IGNORE_WORDS: Record<IgnoreReason, string> = {
+  dismissed: 'review was dismissed',
+  bot: 'bots cannot approve',
+  'pr-author': 'the PR author cannot approve their own PR',
+  grantee: 'the grantee cannot approve their own access',
+  requester: 'the requester cannot approve their own request',
+  stale: 'approved an older commit; approve the latest one',
+  'not-eligible': 'not an active member of any approving team or user list',
+  'not-needed': 'valid, but every level it could count for was already met',
+};
+
+function subjectLabel(subject: GateSubject, code: (s: string) => string): string {
+  return subject.kind === 'grant' ? `${code(subject.grant)} (${subject.change})` : `policy files: ${subject.files.map(code).join(', ')}`;
+}
+
+export function renderGateMarkdown(result: GateResult): string {
+  const md = markdownText;
+  const lines = [
+    `### ${result.passed ? '✅ Approvals complete' : '❌ Approvals incomplete'}`,
+    '',
+    `Checked at commit ${markdownCode(result.headSha.slice(0, 12))}.`,
+    '',
+  ];
+  if (result.subjects.length > 0) {
+    lines.push('| Change | Level | Needs | Counted | Status |', '| --- | --- | --- | --- | --- |');
+    for (const verdict of result.subjects) {
+      const change = `${subjectLabel(verdict.subject, markdownCode)}<br>${md(STATUS_WORDS[verdict.status])}`;
+      if (verdict.levels.length === 0) lines.push(`| ${change} | | | | ❔ ${md(verdict.status)} |`);
+      for (const level of verdict.levels) {
+        const needs = `${level.needed} of ${level.from.map(md).join(', ') || md('(nobody)')}`;
+        const counted = level.approvers.map((a) => md(a.login)).join(', ') || '—';
+        lines.push(`| ${change} | ${md(level.name)}<br><sub>${md(level.because)}</sub> | ${needs} | ${counted} | ${LEVEL_MARK[level.status]} |`);
+      }
+    }
+    lines.push('');
+  }
+  for (const verdict of result.subjects) {
+    const notes = subjectNotes(verdict, md);
+    if (notes.length === 0) continue;
+    lines.push(`${subjectLabel(verdict.subject, markdownCode)}:`, ...notes.map((n) => `- ${n}`), '');
+  }
+  if (result.deletedGrants.length > 0) {
+    lines.push(`Revocations need no approval: ${result.deletedGrants.map(markdownCode).join(', ')}.`, '');
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+export function renderGateText(result: GateResult): string {
+  const t = plainText;
+  const lines = [`gate: PR #${result.pr} at ${result.headSha.slice(0, 12)}: ${result.passed ? 'PASSED' : 'FAILED'}`];
+  for (const verdict of result.subjects) {
+    lines.push(`${subjectLabel(verdict.subject, t)}: ${STATUS_WORDS[verdict.status]}`);
+    for (const level of verdict.levels) {
+      const counted = level.approvers.map((a) => t(a.login)).join(', ') || 'nobody';
+      lines.push(`  ${t(level.name)} (${t(level.because)}): ${level.approvers.length} of ${level.needed} from ${level.from.map(t).join(', ')} [${counted}]: ${level.status}`);
+    }
+    for (const note of subjectNotes(verdict, t)) lines.push(`  ${note}`);
+  }
+  for (const grant of result.deletedGrants) lines.push(`${t(grant)} (deleted): no approval needed`);
+  return lines.join('\n') + '\n';
+}
+
+function subjectNotes(verdict: SubjectVerdict, escape: (s: string) => string): string[] {
+  const notes: string[] = [];
+  if (verdict.waivedBy) notes.push(`approval waived (${escape(verdict.waivedBy.kind)}): ${escape(verdict.waivedBy.because)}`);
+  for (const b of verdict.blockedBy) notes.push(`changes requested by ${escape(b.login)}, who could approve ${b.levels.map(escape).join(', ')}`);
+  for (const i of verdict.ignored) notes.push(`not counted: ${escape(i.login)} (${i.state.toLowerCase()}): ${IGNORE_WORDS[i.reason]}`);
+  return notes;
+}
