@@ -1,0 +1,336 @@
+/**
+ * The iam strategy: a grant is a statement in gitgrant's own managed policy on the grantee's IAM
+ * user, allowing sts:AssumeRole on the role within the window. Reads and writes IAM only.
+ */
+import {
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DeleteRolePolicyCommand,
+  DetachUserPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  PutRolePolicyCommand,
+  paginateListAttachedUserPolicies,
+  paginateListPolicies,
+  paginateListPolicyVersions,
+  paginateListUserPolicies,
+  type IAMClient,
+  type Policy,
+} from '@aws-sdk/client-iam';
+import type { LimitFunction } from 'p-limit';
+import type { Instant } from '../../model/types.js';
+import type { DesiredBinding, ObservedBinding, TargetChange } from '../../plan/types.js';
+import { iamArn, parseIamArn } from './arn.js';
+import { runAll, unlessMissing, type Task } from './errors.js';
+import {
+  GRANT_POLICY_PATH,
+  bindingOfStatement,
+  grantPolicyArn,
+  grantPolicyName,
+  grantStatement,
+  requireUserArn,
+  sessionNameOf,
+  statementSid,
+  userNameOfGrantPolicy,
+  withGrantStatements,
+} from './iam-grant-policy.js';
+import { REVOCATION_POLICY_NAME, needsRevocation, withRevocations, type Revocation } from './iam-revocations.js';
+import type { IamTargetState } from './iam-target-state.js';
+import { IAM_QUOTAS } from './limits.js';
+import {
+  allowsAssumeRole,
+  emptyDocument,
+  parsePolicyDocument,
+  policySize,
+  serialisePolicy,
+  type PolicyDocument,
+} from './policy-document.js';
+
+type IamTarget = { provider: 'aws'; strategy: 'iam'; account: string };
+
+const NOT_FOUND = 'NoSuchEntityException';
+
+interface GrantPolicyRead {
+  principal: string;
+  userName: string;
+  document: PolicyDocument;
+  attached: boolean;
+  userExists: boolean;
+  otherPolicyArns: string[];
+  inlinePolicyNames: string[];
+}
+
+export class IamStrategy {
+  constructor(
+    private readonly iam: IAMClient,
+    private readonly limit: LimitFunction,
+    private readonly now: () => Instant,
+  ) {}
+
+  async read(target: IamTarget): Promise<IamTargetState> {
+    const policies = await this.grantPolicies(target.account);
+    const reads = await Promise.all(policies.map((policy) => this.limit(() => this.readGrantPolicy(policy))));
+    const managed = reads.flatMap((read) =>
+      // An unattached policy grants nothing; leaving its bindings out makes the plan re-add them,
+      // which re-attaches it. A deleted user's leftovers are still reported, so they get removed.
+      !read.attached && read.userExists ? [] : read.document.Statement.map((s) => bindingOfStatement(s, read.principal)),
+    );
+    const managedRoles = new Set(managed.filter((b) => b.managed).map((b) => b.permission));
+    const unmanaged = await Promise.all(reads.map((read) => this.unmanagedGrants(read, managedRoles)));
+    return {
+      target,
+      bindings: sortBindings([...managed, ...unmanaged.flat()]),
+      attachedPolicyCounts: Object.fromEntries(
+        reads.filter((r) => r.userExists).map((r) => [r.principal, r.otherPolicyArns.length + (r.attached ? 1 : 0)]),
+      ),
+      grantPolicyAttached: reads.filter((r) => r.attached).map((r) => r.principal).sort(),
+    };
+  }
+
+  async apply(change: TargetChange & { target: IamTarget }): Promise<void> {
+    const puts = [...change.add, ...change.update.map((u) => u.to)];
+    const removals = change.remove.filter((b) => b.managed && b.id !== undefined);
+    const principals = [...new Set([...puts, ...removals].map((b) => b.principal))].sort();
+    const label = `aws:iam:${change.target.account}`;
+    await runAll(
+      label,
+      principals.map((principal) => ({
+        label: `policy of ${principal}`,
+        run: () =>
+          this.applyPrincipal(
+            principal,
+            puts.filter((b) => b.principal === principal),
+            removals.filter((b) => b.principal === principal).map((b) => statementSid(b.id!)),
+          ),
+      })),
+      this.limit,
+    );
+    // Only after the Allow is gone, so no session can be issued between the revocation and the removal.
+    const at = this.now();
+    const revocations = removals
+      .filter((b) => needsRevocation(b.window, at))
+      .map((b) => ({ role: b.permission, revocation: { bindingId: b.id!, sessionName: sessionNameOf(b.principal), at } }));
+    const roles = [...new Set(revocations.map((r) => r.role))].sort();
+    const tasks: Task[] = roles.map((role) => ({
+      label: `revocations on ${role}`,
+      run: () => this.revoke(role, revocations.filter((r) => r.role === role).map((r) => r.revocation), at),
+    }));
+    await runAll(label, tasks, this.limit);
+  }
+
+  private async grantPolicies(account: string): Promise<Policy[]> {
+    const policies: Policy[] = [];
+    for await (const page of paginateListPolicies({ client: this.iam }, { Scope: 'Local', PathPrefix: GRANT_POLICY_PATH })) {
+      for (const policy of page.Policies ?? []) {
+        const arn = parseIamArn(policy.Arn ?? '');
+        if (arn?.account === account && userNameOfGrantPolicy(policy.PolicyName ?? '') !== undefined) policies.push(policy);
+      }
+    }
+    return policies;
+  }
+
+  private async readGrantPolicy(policy: Policy): Promise<GrantPolicyRead> {
+    const policyArn = parseIamArn(policy.Arn!)!;
+    const userName = userNameOfGrantPolicy(policy.PolicyName!)!;
+    const [user, version, attachedArns, inlinePolicyNames] = await Promise.all([
+      unlessMissing(this.iam.send(new GetUserCommand({ UserName: userName })), NOT_FOUND),
+      this.iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId })),
+      this.attachedPolicyArns(userName),
+      this.inlinePolicyNames(userName),
+    ]);
+    const principal = user?.User?.Arn ?? iamArn({ ...policyArn, kind: 'user', path: '/', name: userName });
+    return {
+      principal,
+      userName,
+      document: parsePolicyDocument(version.PolicyVersion?.Document ?? '{}'),
+      attached: attachedArns.includes(policy.Arn!),
+      userExists: user !== undefined,
+      otherPolicyArns: attachedArns.filter((arn) => arn !== policy.Arn),
+      inlinePolicyNames,
+    };
+  }
+
+  private async attachedPolicyArns(userName: string): Promise<string[]> {
+    const arns: string[] = [];
+    const pages = paginateListAttachedUserPolicies({ client: this.iam }, { UserName: userName });
+    try {
+      for await (const page of pages) arns.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
+    } catch (error) {
+      if ((error as Error).name !== NOT_FOUND) throw error;
+    }
+    return arns;
+  }
+
+  private async inlinePolicyNames(userName: string): Promise<string[]> {
+    const names: string[] = [];
+    const pages = paginateListUserPolicies({ client: this.iam }, { UserName: userName });
+    try {
+      for await (const page of pages) names.push(...(page.PolicyNames ?? []));
+    } catch (error) {
+      if ((error as Error).name !== NOT_FOUND) throw error;
+    }
+    return names;
+  }
+
+  /**
+   * Other policies on the same user that let it assume a role gitgrant manages: reported so a
+   * reviewer sees standing access beside the time-boxed grant; never modified. Group policies are
+   * not followed (gitgrant grants to users only).
+   */
+  private async unmanagedGrants(read: GrantPolicyRead, managedRoles: ReadonlySet<string>): Promise<ObservedBinding[]> {
+    const documents = await Promise.all([
+      ...read.otherPolicyArns.map((arn) =>
+        this.limit(async () => ({ name: parseIamArn(arn)?.name ?? arn, document: (await this.defaultDocument(arn))?.document })),
+      ),
+      ...read.inlinePolicyNames.map((name) =>
+        this.limit(async () => {
+          const policy = await this.iam.send(new GetUserPolicyCommand({ UserName: read.userName, PolicyName: name }));
+          return { name: `${name} (inline)`, document: parsePolicyDocument(policy.PolicyDocument ?? '{}') };
+        }),
+      ),
+    ]);
+    return documents.flatMap(({ name, document }) =>
+      (document?.Statement ?? []).flatMap((statement, index) =>
+        [...managedRoles]
+          .filter((role) => allowsAssumeRole(statement, role))
+          .map((role) => ({
+            managed: false,
+            principal: read.principal,
+            permission: role,
+            label: `${name}:${statement.Sid ?? `#${index + 1}`}`,
+          })),
+      ),
+    );
+  }
+
+  private async defaultDocument(
+    policyArn: string,
+  ): Promise<{ document: PolicyDocument; versionId: string; attachmentCount: number } | undefined> {
+    const policy = await unlessMissing(this.iam.send(new GetPolicyCommand({ PolicyArn: policyArn })), NOT_FOUND);
+    if (!policy?.Policy) return undefined;
+    const versionId = policy.Policy.DefaultVersionId!;
+    const version = await this.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
+    return {
+      document: parsePolicyDocument(version.PolicyVersion?.Document ?? '{}'),
+      versionId,
+      attachmentCount: policy.Policy.AttachmentCount ?? 0,
+    };
+  }
+
+  private async applyPrincipal(principal: string, puts: readonly DesiredBinding[], removeSids: readonly string[]): Promise<void> {
+    const userName = requireUserArn(principal).name;
+    const policyArn = grantPolicyArn(principal);
+    const current = await this.defaultDocument(policyArn);
+    const next = withGrantStatements(current?.document ?? emptyDocument(), puts.map(grantStatement), removeSids);
+    if (next.Statement.length === 0) {
+      if (current) await this.deleteGrantPolicy(userName, policyArn);
+      return;
+    }
+    if (!current) {
+      await this.iam.send(
+        new CreatePolicyCommand({
+          PolicyName: grantPolicyName(userName),
+          Path: GRANT_POLICY_PATH,
+          PolicyDocument: serialisePolicy(next),
+          Description: 'Managed by gitgrant: time-boxed role assumption. Edit the access repo, not this policy.',
+        }),
+      );
+    } else if (canonical(next) !== canonical(current.document)) {
+      await this.makeRoomForVersion(policyArn);
+      await this.iam.send(
+        new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: serialisePolicy(next), SetAsDefault: true }),
+      );
+    }
+    if (!current || current.attachmentCount === 0) {
+      await this.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }));
+    }
+  }
+
+  /** IAM keeps at most 5 versions; the oldest non-default one goes before a new one is written. */
+  private async makeRoomForVersion(policyArn: string): Promise<void> {
+    const versions = [];
+    for await (const page of paginateListPolicyVersions({ client: this.iam }, { PolicyArn: policyArn })) {
+      versions.push(...(page.Versions ?? []));
+    }
+    if (versions.length < IAM_QUOTAS.managedPolicyVersions) return;
+    const oldest = versions
+      .filter((v) => !v.IsDefaultVersion)
+      .sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
+    if (oldest) {
+      await unlessMissing(
+        this.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: oldest.VersionId })),
+        NOT_FOUND,
+      );
+    }
+  }
+
+  private async deleteGrantPolicy(userName: string, policyArn: string): Promise<void> {
+    await unlessMissing(this.iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn })), NOT_FOUND);
+    const versions = [];
+    try {
+      for await (const page of paginateListPolicyVersions({ client: this.iam }, { PolicyArn: policyArn })) {
+        versions.push(...(page.Versions ?? []));
+      }
+    } catch (error) {
+      if ((error as Error).name === NOT_FOUND) return;
+      throw error;
+    }
+    // IAM refuses to delete a policy that still has non-default versions.
+    for (const version of versions.filter((v) => !v.IsDefaultVersion)) {
+      await unlessMissing(
+        this.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })),
+        NOT_FOUND,
+      );
+    }
+    await unlessMissing(this.iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), NOT_FOUND);
+  }
+
+  private async revoke(roleArn: string, revocations: readonly Revocation[], now: Instant): Promise<void> {
+    const role = parseIamArn(roleArn);
+    if (!role || role.kind !== 'role') throw new Error(`expected an IAM role ARN as the permission, got "${roleArn}"`);
+    const existing = await unlessMissing(
+      this.iam.send(new GetRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME })),
+      NOT_FOUND,
+    );
+    const current = existing?.PolicyDocument ? parsePolicyDocument(existing.PolicyDocument) : undefined;
+    const next = withRevocations(current, revocations, now);
+    if (!next) {
+      if (current) await unlessMissing(this.iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME })), NOT_FOUND);
+      return;
+    }
+    if (current && canonical(next) === canonical(current)) return;
+    const size = policySize(next);
+    if (size > IAM_QUOTAS.roleInlinePolicySize) {
+      throw new Error(
+        `the revocation policy on ${role.name} would be ${size} characters, over IAM's ${IAM_QUOTAS.roleInlinePolicySize}; revoke in smaller batches`,
+      );
+    }
+    // A role that no longer exists has no sessions left to revoke.
+    await unlessMissing(
+      this.iam.send(
+        new PutRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: serialisePolicy(next) }),
+      ),
+      NOT_FOUND,
+    );
+  }
+}
+
+/** Key-sorted JSON: IAM may hand a document back with its keys in another order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function sortBindings(bindings: ObservedBinding[]): ObservedBinding[] {
+  const key = (b: ObservedBinding) => `${b.principal}\u0000${b.managed ? 0 : 1}\u0000${b.label}\u0000${b.permission}`;
+  return bindings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

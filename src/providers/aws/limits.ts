@@ -1,0 +1,134 @@
+/**
+ * IAM's size and count quotas, checked before any call so a plan that cannot be applied fails with a
+ * diagnostic instead of half-applying. Emulators (moto) do not enforce these, so gitgrant must.
+ * Source: IAM and AWS STS quotas,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ * ("Managed policy size: 6,144 characters"; "Managed policies attached to an IAM user: 10" (default,
+ * adjustable to 20); "Role trust policy length: 2,048 characters"; "Role policy size: 10,240
+ * characters" (aggregate of a role's inline policies); "Versions of a managed policy: 5";
+ * whitespace is not counted). Pure.
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { DesiredBinding, TargetRef, TargetState } from '../../plan/types.js';
+import { parseIamArn } from './arn.js';
+import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from './iam-grant-policy.js';
+import { withRevocations } from './iam-revocations.js';
+import { isIamTargetState } from './iam-target-state.js';
+import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
+
+export const IAM_QUOTAS = {
+  managedPolicySize: 6_144,
+  managedPoliciesPerUser: 10,
+  roleTrustPolicySize: 2_048,
+  roleInlinePolicySize: 10_240,
+  /** Handled by pruning the oldest non-default version before writing a sixth; never an error. */
+  managedPolicyVersions: 5,
+} as const;
+
+export function checkAwsLimits(
+  target: TargetRef,
+  desired: readonly DesiredBinding[],
+  observed: TargetState | undefined,
+): Diagnostic[] {
+  if (target.provider !== 'aws' || target.strategy !== 'iam') return [];
+  const byPrincipal = groupBy(desired, (b) => b.principal);
+  const diagnostics: Diagnostic[] = [];
+  for (const [principal, bindings] of byPrincipal) {
+    diagnostics.push(...sidCollisions(principal, bindings));
+    const document = withGrantStatements(emptyDocument(), bindings.map(grantStatement), []);
+    const size = policySize(document);
+    if (size > IAM_QUOTAS.managedPolicySize) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'AWS_MANAGED_POLICY_TOO_LARGE',
+        summary: `gitgrant's policy for ${principal} would be ${size} characters; IAM allows ${IAM_QUOTAS.managedPolicySize} (${bindings.length} bindings)`,
+        hint: 'Reduce how many roles this person holds at once in this account, or grant them through Identity Center.',
+      });
+    }
+  }
+  if (isIamTargetState(observed)) diagnostics.push(...attachmentLimit(byPrincipal.keys(), observed.attachedPolicyCounts, observed.grantPolicyAttached));
+  diagnostics.push(...revocationPolicySize(desired, observed));
+  return diagnostics;
+}
+
+function sidCollisions(principal: string, bindings: readonly DesiredBinding[]): Diagnostic[] {
+  const ids = groupBy(bindings, (b) => statementSid(b.id));
+  return [...ids]
+    .filter(([, same]) => new Set(same.map((b) => b.id)).size > 1)
+    .map(([sid, same]) => ({
+      severity: 'error' as const,
+      code: 'AWS_BINDING_MARKER_COLLISION',
+      summary: `bindings ${[...new Set(same.map((b) => b.id))].join(', ')} of ${principal} share the IAM statement marker "${sid}"`,
+      hint: 'Binding ids must still differ once reduced to ASCII letters and digits.',
+    }));
+}
+
+function attachmentLimit(
+  principals: Iterable<string>,
+  counts: Record<string, number>,
+  attached: readonly string[],
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const principal of principals) {
+    const after = (counts[principal] ?? 0) + (attached.includes(principal) ? 0 : 1);
+    if (after > IAM_QUOTAS.managedPoliciesPerUser) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'AWS_USER_POLICY_ATTACHMENT_LIMIT',
+        summary: `${principal} already has ${counts[principal]} managed policies attached; gitgrant's would be number ${after}, over IAM's default quota of ${IAM_QUOTAS.managedPoliciesPerUser}`,
+        hint: 'Detach an unused managed policy from the user, or raise the quota (up to 20) in Service Quotas.',
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/**
+ * Each managed binding that the plan drops may add a revocation statement to its role's inline
+ * policy. Checked on the statements this plan adds; other inline policies on the role are not read
+ * here, so this is a lower bound, and IAM's own error remains the last word.
+ */
+function revocationPolicySize(desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
+  if (!observed) return [];
+  const kept = new Set(desired.map((b) => statementSid(b.id)));
+  const dropped = observed.bindings.filter((b) => b.managed && b.id !== undefined && !kept.has(b.id));
+  const diagnostics: Diagnostic[] = [];
+  for (const [role, bindings] of groupBy(dropped, (b) => b.permission)) {
+    const revocations = bindings.map((b) => ({ bindingId: b.id!, sessionName: sessionNameOf(b.principal), at: 0 }));
+    const document: PolicyDocument | undefined = withRevocations(undefined, revocations, 0);
+    const size = document ? policySize(document) : 0;
+    if (size > IAM_QUOTAS.roleInlinePolicySize) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'AWS_ROLE_INLINE_POLICY_TOO_LARGE',
+        summary: `revoking ${bindings.length} bindings on ${role} needs ${size} characters of inline policy; IAM allows ${IAM_QUOTAS.roleInlinePolicySize} per role`,
+        hint: 'Remove these grants in smaller batches, at least 12 hours apart.',
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/** For scripts that write role trust policies (bootstrap): IAM rejects trust policies over 2,048. */
+export function checkRoleTrustPolicy(roleArn: string, trustPolicy: PolicyDocument): Diagnostic[] {
+  const size = policySize(trustPolicy);
+  if (size <= IAM_QUOTAS.roleTrustPolicySize) return [];
+  const name = parseIamArn(roleArn)?.name ?? roleArn;
+  return [
+    {
+      severity: 'error',
+      code: 'AWS_ROLE_TRUST_POLICY_TOO_LARGE',
+      summary: `the trust policy of role ${name} would be ${size} characters; IAM allows ${IAM_QUOTAS.roleTrustPolicySize}`,
+      hint: 'Trust the account (arn:aws:iam::<account>:root) and let identity policies choose who may assume the role.',
+    },
+  ];
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
