@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../../src/github/gate.js';
+import { renderGateMarkdown, renderGateText } from '../../../src/github/gate-render.js';
+import { aGrant, aPullRequest, by, OLD_HEAD } from './gate-builders.js';
+
+const hostile = 'x | y <img src=x onerror=alert(1)> @acme/everyone\n| injected | row |';
+
+describe('rendering the gate verdict', () => {
+  const result = evaluateGate(
+    aPullRequest()
+      .adding(aGrant('grants/prod-db/alice.yaml').needs(2, hostile, '@acme/db').waivedBecause(hostile))
+      .changingFiles({ path: 'grants/old/bob.yaml', status: 'removed' })
+      .team('@acme/db', 'bob', 'carol')
+      .withReviews(by('bob').approves(), by('carol').approves(OLD_HEAD))
+      .build(),
+  );
+
+  it('writes one table row per level with the counted approvers and status', () => {
+    const md = renderGateMarkdown(result);
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows).toHaveLength(3); // header, rule, one level
+    expect(rows[2]).toContain('| bob |');
+    expect(rows[2]).toContain('waived');
+  });
+
+  it('keeps user text from mentioning teams, injecting HTML or adding table cells', () => {
+    const md = renderGateMarkdown(result);
+    expect(md).not.toContain('@acme/everyone');
+    expect(md).not.toContain('<img');
+    const row = md.split('\n').find((l) => l.includes('alice'))!;
+    expect(row.split('|')).toHaveLength(7); // five cells between six pipes
+  });
+
+  it('explains every review it did not count, and that revocations need none', () => {
+    const md = renderGateMarkdown(result);
+    expect(md).toContain('not counted: carol (approved): approved an older commit');
+    expect(md).toContain('Revocations need no approval: <code>grants/old/bob&#46;yaml</code>');
+  });
+
+  it('writes one plain line per subject and level for the log, without control characters', () => {
+    const text = renderGateText(result);
+    expect(text.split('\n')[0]).toBe(`gate: PR #7 at ${'h'.repeat(12)}: PASSED`);
+    expect(text).toContain('grants/old/bob.yaml (deleted): no approval needed');
+    expect(text).not.toMatch(/\n\| injected/);
+  });
+});
