@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { IamTargetState } from '../../../src/providers/aws/iam-target-state.js';
+import { IAM_QUOTAS, checkAwsLimits, checkRoleTrustPolicy } from '../../../src/providers/aws/limits.js';
+import { ACCOUNT, anIamBinding, iamTarget, userArn } from './builders.js';
+
+const codes = (diagnostics: { code: string }[]) => diagnostics.map((d) => d.code);
+
+const observed = (overrides: Partial<IamTargetState> = {}): IamTargetState => ({
+  target: iamTarget(),
+  bindings: [],
+  attachedPolicyCounts: {},
+  grantPolicyAttached: [],
+  ...overrides,
+});
+
+describe('IAM quota checks', () => {
+  it('accepts a normal plan', () => {
+    const desired = [anIamBinding('a1').build(), anIamBinding('b1').onRole('billing').build()];
+    expect(checkAwsLimits(iamTarget(), desired, observed())).toEqual([]);
+  });
+
+  it('reports a principal policy larger than the managed policy size quota', () => {
+    const desired = Array.from({ length: 40 }, (_, i) => anIamBinding(`binding${i}`).onRole(`role-number-${i}`).build());
+    const diagnostics = checkAwsLimits(iamTarget(), desired, undefined);
+    expect(codes(diagnostics)).toEqual(['AWS_MANAGED_POLICY_TOO_LARGE']);
+    expect(diagnostics[0]!.summary).toContain(`IAM allows ${IAM_QUOTAS.managedPolicySize}`);
+  });
+
+  it('counts the user existing attachments toward the managed policies per user quota', () => {
+    const desired = [anIamBinding().for('alice').build()];
+    const full = observed({ attachedPolicyCounts: { [userArn('alice')]: 10 } });
+    expect(codes(checkAwsLimits(iamTarget(), desired, full))).toEqual(['AWS_USER_POLICY_ATTACHMENT_LIMIT']);
+  });
+
+  it('does not count gitgrant policy twice when it is already attached', () => {
+    const desired = [anIamBinding().for('alice').build()];
+    const full = observed({ attachedPolicyCounts: { [userArn('alice')]: 10 }, grantPolicyAttached: [userArn('alice')] });
+    expect(checkAwsLimits(iamTarget(), desired, full)).toEqual([]);
+  });
+
+  it('reports bindings whose ids collapse to the same statement marker', () => {
+    const desired = [anIamBinding('alice-1').build(), anIamBinding('alice1').build()];
+    expect(codes(checkAwsLimits(iamTarget(), desired, undefined))).toEqual(['AWS_BINDING_MARKER_COLLISION']);
+  });
+
+  it('reports revocations that would overflow the role inline policy quota', () => {
+    const dropped = Array.from({ length: 80 }, (_, i) => anIamBinding(`dropped${i}`).for(`user${i}`).observed());
+    const diagnostics = checkAwsLimits(iamTarget(), [], observed({ bindings: dropped }));
+    expect(codes(diagnostics)).toEqual(['AWS_ROLE_INLINE_POLICY_TOO_LARGE']);
+  });
+
+  it('checks role trust policies against their 2,048 character quota', () => {
+    const principals = Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${ACCOUNT}:user/person-${i}`);
+    const trust = { Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: principals }] };
+    expect(codes(checkRoleTrustPolicy('arn:aws:iam::123456789012:role/x', trust))).toEqual(['AWS_ROLE_TRUST_POLICY_TOO_LARGE']);
+  });
+
+  it('has nothing to check for Identity Center targets', () => {
+    const target = { provider: 'aws' as const, strategy: 'identity-center' as const, account: ACCOUNT, instanceArn: 'arn:aws:sso:::instance/ssoins-1' };
+    expect(checkAwsLimits(target, [anIamBinding().build()], undefined)).toEqual([]);
+  });
+});
