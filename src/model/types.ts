@@ -162,6 +162,8 @@ export interface Policy {
   tickets: { required: TicketRequirement; pattern?: string };
   reasons: { minLength: number };
   allowDuplicateGrants: boolean;
+  /** Email domains a grantee may have; absent: any. */
+  grantDomains?: string[];
   rules: CustomRule[];
   /** Sections owned by later stages (identities, hr, exceptions, anomalies, breakGlass, ...), kept raw. */
   sections: Record<string, unknown>;

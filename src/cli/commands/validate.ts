@@ -1,0 +1,75 @@
+/** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
+import { loadRepo } from '../../model/load-repo.js';
+import { grantId, type GrantId } from '../../model/types.js';
+import { evaluatePolicy } from '../../policy/engine.js';
+import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
+import { changedFilesSince } from '../git.js';
+import { EXIT, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+import { countDiagnostics, plural, printDiagnostics } from '../report.js';
+
+export interface ValidateOptions {
+  repo?: string;
+  now?: string;
+  json?: boolean;
+  changedSince?: string;
+}
+
+export function validateCommand(io: CliIo, options: ValidateOptions): number {
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const selection = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
+  const loaded = loadRepo(root, selection?.include);
+  const { repo } = loaded;
+  const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
+  const diagnostics = sortDiagnostics([
+    ...loaded.diagnostics,
+    ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
+  ]);
+  const counts = countDiagnostics(diagnostics);
+  if (options.json) {
+    io.stdout(JSON.stringify({ files: loaded.fileCount, roles: repo.roles.size, grants: repo.grants.length, ...counts, diagnostics }, null, 2) + '\n');
+  } else {
+    printDiagnostics(io, diagnostics);
+    const what = `${plural(loaded.fileCount, 'file')} (${plural(repo.roles.size, 'role')}, ${plural(repo.grants.length, 'grant')})`;
+    const verdict = counts.errors + counts.warnings === 0 ? 'no problems found' : `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}`;
+    const notes = counts.notices > 0 ? `, ${plural(counts.notices, 'notice')}` : '';
+    io.stdout(`gitgrant validate: ${what}${selection ? ` changed since ${options.changedSince}` : ''}: ${verdict}${notes}\n`);
+  }
+  return counts.errors > 0 ? EXIT.findings : EXIT.ok;
+}
+
+interface Selection {
+  include: (path: string) => boolean;
+  inScope: (grant: GrantId, role: string) => boolean;
+  changedGrants: Set<GrantId>;
+}
+
+/**
+ * What a change touches: the grants it adds or edits, every grant of a role it edits (exclusive and
+ * duplicate rules compare grants of one role), and everything when a policy changes.
+ */
+function selectChanged(root: string, ref: string): Selection {
+  const { changed } = changedFilesSince(root, ref);
+  const changedGrants = new Set<GrantId>();
+  const roleFolders = new Set<string>();
+  const changedRoles = new Set<string>();
+  let everything = false;
+  for (const path of changed) {
+    const parts = path.split('/');
+    if (parts[0] === 'policies') everything = true;
+    else if (parts[0] === 'roles' && parts.length === 2) {
+      const name = parts[1]!.replace(/\.ya?ml$/, '');
+      changedRoles.add(name);
+      roleFolders.add(name);
+    } else if (parts[0] === 'grants') {
+      changedGrants.add(grantId(path));
+      if (parts[1]) roleFolders.add(parts[1]);
+    }
+  }
+  return {
+    include: (path) => everything || !path.startsWith('grants/') || roleFolders.has(path.split('/')[1]!),
+    inScope: (grant, role) => everything || changedGrants.has(grant) || changedRoles.has(role),
+    changedGrants,
+  };
+}

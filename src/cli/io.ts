@@ -1,0 +1,38 @@
+/** The CLI's window on the world: the only place argv, env, stdout, stderr and the clock are read. */
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  isTTY: boolean;
+  /** Wall-clock time; commands take `--now` to override it. */
+  now(): number;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    now: () => Date.now(),
+  };
+}
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+/** A failure outside the user's files (I/O, a cloud call): exit code 1 with a cause and a hint. */
+export class CommandFailure extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

@@ -1,0 +1,11 @@
+/** Loading the repo for commands that need it whole and valid enough to act on. */
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { loadRepo, type LoadedRepo } from '../model/load-repo.js';
+import type { Instant } from '../model/types.js';
+import { evaluatePolicy } from '../policy/engine.js';
+
+export function loadAndEvaluate(root: string, now: Instant): LoadedRepo & { findings: Diagnostic[] } {
+  const loaded = loadRepo(root);
+  const findings = sortDiagnostics([...loaded.diagnostics, ...evaluatePolicy(loaded.repo, { now })]);
+  return { ...loaded, findings };
+}

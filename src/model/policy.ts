@@ -1,0 +1,85 @@
+/**
+ * Merges the files under policies/ into one Policy. Each top-level key may be set in one file
+ * only, so no rule silently overrides another.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseDuration } from './duration.js';
+import type { RawPolicyPart } from './load-file.js';
+import { locate, pointer } from './source-map.js';
+import { gitHubPrincipal, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
+
+/** The seeds' defaults (000, 001): 4h by default, 30 days at most, break-glass at most 4h. */
+export const POLICY_DEFAULTS = {
+  defaultDuration: '4h',
+  maxDuration: '30d',
+  breakGlassMax: '4h',
+  reasonMinLength: 10,
+} as const;
+
+interface PolicyFields {
+  owners?: string[];
+  durations?: { default?: string; max?: string; breakGlassMax?: string };
+  escalations?: { name: string; aboveDuration: string; approvals: { count?: number; from: string[] } }[];
+  tickets?: { required?: TicketRequirement; pattern?: string };
+  reasons?: { minLength?: number };
+  grantees?: { domains?: string[] };
+  duplicates?: { allow?: boolean };
+  rules?: { id: string; expression: string; message: string; severity?: 'error' | 'warning' }[];
+}
+
+const TYPED_KEYS = new Set(['owners', 'durations', 'escalations', 'tickets', 'reasons', 'grantees', 'duplicates', 'rules']);
+
+export function mergePolicies(parts: readonly RawPolicyPart[]): { policy: Policy; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const merged: Record<string, unknown> = {};
+  const sources: Policy['sources'] = {};
+  for (const part of [...parts].sort((a, b) => a.file.localeCompare(b.file))) {
+    for (const [key, value] of Object.entries(part.data)) {
+      const earlier = sources[key];
+      if (earlier) {
+        const span = locate(part.source, pointer([key]), 'key');
+        diagnostics.push({
+          severity: 'error', code: 'POLICY_KEY_CONFLICT', summary: `\`${key}\` is already set in ${earlier.file}`,
+          hint: 'set each policy key in one file only', file: part.file, start: span.start, end: span.end,
+        });
+        continue;
+      }
+      merged[key] = value;
+      sources[key] = part.source;
+    }
+  }
+  const fields = merged as PolicyFields;
+  if (!fields.owners) {
+    diagnostics.push({
+      severity: 'error', code: 'POLICY_OWNERS_MISSING', summary: 'no policy file sets `owners`',
+      hint: 'add `owners: [\'@your-org/security\']` to a file under policies/: they approve changes to roles, policies and code',
+      file: parts[0]?.file ?? 'policies/', start: { line: 1, col: 1 }, end: { line: 1, col: 1 },
+    });
+  }
+  const durations = fields.durations ?? {};
+  const escalations: Escalation[] = (fields.escalations ?? []).map((e) => ({
+    name: e.name,
+    aboveDuration: parseDuration(e.aboveDuration)!,
+    approvals: { name: e.name, count: e.approvals.count ?? 1, from: e.approvals.from.map(gitHubPrincipal) },
+  }));
+  const rules: CustomRule[] = (fields.rules ?? []).map((r) => ({ id: r.id, expression: r.expression, message: r.message, severity: r.severity ?? 'error' }));
+  const sections: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(merged)) if (!TYPED_KEYS.has(key)) sections[key] = value;
+  const policy: Policy = {
+    owners: (fields.owners ?? []).map(gitHubPrincipal),
+    durations: {
+      default: parseDuration(durations.default ?? POLICY_DEFAULTS.defaultDuration)!,
+      max: parseDuration(durations.max ?? POLICY_DEFAULTS.maxDuration)!,
+      breakGlassMax: parseDuration(durations.breakGlassMax ?? POLICY_DEFAULTS.breakGlassMax)!,
+    },
+    escalations,
+    tickets: { required: fields.tickets?.required ?? 'never', pattern: fields.tickets?.pattern },
+    reasons: { minLength: fields.reasons?.minLength ?? POLICY_DEFAULTS.reasonMinLength },
+    allowDuplicateGrants: fields.duplicates?.allow ?? false,
+    grantDomains: fields.grantees?.domains,
+    rules,
+    sections,
+    sources,
+  };
+  return { policy, diagnostics };
+}

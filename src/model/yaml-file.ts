@@ -1,0 +1,120 @@
+/**
+ * Parses one YAML file into plain data plus a source map, refusing the YAML features that make
+ * files hard to read or dangerous to load: several documents, anchors and aliases (alias bombs),
+ * explicit tags, and `%YAML` directives (which would switch on YAML 1.1, where `no` means false).
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node } from 'yaml';
+import type { Diagnostic, Position } from '../diagnostics/diagnostic.js';
+import { pointer, type SourceMap, type Span } from './source-map.js';
+
+/** Larger than any sane access file; protects the loader from a file built to exhaust it. */
+export const MAX_FILE_BYTES = 64 * 1024;
+
+export interface ParsedYaml {
+  data: unknown;
+  source: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
+  const source: SourceMap = { file, nodes: {} };
+  const fail = (code: string, summary: string, hint?: string, start: Position = { line: 1, col: 1 }): ParsedYaml => ({
+    data: undefined,
+    source,
+    diagnostics: [{ severity: 'error', code, summary, hint, file, start, end: start }],
+  });
+
+  if (bytes.byteLength > MAX_FILE_BYTES) {
+    return fail('FILE_TOO_LARGE', `file is ${bytes.byteLength} bytes; the limit is ${MAX_FILE_BYTES}`, 'split it, or remove what does not belong in an access file');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return fail('FILE_NOT_TEXT', 'file is not UTF-8 text', 'save it as UTF-8 YAML');
+  }
+  if (text.includes('\u0000')) return fail('FILE_NOT_TEXT', 'file contains a NUL byte', 'save it as UTF-8 YAML');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const lineCounter = new LineCounter();
+  const position = (offset: number): Position => lineCounter.linePos(offset);
+  const documents = parseAllDocuments(text, { lineCounter, version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false });
+  const docs = Array.isArray(documents) ? documents : [];
+  if (docs.length === 0 || (docs.length === 1 && docs[0]!.contents === null)) {
+    return fail('FILE_EMPTY', 'file has no content', 'write the keys the schema asks for; see the example files');
+  }
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    return fail('YAML_MULTIPLE_DOCUMENTS', 'file holds more than one YAML document', 'keep one grant, role or policy per file', position(second.range[0]));
+  }
+  const doc = docs[0]!;
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const start = position(error.pos[0]);
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    diagnostics.push({
+      severity: 'error',
+      code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
+      summary: firstLine(error.message),
+      hint: duplicate ? 'each key may appear once; delete or merge the repeated one' : undefined,
+      file,
+      start,
+      end: position(error.pos[1]),
+    });
+  }
+  if (doc.directives?.yaml.explicit) {
+    diagnostics.push({
+      severity: 'error', code: 'YAML_DIRECTIVE_NOT_ALLOWED', summary: '`%YAML` directives are not allowed',
+      hint: 'delete the directive line: gitgrant reads YAML 1.2 only, where `no` is a string, not false',
+      file, start: { line: 1, col: 1 }, end: { line: 1, col: 1 },
+    });
+  }
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      diagnostics.push(at(file, position, node.range, 'YAML_ALIAS_NOT_ALLOWED', 'anchors and aliases are not allowed', 'write the value out in full'));
+      return visit.SKIP;
+    }
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
+      diagnostics.push(at(file, position, node.range, 'YAML_ALIAS_NOT_ALLOWED', `anchor \`&${node.anchor}\` is not allowed`, 'write values out in full; files stay readable without anchors'));
+    }
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag) {
+      diagnostics.push(at(file, position, node.range, 'YAML_TAG_NOT_ALLOWED', `explicit tag \`${node.tag}\` is not allowed`, 'remove the tag; quote the value if it is text'));
+    }
+    return undefined;
+  });
+  if (diagnostics.length > 0) return { data: undefined, source, diagnostics };
+
+  recordSpans(doc.contents as Node | null, '', undefined, source, position);
+  return { data: doc.toJS({ maxAliasCount: 0 }), source, diagnostics };
+}
+
+function recordSpans(node: Node | null, ptr: string, key: Span | undefined, source: SourceMap, position: (offset: number) => Position): void {
+  if (!node) return;
+  const range = node.range;
+  if (range) {
+    source.nodes[ptr] = { key, value: { start: position(range[0]), end: position(range[1]) } };
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const keyRange = pair.key.range!;
+      const keySpan = { start: position(keyRange[0]), end: position(keyRange[1]) };
+      const childPtr = ptr + pointer([String(pair.key.value)]);
+      if (pair.value) recordSpans(pair.value as Node, childPtr, keySpan, source, position);
+      else source.nodes[childPtr] = { key: keySpan, value: keySpan };
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => recordSpans(item as Node, ptr + pointer([index]), undefined, source, position));
+  }
+}
+
+function at(file: string, position: (offset: number) => Position, range: [number, number, number] | null | undefined, code: string, summary: string, hint: string): Diagnostic {
+  const start = position(range?.[0] ?? 0);
+  return { severity: 'error', code, summary, hint, file, start, end: position(range?.[1] ?? 0) };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
