@@ -1,0 +1,215 @@
+import {
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  DeleteUserCommand,
+  DetachUserPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  ListPolicyVersionsCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
+import type { AwsClients } from '../../../src/providers/aws/clients.js';
+import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
+import { REVOCATION_POLICY_NAME } from '../../../src/providers/aws/iam-revocations.js';
+import { parsePolicyDocument } from '../../../src/providers/aws/policy-document.js';
+import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
+import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
+import { accountOf, changeFor, clientsFor, converge, createRole, createUser, providerFor } from './harness.js';
+
+let aws: AwsTestEndpoint;
+let clients: AwsClients;
+let account: string;
+let target: TargetRef;
+let run = 0;
+/** Names unique per case, so the suite also runs against an endpoint that is never reset. */
+let names: { alice: string; bob: string; role: string };
+
+beforeAll(async () => {
+  aws = await awsTestEndpoint();
+  clients = clientsFor(aws.endpoint);
+});
+afterAll(async () => aws.stop());
+
+beforeEach(async () => {
+  await aws.reset();
+  run += 1;
+  account = await accountOf(clients);
+  target = { provider: 'aws', strategy: 'iam', account };
+  names = { alice: `alice${run}`, bob: `bob${run}`, role: `prod-db-readonly-${run}` };
+  await createUser(clients, names.alice);
+  await createUser(clients, names.bob);
+  await createRole(clients, account, names.role);
+});
+
+const grant = (id: string, user = names.alice) => anIamBinding(id).inAccount(account).for(user).onRole(names.role);
+
+async function storedDocument(userArn: string) {
+  const policy = await clients.iam.send(new GetPolicyCommand({ PolicyArn: grantPolicyArn(userArn) }));
+  const version = await clients.iam.send(
+    new GetPolicyVersionCommand({ PolicyArn: policy.Policy!.Arn, VersionId: policy.Policy!.DefaultVersionId }),
+  );
+  return { versionId: policy.Policy!.DefaultVersionId!, document: parsePolicyDocument(version.PolicyVersion!.Document!) };
+}
+
+describe('the iam strategy against the emulator', () => {
+  it('writes a grant whose stored policy carries the exact window and session name', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).from(T0 + 1_000).until(T0 + 4 * HOUR).build();
+    await converge(provider, target, [binding]);
+
+    const { document } = await storedDocument(binding.principal);
+    expect(document.Statement).toEqual([
+      {
+        Sid: `g${run}a`,
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: binding.permission,
+        Condition: {
+          DateGreaterThan: { 'aws:CurrentTime': '2026-11-22T14:00:01Z' },
+          DateLessThan: { 'aws:CurrentTime': '2026-11-22T18:00:00Z' },
+          StringEquals: { 'sts:RoleSessionName': names.alice },
+        },
+      },
+    ]);
+    const state = await provider.read(target);
+    expect(state.bindings).toEqual([
+      expect.objectContaining({ id: `g${run}a`, managed: true, principal: binding.principal, window: binding.window }),
+    ]);
+  });
+
+  it('changes nothing when the same change is applied twice', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const desired = [grant(`g${run}a`).build(), grant(`g${run}b`, names.bob).build()];
+    const change = changeFor(desired, await provider.read(target));
+    await provider.apply(change);
+    const before = await Promise.all(desired.map((b) => storedDocument(b.principal)));
+
+    await provider.apply(change);
+    const after = await Promise.all(desired.map((b) => storedDocument(b.principal)));
+
+    expect(after.map((a) => a.versionId)).toEqual(before.map((b) => b.versionId));
+    expect(changeFor(desired, await provider.read(target))).toMatchObject({ add: [], update: [], remove: [] });
+  });
+
+  it('reports other policies that grant the same role as unmanaged and leaves them byte for byte', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).build();
+    const standing = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Standing', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: binding.permission }],
+    });
+    const inline = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }] });
+    const created = await clients.iam.send(new CreatePolicyCommand({ PolicyName: `standing-${run}`, PolicyDocument: standing }));
+    await clients.iam.send(new AttachUserPolicyCommand({ UserName: names.alice, PolicyArn: created.Policy!.Arn }));
+    await clients.iam.send(new PutUserPolicyCommand({ UserName: names.alice, PolicyName: 'legacy', PolicyDocument: inline }));
+
+    await converge(provider, target, [binding]);
+    await converge(provider, target, []);
+
+    const state = await provider.read(target);
+    expect(state.bindings).toEqual([]); // gitgrant's policy is gone, so nothing ties alice to a managed role
+    const kept = await clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: created.Policy!.Arn, VersionId: 'v1' }));
+    expect(decode(kept.PolicyVersion!.Document!)).toBe(standing);
+    const keptInline = await clients.iam.send(new GetUserPolicyCommand({ UserName: names.alice, PolicyName: 'legacy' }));
+    expect(decode(keptInline.PolicyDocument!)).toBe(inline);
+  });
+
+  it('lists unmanaged grants beside the managed one while both exist', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).build();
+    const inline = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Old', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] });
+    await clients.iam.send(new PutUserPolicyCommand({ UserName: names.alice, PolicyName: 'legacy', PolicyDocument: inline }));
+    await converge(provider, target, [binding]);
+
+    const state = await provider.read(target);
+    expect(state.bindings.map((b) => [b.managed, b.label])).toEqual([
+      [true, `g${run}a`],
+      [false, 'legacy (inline):Old'],
+    ]);
+  });
+
+  it('removes an expired binding without writing a revocation', async () => {
+    const binding = grant(`g${run}a`).until(T0 + HOUR).build();
+    await converge(providerFor(clients, { now: () => T0 }), target, [binding]);
+
+    const afterExpiry = providerFor(clients, { now: () => T0 + 2 * HOUR });
+    const change = await converge(afterExpiry, target, []);
+
+    expect(change.remove.map((b) => b.id)).toEqual([`g${run}a`]);
+    await expect(clients.iam.send(new GetPolicyCommand({ PolicyArn: grantPolicyArn(binding.principal) }))).rejects.toThrow(
+      expect.objectContaining({ name: 'NoSuchEntityException' }),
+    );
+    await expect(
+      clients.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: REVOCATION_POLICY_NAME })),
+    ).rejects.toThrow(expect.objectContaining({ name: 'NoSuchEntityException' }));
+  });
+
+  it('revokes sessions already issued when a binding is removed before it expires', async () => {
+    const binding = grant(`g${run}a`).until(T0 + 4 * HOUR).build();
+    const kept = grant(`g${run}b`, names.bob).build();
+    await converge(providerFor(clients, { now: () => T0 }), target, [binding, kept]);
+
+    await converge(providerFor(clients, { now: () => T0 + HOUR }), target, [kept]);
+
+    const revocations = await clients.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: REVOCATION_POLICY_NAME }));
+    expect(parsePolicyDocument(revocations.PolicyDocument!).Statement).toEqual([
+      {
+        Sid: `Revokeg${run}a`,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: {
+          DateLessThan: { 'aws:TokenIssueTime': '2026-11-22T15:00:00Z' },
+          StringLike: { 'aws:userid': `*:${names.alice}` },
+        },
+      },
+    ]);
+    expect((await storedDocument(kept.principal)).document.Statement.map((s) => s.Sid)).toEqual([`g${run}b`]);
+  });
+
+  it('keeps within five policy versions by pruning the oldest', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    let binding: DesiredBinding = grant(`g${run}a`).build();
+    for (let hours = 1; hours <= 7; hours++) {
+      binding = grant(`g${run}a`).until(T0 + hours * HOUR).build();
+      await converge(provider, target, [binding]);
+    }
+    const versions = await clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: grantPolicyArn(binding.principal) }));
+    expect(versions.Versions).toHaveLength(5);
+    expect((await provider.read(target)).bindings[0]?.window).toEqual({ expires: T0 + 7 * HOUR });
+  });
+
+  it('counts a removal whose policy or user is already gone as done', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).build();
+    await converge(provider, target, [binding]);
+    const change = changeFor([], await provider.read(target));
+    await clients.iam.send(new DetachUserPolicyCommand({ UserName: names.alice, PolicyArn: grantPolicyArn(binding.principal) }));
+    await provider.apply(change);
+    await clients.iam.send(new DeleteUserCommand({ UserName: names.alice }));
+
+    await expect(provider.apply(change)).resolves.toBeUndefined();
+    expect((await provider.read(target)).bindings).toEqual([]);
+  });
+
+  it('re-attaches a policy that was left unattached', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).build();
+    await converge(provider, target, [binding]);
+    await clients.iam.send(new DetachUserPolicyCommand({ UserName: names.alice, PolicyArn: grantPolicyArn(binding.principal) }));
+
+    const change = await converge(provider, target, [binding]);
+
+    expect(change.add.map((b) => b.id)).toEqual([`g${run}a`]);
+    expect(await provider.read(target)).toMatchObject({ grantPolicyAttached: [binding.principal] });
+  });
+});
+
+/** IAM returns documents URL-encoded; moto returns them as stored. */
+function decode(text: string): string {
+  return text.startsWith('{') ? text : decodeURIComponent(text);
+}
