@@ -63,6 +63,8 @@ export interface RecordedRequest {
   method: GcpMethod;
   resource: string;
   body: Record<string, unknown>;
+  /** For a read that was answered: the etag it returned. */
+  answeredEtag?: string;
 }
 
 export interface GcpDoubleOptions {
@@ -183,7 +185,8 @@ export async function startGcpDouble(options: GcpDoubleOptions = {}): Promise<Gc
     } catch {
       return sendError(res, badRequest('INVALID_ARGUMENT', 'body is not JSON'));
     }
-    recorded.push({ method, resource, body });
+    const record: RecordedRequest = { method, resource, body };
+    recorded.push(record);
     if (req.headers.authorization !== `Bearer ${token}`) {
       return sendError(res, { status: 401, code: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' });
     }
@@ -196,6 +199,7 @@ export async function startGcpDouble(options: GcpDoubleOptions = {}): Promise<Gc
     if (fault?.kind === 'concurrent-write') writeConcurrently(resource);
     const result = method === 'getIamPolicy' ? getPolicy(resource, body) : setPolicy(resource, body);
     if (isApiError(result)) return sendError(res, result);
+    if (method === 'getIamPolicy') record.answeredEtag = result.etag;
     sendJson(res, 200, result);
   };
 

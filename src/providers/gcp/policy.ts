@@ -32,3 +32,23 @@ export function isConditional(binding: IamBinding): boolean {
   const condition = binding.condition;
   return Boolean(condition && (condition.expression || condition.title));
 }
+
+/**
+ * The binding without the empty defaults the SDK fills in when it reads (`description: ''`,
+ * `location: ''`, `condition: null`). Proto3 cannot tell them from absent, but the SDK would send
+ * them back as written, so compacting keeps what gitgrant writes identical to what it read.
+ */
+export function compactBinding(binding: IamBinding): IamBinding {
+  const compact: IamBinding = {};
+  if (binding.role) compact.role = binding.role;
+  if (binding.members?.length) compact.members = binding.members;
+  if (isConditional(binding)) {
+    const condition: IamCondition = {};
+    for (const key of ['expression', 'title', 'description', 'location'] as const) {
+      const value = binding.condition?.[key];
+      if (value) condition[key] = value;
+    }
+    compact.condition = condition;
+  }
+  return compact;
+}

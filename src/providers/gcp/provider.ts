@@ -9,7 +9,7 @@ import type { Provider } from '../provider.js';
 import { createGcpClients, gcpConnectionFromEnv, type GcpClients, type GcpConnection } from './clients.js';
 import { checkGcpLimits } from './limits.js';
 import { observeBindings } from './observe.js';
-import { CONDITIONS_POLICY_VERSION, type IamPolicy } from './policy.js';
+import { compactBinding, CONDITIONS_POLICY_VERSION, type IamBinding, type IamPolicy } from './policy.js';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { rewriteBindings, sameBindings } from './rewrite.js';
 
@@ -44,9 +44,9 @@ export function createGcpProvider(options: GcpProviderOptions): GcpProvider {
       } catch (error) {
         if (error instanceof UnsafeWrite) throw error;
         const failure = classifyFailure(error);
-        if (failure.kind === 'permanent') throw new Error(`GCP ${action} on ${resource} failed: ${failure.cause}`, { cause: error });
+        if (failure.kind === 'permanent') throw new Error(`GCP ${action} on ${resource} failed: ${failure.cause}`);
         if (attempt >= policy.maxAttempts) {
-          throw new Error(`GCP ${action} on ${resource} gave up after ${attempt} attempts: ${failure.cause}`, { cause: error });
+          throw new Error(`GCP ${action} on ${resource} gave up after ${attempt} attempts: ${failure.cause}`);
         }
         await sleep(backoffDelay(attempt, policy, random, failure.retryAfterMs));
       }
@@ -97,13 +97,13 @@ export function gcpProviderFromEnv(env: Readonly<Record<string, string | undefin
   return createGcpProvider({ ...rest, clients: createGcpClients(connection) });
 }
 
-function writable(resource: string, read: IamPolicy, bindings: IamPolicy['bindings']): IamPolicy {
+function writable(resource: string, read: IamPolicy, bindings: readonly IamBinding[]): IamPolicy {
   // Without the etag GCP would let this write silently replace a concurrent one, and could even
   // drop conditions from a version 3 policy.
   if (!read.etag || read.etag.length === 0) {
     throw new UnsafeWrite(`GCP getIamPolicy on ${resource} returned no etag; refusing to write the policy without one`);
   }
-  return { version: CONDITIONS_POLICY_VERSION, etag: read.etag, bindings };
+  return { version: CONDITIONS_POLICY_VERSION, etag: read.etag, bindings: bindings.map(compactBinding) };
 }
 
 function gcpResource(target: TargetRef): string {
