@@ -56,7 +56,8 @@ describe('the condition expression', () => {
       instant.map((expires) => ({ expires })),
       fc.tuple(instant, instant).map(([starts, expires]) => ({ starts, expires })),
     );
-    fc.assert(fc.property(window, (w) => {
+    fc.assert(
+      fc.property(window, (w) => {
         expect(parseWindowExpression(windowExpression(w))).toEqual(w);
       }),
     );
@@ -76,7 +77,8 @@ describe('the marker in the condition title', () => {
   });
 
   it('round-trips any id', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1 }), (id) => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (id) => {
         expect(bindingIdFromTitle(conditionTitle(id))).toBe(id);
       }),
     );
