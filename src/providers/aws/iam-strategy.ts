@@ -27,7 +27,7 @@ import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
 import type { DesiredBinding, ObservedBinding, TargetChange } from '../../plan/types.js';
 import { iamArn, parseIamArn } from './arn.js';
-import { runAll, unlessMissing, type Task } from './errors.js';
+import { isAwsError, runAll, unlessMissing, type Task } from './errors.js';
 import {
   GRANT_POLICY_PATH,
   bindingOfStatement,
@@ -162,7 +162,7 @@ export class IamStrategy {
     try {
       for await (const page of pages) arns.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
     } catch (error) {
-      if ((error as Error).name !== NOT_FOUND) throw error;
+      if (!isAwsError(error, NOT_FOUND)) throw error;
     }
     return arns;
   }
@@ -173,7 +173,7 @@ export class IamStrategy {
     try {
       for await (const page of pages) names.push(...(page.PolicyNames ?? []));
     } catch (error) {
-      if ((error as Error).name !== NOT_FOUND) throw error;
+      if (!isAwsError(error, NOT_FOUND)) throw error;
     }
     return names;
   }
@@ -278,7 +278,7 @@ export class IamStrategy {
         versions.push(...(page.Versions ?? []));
       }
     } catch (error) {
-      if ((error as Error).name === NOT_FOUND) return;
+      if (isAwsError(error, NOT_FOUND)) return;
       throw error;
     }
     // IAM refuses to delete a policy that still has non-default versions.
