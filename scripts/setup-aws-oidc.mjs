@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Prints (or with --apply runs) the AWS CLI commands that let the access repo's workflows act in
+// one AWS account: GitHub's OIDC identity provider, the automation role with a trust policy pinned
+// to this repository's main branch and production environment, and the role's permissions.
+// Run it once per account that roles/ targets. Usage: see USAGE below.
+import { check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
+
+const USAGE = `usage: setup-aws-oidc.mjs --repo ORG/REPO --account 123456789012 [--role-name gitgrant-automation]
+                         [--policy-path /gitgrant/] [--apply]
+  Prints the commands by default; --apply runs them with your current AWS credentials.`;
+
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/**
+ * The trust policy: only tokens for this repository's production environment (apply) or its main
+ * branch (expire, nightly, break-glass) may assume the role. No wildcard in `sub`: a workflow on
+ * any other branch, a pull request or another repository gets nothing.
+ */
+export function trustPolicy({ repo, account }) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'GitHubActionsOnMainOfTheAccessRepo',
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+            [`${GITHUB_OIDC_HOST}:sub`]: [`repo:${repo}:environment:production`, `repo:${repo}:ref:refs/heads/main`],
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * What gitgrant does in an account, and nothing more. IAM strategy: it owns customer-managed
+ * policies under `policyPath` and attaches only those to users. Identity Center strategy: it
+ * creates and deletes account assignments, which provisions the permission set's role.
+ */
+export function permissionsPolicy({ account, policyPath }) {
+  const ownPolicies = `arn:aws:iam::${account}:policy${policyPath}*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ManageGitgrantOwnedPolicies',
+        Effect: 'Allow',
+        Action: [
+          'iam:CreatePolicy',
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:GetPolicy',
+          'iam:GetPolicyVersion',
+          'iam:ListEntitiesForPolicy',
+          'iam:ListPolicyVersions',
+          'iam:SetDefaultPolicyVersion',
+          'iam:TagPolicy',
+        ],
+        Resource: ownPolicies,
+      },
+      {
+        Sid: 'AttachOnlyGitgrantOwnedPolicies',
+        Effect: 'Allow',
+        Action: ['iam:AttachUserPolicy', 'iam:DetachUserPolicy'],
+        Resource: `arn:aws:iam::${account}:user/*`,
+        Condition: { ArnLike: { 'iam:PolicyARN': ownPolicies } },
+      },
+      {
+        Sid: 'ReadUsersAndPolicies',
+        Effect: 'Allow',
+        Action: ['iam:GetUser', 'iam:ListAttachedUserPolicies', 'iam:ListPolicies'],
+        Resource: '*',
+      },
+      {
+        Sid: 'IdentityCenterAssignments',
+        Effect: 'Allow',
+        Action: [
+          'sso:CreateAccountAssignment',
+          'sso:DeleteAccountAssignment',
+          'sso:DescribeAccountAssignmentCreationStatus',
+          'sso:DescribeAccountAssignmentDeletionStatus',
+          'sso:DescribePermissionSet',
+          'sso:ListAccountAssignments',
+          'sso:ListInstances',
+          'sso:ListPermissionSets',
+          'identitystore:DescribeUser',
+          'identitystore:GetUserId',
+          'identitystore:ListUsers',
+        ],
+        Resource: '*',
+      },
+      {
+        // CreateAccountAssignment provisions the permission set as a role in the target account.
+        Sid: 'IdentityCenterProvisionsPermissionSetRoles',
+        Effect: 'Allow',
+        Action: [
+          'iam:AttachRolePolicy',
+          'iam:CreateRole',
+          'iam:DeleteRole',
+          'iam:DeleteRolePolicy',
+          'iam:DetachRolePolicy',
+          'iam:GetRole',
+          'iam:GetSAMLProvider',
+          'iam:ListAttachedRolePolicies',
+          'iam:ListRolePolicies',
+          'iam:PutRolePolicy',
+          'iam:UpdateRole',
+        ],
+        Resource: [
+          `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`,
+          `arn:aws:iam::${account}:saml-provider/AWSSSO_*`,
+        ],
+      },
+    ],
+  };
+}
+
+export function awsOidcSteps({ repo, account, roleName, policyPath }) {
+  return [
+    {
+      title: "GitHub's OIDC identity provider (one per account; skipped when it exists)",
+      note: 'No thumbprint: AWS verifies token.actions.githubusercontent.com with its own trusted CAs.',
+      unless: [
+        'aws', 'iam', 'get-open-id-connect-provider',
+        '--open-id-connect-provider-arn', `arn:aws:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
+      ],
+      argv: [
+        'aws', 'iam', 'create-open-id-connect-provider',
+        '--url', `https://${GITHUB_OIDC_HOST}`,
+        '--client-id-list', 'sts.amazonaws.com',
+      ],
+    },
+    {
+      title: `The automation role, assumable only from ${repo} (production environment or main)`,
+      files: [{ name: 'gitgrant-trust-policy.json', content: JSON.stringify(trustPolicy({ repo, account }), null, 2) }],
+      unless: ['aws', 'iam', 'get-role', '--role-name', roleName],
+      argv: [
+        'aws', 'iam', 'create-role',
+        '--role-name', roleName,
+        '--description', `gitgrant automation for ${repo}`,
+        '--max-session-duration', '3600',
+        '--assume-role-policy-document', 'file://gitgrant-trust-policy.json',
+      ],
+    },
+    {
+      title: 'The trust policy again, so a re-run corrects an existing role',
+      argv: [
+        'aws', 'iam', 'update-assume-role-policy',
+        '--role-name', roleName,
+        '--policy-document', 'file://gitgrant-trust-policy.json',
+      ],
+    },
+    {
+      title: 'What the role may do: gitgrant-owned IAM policies and Identity Center assignments',
+      files: [{ name: 'gitgrant-permissions.json', content: JSON.stringify(permissionsPolicy({ account, policyPath }), null, 2) }],
+      argv: [
+        'aws', 'iam', 'put-role-policy',
+        '--role-name', roleName,
+        '--policy-name', 'gitgrant',
+        '--policy-document', 'file://gitgrant-permissions.json',
+      ],
+    },
+    {
+      title: 'Done. Set this as the repository variable GITGRANT_AWS_ROLE_ARN:',
+      note: `arn:aws:iam::${account}:role/${roleName}`,
+    },
+  ];
+}
+
+export function optionsFrom(argv) {
+  const values = parseOptions(argv, {
+    required: ['repo', 'account'],
+    optional: { 'role-name': 'gitgrant-automation', 'policy-path': '/gitgrant/' },
+    usage: USAGE,
+  });
+  return {
+    repo: check('repo', values.repo, /^[\w.-]+\/[\w.-]+$/, 'my-org/access'),
+    account: check('account', values.account, /^\d{12}$/, '123456789012'),
+    roleName: check('role-name', values['role-name'], /^[\w+=,.@-]{1,64}$/, 'gitgrant-automation'),
+    policyPath: check('policy-path', values['policy-path'], /^\/([\w+=,.@-]+\/)*$/, '/gitgrant/'),
+    apply: values.apply,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const options = optionsFrom(process.argv.slice(2));
+  await printOrApply(renderScript(`AWS trust for ${options.repo} in account ${options.account}`, awsOidcSteps(options)), options.apply);
+}
