@@ -1,0 +1,236 @@
+/**
+ * The GitHub double's in-memory world: repositories with issues and pull requests (a PR is also an
+ * issue, as on GitHub, so PR comments go through the issues API), reviews, org teams with active
+ * and pending memberships. Time is a synthetic clock that advances one second per event, never the
+ * wall clock, so responses are the same on every run.
+ */
+
+export type UserType = 'User' | 'Bot';
+
+export interface UserRecord {
+  login: string;
+  id: number;
+  type: UserType;
+}
+
+export interface CommentRecord {
+  id: number;
+  body: string;
+  user: UserRecord;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IssueRecord {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+  labels: string[];
+  assignees: string[];
+  user: UserRecord;
+  comments: CommentRecord[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  isPull: boolean;
+}
+
+export interface ReviewRecord {
+  id: number;
+  user: UserRecord;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  commitId: string;
+  submittedAt: string;
+  body: string;
+}
+
+export interface FileRecord {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  previousFilename?: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  message: string;
+  author?: UserRecord;
+}
+
+export interface PullRecord {
+  number: number;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  merged: boolean;
+  draft: boolean;
+  files: FileRecord[];
+  commits: CommitRecord[];
+  reviews: ReviewRecord[];
+}
+
+export interface RepoRecord {
+  owner: string;
+  name: string;
+  id: number;
+  nextNumber: number;
+  issues: Map<number, IssueRecord>;
+  pulls: Map<number, PullRecord>;
+}
+
+export type Membership = 'active' | 'pending';
+
+export interface SeedPullRequest {
+  /** `owner/name`. */
+  repo: string;
+  author: string;
+  authorType?: UserType;
+  title?: string;
+  body?: string;
+  headRef?: string;
+  baseRef?: string;
+  headSha?: string;
+  files?: Array<{ path: string; status?: FileRecord['status']; previousPath?: string }>;
+  commits?: Array<{ sha: string; message?: string; author?: string }>;
+}
+
+export interface SeedReview {
+  repo: string;
+  pull: number;
+  login: string;
+  type?: UserType;
+  state: ReviewRecord['state'];
+  /** Defaults to the PR's current head. */
+  commitId?: string;
+}
+
+export interface SeedIssue {
+  repo: string;
+  title: string;
+  body?: string;
+  author?: string;
+  labels?: string[];
+  assignees?: string[];
+  state?: 'open' | 'closed';
+}
+
+const EPOCH = Date.UTC(2030, 0, 1);
+
+export class GitHubDoubleState {
+  private readonly repos = new Map<string, RepoRecord>();
+  private readonly users = new Map<string, UserRecord>();
+  /** `org/slug` (lower-case) → login (lower-case) → membership state. */
+  private readonly teams = new Map<string, Map<string, Membership>>();
+  private seconds = 0;
+  private nextId = 1000;
+
+  /** The synthetic clock: each call is one second after the previous one. */
+  tick(): string {
+    this.seconds += 1;
+    return new Date(EPOCH + this.seconds * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  /** A deterministic 40-hex sha for things the double creates. */
+  sha(): string {
+    return this.id().toString(16).padStart(40, 'c');
+  }
+
+  user(login: string, type: UserType = login.endsWith('[bot]') ? 'Bot' : 'User'): UserRecord {
+    const key = login.toLowerCase();
+    let user = this.users.get(key);
+    if (!user) {
+      user = { login, id: this.id(), type };
+      this.users.set(key, user);
+    }
+    return user;
+  }
+
+  repo(fullName: string): RepoRecord {
+    const found = this.findRepo(fullName);
+    if (found) return found;
+    const [owner, name] = fullName.split('/');
+    if (!owner || !name) throw new Error(`Seed a repository as owner/name, not ${JSON.stringify(fullName)}`);
+    const repo: RepoRecord = { owner, name, id: this.id(), nextNumber: 1, issues: new Map(), pulls: new Map() };
+    this.repos.set(fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  findRepo(fullName: string): RepoRecord | undefined {
+    return this.repos.get(fullName.toLowerCase());
+  }
+
+  addIssue(repo: RepoRecord, fields: { title: string; body?: string; author: UserRecord; labels?: string[]; assignees?: string[]; isPull?: boolean }): IssueRecord {
+    const now = this.tick();
+    const issue: IssueRecord = {
+      number: repo.nextNumber++,
+      title: fields.title,
+      body: fields.body ?? '',
+      state: 'open',
+      stateReason: null,
+      labels: fields.labels ?? [],
+      assignees: fields.assignees ?? [],
+      user: fields.author,
+      comments: [],
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      isPull: fields.isPull ?? false,
+    };
+    repo.issues.set(issue.number, issue);
+    return issue;
+  }
+
+  setIssueState(issue: IssueRecord, state: 'open' | 'closed', reason?: IssueRecord['stateReason']): void {
+    const now = this.tick();
+    if (state !== issue.state) {
+      issue.closedAt = state === 'closed' ? now : null;
+      issue.stateReason = state === 'closed' ? (reason ?? 'completed') : 'reopened';
+    }
+    issue.state = state;
+    issue.updatedAt = now;
+  }
+
+  addPull(repo: RepoRecord, seed: Omit<SeedPullRequest, 'repo'>): PullRecord {
+    const issue = this.addIssue(repo, { title: seed.title ?? 'Request access', body: seed.body ?? '', author: this.user(seed.author, seed.authorType), isPull: true });
+    const headSha = seed.headSha ?? this.sha();
+    const pull: PullRecord = {
+      number: issue.number,
+      headRef: seed.headRef ?? `request-${issue.number}`,
+      headSha,
+      baseRef: seed.baseRef ?? 'main',
+      merged: false,
+      draft: false,
+      files: (seed.files ?? []).map((f) => ({ filename: f.path, status: f.status ?? 'added', ...(f.previousPath ? { previousFilename: f.previousPath } : {}) })),
+      commits: (seed.commits ?? [{ sha: headSha }]).map((c) => ({ sha: c.sha, message: c.message ?? 'Request access', ...(c.author ? { author: this.user(c.author) } : {}) })),
+      reviews: [],
+    };
+    repo.pulls.set(pull.number, pull);
+    return pull;
+  }
+
+  /** Creates the team if needed and returns its members; `team` is `org/slug` or `@org/slug`. */
+  team(team: string): Map<string, Membership> {
+    const key = team.replace(/^@/, '').toLowerCase();
+    let members = this.teams.get(key);
+    if (!members) {
+      members = new Map();
+      this.teams.set(key, members);
+    }
+    return members;
+  }
+
+  setMembership(team: string, login: string, state: Membership | undefined): void {
+    if (state) this.team(team).set(login.toLowerCase(), state);
+    else this.team(team).delete(login.toLowerCase());
+  }
+
+  membership(org: string, slug: string, login: string): Membership | undefined {
+    return this.teams.get(`${org}/${slug}`.toLowerCase())?.get(login.toLowerCase());
+  }
+
+}
