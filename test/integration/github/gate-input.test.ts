@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitHubClient } from '../../../src/github/client.js';
+import { evaluateGate } from '../../../src/github/gate.js';
+import { gatherGateInput } from '../../../src/github/gate-input.js';
+import { renderGateText } from '../../../src/github/gate-render.js';
+import { octokitPullRequestReader } from '../../../src/github/pull-requests.js';
+import { octokitTeamDirectory } from '../../../src/github/teams.js';
+import { email, gitHubPrincipal } from '../../../src/model/types.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
+
+const FULL = 'acme/access';
+let gh: GitHubDouble;
+
+beforeAll(async () => {
+  gh = await startGitHubDouble();
+});
+afterAll(() => gh.close());
+
+describe('gathering the gate input from GitHub', () => {
+  it('decides a real PR: pending members, stale approvals and the author do not count', async () => {
+    gh.seedTeam('acme/db-owners', { active: ['bob', 'alice'], pending: ['pat'] });
+    gh.seedTeam('acme/security', { active: ['sam'] });
+    const pull = gh.seedPullRequest({
+      repo: FULL,
+      author: 'alice',
+      files: [{ path: 'grants/prod-db/alice-inc-1.yaml' }, { path: 'grants/prod-db/old.yaml', status: 'removed' }],
+    });
+    gh.seedReview({ repo: FULL, pull, login: 'bob', state: 'APPROVED' });
+    gh.pushCommit(FULL, pull, 'Shorten expires');
+    gh.seedReview({ repo: FULL, pull, login: 'pat', state: 'APPROVED' });
+    gh.seedReview({ repo: FULL, pull, login: 'alice', state: 'APPROVED' });
+    gh.seedReview({ repo: FULL, pull, login: 'sam', state: 'APPROVED' });
+
+    const octokit = createGitHubClient({ token: 'test-token', baseUrl: gh.url, log: () => {} });
+    const input = await gatherGateInput({
+      prNumber: pull,
+      reader: octokitPullRequestReader(octokit, { owner: 'acme', repo: 'access' }),
+      teams: octokitTeamDirectory(octokit),
+      policyOwners: [gitHubPrincipal('@acme/security')],
+      requirementsFor: async (_pr, grants) =>
+        grants.map(({ grant }) => ({
+          requirement: {
+            grant,
+            levels: [{ name: 'owners', count: 1, from: [gitHubPrincipal('@acme/db-owners')], because: 'role prod-db, level 1', kind: 'role' }],
+            cannotApprove: { grantee: email('alice@example.com') },
+          },
+          granteeLogin: 'alice',
+        })),
+    });
+
+    expect(input.activeTeamMembers).toEqual({ '@acme/db-owners': ['alice', 'bob'], '@acme/security': ['sam'] });
+    const result = evaluateGate(input);
+    expect(result.passed).toBe(false);
+    expect(result.deletedGrants).toEqual(['grants/prod-db/old.yaml']);
+    expect(result.subjects[0]!.ignored.map((i) => [i.login, i.reason])).toEqual([
+      ['alice', 'pr-author'],
+      ['bob', 'stale'],
+      ['pat', 'not-eligible'],
+      ['sam', 'not-eligible'],
+    ]);
+    expect(renderGateText(result)).toContain('owners (role prod-db, level 1): 0 of 1 from @acme/db-owners [nobody]: missing');
+    expect(gh.takeViolations()).toEqual([]);
+  });
+});
