@@ -164,7 +164,7 @@ export function recordDiagnostic(
   return diagnostic;
 }
 
-export const ROW_INVALID_HINT = 'fix the row in the HR export; until then this person counts as unknown to HR';
+const ROW_INVALID_HINT = 'fix the row in the HR export; until then this person counts as unknown to HR';
 
 /** Adds the person built from `fields` to `into`, or a diagnostic saying what is wrong with the row. */
 export function addPerson(into: HrReadResult, fields: HrFields, origin: HrOrigin): void {
