@@ -7,7 +7,7 @@ export const DAY = 24 * HOUR;
 /** The fixed clock of every HR test: 2026-11-01T09:00:00Z. */
 export const NOW = Date.UTC(2026, 10, 1, 9, 0, 0);
 
-export function aPerson(address: string, fields: Partial<Omit<HrRecord, 'email' | 'origin'>> = {}): HrRecord {
+export function aPerson(address: string, fields: Partial<Omit<HrRecord, 'email'>> = {}): HrRecord {
   return { email: email(address), active: true, status: 'active', origin: { source: 'hr/people.json', file: 'hr/people.json', line: 1 }, ...fields };
 }
 
