@@ -17,7 +17,8 @@ function readSchema(name: string): Record<string, unknown> {
 let validators: Record<FileKind, ValidateFunction> | undefined;
 
 function compile(): Record<FileKind, ValidateFunction> {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  // verbose: schema-errors.ts reads each error's parentSchema for "did you mean" and pattern hints.
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   return {
     grant: ajv.compile(readSchema('grant.schema.json')),
