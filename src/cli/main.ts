@@ -4,9 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { plainText } from '../render/escape.js';
+import { applyCommand } from './commands/apply.js';
 import { codeownersCommand } from './commands/codeowners.js';
 import { explainCommand } from './commands/explain.js';
 import { newGrantCommand } from './commands/new-grant.js';
+import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { inquirerPrompter } from './prompts.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './io.js';
@@ -64,6 +66,28 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--now <time>', 'evaluate at this instant')
     .option('--stdout', 'print the file instead of writing it')
     .action((opts) => run(() => newGrantCommand(io, opts, inquirerPrompter))());
+
+  program
+    .command('plan')
+    .description('show the bindings to add, change and remove in AWS and GCP')
+    .option('--repo <dir>', 'the access repository', '.')
+    .option('--now <time>', 'plan for this instant (RFC 3339)')
+    .option('--offline', 'do not read the cloud: the intended bindings only (for PRs from forks)')
+    .option('--json', 'print the plan as JSON')
+    .option('--markdown', 'print the plan as Markdown')
+    .option('--concurrency <n>', 'cloud reads in flight at once', '8')
+    .action((opts) => run(() => planCommand(io, opts))());
+
+  program
+    .command('apply')
+    .description('apply the plan to AWS and GCP')
+    .option('--repo <dir>', 'the access repository', '.')
+    .option('--now <time>', 'apply as of this instant (RFC 3339)')
+    .option('--dry-run', 'plan and check the guards, change nothing')
+    .option('--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this')
+    .option('--concurrency <n>', 'targets changed at once', '8')
+    .option('--yes', 'confirm applying outside CI')
+    .action((opts) => run(() => applyCommand(io, opts))());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -78,6 +78,8 @@ export interface TargetChange {
   remove: ObservedBinding[];
   /** Bindings on this target that gitgrant did not make: reported, never touched. */
   unmanaged: ObservedBinding[];
+  /** Managed bindings that stay as they are (set by the planner; used by the removal guard). */
+  kept?: number;
 }
 
 export interface Plan {

@@ -1,0 +1,55 @@
+/** Builds a plan for the CLI: load and check the repo, resolve identities, read the cloud, diff. */
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AccessRepo, Instant } from '../model/types.js';
+import { desiredState } from '../plan/desired.js';
+import { computePlan } from '../plan/diff.js';
+import { identityConfig } from '../plan/identity.js';
+import { targetKey, type Plan } from '../plan/types.js';
+import { checkAwsLimits } from '../providers/aws/limits.js';
+import { cloudFromEnv, readTargets, type Cloud } from '../providers/cloud.js';
+import { checkGcpLimits } from '../providers/gcp/limits.js';
+import { resolveIdentityCenterDirectory } from '../providers/identity-center-directory.js';
+import type { LimitChecker } from '../providers/provider.js';
+import { loadAndEvaluate } from './load.js';
+import type { CliIo } from './io.js';
+
+/** Limits are pure, so an offline plan checks them too. */
+const LIMITS: Record<'aws' | 'gcp', LimitChecker> = {
+  aws: { checkLimits: checkAwsLimits },
+  gcp: { checkLimits: checkGcpLimits },
+};
+
+export interface Planned {
+  repo: AccessRepo;
+  plan: Plan;
+  /** Repo findings that stop planning (errors), or that come along (warnings). */
+  findings: Diagnostic[];
+  readFailures: { target: string; cause: string }[];
+  cloud?: Cloud;
+}
+
+export async function buildPlan(io: CliIo, root: string, now: Instant, options: { offline: boolean; concurrency: number }): Promise<Planned> {
+  const { repo, findings } = loadAndEvaluate(root, now);
+  const identities = identityConfig(repo.policy);
+  const problems = sortDiagnostics([...findings, ...identities.diagnostics]);
+  const empty: Plan = { at: now, online: !options.offline, changes: [], diagnostics: [] };
+  // Planning from a repo that does not validate could revoke everything a broken file stands for.
+  if (hasErrors(problems)) return { repo, plan: empty, findings: problems, readFailures: [] };
+  if (options.offline) {
+    const desired = desiredState(repo, now, identities.config, undefined);
+    return { repo, plan: computePlan({ desired, limits: LIMITS, at: now }), findings: problems, readFailures: [] };
+  }
+  const cloud = cloudFromEnv(io.env, io.now);
+  const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now);
+  const desired = desiredState(repo, now, identities.config, directory);
+  const { observed, failures } = await readTargets(cloud.providers, desired.targets, options.concurrency);
+  // A target that could not be read is left alone this run rather than planned blind.
+  const unread = new Set(failures.map((f) => f.target));
+  const readable = {
+    ...desired,
+    targets: desired.targets.filter((t) => !unread.has(targetKey(t))),
+    bindings: desired.bindings.filter((b) => !unread.has(targetKey(b.target))),
+  };
+  const plan = computePlan({ desired: readable, observed, limits: cloud.providers, at: now });
+  return { repo, plan, findings: problems, readFailures: failures, cloud };
+}

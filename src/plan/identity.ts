@@ -1,0 +1,82 @@
+/**
+ * How a grantee (an email, the HR key) becomes each cloud's principal. Convention by default,
+ * overridable per person in the policy's `identities` section:
+ *
+ *   identities:
+ *     gcp: 'user:{email}'                  # or group:{email}, serviceAccount:{local}@proj.iam.gserviceaccount.com
+ *     awsIamUser: '{email}'                # the IAM user name in each account
+ *     identityCenterUserName: '{email}'    # the Identity Store UserName (looked up to a user id)
+ *     people:
+ *       alice@example.com: { gcp: 'user:alice@acme.example', awsIamUser: alice, github: alice-gh }
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, pointer } from '../model/source-map.js';
+import type { Email, Policy } from '../model/types.js';
+
+export interface PersonIdentity {
+  gcp?: string;
+  awsIamUser?: string;
+  identityCenterUserName?: string;
+  github?: string;
+}
+
+export interface IdentityConfig {
+  gcp: string;
+  awsIamUser: string;
+  identityCenterUserName: string;
+  people: Record<string, PersonIdentity>;
+}
+
+export const DEFAULT_IDENTITIES: IdentityConfig = {
+  gcp: 'user:{email}',
+  awsIamUser: '{email}',
+  identityCenterUserName: '{email}',
+  people: {},
+};
+
+const GCP_MEMBER = /^(user|group|serviceAccount):[^\s:]+@[^\s:]+$/;
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const TEMPLATE_FIELDS = /\{(?!email\}|local\})[^}]*\}/;
+
+export function identityConfig(policy: Policy): { config: IdentityConfig; diagnostics: Diagnostic[] } {
+  const raw = (policy.sections.identities ?? {}) as Partial<IdentityConfig>;
+  const config: IdentityConfig = { ...DEFAULT_IDENTITIES, ...raw, people: {} };
+  const diagnostics: Diagnostic[] = [];
+  const source = policy.sources.identities;
+  const problem = (path: (string | number)[], summary: string, hint: string) => {
+    if (!source) return;
+    const span = locate(source, pointer(['identities', ...path]));
+    diagnostics.push({ severity: 'error', code: 'IDENTITY_INVALID', summary, hint, file: source.file, start: span.start, end: span.end });
+  };
+  for (const key of ['gcp', 'awsIamUser', 'identityCenterUserName'] as const) {
+    if (TEMPLATE_FIELDS.test(config[key])) problem([key], `\`${config[key]}\` uses a placeholder other than {email} or {local}`, 'templates know {email} and {local} (the part before @)');
+  }
+  if (!GCP_MEMBER.test(expand(config.gcp, 'a@b.c'))) problem(['gcp'], `\`${config.gcp}\` does not make a GCP member`, 'start with user:, group: or serviceAccount:');
+  for (const [person, identity] of Object.entries(raw.people ?? {})) {
+    const key = person.trim().toLowerCase();
+    config.people[key] = identity;
+    if (identity.gcp !== undefined && !GCP_MEMBER.test(identity.gcp)) problem(['people', person, 'gcp'], `\`${identity.gcp}\` is not a GCP member`, 'write user:name@domain, group:... or serviceAccount:...');
+    if (identity.awsIamUser !== undefined && !IAM_USER_NAME.test(identity.awsIamUser)) problem(['people', person, 'awsIamUser'], `\`${identity.awsIamUser}\` is not a valid IAM user name`, 'IAM user names use letters, digits and +=,.@_- (at most 64)');
+  }
+  return { config, diagnostics };
+}
+
+function expand(template: string, email: string): string {
+  return template.replace(/\{email\}/g, email).replace(/\{local\}/g, email.split('@')[0] ?? email);
+}
+
+export function gcpMember(config: IdentityConfig, grantee: Email): string {
+  return config.people[grantee]?.gcp ?? expand(config.gcp, grantee);
+}
+
+export function awsIamUserArn(config: IdentityConfig, grantee: Email, account: string): string {
+  return `arn:aws:iam::${account}:user/${config.people[grantee]?.awsIamUser ?? expand(config.awsIamUser, grantee)}`;
+}
+
+export function identityCenterUserName(config: IdentityConfig, grantee: Email): string {
+  return config.people[grantee]?.identityCenterUserName ?? expand(config.identityCenterUserName, grantee);
+}
+
+export function githubLogin(config: IdentityConfig, grantee: Email): string | undefined {
+  return config.people[grantee]?.github;
+}
