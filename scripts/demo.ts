@@ -135,7 +135,7 @@ async function showCloud(aws: ReturnType<typeof createAwsClients>, gcp: GcpDoubl
   for (const resource of ['projects/acme-prod-orders', 'projects/acme-customer-globex', 'projects/acme-analytics', 'folders/281746352014']) {
     const bindings = gcp.policy(resource)?.bindings ?? [];
     say(`  GCP ${resource}: ${bindings.length === 0 ? '(no bindings)' : ''}`);
-    for (const b of bindings) say(`    ${b.role} ${b.members.join(',')} ${b.condition ? `if ${b.condition.expression}` : '(always)'}`);
+    for (const b of bindings) say(`    ${b.role} ${(b.members ?? []).join(',')} ${b.condition ? `if ${b.condition.expression}` : '(always)'}`);
   }
   const users = (await aws.iam.send(new ListUsersCommand({}))).Users ?? [];
   for (const user of users) {
