@@ -126,7 +126,13 @@ interface RoleFields {
 function toRole(name: string, data: Record<string, unknown>, source: SourceMap): LoadedFile {
   const fields = data as unknown as RoleFields;
   const diagnostics: Diagnostic[] = [];
-  const duration = (text: string | undefined): Millis | undefined => (text === undefined ? undefined : parseDuration(text));
+  const duration = (text: string | undefined, path: (string | number)[]): Millis | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    // The schema pattern admits `0h`, which parses to nothing: a zero cap would silently mean "no cap".
+    if (ms === undefined) diagnostics.push(at(source, path, 'ROLE_DURATION_ZERO', `\`${String(path[path.length - 1])}\` must be longer than zero, not ${text}`, 'write a positive duration such as 30m or 4h'));
+    return ms;
+  };
   const windows = (fields.autoApprove?.windows ?? []).map((w, index) => {
     if (!isTimeZone(w.timezone)) {
       diagnostics.push(at(source, ['autoApprove', 'windows', index, 'timezone'], 'ROLE_TIMEZONE_INVALID', `unknown time zone \`${w.timezone}\``, 'use an IANA name such as Europe/London or America/New_York'));
@@ -134,7 +140,7 @@ function toRole(name: string, data: Record<string, unknown>, source: SourceMap):
     if (w.from >= w.to) {
       diagnostics.push(at(source, ['autoApprove', 'windows', index, 'to'], 'ROLE_WINDOW_EMPTY', `window ends (${w.to}) before it starts (${w.from})`, 'windows run from `from` to `to` on the same day; use two windows to span midnight'));
     }
-    return { days: w.days, from: w.from, to: w.to, timezone: w.timezone, maxDuration: duration(w.maxDuration) };
+    return { days: w.days, from: w.from, to: w.to, timezone: w.timezone, maxDuration: duration(w.maxDuration, ['autoApprove', 'windows', index, 'maxDuration']) };
   });
   const approvals: ApprovalLevel[] = fields.approvals.map((level, index) => ({
     name: level.name ?? `level-${index + 1}`,
@@ -149,15 +155,15 @@ function toRole(name: string, data: Record<string, unknown>, source: SourceMap):
   });
   const breakGlass: BreakGlassSettings | undefined = fields.breakGlass && {
     allowed: fields.breakGlass.allowed,
-    maxDuration: duration(fields.breakGlass.maxDuration),
+    maxDuration: duration(fields.breakGlass.maxDuration, ['breakGlass', 'maxDuration']),
     who: (fields.breakGlass.who ?? []).map(gitHubPrincipal),
     notify: (fields.breakGlass.notify ?? []).map(gitHubPrincipal),
   };
   if (breakGlass?.allowed && breakGlass.who.length === 0) {
     diagnostics.push(at(source, ['breakGlass'], 'ROLE_BREAK_GLASS_NOBODY', 'break-glass is allowed but `who` names nobody', 'list the on-call teams that may break glass', 'key'));
   }
-  const defaultDuration = duration(fields.defaultDuration);
-  const maxDuration = duration(fields.maxDuration);
+  const defaultDuration = duration(fields.defaultDuration, ['defaultDuration']);
+  const maxDuration = duration(fields.maxDuration, ['maxDuration']);
   if (defaultDuration !== undefined && maxDuration !== undefined && defaultDuration > maxDuration) {
     diagnostics.push(at(source, ['defaultDuration'], 'ROLE_DEFAULT_OVER_MAX', `defaultDuration ${fields.defaultDuration} is longer than maxDuration ${fields.maxDuration}`, 'lower defaultDuration or raise maxDuration'));
   }
