@@ -57,9 +57,22 @@ export function mergePolicies(parts: readonly RawPolicyPart[]): { policy: Policy
     });
   }
   const durations = fields.durations ?? {};
-  const escalations: Escalation[] = (fields.escalations ?? []).map((e) => ({
+  // The schema pattern admits `0d`, which parses to nothing: a zero cap must not silently mean "no cap".
+  const positive = (text: string | undefined, path: (string | number)[], fallback: string): number => {
+    const ms = text === undefined ? undefined : parseDuration(text);
+    const source = sources[String(path[0])];
+    if (text !== undefined && ms === undefined && source) {
+      const span = locate(source, pointer(path));
+      diagnostics.push({
+        severity: 'error', code: 'POLICY_DURATION_ZERO', summary: `\`${path.join('.')}\` must be longer than zero, not ${text}`,
+        hint: 'write a positive duration such as 4h or 30d', file: source.file, start: span.start, end: span.end,
+      });
+    }
+    return ms ?? parseDuration(fallback)!;
+  };
+  const escalations: Escalation[] = (fields.escalations ?? []).map((e, index) => ({
     name: e.name,
-    aboveDuration: parseDuration(e.aboveDuration)!,
+    aboveDuration: positive(e.aboveDuration, ['escalations', index, 'aboveDuration'], '1m'),
     approvals: { name: e.name, count: e.approvals.count ?? 1, from: e.approvals.from.map(gitHubPrincipal) },
   }));
   const rules: CustomRule[] = (fields.rules ?? []).map((r) => ({ id: r.id, expression: r.expression, message: r.message, severity: r.severity ?? 'error' }));
@@ -68,9 +81,9 @@ export function mergePolicies(parts: readonly RawPolicyPart[]): { policy: Policy
   const policy: Policy = {
     owners: (fields.owners ?? []).map(gitHubPrincipal),
     durations: {
-      default: parseDuration(durations.default ?? POLICY_DEFAULTS.defaultDuration)!,
-      max: parseDuration(durations.max ?? POLICY_DEFAULTS.maxDuration)!,
-      breakGlassMax: parseDuration(durations.breakGlassMax ?? POLICY_DEFAULTS.breakGlassMax)!,
+      default: positive(durations.default, ['durations', 'default'], POLICY_DEFAULTS.defaultDuration),
+      max: positive(durations.max, ['durations', 'max'], POLICY_DEFAULTS.maxDuration),
+      breakGlassMax: positive(durations.breakGlassMax, ['durations', 'breakGlassMax'], POLICY_DEFAULTS.breakGlassMax),
     },
     escalations,
     tickets: { required: fields.tickets?.required ?? 'never', pattern: fields.tickets?.pattern },
