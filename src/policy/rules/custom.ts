@@ -42,7 +42,12 @@ export function customRules(ctx: RuleContext, grant: Grant, role: Role, compiled
       ruleErrors.push(policyProblem(ctx.repo.policy, index, 'POLICY_RULE_FAILED', `rule \`${rule.id}\` failed on ${grant.id}: ${firstLine(error)}`, 'guard optional fields with has(), e.g. has(grant.ticket)'));
       continue;
     }
-    if (outcome !== true) {
+    // A rule that yields a string or a number is a mistake in the rule, not a finding about the grant.
+    if (typeof outcome !== 'boolean') {
+      ruleErrors.push(policyProblem(ctx.repo.policy, index, 'POLICY_RULE_FAILED', `rule \`${rule.id}\` returned ${typeof outcome === 'object' ? 'a value' : typeof outcome} on ${grant.id}, not true or false`, 'make the expression a condition, e.g. grant.reason.size() > 20'));
+      continue;
+    }
+    if (!outcome) {
       ctx.report(grant, [], { code: 'POLICY_RULE_VIOLATED', severity: rule.severity, summary: `[${rule.id}] ${rule.message}` });
     }
   }
