@@ -74,6 +74,7 @@ export class GitHubOpenApi {
   /** Path and query parameters arrive as strings: coerce, as GitHub does. */
   private readonly paramAjv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly normalisedSchemas = new Map<string, Schema>();
 
   constructor(spec: { paths: Record<string, Record<string, Json>>; components: Record<string, Record<string, Json>> }) {
     this.components = spec.components;
@@ -215,7 +216,12 @@ export class GitHubOpenApi {
     let current = schema;
     while (typeof current.$ref === 'string') {
       const name = current.$ref.slice(`${SPEC_ID}#/components/schemas/`.length);
-      current = normalise(this.components.schemas![name]) as Schema;
+      let schema = this.normalisedSchemas.get(name);
+      if (!schema) {
+        schema = normalise(this.components.schemas![name]) as Schema;
+        this.normalisedSchemas.set(name, schema);
+      }
+      current = schema;
     }
     return current;
   }
