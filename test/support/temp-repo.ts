@@ -1,0 +1,81 @@
+/**
+ * Temporary access repositories on disk, for CLI tests: a copy of the example organisation or a
+ * repo made from builders, optionally a git repository with commits. Each is deleted when the
+ * test that made it finishes.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import type { FileSpec } from './builders.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLE_FOLDERS = ['policies', 'roles', 'grants'];
+
+/** Fixed identity and dates, so commits do not depend on the machine or the clock. */
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Test Author', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_AUTHOR_DATE: '2026-11-20T12:00:00Z',
+  GIT_COMMITTER_NAME: 'Test Author', GIT_COMMITTER_EMAIL: 'author@example.com', GIT_COMMITTER_DATE: '2026-11-20T12:00:00Z',
+  GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
+export class TempRepo {
+  private constructor(readonly root: string) {}
+
+  static empty(): TempRepo {
+    const root = mkdtempSync(join(tmpdir(), 'gitgrant-test-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    return new TempRepo(root);
+  }
+
+  /** A copy of the example organisation in policies/, roles/ and grants/. */
+  static fromExample(): TempRepo {
+    const repo = TempRepo.empty();
+    for (const folder of EXAMPLE_FOLDERS) cpSync(join(PROJECT_ROOT, folder), join(repo.root, folder), { recursive: true });
+    return repo;
+  }
+
+  static fromFiles(files: readonly FileSpec[]): TempRepo {
+    const repo = TempRepo.empty();
+    repo.write(...files);
+    return repo;
+  }
+
+  write(...files: FileSpec[]): this {
+    for (const file of files) {
+      const absolute = join(this.root, file.path);
+      mkdirSync(dirname(absolute), { recursive: true });
+      writeFileSync(absolute, file.text);
+    }
+    return this;
+  }
+
+  remove(path: string): this {
+    rmSync(join(this.root, path), { force: true });
+    return this;
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.root, path), 'utf8');
+  }
+
+  /** Turns the folder into a git repository on `main` with everything committed. */
+  initGit(message = 'Initial access repo'): this {
+    this.git('init', '-q', '-b', 'main');
+    this.commitAll(message);
+    return this;
+  }
+
+  /** Commits every change and returns the new commit's hash. */
+  commitAll(message: string): string {
+    this.git('add', '-A');
+    this.git('commit', '-q', '--no-gpg-sign', '-m', message);
+    return this.git('rev-parse', 'HEAD').trim();
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+  }
+}
