@@ -11,6 +11,7 @@ export function assembleRepo(files: readonly { path: string; loaded: LoadedFile 
   const roles = new Map<RoleName, Role>();
   const grants: Grant[] = [];
   const policyParts: RawPolicyPart[] = [];
+  let policyFileFailed = false;
   for (const { path, loaded } of files) {
     diagnostics.push(...loaded.diagnostics);
     if (loaded.kind === 'role' && loaded.value) {
@@ -22,8 +23,9 @@ export function assembleRepo(files: readonly { path: string; loaded: LoadedFile 
       } else roles.set(loaded.value.name, loaded.value);
     } else if (loaded.kind === 'grant' && loaded.value) grants.push(loaded.value);
     else if (loaded.kind === 'policy' && loaded.value) policyParts.push(loaded.value);
+    else if (loaded.kind === 'policy') policyFileFailed = true;
   }
-  const { policy, diagnostics: policyDiagnostics } = mergePolicies(policyParts);
+  const { policy, diagnostics: policyDiagnostics } = mergePolicies(policyParts, { complete: !policyFileFailed });
   diagnostics.push(...policyDiagnostics);
   grants.sort((a, b) => a.id.localeCompare(b.id));
   return { repo: { policy, roles, grants }, diagnostics };

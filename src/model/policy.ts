@@ -29,7 +29,8 @@ interface PolicyFields {
 
 const TYPED_KEYS = new Set(['owners', 'durations', 'escalations', 'tickets', 'reasons', 'grantees', 'duplicates', 'rules']);
 
-export function mergePolicies(parts: readonly RawPolicyPart[]): { policy: Policy; diagnostics: Diagnostic[] } {
+/** `complete: false` when a policy file failed to load: keys it may set are unknown, so none is reported missing. */
+export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true } = {}): { policy: Policy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const merged: Record<string, unknown> = {};
   const sources: Policy['sources'] = {};
@@ -49,7 +50,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[]): { policy: Policy
     }
   }
   const fields = merged as PolicyFields;
-  if (!fields.owners) {
+  if (!fields.owners && complete) {
     diagnostics.push({
       severity: 'error', code: 'POLICY_OWNERS_MISSING', summary: 'no policy file sets `owners`',
       hint: 'add `owners: [\'@your-org/security\']` to a file under policies/: they approve changes to roles, policies and code',
