@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { TempRepo } from '../../support/temp-repo.js';
+import { runCli } from './run-cli.js';
+
+const explain = (grant: string, now: string, ...args: string[]) => runCli(['explain', grant, '--now', now, ...args], { cwd: TempRepo.fromExample().root });
+
+/** The lines of the approval section, from its heading to the blank line after it. */
+const approvalSection = (lines: string[]) => lines.slice(lines.indexOf('Approval requirement:'), lines.indexOf('Cloud targets:') - 1);
+
+describe('gitgrant explain', () => {
+  it('shows the three levels of prod-db-admin, each with why and where it is written', async () => {
+    const run = await explain('grants/prod-db-admin/bob-chg-1187.yaml', '2026-11-22T12:00:00Z');
+    expect(run.code).toBe(0);
+    expect(approvalSection(run.lines)).toEqual([
+      'Approval requirement:',
+      '  1. owners: 2 of @example-org/db-owners',
+      '     because role prod-db-admin, approval level 1 of 3 [roles/prod-db-admin.yaml:10]',
+      '  2. security: 1 of @example-org/security',
+      '     because role prod-db-admin, approval level 2 of 3 [roles/prod-db-admin.yaml:13]',
+      '  3. engineering-director: 1 of @example-org/engineering-directors',
+      '     because role prod-db-admin, approval level 3 of 3 [roles/prod-db-admin.yaml:15]',
+      '  never counted as approvers: the grantee bob@example.com and the PR author',
+    ]);
+    expect(run.lines).toContain('  window    2026-11-24T20:00:00Z -> 2026-11-24T22:00:00Z: 2h, to be used (scheduled)');
+    expect(run.lines).toContain('  8h       role prod-db-admin maxDuration (roles/prod-db-admin.yaml)');
+  });
+
+  it('adds VP approval to a grant over 72 hours, with the reason', async () => {
+    const run = await explain('grants/customer-instance-admin/carol-sup-5521.yaml', '2026-11-22T12:00:00Z', '--author', 'carol-gh');
+    expect(run.code).toBe(0);
+    expect(approvalSection(run.lines).slice(-3)).toEqual([
+      '  3. vp-approval: 1 of @example-org/vp-engineering',
+      '     because escalation vp-approval: 5d is above 72h [policies/access.yaml:14]',
+      '  never counted as approvers: the grantee carol@example.com and the requester @carol-gh',
+    ]);
+  });
+
+  it('shows the waiver of a grant requested inside the auto-approval window, with the clock that decided', async () => {
+    const run = await explain('grants/prod-db-readonly/alice-inc-4211.yaml', '2026-11-23T09:30:00Z');
+    expect(run.code).toBe(0);
+    expect(approvalSection(run.lines)).toEqual([
+      'Approval requirement:',
+      '  1. owners: 1 of @example-org/db-owners',
+      '     because role prod-db-readonly, approval level 1 of 1 [roles/prod-db-readonly.yaml:9]',
+      '  WAIVED (auto-approve-window): role prod-db-readonly auto-approves Mon,Tue,Wed,Thu,Fri 09:00-17:00 Europe/London up to 4h [roles/prod-db-readonly.yaml:15]',
+      '     decided at 2026-11-23T09:30:00Z = Mon 2026-11-23 09:30 Europe/London',
+      '     no human approval is needed; the levels above would apply otherwise',
+      '  never counted as approvers: the grantee alice@example.com and the PR author',
+    ]);
+  });
+
+  it('shows no waiver for the same grant requested on a Sunday', async () => {
+    const run = await explain('grants/prod-db-readonly/alice-inc-4211.yaml', '2026-11-22T12:00:00Z');
+    expect(run.code).toBe(0);
+    expect(run.lines.some((l) => l.includes('WAIVED'))).toBe(false);
+  });
+
+  it('prints the requirement as JSON with --json', async () => {
+    const run = await explain('grants/prod-db-readonly/alice-inc-4211.yaml', '2026-11-23T09:30:00Z', '--json');
+    const output = JSON.parse(run.stdout);
+    expect(output.requirement.waivedBy).toMatchObject({ kind: 'auto-approve-window', clock: { timezone: 'Europe/London', local: 'Mon 2026-11-23 09:30 Europe/London' } });
+    expect(output.grant).toMatchObject({ id: 'grants/prod-db-readonly/alice-inc-4211.yaml', duration: '4h', state: 'in use' });
+  });
+
+  it('refuses a path that is not a grant of the repository, with exit 2', async () => {
+    const run = await explain('grants/prod-db-readonly/nobody.yaml', '2026-11-22T12:00:00Z');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('grants/prod-db-readonly/nobody.yaml is not a grant file of this repository');
+  });
+});
