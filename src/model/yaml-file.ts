@@ -3,7 +3,7 @@
  * files hard to read or dangerous to load: several documents, anchors and aliases (alias bombs),
  * explicit tags, and `%YAML` directives (which would switch on YAML 1.1, where `no` means false).
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.js';
 import { pointer, type SourceMap, type Span } from './source-map.js';
 
@@ -51,9 +51,13 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
   }
   const doc = docs[0]!;
   const diagnostics: Diagnostic[] = [];
+  let syntaxReported = false;
   for (const error of doc.errors) {
-    const start = position(error.pos[0]);
     const duplicate = error.code === 'DUPLICATE_KEY';
+    // After the first syntax error the parser is guessing, and what it reports next is noise.
+    if (!duplicate && syntaxReported) continue;
+    syntaxReported ||= !duplicate;
+    const start = position(openingOf(doc, error) ?? error.pos[0]);
     diagnostics.push({
       severity: 'error',
       code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
@@ -113,6 +117,17 @@ function recordSpans(node: Node | null, ptr: string, key: Span | undefined, sour
 function at(file: string, position: (offset: number) => Position, range: [number, number, number] | null | undefined, code: string, summary: string, hint: string): Diagnostic {
   const start = position(range?.[0] ?? 0);
   return { severity: 'error', code, summary, hint, file, start, end: position(range?.[1] ?? 0) };
+}
+
+/** The yaml library reports an unclosed quote or bracket where the file ends; the opening is what to fix. */
+function openingOf(doc: Document, error: YAMLError): number | undefined {
+  if (!/^Missing closing .?quote|must (be sufficiently indented and )?end with a/.test(error.message)) return undefined;
+  let opening: number | undefined;
+  visit(doc, (_key, node) => {
+    const opens = (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) || (isCollection(node) && node.flow === true);
+    if (opens && node.range?.[1] === error.pos[0]) opening = Math.max(opening ?? -1, node.range[0]);
+  });
+  return opening;
 }
 
 function firstLine(message: string): string {
