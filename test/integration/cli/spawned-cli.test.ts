@@ -1,0 +1,65 @@
+/**
+ * The CLI as Actions runs it: `node bin/gitgrant.js`, a separate process reading the compiled
+ * dist/. Annotations are written by @actions/core straight to the process's stdout, so only a
+ * spawned process shows them.
+ *
+ * dist/ is built by `npm ci` (the prepare script). Relying on that alone would let these tests
+ * pass against stale code after a source edit, so the setup rebuilds when dist/ is missing or
+ * older than any source file, and otherwise leaves it alone to keep the run fast.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aGrant } from '../../support/builders.js';
+import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
+
+const ENTRY = join(PROJECT_ROOT, 'dist/cli/main.js');
+
+function newestSource(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }, 0);
+}
+
+beforeAll(() => {
+  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= newestSource(join(PROJECT_ROOT, 'src'))) return;
+  // tsc emits even when files elsewhere in the tree have type errors; the test needs the output, not a clean check.
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  } catch {
+    // Type errors are reported by `npm run typecheck`; a missing entry point is caught below.
+  }
+  if (!existsSync(ENTRY)) throw new Error('dist/cli/main.js is missing after the build; run `npm run build` and read its errors');
+});
+
+function gitgrant(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const { GITHUB_ACTIONS: _ignored, ...inherited } = process.env;
+  return spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/gitgrant.js'), ...args], { cwd, env: { ...inherited, ...env }, encoding: 'utf8' });
+}
+
+const terseGrant = () => aGrant().ofRole('prod-db-readonly').for('hugo@example.com').withTicket('INC-1').because('look').startingAt('2026-11-23T10:00:00Z').expiringIn('1h').named('hugo-inc-1');
+
+describe('the gitgrant binary', () => {
+  it('validates the example organisation and exits 0', () => {
+    const run = gitgrant(['validate', '--now', '2026-11-22T12:00:00Z'], TempRepo.fromExample().root);
+    expect(run.stdout).toBe('gitgrant validate: 17 files (10 roles, 6 grants): no problems found\n');
+    expect(run.status).toBe(0);
+  });
+
+  it('exits 1 with findings, and prints no annotations outside Actions', () => {
+    const run = gitgrant(['validate', '--now', '2026-11-22T12:00:00Z'], TempRepo.fromExample().write(terseGrant().build()).root);
+    expect(run.status).toBe(1);
+    expect(run.stdout).not.toContain('::error');
+  });
+
+  it('in GitHub Actions, also emits an ::error annotation with the file, line and column', () => {
+    const run = gitgrant(['validate', '--now', '2026-11-22T12:00:00Z'], TempRepo.fromExample().write(terseGrant().build()).root, { GITHUB_ACTIONS: 'true' });
+    expect(run.status).toBe(1);
+    const annotations = run.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(annotations).toEqual([
+      '::error title=GRANT_REASON_TOO_SHORT,file=grants/prod-db-readonly/hugo-inc-1.yaml,line=2,col=9::reason has 4 characters; the policy asks for at least 15 (hint: say what you will do and why, so approvers and auditors can judge it)',
+    ]);
+  });
+});
