@@ -75,9 +75,12 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
       file, start: { line: 1, col: 1 }, end: { line: 1, col: 1 },
     });
   }
+  let aliasReported = false;
   visit(doc, (_key, node) => {
     if (isAlias(node)) {
-      diagnostics.push(at(file, position, node.range, 'YAML_ALIAS_NOT_ALLOWED', 'anchors and aliases are not allowed', 'write the value out in full'));
+      // One alias is enough to explain the problem; an alias bomb would otherwise print thousands.
+      if (!aliasReported) diagnostics.push(at(file, position, node.range, 'YAML_ALIAS_NOT_ALLOWED', 'anchors and aliases are not allowed', 'write the value out in full'));
+      aliasReported = true;
       return visit.SKIP;
     }
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
