@@ -84,7 +84,10 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
       return visit.SKIP;
     }
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) {
-      diagnostics.push(at(file, position, node.range, 'YAML_ALIAS_NOT_ALLOWED', `anchor \`&${node.anchor}\` is not allowed`, 'write values out in full; files stay readable without anchors'));
+      // The node's range starts at its value; the `&name` written before it is what to delete.
+      const anchorAt = node.range ? text.lastIndexOf(`&${node.anchor}`, node.range[0]) : -1;
+      const range: [number, number, number] | null | undefined = anchorAt >= 0 ? [anchorAt, anchorAt + node.anchor.length + 1, anchorAt + node.anchor.length + 1] : node.range;
+      diagnostics.push(at(file, position, range, 'YAML_ALIAS_NOT_ALLOWED', `anchor \`&${node.anchor}\` is not allowed`, 'write values out in full; files stay readable without anchors'));
     }
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag) {
       diagnostics.push(at(file, position, node.range, 'YAML_TAG_NOT_ALLOWED', `explicit tag \`${node.tag}\` is not allowed`, 'remove the tag; quote the value if it is text'));
