@@ -95,7 +95,7 @@ async function run(env: Record<string, string | undefined>, now: string, argv: s
 }
 
 async function seedAws(iam: IAMClient, repo: string): Promise<void> {
-  for (const user of ['alice@example.com', 'bob@example.com', 'gina@example.com']) await iam.send(new CreateUserCommand({ UserName: user }));
+  for (const user of ['alice@example.com', 'bob.example', 'gina@example.com']) await iam.send(new CreateUserCommand({ UserName: user }));
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] });
   const roleNames = new Set<string>();
   for (const file of readdirSync(join(repo, 'roles'))) for (const m of readFileSync(join(repo, 'roles', file), 'utf8').matchAll(/roleName: (\w+)/g)) roleNames.add(m[1]!);
