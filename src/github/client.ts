@@ -25,6 +25,11 @@ export interface GitHubClientOptions {
    * scripted rate limit is retried at once; production leaves it alone.
    */
   retryAfterUnitMs?: number;
+  /**
+   * `false` turns off the throttling plugin (its documented `throttle.enabled` option), which spaces
+   * writes 1-3 s apart and retries rate limits. Only for tests against the local GitHub double.
+   */
+  throttle?: boolean;
 }
 
 const DEFAULT_RATE_LIMIT_RETRIES = 3;
@@ -53,6 +58,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     userAgent: 'gitgrant',
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`github: ${m}`), error: (m: string) => log(`github: ${m}`) },
     throttle: {
+      enabled: options.throttle ?? true,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: unitMs,
@@ -94,7 +100,11 @@ export async function resolveGitHubAuth(
   throw new Error('No GitHub token: GITHUB_TOKEN is unset and `gh auth token` gave none. Fix: export GITHUB_TOKEN, or run `gh auth login`.');
 }
 
-/** The client as the CLI and the Actions build it: token and API root from the environment. */
+/**
+ * The client as the CLI and the Actions build it: token and API root from the environment.
+ * `GITGRANT_GITHUB_THROTTLE=off` exists for the CLI's tests against the local double (seconds of
+ * write spacing per test otherwise); no workflow sets it.
+ */
 export async function gitHubClientFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   options: Omit<GitHubClientOptions, 'token' | 'baseUrl'> & { readGhToken?: GhTokenReader } = {},
@@ -102,5 +112,6 @@ export async function gitHubClientFromEnv(
   const { readGhToken, ...rest } = options;
   const auth = await resolveGitHubAuth(env, readGhToken);
   const baseUrl = env.GITHUB_API_URL?.trim();
-  return createGitHubClient({ ...rest, token: auth.token, ...(baseUrl ? { baseUrl } : {}) });
+  const throttle = env.GITGRANT_GITHUB_THROTTLE === 'off' ? { throttle: false } : {};
+  return createGitHubClient({ ...throttle, ...rest, token: auth.token, ...(baseUrl ? { baseUrl } : {}) });
 }

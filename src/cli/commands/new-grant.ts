@@ -6,7 +6,7 @@ import { formatDuration } from '../../model/duration.js';
 import { grantFileName, renderGrantFile, type GrantFileFields } from '../../model/grant-file.js';
 import { loadFile } from '../../model/load-file.js';
 import { loadRepo } from '../../model/load-repo.js';
-import { grantId, type AccessRepo, type Role, type RoleName } from '../../model/types.js';
+import { grantId, type AccessRepo, type Instant, type Role, type RoleName } from '../../model/types.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
@@ -55,28 +55,44 @@ export async function newGrantCommand(io: CliIo, options: NewGrantOptions, promp
     : (starts ?? now) + durationOption('duration', options.duration ?? (ask ? await ask.input('Duration', formatDuration(fallback)) : formatDuration(fallback)));
 
   const fields: GrantFileFields = { grantee, reason, ticket: ticket || undefined, starts, expires };
-  const text = renderGrantFile(fields);
-  const path = `grants/${role.name}/${options.name ?? grantFileName(grantee, fields.ticket, now)}`;
-  const problems = checkNewGrant(repo, path, text, now);
-  if (problems.length > 0) {
-    for (const line of problems) io.stdout(line + '\n');
+  const draft = draftGrant(repo, role, fields, now, options.name);
+  if (draft.problems.length > 0) {
+    for (const line of draft.problems) io.stdout(line + '\n');
     io.stdout('gitgrant new-grant: the grant would not pass validation; nothing written\n');
     return EXIT.findings;
   }
   if (options.stdout) {
-    io.stdout(text);
+    io.stdout(draft.text);
     return EXIT.ok;
   }
-  const absolute = join(root, path);
-  if (existsSync(absolute)) throw new UsageError(`${path} already exists`, 'choose another --name, or edit the existing grant');
-  mkdirSync(dirname(absolute), { recursive: true });
-  writeFileSync(absolute, text);
-  io.stdout(`gitgrant new-grant: wrote ${path} (${formatDuration(expires - (starts ?? now))}); open a pull request to request it\n`);
+  writeDraft(root, draft);
+  io.stdout(`gitgrant new-grant: wrote ${draft.path} (${formatDuration(expires - (starts ?? now))}); open a pull request to request it\n`);
   return EXIT.ok;
 }
 
-function defaultDuration(role: Role, repo: AccessRepo): number {
+export function defaultDuration(role: Role, repo: AccessRepo): number {
   return role.defaultDuration ?? repo.policy.durations.default;
+}
+
+/** A grant file not yet written: where it goes, its text, and the validation errors it would raise. */
+export interface GrantDraft {
+  path: string;
+  text: string;
+  problems: string[];
+}
+
+/** Shared by new-grant, request and break-glass: one way to turn fields into a checked grant file. */
+export function draftGrant(repo: AccessRepo, role: Role, fields: GrantFileFields, now: Instant, name?: string): GrantDraft {
+  const text = renderGrantFile(fields);
+  const path = `grants/${role.name}/${name ?? grantFileName(fields.grantee, fields.ticket ?? fields.incident, now)}`;
+  return { path, text, problems: checkNewGrant(repo, path, text, now) };
+}
+
+export function writeDraft(root: string, draft: GrantDraft): void {
+  const absolute = join(root, draft.path);
+  if (existsSync(absolute)) throw new UsageError(`${draft.path} already exists`, 'choose another --name, or edit the existing grant');
+  mkdirSync(dirname(absolute), { recursive: true });
+  writeFileSync(absolute, draft.text);
 }
 
 /** The new file is checked with the same loader and rules as a pull request would be. */
