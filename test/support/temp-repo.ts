@@ -4,7 +4,7 @@
  * test that made it finishes.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,26 @@ export class TempRepo {
 
   read(path: string): string {
     return readFileSync(join(this.root, path), 'utf8');
+  }
+
+  /**
+   * How many access files, roles and grants are on disk, counted independently of the loader, so
+   * tests of the summary line keep up when the example organisation grows.
+   */
+  counts(): { files: number; roles: number; grants: number } {
+    const yamlIn = (dir: string): string[] =>
+      readdirSync(join(this.root, dir), { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+        .map((entry) => entry.name);
+    const roles = yamlIn('roles').length;
+    const grants = yamlIn('grants').length;
+    return { files: yamlIn('policies').length + roles + grants, roles, grants };
+  }
+
+  /** `19 files (10 roles, 6 grants)`, as `validate` words it. */
+  summary(): string {
+    const { files, roles, grants } = this.counts();
+    return `${files} files (${roles} roles, ${grants} grants)`;
   }
 
   /** Turns the folder into a git repository on `main` with everything committed. */

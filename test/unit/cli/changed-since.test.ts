@@ -17,6 +17,12 @@ function mainWithABrokenGrant(): TempRepo {
 const hugoOverlappingGina = () =>
   aGrant().ofRole('payments-console-operator').for('hugo@example.com').withTicket('INC-4400').because('Retry the payouts batch with the provider').startingAt('2026-11-23T15:00:00Z').expiringIn('1h').named('hugo-inc-4400');
 
+/** The summary when only the policies, the roles and `grants` grant files were read. */
+function narrowedSummary(repo: TempRepo, grants: number): string {
+  const all = repo.counts();
+  return `${all.files - all.grants + grants} files (${all.roles} roles, ${grants} grants)`;
+}
+
 describe('gitgrant validate --changed-since', () => {
   it('reports the changed grant overlapping an unchanged grant of its exclusive role, and nothing about unrelated grants', async () => {
     const repo = mainWithABrokenGrant();
@@ -25,7 +31,7 @@ describe('gitgrant validate --changed-since', () => {
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([
       'grants/payments-console-operator/hugo-inc-4400.yaml:5:10: error GRANT_EXCLUSIVE_OVERLAP: role payments-console-operator is exclusive, and grants/payments-console-operator/gina-inc-4302.yaml (gina@example.com) holds it in an overlapping window (hint: pick a window after the other grant ends, or ask its holder to end it early)',
-      'gitgrant validate: 13 files (10 roles, 2 grants) changed since main: 1 error, 0 warnings',
+      `gitgrant validate: ${narrowedSummary(repo, 2)} changed since main: 1 error, 0 warnings`,
     ]);
   });
 
@@ -44,7 +50,7 @@ describe('gitgrant validate --changed-since', () => {
     repo.write(fine.build()).commitAll('Request payments access for Hugo after Gina');
     const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'main'], { cwd: repo.root });
     expect(run.code).toBe(0);
-    expect(run.lines).toEqual(['gitgrant validate: 13 files (10 roles, 2 grants) changed since main: no problems found']);
+    expect(run.lines).toEqual([`gitgrant validate: ${narrowedSummary(repo, 2)} changed since main: no problems found`]);
   });
 
   it('without --changed-since, the broken grant on main is reported (the control for the cases above)', async () => {

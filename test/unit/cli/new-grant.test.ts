@@ -24,7 +24,7 @@ describe('gitgrant new-grant', () => {
       ].join('\n'),
     );
     const validate = await runCli(['validate', '--now', EXAMPLE_NOW], { cwd: repo.root });
-    expect(validate.lines).toEqual(['gitgrant validate: 18 files (10 roles, 7 grants): no problems found']);
+    expect(validate.lines).toEqual([`gitgrant validate: ${repo.summary()}: no problems found`]);
   });
 
   it("lasts the role's default duration when no duration is given", async () => {

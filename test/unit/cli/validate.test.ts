@@ -12,9 +12,10 @@ const terseGrant = () => aGrant().ofRole('prod-db-readonly').for('hugo@example.c
 
 describe('gitgrant validate', () => {
   it('finds no problems in the example organisation, and says what it read', async () => {
-    const run = await validate(TempRepo.fromExample());
+    const repo = TempRepo.fromExample();
+    const run = await validate(repo);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.lines).toEqual(['gitgrant validate: 17 files (10 roles, 6 grants): no problems found']);
+    expect(run.lines).toEqual([`gitgrant validate: ${repo.summary()}: no problems found`]);
   });
 
   it('reads the repository named by --repo, relative to the working directory', async () => {
@@ -24,17 +25,19 @@ describe('gitgrant validate', () => {
   });
 
   it('prints counts and an empty list as JSON with --json', async () => {
-    const run = await validate(TempRepo.fromExample(), '--json');
+    const repo = TempRepo.fromExample();
+    const run = await validate(repo, '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ files: 17, roles: 10, grants: 6, errors: 0, warnings: 0, notices: 0, diagnostics: [] });
+    expect(JSON.parse(run.stdout)).toEqual({ ...repo.counts(), errors: 0, warnings: 0, notices: 0, diagnostics: [] });
   });
 
   it('prints each finding as JSON with its code, severity and place', async () => {
     const grant = terseGrant();
-    const run = await validate(TempRepo.fromExample().write(grant.build()), '--json');
+    const repo = TempRepo.fromExample().write(grant.build());
+    const run = await validate(repo, '--json');
     expect(run.code).toBe(1);
     const output = JSON.parse(run.stdout);
-    expect(output).toMatchObject({ grants: 7, errors: 1, warnings: 0, notices: 0 });
+    expect(output).toMatchObject({ ...repo.counts(), errors: 1, warnings: 0, notices: 0 });
     expect(output.diagnostics).toEqual([
       {
         severity: 'error', code: 'GRANT_REASON_TOO_SHORT', summary: 'reason has 4 characters; the policy asks for at least 15',
@@ -45,27 +48,30 @@ describe('gitgrant validate', () => {
   });
 
   it('exits 1 and prints file:line:col for each error', async () => {
-    const run = await validate(TempRepo.fromExample().write(terseGrant().build()));
+    const repo = TempRepo.fromExample().write(terseGrant().build());
+    const run = await validate(repo);
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([
       'grants/prod-db-readonly/hugo-inc-1.yaml:2:9: error GRANT_REASON_TOO_SHORT: reason has 4 characters; the policy asks for at least 15 (hint: say what you will do and why, so approvers and auditors can judge it)',
-      'gitgrant validate: 18 files (10 roles, 7 grants): 1 error, 0 warnings',
+      `gitgrant validate: ${repo.summary()}: 1 error, 0 warnings`,
     ]);
   });
 
   it('exits 0 when there are only warnings, and counts them', async () => {
     const scheduledFarAhead = aGrant().ofRole('gcp-platform-folder-viewer').for('ivan@example.com').startingAt('2026-12-10T10:00:00Z').expiringIn('2h').named('ivan-ahead');
-    const run = await validate(TempRepo.fromExample().write(scheduledFarAhead.build()));
+    const repo = TempRepo.fromExample().write(scheduledFarAhead.build());
+    const run = await validate(repo);
     expect(run.code).toBe(0);
-    expect(run.lines.at(-1)).toBe('gitgrant validate: 18 files (10 roles, 7 grants): 0 errors, 1 warning');
+    expect(run.lines.at(-1)).toBe(`gitgrant validate: ${repo.summary()}: 0 errors, 1 warning`);
     expect(run.lines[0]).toMatch(/^grants\/gcp-platform-folder-viewer\/ivan-ahead\.yaml:1:1: warning POLICY_RULE_VIOLATED: \[scheduled-access-within-a-week\]/);
   });
 
   it('counts an expired grant on main as a notice, not a failure', async () => {
-    const run = await runCli(['validate', '--now', '2026-11-24T00:00:00Z'], { cwd: TempRepo.fromExample().root });
+    const repo = TempRepo.fromExample();
+    const run = await runCli(['validate', '--now', '2026-11-24T00:00:00Z'], { cwd: repo.root });
     expect(run.code).toBe(0);
     expect(run.lines.filter((l) => l.includes('GRANT_AWAITING_SWEEP'))).toHaveLength(3);
-    expect(run.lines.at(-1)).toBe('gitgrant validate: 17 files (10 roles, 6 grants): no problems found, 3 notices');
+    expect(run.lines.at(-1)).toBe(`gitgrant validate: ${repo.summary()}: no problems found, 3 notices`);
   });
 });
 
