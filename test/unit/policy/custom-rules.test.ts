@@ -63,8 +63,11 @@ describe('custom CEL rules', () => {
     expect(findings.map((f) => f.summary.split(':')[0])).toEqual([`rule \`ticket-prefix\` failed on ${first.path}`, `rule \`ticket-prefix\` failed on ${second.path}`]);
   });
 
-  it('treats a rule that yields something other than true as violated', () => {
+  it('reports a rule that yields something other than true or false as a failed rule, at its expression', () => {
     const policy = withRules({ id: 'not-boolean', expression: 'grant.reason', message: 'must be a boolean' });
-    expect(theOne(aRepo().with(policy, aGrant()).validate(), 'POLICY_RULE_VIOLATED').summary).toBe('[not-boolean] must be a boolean');
+    const grant = aGrant();
+    const finding = theOne(aRepo().with(policy, grant).validate(), 'POLICY_RULE_FAILED');
+    expect(finding).toMatchObject({ severity: 'error', ...expressionPlace(policy, 'grant.reason') });
+    expect(finding.summary).toBe(`rule \`not-boolean\` returned string on ${grant.path}, not true or false`);
   });
 });
