@@ -90,7 +90,12 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
       diagnostics.push(at(file, position, range, 'YAML_ALIAS_NOT_ALLOWED', `anchor \`&${node.anchor}\` is not allowed`, 'write values out in full; files stay readable without anchors'));
     }
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag) {
-      diagnostics.push(at(file, position, node.range, 'YAML_TAG_NOT_ALLOWED', `explicit tag \`${node.tag}\` is not allowed`, 'remove the tag; quote the value if it is text'));
+      // Point at the tag as written (`!!binary`, not `tag:yaml.org,2002:binary`): it sits before the value.
+      let tagAt = node.range ? text.lastIndexOf('!', node.range[0] - 1) : -1;
+      while (tagAt > 0 && text[tagAt - 1] === '!') tagAt--;
+      const written = tagAt >= 0 ? text.slice(tagAt).split(/[\s,[\]{}]/)[0]! : node.tag;
+      const range: [number, number, number] | null | undefined = tagAt >= 0 ? [tagAt, tagAt + written.length, tagAt + written.length] : node.range;
+      diagnostics.push(at(file, position, range, 'YAML_TAG_NOT_ALLOWED', `explicit tag \`${written}\` is not allowed`, 'remove the tag; quote the value if it is text'));
     }
     return undefined;
   });
