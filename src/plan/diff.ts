@@ -60,6 +60,7 @@ function diffTarget(target: TargetChange['target'], desired: readonly DesiredBin
     remove: remove.sort((a, b) => a.id!.localeCompare(b.id!)),
     unmanaged: unmanaged.sort(byLabel),
     kept: desired.length - add.length - update.length,
+    ...(observed?.basis === undefined ? {} : { basis: observed.basis }),
   };
 }
 

@@ -62,5 +62,6 @@ export function renderPlanMarkdown(plan: Plan): string {
 }
 
 export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify({ ...plan, totals: planTotals(plan) }, (_key, value) => value, 2) + '\n';
+  // A basis is the provider's private hand-off from read to apply, not part of the published plan.
+  return JSON.stringify({ ...plan, totals: planTotals(plan) }, (key, value: unknown) => (key === 'basis' ? undefined : value), 2) + '\n';
 }

@@ -60,9 +60,18 @@ export interface ObservedBinding {
   label: string;
 }
 
+/**
+ * What a provider read from a target, handed back to the same provider by apply so it can write
+ * on the state the plan was computed from instead of reading it again (GCP: the policy with its
+ * etag). Opaque to the core and JSON-serialisable. A provider must be correct without it and must
+ * find out when the target changed since (GCP: the etag turns a stale write into a 409).
+ */
+export type ReadBasis = unknown;
+
 export interface TargetState {
   target: TargetRef;
   bindings: ObservedBinding[];
+  basis?: ReadBasis;
 }
 
 export interface BindingUpdate {
@@ -80,6 +89,8 @@ export interface TargetChange {
   unmanaged: ObservedBinding[];
   /** Managed bindings that stay as they are (set by the planner; used by the removal guard). */
   kept?: number;
+  /** The provider's read this change was planned from (see ReadBasis); absent offline. */
+  basis?: ReadBasis;
 }
 
 export interface Plan {

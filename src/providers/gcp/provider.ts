@@ -1,7 +1,8 @@
 /**
  * The GCP provider: one resource's allow policy is one target. Writes are read-modify-write with
  * the etag that was read, so a concurrent writer's change is never overwritten: GCP answers 409
- * and the whole change is re-applied to a fresh read.
+ * and the whole change is re-applied to a fresh read. The first write uses the plan's own read
+ * (the change's basis) when it has one, so an uncontended change costs one call.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../plan/types.js';
@@ -10,6 +11,7 @@ import { createGcpClients, gcpConnectionFromEnv, type GcpClients, type GcpConnec
 import { checkGcpLimits } from './limits.js';
 import { observeBindings } from './observe.js';
 import { compactBinding, CONDITIONS_POLICY_VERSION, type IamBinding, type IamPolicy } from './policy.js';
+import { basisOfPolicy, policyOfBasis } from './basis.js';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { rewriteBindings, sameBindings } from './rewrite.js';
 
@@ -60,17 +62,21 @@ export function createGcpProvider(options: GcpProviderOptions): GcpProvider {
       const resource = gcpResource(target);
       const client = clients.forResource(resource);
       const read = await withRetries('getIamPolicy', resource, () => client.getIamPolicy(resource));
-      return { target, bindings: observeBindings(read) };
+      const basis = basisOfPolicy(read);
+      return { target, bindings: observeBindings(read), ...(basis === undefined ? {} : { basis }) };
     },
 
     async apply(change: TargetChange): Promise<void> {
       const resource = gcpResource(change.target);
       if (change.add.length + change.update.length + change.remove.length === 0) return;
       const client = clients.forResource(resource);
-      // Each attempt re-reads: after a 409 or a lost answer the change is re-applied to what is
-      // there now, which is idempotent, and a write that did land shows up as nothing to do.
+      // Only the first attempt may write on the plan's read; every later one re-reads: after a 409
+      // or a lost answer the change is re-applied to what is there now, which is idempotent, and a
+      // write that did land shows up as nothing to do.
+      let planned = change.basis === undefined ? undefined : policyOfBasis(change.basis);
       await withRetries('IAM policy update', resource, async () => {
-        const read = await client.getIamPolicy(resource);
+        const read = planned ?? (await client.getIamPolicy(resource));
+        planned = undefined;
         const current = read.bindings ?? [];
         const bindings = rewriteBindings(current, change);
         if (sameBindings(current, bindings)) return;
