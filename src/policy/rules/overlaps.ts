@@ -38,8 +38,9 @@ function forEachOverlap(grants: readonly Grant[], visit: (a: Grant, b: Grant) =>
 
 function reportPair(ctx: RuleContext, a: Grant, b: Grant, code: string, summary: (other: Grant) => string, hint: string): void {
   for (const [grant, other] of [[a, b], [b, a]] as const) {
-    // On a PR, blame the grant being added, not the one already approved.
-    if (ctx.options.changed && !ctx.isChanged(grant)) continue;
+    // On a PR, blame the grant being added, not the one already approved. When neither changed (the
+    // PR changed their role or the policy), both are to blame, or the change would pass unseen.
+    if (ctx.options.changed && !ctx.isChanged(grant) && ctx.isChanged(other)) continue;
     if (!ctx.inScope(grant) && !ctx.inScope(other)) continue;
     ctx.report(grant, ['expires'], { code, summary: summary(other), hint });
   }
