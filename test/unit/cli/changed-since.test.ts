@@ -67,6 +67,16 @@ describe('gitgrant validate --changed-since', () => {
     expect(run.lines.some((l) => l.startsWith('grants/gcp-platform-folder-viewer/erin-broken.yaml:2:9: error GRANT_REASON_TOO_SHORT'))).toBe(true);
   });
 
+  it('reports grants that overlap once a change makes their role exclusive, though neither grant changed', async () => {
+    const ivan = aGrant().ofRole('staging-poweruser').for('ivan@example.com').because('Test the release candidate on staging').startingAt('2026-11-23T10:00:00Z').expiringIn('4h').named('ivan-rc');
+    const jana = aGrant().ofRole('staging-poweruser').for('jana@example.com').because('Load-test the release candidate on staging').startingAt('2026-11-23T12:00:00Z').expiringIn('4h').named('jana-rc');
+    const repo = TempRepo.fromExample().write(ivan.build(), jana.build()).initGit();
+    repo.write({ path: 'roles/staging-poweruser.yaml', text: `${repo.read('roles/staging-poweruser.yaml')}exclusive: true\n` }).commitAll('Staging is one tester at a time');
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD~1'], { cwd: repo.root });
+    expect(run.code).toBe(1);
+    expect(run.lines.filter((l) => l.includes('GRANT_EXCLUSIVE_OVERLAP')).map((l) => l.split(':')[0])).toEqual([ivan.path, jana.path]);
+  });
+
   it('refuses a ref that is not a commit, with exit 2', async () => {
     const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'no-such-branch'], { cwd: mainWithABrokenGrant().root });
     expect(run.code).toBe(2);

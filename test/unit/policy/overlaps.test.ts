@@ -79,3 +79,18 @@ describe('duplicate grants', () => {
     expect(aRepo().with(aRole('other-role'), first, second).validate()).toEqual([]);
   });
 });
+
+describe('overlaps when a change touches the role or the policy, not the grants', () => {
+  it('reports both grants when neither changed but both are in scope (the role just became exclusive)', () => {
+    const gina = inPayments().for('gina@example.com').startingAt('2026-11-23T14:00:00Z').expiringIn('2h');
+    const hugo = inPayments().for('hugo@example.com').startingAt('2026-11-23T15:00:00Z').expiringIn('2h');
+    const findings = withCode(aRepo().with(exclusiveRole, gina, hugo).validate({ changed: idsOf(), scope: idsOf(gina, hugo) }), 'GRANT_EXCLUSIVE_OVERLAP');
+    expect(findings.map((f) => f.file)).toEqual([gina.path, hugo.path]);
+  });
+
+  it('reports nothing about two unchanged grants outside the scope', () => {
+    const gina = inPayments().for('gina@example.com').startingAt('2026-11-23T14:00:00Z').expiringIn('2h');
+    const hugo = inPayments().for('hugo@example.com').startingAt('2026-11-23T15:00:00Z').expiringIn('2h');
+    expect(aRepo().with(exclusiveRole, gina, hugo).validate({ changed: idsOf(), scope: idsOf() })).toEqual([]);
+  });
+});
