@@ -34,7 +34,8 @@ describe('the grantee', () => {
   });
 
   it('names the composed character when the address was typed in decomposed form (NFC)', () => {
-    const grant = aGrant().for('jose\u0301@example.com');
+    const grant = aGrant().for('Jose\u0301@example.com');
+    expect(aRepo().with(grant).load().grant(grant).grantee).toBe('jos\u00e9@example.com');
     const finding = theOne(aRepo().with(grant).validate(), 'GRANTEE_NOT_ASCII');
     expect(finding.summary).toBe('grantee contains the non-ASCII character "\u00e9" (U+00E9)');
     expect(finding).toMatchObject(placeOf(grant, 'grantee'));
