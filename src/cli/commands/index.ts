@@ -88,4 +88,16 @@ const apply: CommandModule = (program, io, run) => {
   .action((opts) => run(() => applyCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply];
+const expire: CommandModule = (program, io, run) => {
+  program
+  .command('expire')
+  .description('revoke grants past their expiry (or whose ticket was closed) and delete their files in one commit')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'sweep as of this instant (RFC 3339)')
+  .option('--dry-run', 'say what would be revoked; change nothing')
+  .option('--json', 'print the result as JSON')
+  .option('--concurrency <n>', 'targets changed at once', '8')
+  .action((opts) => run(async () => (await import('./expire.js')).expireCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire];
