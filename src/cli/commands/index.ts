@@ -1,15 +1,8 @@
 /**
- * Every subcommand of the CLI. Each is declared next to its implementation's import; adding a
- * command is one declaration here.
+ * Every subcommand of the CLI. Implementations are imported when their command runs, so `validate`
+ * does not pay for loading the cloud SDKs; adding a command is one declaration here.
  */
 import type { CommandModule } from '../command.js';
-import { validateCommand } from './validate.js';
-import { explainCommand } from './explain.js';
-import { codeownersCommand } from './codeowners.js';
-import { newGrantCommand } from './new-grant.js';
-import { inquirerPrompter } from '../prompts.js';
-import { planCommand } from './plan.js';
-import { applyCommand } from './apply.js';
 
 const validate: CommandModule = (program, io, run) => {
   program
@@ -19,7 +12,7 @@ const validate: CommandModule = (program, io, run) => {
   .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
   .option('--json', 'print findings as JSON')
   .option('--changed-since <ref>', 'check only what changed since this git ref, and every cross-file rule it touches')
-  .action((opts) => run(() => validateCommand(io, opts)));
+  .action((opts) => run(async () => (await import('./validate.js')).validateCommand(io, opts)));
 };
 
 const explain: CommandModule = (program, io, run) => {
@@ -31,7 +24,7 @@ const explain: CommandModule = (program, io, run) => {
   .option('--now <time>', 'evaluate at this instant (RFC 3339)')
   .option('--author <login>', 'GitHub login of the requester (the PR author)')
   .option('--json', 'print as JSON')
-  .action((grant, opts) => run(() => explainCommand(io, grant, opts)));
+  .action((grant, opts) => run(async () => (await import('./explain.js')).explainCommand(io, grant, opts)));
 };
 
 const codeowners: CommandModule = (program, io, run) => {
@@ -41,7 +34,7 @@ const codeowners: CommandModule = (program, io, run) => {
   .option('--repo <dir>', 'the access repository', '.')
   .option('--check', 'fail when the file differs from what the roles say')
   .option('--write', 'write the file')
-  .action((opts) => run(() => codeownersCommand(io, opts)));
+  .action((opts) => run(async () => (await import('./codeowners.js')).codeownersCommand(io, opts)));
 };
 
 const newGrant: CommandModule = (program, io, run) => {
@@ -59,7 +52,7 @@ const newGrant: CommandModule = (program, io, run) => {
   .option('--name <file>', 'file name inside grants/<role>/')
   .option('--now <time>', 'evaluate at this instant')
   .option('--stdout', 'print the file instead of writing it')
-  .action((opts) => run(() => newGrantCommand(io, opts, inquirerPrompter)));
+  .action((opts) => run(async () => (await import('./new-grant.js')).newGrantCommand(io, opts, (await import('../prompts.js')).inquirerPrompter)));
 };
 
 const plan: CommandModule = (program, io, run) => {
@@ -72,7 +65,7 @@ const plan: CommandModule = (program, io, run) => {
   .option('--json', 'print the plan as JSON')
   .option('--markdown', 'print the plan as Markdown')
   .option('--concurrency <n>', 'cloud reads in flight at once', '8')
-  .action((opts) => run(() => planCommand(io, opts)));
+  .action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
 };
 
 const apply: CommandModule = (program, io, run) => {
@@ -85,7 +78,7 @@ const apply: CommandModule = (program, io, run) => {
   .option('--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this')
   .option('--concurrency <n>', 'targets changed at once', '8')
   .option('--yes', 'confirm applying outside CI')
-  .action((opts) => run(() => applyCommand(io, opts)));
+  .action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
 };
 
 const expire: CommandModule = (program, io, run) => {

@@ -1,5 +1,5 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
-import { loadRepo } from '../../model/load-repo.js';
+import { loadRepoParallel } from '../../model/load-repo.js';
 import { grantId, type GrantId } from '../../model/types.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
@@ -15,11 +15,11 @@ export interface ValidateOptions {
   changedSince?: string;
 }
 
-export function validateCommand(io: CliIo, options: ValidateOptions): number {
+export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const selection = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
-  const loaded = loadRepo(root, selection?.include);
+  const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
   const diagnostics = sortDiagnostics([

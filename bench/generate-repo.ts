@@ -1,0 +1,52 @@
+/**
+ * Generates a synthetic access repo for benchmarks: R roles with G grants spread over them, valid
+ * against the example org's policies, as a git repository (so `--changed-since` can be measured).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderGrantFile } from '../src/model/grant-file.js';
+
+const HOUR = 3_600_000;
+
+export function generateRepo(dir: string, roles: number, grants: number, start: number): void {
+  mkdirSync(join(dir, 'roles'), { recursive: true });
+  cpSync('policies', join(dir, 'policies'), { recursive: true });
+  for (let r = 0; r < roles; r++) {
+    const name = `bench-role-${String(r).padStart(4, '0')}`;
+    writeFileSync(join(dir, 'roles', `${name}.yaml`), [
+      '# yaml-language-server: $schema=../schemas/role.schema.json',
+      `description: Benchmark role ${r} with two cloud targets and two approval levels.`,
+      `owners: ['@example-org/team-${r % 40}']`,
+      'permissionLevel: ReadOnly',
+      `production: ${r % 2 === 0}`,
+      'defaultDuration: 4h',
+      'maxDuration: 7d',
+      'approvals:',
+      `  - { name: owners, from: ['@example-org/team-${r % 40}'] }`,
+      "  - { name: security, from: ['@example-org/security'] }",
+      'targets:',
+      `  - gcp: { resource: projects/bench-project-${r % 200}, role: roles/viewer }`,
+      `  - aws: { account: '${String(100000000000 + (r % 100))}', strategy: iam, roleName: BenchRole${r} }`,
+      '',
+    ].join('\n'));
+  }
+  for (let g = 0; g < grants; g++) {
+    const role = `bench-role-${String(g % roles).padStart(4, '0')}`;
+    const folder = join(dir, 'grants', role);
+    mkdirSync(folder, { recursive: true });
+    // Grants of one role never overlap for the same person: person and window both vary.
+    const starts = start + Math.floor(g / roles) * 5 * HOUR;
+    writeFileSync(join(folder, `person${g}-inc-${g}.yaml`), renderGrantFile({
+      grantee: `person${g}@example.com`,
+      reason: `Benchmark grant ${g}: investigate the synthetic incident number ${g}`,
+      ticket: `INC-${g + 1}`,
+      starts,
+      expires: starts + 4 * HOUR,
+    }));
+  }
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'benchmark repo');
+}
