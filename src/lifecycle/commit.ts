@@ -1,0 +1,37 @@
+/**
+ * The bot commit of a lifecycle job: deletes the revoked grants' files and records what happened in
+ * trailers (see trailers.ts). Only those files are staged and committed, whatever else the
+ * checkout holds.
+ */
+import { formatInstant } from '../model/instant.js';
+import type { Instant } from '../model/types.js';
+import { git } from '../cli/git.js';
+import type { Revocation, RevocationAction } from './expiry.js';
+import { formatCommitMessage, type GrantTrailer } from './trailers.js';
+
+const VERB: Record<RevocationAction, string> = { expire: 'Expire', 'revoke-ticket': 'Revoke (ticket closed)', 'revoke-hr': 'Revoke (HR)' };
+
+export function revocationCommitMessage(action: RevocationAction, revocations: readonly Revocation[], now: Instant): string {
+  const who = revocations.map((r) => `${r.grant.grantee} ${r.grant.role}`).join(', ');
+  const count = `${revocations.length} grant${revocations.length === 1 ? '' : 's'}`;
+  const grants: GrantTrailer[] = revocations.map((r) => ({
+    grant: r.grant.id,
+    role: r.grant.role,
+    grantee: r.grant.grantee,
+    ...(action === 'expire' ? { expiredAt: r.grant.expires } : {}),
+    revokedAt: now,
+    ...(action === 'expire' ? {} : { reason: r.reason }),
+  }));
+  const subject = `${VERB[action]} ${count}: ${who}`;
+  const subjectLine = subject.length > 200 ? `${VERB[action]} ${count}` : subject;
+  const body = action === 'expire' ? `Revoked in every target at ${formatInstant(now)}; the grant files are deleted.` : undefined;
+  return formatCommitMessage(subjectLine, { action, grants }, body);
+}
+
+/** Deletes the files and makes one commit; returns its hash. */
+export function commitRevocations(root: string, action: RevocationAction, revocations: readonly Revocation[], now: Instant): string {
+  const paths = revocations.map((r) => r.grant.id);
+  git(root, ['rm', '-q', '--', ...paths]);
+  git(root, ['commit', '-q', '--no-verify', '-m', revocationCommitMessage(action, revocations, now), '--', ...paths]);
+  return git(root, ['rev-parse', 'HEAD']).trim();
+}

@@ -1,0 +1,27 @@
+/**
+ * The GitHub side of the lifecycle commands, built from the environment the CLI hands over:
+ * the repo from `GITHUB_REPOSITORY`, the token from `GITHUB_TOKEN` (or `gh auth token`).
+ */
+import { gitHubClientFromEnv, type GitHubClient } from '../github/client.js';
+import type { RepoRef } from '../github/types.js';
+
+export interface GitHubContext {
+  client: GitHubClient;
+  repo: RepoRef;
+}
+
+export function repoFromEnv(env: Readonly<Record<string, string | undefined>>): RepoRef | undefined {
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
+  return match ? { owner: match[1]!, repo: match[2]! } : undefined;
+}
+
+/** Undefined, with the reason, when the environment does not say which repo or gives no token. */
+export async function gitHubFromEnv(env: Readonly<Record<string, string | undefined>>): Promise<GitHubContext | { missing: string }> {
+  const repo = repoFromEnv(env);
+  if (!repo) return { missing: 'GITHUB_REPOSITORY is not set to owner/repo' };
+  try {
+    return { client: await gitHubClientFromEnv(env, { log: () => {} }), repo };
+  } catch (error) {
+    return { missing: (error as Error).message };
+  }
+}
