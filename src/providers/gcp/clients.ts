@@ -4,7 +4,8 @@
  * Production: no endpoint and no token; credentials come only from application default
  * credentials, which in GitHub Actions is workload identity federation (no keys in the repo).
  * Tests and other endpoints: GITGRANT_GCP_ENDPOINT (`http://127.0.0.1:PORT`) and
- * GITGRANT_GCP_TOKEN (a fixed access token).
+ * GITGRANT_GCP_TOKEN (a fixed access token). GITGRANT_GCP_CALL_TIMEOUT_MS shortens the per-call
+ * timeout, as GITGRANT_AWS_REQUEST_TIMEOUT_MS does for AWS.
  */
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import { OAuth2Client } from 'google-auth-library';
@@ -38,6 +39,12 @@ export function gcpConnectionFromEnv(env: Readonly<Record<string, string | undef
   const connection: GcpConnection = {};
   if (env['GITGRANT_GCP_ENDPOINT']) connection.endpoint = env['GITGRANT_GCP_ENDPOINT'];
   if (env['GITGRANT_GCP_TOKEN']) connection.token = env['GITGRANT_GCP_TOKEN'];
+  const timeout = env['GITGRANT_GCP_CALL_TIMEOUT_MS'];
+  if (timeout) {
+    const ms = Number(timeout);
+    if (!Number.isInteger(ms) || ms < 1) throw new Error(`GITGRANT_GCP_CALL_TIMEOUT_MS is "${timeout}"; set it to a positive integer (milliseconds)`);
+    connection.callTimeoutMs = ms;
+  }
   return connection;
 }
 
