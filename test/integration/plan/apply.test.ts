@@ -1,0 +1,197 @@
+/**
+ * plan and apply end to end: `main([...])` with real SDK clients against moto (through the fault
+ * proxy) and real Resource Manager clients against the GCP double, the clock given by --now.
+ */
+import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Instant } from '../../../src/model/types.js';
+import { startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TempRepo } from '../../support/temp-repo.js';
+import { ALICE, BOB, PROJECT, T0, T1, UNMANAGED_GCP, WINDOWS, managedOf, seedScenario, unmanagedOf, type Scenario } from './scenario.js';
+
+let cloud: TestCloud;
+let scenario: Scenario;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+});
+afterAll(async () => cloud.close());
+beforeEach(async () => {
+  await cloud.reset();
+  scenario = await seedScenario(cloud);
+});
+
+const apply = (repo: TempRepo, now: Instant, ...flags: string[]) => cloud.run(['apply', '--repo', repo.root, ...flags], now);
+
+async function planTotals(repo: TempRepo, now: Instant) {
+  const result = await cloud.run(['plan', '--json', '--repo', repo.root], now);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  return JSON.parse(result.stdout).totals as { add: number; update: number; remove: number; unmanaged: number; targets: number };
+}
+
+/** Everything that could change, read raw: the project's policy and every IAM policy with its version. */
+async function cloudState() {
+  return { gcp: JSON.stringify(await cloud.gcpBindings(PROJECT)), iam: await cloud.iamPolicies() };
+}
+
+async function grantStatements(userName: string) {
+  const stored = (await cloud.iamPolicies('/gitgrant/')).find((p) => p.name === `gitgrant-${userName}`);
+  return stored ? (JSON.parse(stored.document) as { Statement: Record<string, unknown>[] }).Statement : [];
+}
+
+async function assignedUsers(): Promise<string[]> {
+  const listed = await cloud.aws.ssoAdmin.send(
+    new ListAccountAssignmentsCommand({ InstanceArn: scenario.instanceArn, AccountId: scenario.account, PermissionSetArn: scenario.permissionSetArn }),
+  );
+  return (listed.AccountAssignments ?? []).map((a) => a.PrincipalId!);
+}
+
+const MUTATING = /^(Create|Delete|Attach|Detach|Put|Update|SetIamPolicy)/;
+const writesThroughProxy = () => Object.keys(cloud.proxy.calls()).filter((action) => MUTATING.test(action));
+
+describe('apply against the emulators', () => {
+  it('applies every binding, and a second plan and apply find nothing to do', async () => {
+    const repo = scenario.repo();
+    const first = await apply(repo, T0);
+    expect(first.code, first.stdout).toBe(0);
+    expect(first.stdout).toContain('0 failures');
+
+    // Unmanaged: three GCP members, and alice's hand-made policy on the IAM role.
+    expect(await planTotals(repo, T0)).toEqual({ add: 0, update: 0, remove: 0, unmanaged: 4, targets: 0 });
+    cloud.proxy.resetCounts();
+    const writesBefore = cloud.double?.calls('setIamPolicy');
+    const second = await apply(repo, T0);
+    expect(second.stdout).toContain('No changes: the cloud matches the grants.');
+    expect(second.stdout).toContain('0 targets changed');
+    expect(writesThroughProxy()).toEqual([]);
+    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+  });
+
+  it('writes the grant\'s exact window into the stored GCP condition and the AWS statement', async () => {
+    const repo = scenario.repo();
+    expect((await apply(repo, T0)).code).toBe(0);
+
+    const managed = managedOf(await cloud.gcpBindings(PROJECT));
+    const aliceBinding = managed.find((b) => b.members?.includes(`user:${ALICE}`));
+    expect(aliceBinding).toMatchObject({
+      role: 'roles/cloudsql.viewer',
+      members: [`user:${ALICE}`],
+      condition: {
+        expression: `request.time >= timestamp("${WINDOWS.alice.starts}") && request.time < timestamp("${WINDOWS.alice.expires}")`,
+        title: expect.stringMatching(/^gitgrant gg[0-9a-f]{24}$/),
+        description: `Granted by gitgrant for ${scenario.grants.alice.path}; expires ${WINDOWS.alice.expires}`,
+      },
+    });
+    expect(managed.map((b) => b.members)).toEqual([[`user:${ALICE}`], [`user:${BOB}`]]);
+
+    const [statement] = await grantStatements(ALICE);
+    expect(statement).toEqual({
+      Sid: expect.stringMatching(/^gg[0-9a-f]{24}$/),
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: scenario.roleArn,
+      Condition: {
+        DateGreaterThan: { 'aws:CurrentTime': WINDOWS.alice.starts },
+        DateLessThan: { 'aws:CurrentTime': WINDOWS.alice.expires },
+        StringEquals: { 'sts:RoleSessionName': ALICE },
+      },
+    });
+    expect((await grantStatements(BOB))[0]).toMatchObject({ Condition: { DateGreaterThan: { 'aws:CurrentTime': WINDOWS.bob.starts } } });
+    expect(await assignedUsers()).toEqual([scenario.heidiId]);
+  });
+
+  it('leaves access it did not make exactly as it was, through grant and expiry', async () => {
+    const repo = scenario.repo();
+    const handMade = (await cloud.iamPolicies()).filter((p) => !p.arn.includes(':policy/gitgrant/'));
+    expect(handMade.map((p) => p.name)).toEqual(['legacy-db-reader']);
+
+    for (const now of [T0, T1]) {
+      expect((await apply(repo, now)).code).toBe(0);
+      expect(JSON.stringify(unmanagedOf(await cloud.gcpBindings(PROJECT)))).toBe(JSON.stringify(UNMANAGED_GCP));
+      expect((await cloud.iamPolicies()).filter((p) => !p.arn.includes(':policy/gitgrant/'))).toEqual(handMade);
+    }
+  });
+
+  it('reports access it did not make beside the plan, never as a change', async () => {
+    const repo = scenario.repo();
+    const plan = await cloud.run(['plan', '--repo', repo.root], T0);
+
+    expect(plan.stdout).toContain('! unmanaged: user:legacy-admin@example.com  roles/owner  (no condition)');
+    expect(plan.stdout).toContain('! unmanaged: user:contractor@example.com  roles/cloudsql.viewer  contract');
+    expect((await apply(repo, T0)).code).toBe(0);
+    // Hand-made IAM access is seen on the users gitgrant manages a policy for.
+    const again = await cloud.run(['plan', '--repo', repo.root], T0);
+    expect(again.stdout).toContain(`! unmanaged: ${scenario.aliceArn}  ${scenario.roleArn}  legacy-db-reader:ReadForever`);
+  });
+
+  it('removes expired grants\' bindings once the clock passes their end, and keeps the rest', async () => {
+    const repo = scenario.repo();
+    expect((await apply(repo, T0)).code).toBe(0);
+    expect(await planTotals(repo, T1)).toMatchObject({ add: 0, update: 0, remove: 3 });
+
+    const after = await apply(repo, T1);
+    expect(after.code, after.stdout).toBe(0);
+    expect(managedOf(await cloud.gcpBindings(PROJECT)).map((b) => b.members)).toEqual([[`user:${BOB}`]]);
+    expect(await grantStatements(ALICE)).toEqual([]);
+    expect(await grantStatements(BOB)).toHaveLength(1);
+    expect(await assignedUsers()).toEqual([]);
+    expect(await planTotals(repo, T1)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('apply --dry-run shows the plan and changes nothing', async () => {
+    const repo = scenario.repo();
+    const before = await cloudState();
+    cloud.proxy.resetCounts();
+    const writesBefore = cloud.double?.calls('setIamPolicy');
+
+    const dry = await cloud.run(['apply', '--dry-run', '--repo', repo.root], T0);
+    expect(dry.code, dry.stdout).toBe(0);
+    expect(dry.stdout).toContain('Plan: 5 to add');
+    expect(dry.stdout).toContain('dry run, nothing applied');
+    expect(await cloudState()).toEqual(before);
+    expect(writesThroughProxy()).toEqual([]);
+    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+    expect(await assignedUsers()).toEqual([]);
+  });
+
+  it('--max-removals stops a run that would remove more, before any change', async () => {
+    const full = scenario.repo();
+    expect((await apply(full, T0)).code).toBe(0);
+    // A broken checkout: the grants are gone.
+    const broken = scenario.repo(scenario.files.filter((f) => !f.path.startsWith('grants/')));
+    const before = await cloudState();
+    cloud.proxy.resetCounts();
+    const writesBefore = cloud.double?.calls('setIamPolicy');
+
+    const stopped = await apply(broken, T0, '--max-removals', '2');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toContain('gitgrant apply: stopped before any change: the plan removes 5 bindings, more than the limit of 2');
+    expect(await cloudState()).toEqual(before);
+    expect(writesThroughProxy()).toEqual([]);
+    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+    expect(await assignedUsers()).toEqual([scenario.heidiId]);
+
+    const percent = await apply(broken, T0, '--max-removals', '50%');
+    expect(percent.stdout).toContain('more than the limit of 2 (50% of 5 managed bindings)');
+    expect(await cloudState()).toEqual(before);
+  });
+
+  it('reports a failing target with its cause, exits 1, applies the others, and the next run converges', async () => {
+    const repo = scenario.repo();
+    cloud.proxy.script('CreatePolicy', {
+      status: 403,
+      headers: { 'content-type': 'text/xml' },
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>gitgrant-test is not allowed to iam:CreatePolicy</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+    });
+
+    const failed = await apply(repo, T0);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(new RegExp(`apply: aws:iam:${scenario.account}: 2 changes FAILED: .*not allowed to iam:CreatePolicy`));
+    expect(failed.stdout).toContain('1 failure');
+    expect(managedOf(await cloud.gcpBindings(PROJECT))).toHaveLength(2);
+
+    const next = await apply(repo, T0);
+    expect(next.code, next.stdout).toBe(0);
+    expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+});

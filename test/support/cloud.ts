@@ -1,0 +1,231 @@
+/**
+ * Both clouds for end-to-end tests of plan and apply: moto (AWS IAM, Identity Center, Identity
+ * Store) behind a fault proxy, and the GCP Resource Manager double; helpers to seed them with
+ * access gitgrant did not make and to read back exactly what is stored; and `run`, which calls
+ * `main([...])` in-process with the environment the CLI reads in CI.
+ *
+ * Other endpoints: GITGRANT_AWS_ENDPOINT replaces moto (see ./moto.ts) and GITGRANT_GCP_ENDPOINT
+ * (with GITGRANT_GCP_TOKEN) replaces the double; GCP policies are then seeded and read through the
+ * Resource Manager API itself, and fault rates on the GCP side are unavailable (`double` is unset).
+ */
+import {
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  paginateListPolicies,
+} from '@aws-sdk/client-iam';
+import { CreateUserCommand as CreateIdentityStoreUserCommand } from '@aws-sdk/client-identitystore';
+import { CreatePermissionSetCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { formatInstant, parseInstant } from '../../src/model/instant.js';
+import type { Instant } from '../../src/model/types.js';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws/clients.js';
+import { MANAGED_PERMISSION_SET_MARKER } from '../../src/providers/aws/identity-center-strategy.js';
+import { createGcpClients, type GcpClients } from '../../src/providers/gcp/clients.js';
+import { compactBinding } from '../../src/providers/gcp/policy.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { startGcpDouble, type GcpDouble, type GcpDoubleOptions, type StoredBinding } from './gcp-double.js';
+import { awsTestEndpoint, type AwsTestEndpoint } from './moto.js';
+
+export interface CloudRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CloudOptions {
+  /** Per-call timeouts the CLI gets, so an injected hang costs this long. Default: 2 s each. */
+  awsRequestTimeoutMs?: number;
+  gcpCallTimeoutMs?: number;
+  gcp?: GcpDoubleOptions;
+}
+
+/** An IAM policy as stored: its name, default version and the document text exactly as read. */
+export interface StoredIamPolicy {
+  name: string;
+  arn: string;
+  versionId: string;
+  document: string;
+}
+
+export interface TestCloud {
+  /** Direct clients (not through the proxy), for seeding and reading around the CLI. */
+  readonly aws: AwsClients;
+  /** In front of the AWS endpoint; the CLI talks through it. */
+  readonly proxy: FaultProxy;
+  /** The local GCP double; undefined against another endpoint. */
+  readonly double: GcpDouble | undefined;
+  /** The environment the CLI gets. */
+  readonly env: Record<string, string>;
+  /** The AWS account the endpoint answers for. */
+  account(): Promise<string>;
+  /** `gitgrant <argv> --now <now>` in-process; output captured. */
+  run(argv: readonly string[], now: Instant | string): Promise<CloudRun>;
+  /** Forgets AWS state (moto only), empties every GCP policy seeded, read or written, and clears faults. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+
+  createIamUser(name: string): Promise<string>;
+  /** A role whose trust policy leaves the decision to the account's identity policies. */
+  createRole(name: string): Promise<string>;
+  /** A customer-managed policy attached to the user, as someone might make by hand. */
+  attachHandMadePolicy(userName: string, policyName: string, document: object): Promise<string>;
+  /** Every customer-managed policy in the account with its stored default document. */
+  iamPolicies(pathPrefix?: string): Promise<StoredIamPolicy[]>;
+
+  /** The endpoint's Identity Center instance (moto makes one). */
+  identityCenter(): Promise<{ instanceArn: string; identityStoreId: string }>;
+  createIdentityStoreUser(userName: string): Promise<string>;
+  /** A permission set, marked as gitgrant's when `managed`. */
+  createPermissionSet(name: string, managed: boolean): Promise<string>;
+
+  seedGcpPolicy(resource: string, bindings: StoredBinding[]): Promise<void>;
+  /** The bindings exactly as stored (the double), or as the API returns them compacted (another endpoint). */
+  gcpBindings(resource: string): Promise<StoredBinding[]>;
+}
+
+const TRUST_ACCOUNT = (account: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+});
+
+export async function startTestCloud(options: CloudOptions = {}): Promise<TestCloud> {
+  const endpoint: AwsTestEndpoint = await awsTestEndpoint();
+  const proxy = await startFaultProxy({ upstream: endpoint.endpoint });
+  const externalGcp = process.env['GITGRANT_GCP_ENDPOINT'];
+  const double = externalGcp ? undefined : await startGcpDouble(options.gcp);
+  const gcpEnv = double
+    ? { GITGRANT_GCP_ENDPOINT: double.url, GITGRANT_GCP_TOKEN: double.token }
+    : { GITGRANT_GCP_ENDPOINT: externalGcp!, ...(process.env['GITGRANT_GCP_TOKEN'] ? { GITGRANT_GCP_TOKEN: process.env['GITGRANT_GCP_TOKEN'] } : {}) };
+  const gcpAdmin: GcpClients | undefined = double ? undefined : createGcpClients({ endpoint: gcpEnv.GITGRANT_GCP_ENDPOINT, ...(gcpEnv.GITGRANT_GCP_TOKEN ? { token: gcpEnv.GITGRANT_GCP_TOKEN } : {}) });
+  const aws = createAwsClients({ endpoint: endpoint.endpoint, region: process.env['AWS_REGION'] ?? 'us-east-1' });
+  const env: Record<string, string> = {
+    CI: 'true',
+    AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+    GITGRANT_AWS_ENDPOINT: proxy.url,
+    GITGRANT_AWS_REQUEST_TIMEOUT_MS: String(options.awsRequestTimeoutMs ?? 2_000),
+    GITGRANT_GCP_CALL_TIMEOUT_MS: String(options.gcpCallTimeoutMs ?? 2_000),
+    ...gcpEnv,
+  };
+  const seededResources = new Set<string>();
+  let account: string | undefined;
+
+  const cloud: TestCloud = {
+    aws,
+    proxy,
+    double,
+    env,
+
+    async account() {
+      account ??= (await aws.sts.send(new GetCallerIdentityCommand({}))).Account!;
+      return account;
+    },
+
+    async run(argv, now) {
+      const at = typeof now === 'number' ? now : parseInstant(now);
+      if (at === undefined) throw new Error(`test bug: ${String(now)} is not an instant`);
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = {
+        stdout: (text) => void (stdout += text),
+        stderr: (text) => void (stderr += text),
+        env: { ...env },
+        cwd: process.cwd(),
+        isTTY: false,
+        now: () => at,
+      };
+      const code = await main([...argv, '--now', formatInstant(at)], io);
+      return { code, stdout, stderr };
+    },
+
+    async reset() {
+      await endpoint.reset();
+      for (const request of double?.requests() ?? []) seededResources.add(request.resource);
+      for (const resource of seededResources) await cloud.seedGcpPolicy(resource, []);
+      proxy.setRates([]);
+      proxy.resetCounts();
+      for (const method of ['getIamPolicy', 'setIamPolicy'] as const) double?.setFaultRates(method, {});
+    },
+
+    async close() {
+      destroyAwsClients(aws);
+      await gcpAdmin?.close();
+      await double?.close();
+      await proxy.close();
+      await endpoint.stop();
+    },
+
+    async createIamUser(name) {
+      return (await aws.iam.send(new CreateUserCommand({ UserName: name }))).User!.Arn!;
+    },
+
+    async createRole(name) {
+      const trust = TRUST_ACCOUNT(await cloud.account());
+      return (await aws.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }))).Role!.Arn!;
+    },
+
+    async attachHandMadePolicy(userName, policyName, document) {
+      const created = await aws.iam.send(new CreatePolicyCommand({ PolicyName: policyName, PolicyDocument: JSON.stringify(document) }));
+      await aws.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: created.Policy!.Arn! }));
+      return created.Policy!.Arn!;
+    },
+
+    async iamPolicies(pathPrefix = '/') {
+      const stored: StoredIamPolicy[] = [];
+      for await (const page of paginateListPolicies({ client: aws.iam }, { Scope: 'Local', PathPrefix: pathPrefix })) {
+        for (const listed of page.Policies ?? []) {
+          const policy = (await aws.iam.send(new GetPolicyCommand({ PolicyArn: listed.Arn! }))).Policy!;
+          const version = await aws.iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.Arn!, VersionId: policy.DefaultVersionId! }));
+          stored.push({ name: policy.PolicyName!, arn: policy.Arn!, versionId: policy.DefaultVersionId!, document: decodeURIComponent(version.PolicyVersion!.Document!) });
+        }
+      }
+      return stored.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+    },
+
+    async identityCenter() {
+      const instance = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
+      if (!instance?.InstanceArn || !instance.IdentityStoreId) throw new Error('the AWS endpoint has no IAM Identity Center instance; enable one in the sandbox account');
+      return { instanceArn: instance.InstanceArn, identityStoreId: instance.IdentityStoreId };
+    },
+
+    async createIdentityStoreUser(userName) {
+      const { identityStoreId } = await cloud.identityCenter();
+      const created = await aws.identityStore.send(
+        new CreateIdentityStoreUserCommand({
+          IdentityStoreId: identityStoreId, UserName: userName, DisplayName: userName,
+          Name: { GivenName: userName.split('@')[0]!, FamilyName: 'Example' }, Emails: [{ Value: userName, Primary: true }],
+        }),
+      );
+      return created.UserId!;
+    },
+
+    async createPermissionSet(name, managed) {
+      const { instanceArn } = await cloud.identityCenter();
+      const created = await aws.ssoAdmin.send(
+        new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: name, Description: managed ? `Just-in-time access. ${MANAGED_PERMISSION_SET_MARKER}` : 'Made by hand.' }),
+      );
+      return created.PermissionSet!.PermissionSetArn!;
+    },
+
+    async seedGcpPolicy(resource, bindings) {
+      seededResources.add(resource);
+      if (double) return double.seedPolicy(resource, { version: 3, ...(bindings.length ? { bindings } : {}) });
+      const client = gcpAdmin!.forResource(resource);
+      const read = await client.getIamPolicy(resource);
+      await client.setIamPolicy(resource, { version: 3, etag: read.etag ?? null, bindings });
+    },
+
+    async gcpBindings(resource) {
+      seededResources.add(resource);
+      if (double) return double.policy(resource)?.bindings ?? [];
+      const read = await gcpAdmin!.forResource(resource).getIamPolicy(resource);
+      return (read.bindings ?? []).map(compactBinding) as StoredBinding[];
+    },
+  };
+  return cloud;
+}
