@@ -2,6 +2,7 @@
  * plan and apply end to end: `main([...])` with real SDK clients against moto (through the fault
  * proxy) and real Resource Manager clients against the GCP double, the clock given by --now.
  */
+import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Instant } from '../../../src/model/types.js';
@@ -193,5 +194,36 @@ describe('apply against the emulators', () => {
     const next = await apply(repo, T0);
     expect(next.code, next.stdout).toBe(0);
     expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('revoking a grant early also denies the grantee\'s sessions issued before the revocation', async () => {
+    expect((await apply(scenario.repo(), T0)).code).toBe(0);
+    const withoutAlice = scenario.repo(scenario.files.filter((f) => f !== scenario.grants.alice));
+    const revokedAt = T0 + 15 * 60_000;
+
+    expect((await apply(withoutAlice, revokedAt)).code).toBe(0);
+    expect(await grantStatements(ALICE)).toEqual([]);
+    const stored = await cloud.aws.iam.send(new GetRolePolicyCommand({ RoleName: 'DbReader', PolicyName: 'gitgrant-revocations' }));
+    const [deny] = (JSON.parse(decodeURIComponent(stored.PolicyDocument!)) as { Statement: unknown[] }).Statement;
+    expect(deny).toEqual({
+      Sid: expect.stringMatching(/^Revokegg[0-9a-f]{24}$/),
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-23T10:15:00Z' }, StringLike: { 'aws:userid': `*:${ALICE}` } },
+    });
+  });
+
+  it('plan --offline reads no cloud and lists the intended bindings', async () => {
+    cloud.proxy.resetCounts();
+    const readsBefore = cloud.double?.calls();
+
+    const offline = await cloud.run(['plan', '--offline', '--repo', scenario.repo().root], T0);
+    expect(offline.code, offline.stdout).toBe(0);
+    expect(offline.stdout).toContain('offline: intended bindings only, nothing read');
+    expect(offline.stdout).toContain(`+ identitystore-user:heidi@example.com  ${scenario.permissionSetArn}`);
+    expect(offline.stdout).toContain('Plan: 5 to add, 0 to change, 0 to remove, on 3 targets.');
+    expect(cloud.proxy.totalCalls()).toBe(0);
+    expect(cloud.double?.calls()).toBe(readsBefore);
   });
 });
