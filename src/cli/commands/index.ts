@@ -93,4 +93,17 @@ const expire: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./expire.js')).expireCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire];
+const reconcile: CommandModule = (program, io, run) => {
+  program
+  .command('reconcile')
+  .description('read every managed target: remove orphaned and expired bindings, report access outside gitgrant')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'reconcile as of this instant (RFC 3339)')
+  .option('--dry-run', 'report only; remove nothing')
+  .option('--json', 'print the findings as JSON')
+  .option('--max-removals <n|p%>', 'stop before any removal if there are more than this')
+  .option('--concurrency <n>', 'targets read and changed at once', '8')
+  .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile];
