@@ -38,6 +38,8 @@ export interface Finding {
   details: string[];
   outcome: FindingOutcome;
   role?: RoleName;
+  /** The cloud target concerned (`gcp:projects/x`), for cloud findings. */
+  target?: string;
   grants: GrantId[];
   /** Who must act: role owners, or the policy owners (security). */
   notify: GitHubPrincipal[];

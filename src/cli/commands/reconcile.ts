@@ -1,0 +1,93 @@
+/** `gitgrant reconcile [--dry-run] [--json]`: the nightly comparison of the cloud with the repo. */
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { formatInstant } from '../../model/instant.js';
+import type { Instant } from '../../model/types.js';
+import { applyPlan } from '../../plan/apply.js';
+import { targetKey } from '../../plan/types.js';
+import { guardViolations, parseRemovalLimit } from '../../plan/guards.js';
+import { identityConfig } from '../../plan/identity.js';
+import { resolveIdentityCenterDirectory } from '../../providers/identity-center-directory.js';
+import { plainText } from '../../render/escape.js';
+import { sortFindings, type Finding } from '../../lifecycle/findings.js';
+import { reconcile } from '../../lifecycle/reconcile.js';
+import { renderFindingsText } from '../../lifecycle/render.js';
+import { bindingOwners, everLive } from '../../lifecycle/revocation.js';
+import type { SourceRun } from '../../lifecycle/source-run.js';
+import { buildPlan } from '../planning.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+import { printDiagnostics } from '../report.js';
+import { concurrencyOption } from './expire.js';
+
+export interface ReconcileOptions {
+  repo?: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  concurrency?: string;
+  maxRemovals?: string;
+}
+
+interface ReconcileRun extends SourceRun {
+  removed: number;
+}
+
+/** Nothing was removed: the findings say what would have been. */
+function asReported(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => (f.outcome === 'removed' ? { ...f, outcome: 'reported' } : f));
+}
+
+/** Reads every managed target and removes orphans and leftovers (unless `dryRun`). Used by `exceptions` in report mode. */
+export async function runReconcile(io: CliIo, root: string, now: Instant, options: { dryRun: boolean; concurrency: number; maxRemovals?: string }): Promise<ReconcileRun> {
+  const limit = options.maxRemovals === undefined ? undefined : parseRemovalLimit(options.maxRemovals);
+  if (options.maxRemovals !== undefined && !limit) throw new UsageError(`--max-removals ${options.maxRemovals} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
+  const planned = await buildPlan(io, root, now, { offline: false, concurrency: options.concurrency });
+  try {
+    if (hasErrors(planned.findings)) {
+      printDiagnostics(io, planned.findings);
+      // A repo that does not validate would make every binding of a broken file look orphaned.
+      return { source: 'reconcile', complete: false, findings: [], notes: ['the repository does not validate; nothing reconciled'], removed: 0 };
+    }
+    const { repo, plan, cloud } = planned;
+    const identities = identityConfig(repo.policy).config;
+    const directory = await resolveIdentityCenterDirectory(cloud!.aws, everLive(repo), identities, now);
+    const result = reconcile(repo, plan, bindingOwners(repo, identities, directory, now));
+    const notes = planned.readFailures.map((f) => `could not read ${f.target}: ${f.cause}`);
+    if ((repo.policy.sections.reconcile as { removeUnmanaged?: boolean } | undefined)?.removeUnmanaged) {
+      notes.push('reconcile.removeUnmanaged is set, but gitgrant only reports access it did not make; remove it in the cloud');
+    }
+    const complete = planned.readFailures.length === 0;
+    if (options.dryRun) {
+      return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes, removed: 0 };
+    }
+    const protectedPrincipals = ((repo.policy.sections.apply as { protected?: string[] } | undefined)?.protected) ?? [];
+    const violations = guardViolations(result.removals, limit, protectedPrincipals);
+    if (violations.length > 0) {
+      return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes: [...notes, ...violations.map((v) => `stopped before any removal: ${v}`)], removed: 0 };
+    }
+    const applied = await applyPlan(result.removals, cloud!.providers, { concurrency: options.concurrency });
+    const failed = new Map(applied.failures.map((f) => [f.target, f.cause]));
+    const findings = result.findings.map((f) =>
+      f.outcome === 'removed' && failed.has(f.target!) ? { ...f, outcome: 'failed' as const, details: [...f.details, `Removal failed: ${failed.get(f.target!)}`] } : f,
+    );
+    for (const f of applied.failures) notes.push(`removal failed on ${f.target}: ${f.cause}`);
+    const removed = result.removals.changes.filter((c) => !failed.has(targetKey(c.target))).reduce((n, c) => n + c.remove.length, 0);
+    return { source: 'reconcile', complete: complete && applied.failures.length === 0, findings: sortFindings(findings), notes, removed };
+  } finally {
+    await planned.cloud?.close();
+  }
+}
+
+export async function reconcileCommand(io: CliIo, options: ReconcileOptions): Promise<number> {
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const run = await runReconcile(io, root, now, { dryRun: Boolean(options.dryRun), concurrency: concurrencyOption(options.concurrency), maxRemovals: options.maxRemovals });
+  if (options.json) {
+    io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), ...run }, null, 2) + '\n');
+  } else {
+    for (const note of run.notes) io.stdout(`gitgrant reconcile: ${plainText(note)}\n`);
+    io.stdout(renderFindingsText('reconcile', run.findings));
+    io.stdout(`gitgrant reconcile: ${run.findings.length} finding${run.findings.length === 1 ? '' : 's'}, ${run.removed} binding${run.removed === 1 ? '' : 's'} removed${options.dryRun ? ' (dry run)' : ''}\n`);
+  }
+  return run.findings.length > 0 || !run.complete ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/lifecycle/findings.js';
+import { aGrant } from '../../support/builders.js';
+import { cli, gcpRole, gitRepo, membersOf, PROJECT, startWorld, type World } from './harness.js';
+
+const T0 = '2026-11-23T10:00:00Z';
+
+describe('gitgrant reconcile', () => {
+  let world: World;
+  beforeEach(async () => void (world = await startWorld()));
+  afterEach(() => world.close());
+
+  const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-11-23T18:00:00Z');
+  const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+
+  it('removes a binding with gitgrant\'s marker that no grant asks for, and reports it', async () => {
+    const repo = gitRepo([gcpRole(), alice.build(), bob.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+    // bob's file disappears from main without the sweep (a bad merge, a manual delete): his binding is an orphan.
+    repo.remove(bob.path).commitAll('Remove bob by hand');
+
+    const run = await cli(world, repo, 'reconcile', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; removed: number; complete: boolean };
+    expect(result.findings.map((f) => [f.kind, f.outcome])).toEqual([['ORPHAN_BINDING', 'removed']]);
+    expect(result.findings[0]!.summary).toContain('user:bob@example.com has roles/viewer on gcp:projects/acme-test');
+    expect(result).toMatchObject({ removed: 1, complete: true });
+    expect(membersOf(world)).toEqual(['user:alice@example.com']);
+  });
+
+  it('removes what an expired grant left behind', async () => {
+    const repo = gitRepo([gcpRole(), alice.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+
+    const run = await cli(world, repo, 'reconcile', '--now', '2026-11-23T19:00:00Z', '--json');
+
+    const result = JSON.parse(run.stdout) as { findings: Finding[] };
+    expect(result.findings.map((f) => [f.kind, f.grants])).toEqual([['EXPIRED_LEFTOVER', [alice.path]]]);
+    expect(membersOf(world)).toEqual([]);
+  });
+
+  it('reports access to a role\'s permission that gitgrant did not make, and never touches it', async () => {
+    world.gcp.seedPolicy(PROJECT, { version: 1, bindings: [{ role: 'roles/viewer', members: ['user:mallory@example.com'] }, { role: 'roles/owner', members: ['user:root@example.com'] }] });
+    const repo = gitRepo([gcpRole(), alice.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+
+    const run = await cli(world, repo, 'reconcile', '--now', T0, '--json');
+
+    const result = JSON.parse(run.stdout) as { findings: Finding[] };
+    expect(result.findings.map((f) => [f.kind, f.outcome, f.notify])).toEqual([['UNMANAGED_ACCESS', 'reported', ['@example-org/owners', '@example-org/security']]]);
+    expect(result.findings[0]!.summary).toContain('user:mallory@example.com has roles/viewer');
+    expect(membersOf(world)).toEqual(['user:alice@example.com', 'user:mallory@example.com']);
+    expect(membersOf(world, 'roles/owner')).toEqual(['user:root@example.com']);
+  });
+
+  it('removes nothing on a dry run, and reports what it would remove', async () => {
+    const repo = gitRepo([gcpRole(), alice.build(), bob.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+    repo.remove(bob.path).commitAll('Remove bob by hand');
+
+    const run = await cli(world, repo, 'reconcile', '--now', T0, '--dry-run');
+
+    expect(run.lines).toContain(`gitgrant reconcile: 1 finding, 0 bindings removed (dry run)`);
+    expect(run.stdout).toContain('finding ORPHAN_BINDING (reported)');
+    expect(membersOf(world)).toEqual(['user:alice@example.com', 'user:bob@example.com']);
+  });
+});
