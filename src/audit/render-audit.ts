@@ -1,0 +1,76 @@
+/** Renders the audit report as Markdown (for people), CSV (one row per evidence) or JSON. Pure. */
+import { markdownCode, markdownText } from '../render/escape.js';
+import type { AuditReport } from './audit-report.js';
+import { time } from './events.js';
+
+export type AuditFormat = 'md' | 'csv' | 'json';
+
+export function renderAudit(report: AuditReport, format: AuditFormat): string {
+  if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (format === 'csv') return renderCsv(report);
+  return renderMarkdown(report);
+}
+
+function periodText(report: AuditReport): string {
+  const { since, until } = report.period;
+  return `${since === undefined ? 'the beginning' : time(since)} to ${until === undefined ? 'the last commit' : time(until)}`;
+}
+
+function commitLink(sha: string, pr: number | undefined): string {
+  return `${markdownCode(sha.slice(0, 12))}${pr === undefined ? '' : ` (PR #${pr})`}`;
+}
+
+function renderMarkdown(report: AuditReport): string {
+  const out: string[] = [`# Access audit: ${periodText(report)}`, ''];
+  out.push(`${report.grants.length} grant(s) in the period. Source: git history of main${report.github === 'available' ? ' and GitHub (reviews, issues)' : '; no GitHub token, so approvals come from the apply step\'s notes only, and break-glass reviews and exception issues are not included'}.`, '');
+  out.push('## Evidence per control', '');
+  for (const control of report.controls) {
+    out.push(`### ${markdownText(control.name)}`, '', `Procedure sections ${markdownText(control.sections)}. ${markdownText(control.how)}`, '');
+    for (const fact of control.facts) out.push(`- ${markdownText(fact)}`);
+    out.push('', `Evidence (${control.evidence.length}):`, '');
+    if (control.evidence.length > 0) {
+      out.push('| When | Commit | Grant | Event |', '|---|---|---|---|');
+      for (const e of control.evidence) {
+        out.push(`| ${time(e.at)} | ${commitLink(e.commit, e.pr)} | ${e.grant ? markdownCode(e.grant) : markdownText(e.role)} | ${markdownText(e.summary)} |`);
+      }
+    }
+    out.push('');
+  }
+  out.push('## Break-glass uses', '');
+  if (report.breakGlass.length === 0) out.push('None in the period.');
+  for (const use of report.breakGlass) {
+    const review = use.review
+      ? `review issue #${use.review.number} ${use.review.state}${use.review.closedAt === undefined ? '' : ` ${time(use.review.closedAt)}`}`
+      : report.github === 'available' ? 'no review issue found' : 'review status unknown (no GitHub token)';
+    out.push(`- ${markdownText(use.grantee)} on ${markdownText(use.role)} at ${time(use.at)} (${commitLink(use.commit, undefined)}), incident ${markdownText(use.incident ?? 'not given')}, ended ${use.endedAt === undefined ? 'not yet' : time(use.endedAt)}; ${review}`);
+  }
+  out.push('', '## Exception issues', '');
+  if (!report.exceptions) out.push('Not available: no GitHub token; run with GITHUB_TOKEN set to include them.');
+  else if (report.exceptions.length === 0) out.push('None.');
+  else for (const issue of report.exceptions) out.push(`- #${issue.number} ${markdownText(issue.title)}: ${issue.state}${issue.resolution ? ` (${issue.resolution})` : ''}`);
+  out.push('', '## Grants', '', '| Grant | Grantee | Role | Requested | Approval | Changes | Ended |', '|---|---|---|---|---|---|---|');
+  for (const g of report.grants) {
+    const approval = g.breakGlass ? 'break-glass' : g.approval.source === 'unrecorded' ? 'not recorded' : g.approval.approvers.map((a) => a.login).join(', ') || markdownText(g.approval.waiver ?? 'none');
+    const ended = g.ended ? `${g.ended.kind} ${time(g.ended.removedAt)}` : 'active';
+    out.push(`| ${markdownCode(g.path)} | ${markdownText(g.grantee)} | ${markdownText(g.role)} | ${time(g.requested.at)} ${commitLink(g.requested.sha, g.requested.pr)} | ${markdownText(approval)} | ${g.changes.length} | ${ended} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+const CSV_COLUMNS = ['control', 'at', 'event', 'commit', 'pr', 'grant', 'grantee', 'role', 'summary'] as const;
+
+function renderCsv(report: AuditReport): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const control of report.controls) {
+    for (const e of control.evidence) {
+      rows.push([control.name, time(e.at), e.endKind ?? e.kind, e.commit, e.pr === undefined ? '' : String(e.pr), e.grant ?? '', e.grantee ?? '', e.role, e.summary].map(csvField).join(','));
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Quoted, and a leading formula character neutralised: auditors open these files in spreadsheets. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,23 @@
+/** `gitgrant access-at T [--grantee E] [--role R] [--json]`: who could do what at T, from history alone. */
+import { accessAt } from '../../audit/access-at.js';
+import { renderAccessJson, renderAccessText } from '../../audit/render-access.js';
+import { normaliseEmail } from '../../model/load-file.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { repoOption } from '../options.js';
+import { dayOrInstant, historyOf } from './audit.js';
+
+export interface AccessAtOptions {
+  repo?: string;
+  grantee?: string;
+  role?: string;
+  json?: boolean;
+}
+
+export async function accessAtCommand(io: CliIo, when: string, options: AccessAtOptions): Promise<number> {
+  const at = dayOrInstant('time', when);
+  if (at === undefined) throw new UsageError('give the instant to look at');
+  const history = await historyOf(repoOption(io, options.repo));
+  const held = accessAt(history, at, { grantee: options.grantee && normaliseEmail(options.grantee), role: options.role });
+  io.stdout(options.json ? renderAccessJson(at, held) : renderAccessText(at, held));
+  return EXIT.ok;
+}
