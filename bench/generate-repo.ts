@@ -37,13 +37,15 @@ export function generateRepo(dir: string, roles: number, grants: number, start: 
     mkdirSync(folder, { recursive: true });
     // Grants of one role never overlap for the same person: person and window both vary.
     const starts = start + Math.floor(g / roles) * 5 * HOUR;
-    writeFileSync(join(folder, `person${g}-inc-${g}.yaml`), renderGrantFile({
+    const text = renderGrantFile({
       grantee: `person${g}@example.com`,
       reason: `Benchmark grant ${g}: investigate the synthetic incident number ${g}`,
       ticket: `INC-${g + 1}`,
       starts,
       expires: starts + 4 * HOUR,
-    }));
+    });
+    // Quoted times read as strings under YAML 1.1 too, so ajv-cli (js-yaml) validates the same data.
+    writeFileSync(join(folder, `person${g}-inc-${g}.yaml`), text.replace(/^(starts|expires): (.*)$/gm, "$1: '$2'"));
   }
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');

@@ -46,8 +46,9 @@ interface Selection {
 }
 
 /**
- * What a change touches: the grants it adds or edits, every grant of a role it edits (exclusive and
- * duplicate rules compare grants of one role), and everything when a policy changes.
+ * What a change touches: the files it adds or edits, the role of each grant it touches and every
+ * grant of that role (exclusive and duplicate rules compare grants of one role), and everything
+ * when a policy changes. Other roles and their grants are not read at all.
  */
 function selectChanged(root: string, ref: string): Selection {
   const { changed } = changedFilesSince(root, ref);
@@ -67,8 +68,15 @@ function selectChanged(root: string, ref: string): Selection {
       if (parts[1]) roleFolders.add(parts[1]);
     }
   }
+  const changedPaths = new Set(changed);
+  const touches = (path: string): boolean => {
+    const [top, second] = path.split('/');
+    if (top === 'policies' || changedPaths.has(path)) return true;
+    if (top === 'roles') return roleFolders.has(second!.replace(/\.ya?ml$/, ''));
+    return roleFolders.has(second!);
+  };
   return {
-    include: (path) => everything || !path.startsWith('grants/') || roleFolders.has(path.split('/')[1]!),
+    include: (path) => everything || touches(path),
     inScope: (grant, role) => everything || changedGrants.has(grant) || changedRoles.has(role),
     changedGrants,
   };
