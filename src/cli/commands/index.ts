@@ -106,4 +106,58 @@ const reconcile: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile];
+const gate: CommandModule = (program, io, run) => {
+  program
+  .command('gate')
+  .description('the required PR check: every added or changed grant has fresh approvals from the right people')
+  .requiredOption('--pr <number>', 'the pull request number')
+  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--base-ref <ref>', 'judge with roles/ and policies/ as of this commit (the PR base), grants as in the PR')
+  .option('--now <time>', 'judge at this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./gate.js')).gateCommand(io, opts)));
+};
+
+const comment: CommandModule = (program, io, run) => {
+  program
+  .command('comment')
+  .description('create or update the one gitgrant comment on a PR: findings, approvals, offline plan')
+  .requiredOption('--pr <number>', 'the pull request number')
+  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--base-ref <ref>', 'judge approvals with roles/ and policies/ as of this commit')
+  .option('--now <time>', 'judge at this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./comment.js')).commentCommand(io, opts)));
+};
+
+const breakGlass: CommandModule = (program, io, run) => {
+  program
+  .command('break-glass')
+  .description('grant a role at once during an incident: checks, commits, applies, notifies, opens the review issue')
+  .requiredOption('--role <role>', 'the role to grant')
+  .requiredOption('--duration <d>', 'how long (capped by the role and the policy)')
+  .requiredOption('--reason <text>', 'what you are doing and why it cannot wait')
+  .requiredOption('--incident <ref>', 'the incident, e.g. INC-4321')
+  .requiredOption('--actor <login>', 'GitHub login of the person breaking glass')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .option('--no-apply', 'commit only; the apply workflow lands it')
+  .action((opts) => run(async () => (await import('./break-glass.js')).breakGlassCommand(io, opts)));
+};
+
+const request: CommandModule = (program, io, run) => {
+  program
+  .command('request')
+  .description('request access: write the grant, push a branch and open the pull request')
+  .option('--role <role>', 'the role to request')
+  .option('--duration <d>', 'how long (default: the role\'s default)')
+  .option('--starts <time>', 'scheduled start (RFC 3339)')
+  .option('--reason <text>', 'what you will do and why')
+  .option('--ticket <key>', 'ticket or issue (INC-1234, #123)')
+  .option('--grantee <email>', 'who gets access (default: git config user.email)')
+  .option('--from-issue <number>', 'take the request from an access-request issue form; the grantee is its author')
+  .option('--base <branch>', 'the branch the pull request targets', 'main')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request];
