@@ -1,0 +1,99 @@
+/**
+ * `gitgrant break-glass --role R --duration D --reason T --incident I --actor LOGIN`: checks, writes
+ * and commits the grant (the workflow pushes it), applies it, and notifies. Exit 0 granted, 1
+ * refused or failed, 2 usage.
+ */
+import { basename } from 'node:path';
+import { octokitBreakGlassReviews } from '../../github/commands/break-glass-reviews.js';
+import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/commands/break-glass-notice.js';
+import { breakGlassSettings, checkBreakGlass, type Refusal } from '../../github/commands/break-glass.js';
+import { postSlackWebhook } from '../../github/commands/slack-webhook.js';
+import { octokitTeamDirectory } from '../../github/teams.js';
+import { formatCommitMessage } from '../../lifecycle/trailers.js';
+import { formatDuration } from '../../model/duration.js';
+import { loadRepo } from '../../model/load-repo.js';
+import type { RoleName } from '../../model/types.js';
+import { identityConfig } from '../../plan/identity.js';
+import { plainText } from '../../render/escape.js';
+import { git } from '../git.js';
+import { EXIT, UsageError, type CliIo } from '../io.js';
+import { durationOption, nowOption, repoOption } from '../options.js';
+import { applyCommand } from './apply.js';
+import { githubClient, githubRepoFromEnv } from './gate.js';
+import { draftGrant, writeDraft } from './new-grant.js';
+
+export interface BreakGlassOptions {
+  role: string;
+  duration: string;
+  reason: string;
+  incident: string;
+  actor: string;
+  repo?: string;
+  now?: string;
+  /** `--no-apply` sets false: commit only, and let the apply workflow land it. */
+  apply?: boolean;
+}
+
+export async function breakGlassCommand(io: CliIo, options: BreakGlassOptions): Promise<number> {
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const duration = durationOption('duration', options.duration);
+  const actor = options.actor.replace(/^@/, '').trim();
+  if (!actor) throw new UsageError('--actor is empty', 'pass the GitHub login of the person breaking glass');
+  const { repo } = loadRepo(root);
+  const role = repo.roles.get(options.role as RoleName);
+  if (!role) throw new UsageError(`there is no role ${options.role}`, `known roles: ${[...repo.roles.keys()].sort().join(', ')}`);
+
+  const github = githubRepoFromEnv(io);
+  const octokit = await githubClient(io);
+  const settings = breakGlassSettings(repo.policy);
+  const reviews = octokitBreakGlassReviews(octokit, github, settings.reviewLabel);
+  const identities = identityConfig(repo.policy).config;
+  const check = await checkBreakGlass({ role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews });
+
+  const refusals: Refusal[] = [...check.refusals];
+  const expires = now + duration;
+  const ticketNeeded = repo.policy.tickets.required === 'always' || (repo.policy.tickets.required === 'production' && role.production);
+  const draft = check.grantee && draftGrant(repo, role, { grantee: check.grantee, reason: options.reason, ...(ticketNeeded ? { ticket: options.incident } : {}), expires, breakGlass: true, incident: options.incident }, now);
+  for (const problem of draft ? draft.problems : []) refusals.push({ summary: problem, hint: 'the grant must pass the same validation as any other' });
+  if (refusals.length > 0 || !draft || !check.grantee) {
+    for (const r of refusals) io.stdout(`gitgrant break-glass: refused: ${plainText(r.summary)} (hint: ${plainText(r.hint)})\n`);
+    return EXIT.findings;
+  }
+
+  writeDraft(root, draft);
+  const message = formatCommitMessage(`Break glass: ${actor} takes ${role.name} for ${options.incident}`, {
+    action: 'break-glass',
+    grants: [{ grant: draft.path, role: role.name, grantee: check.grantee, incident: options.incident, reason: options.reason, requestedBy: actor }],
+  });
+  git(root, ['add', '--', draft.path]);
+  git(root, ['commit', '-q', '-m', message, '--', draft.path]);
+  const commit = git(root, ['rev-parse', 'HEAD']).trim();
+  io.stdout(`gitgrant break-glass: ${actor} (eligible as ${check.eligibleVia}) gets ${role.name} for ${formatDuration(duration)}: committed ${draft.path} (${commit.slice(0, 12)})\n`);
+
+  const applied = options.apply === false ? 'not-applied' : await applyNow(io, options);
+  const event: BreakGlassEvent = {
+    actor, grantee: check.grantee, role: role.name, path: draft.path, duration, expires, reason: options.reason, incident: options.incident,
+    notify: role.breakGlass?.notify ?? [], commit, applied,
+  };
+  // Notified whatever apply did: security must hear about every use, including a failed one.
+  const review = await reviews.open(actor, basename(draft.path, '.yaml'), reviewIssue(event));
+  io.stdout(`gitgrant break-glass: review issue #${review.number} opened\n`);
+  const webhook = io.env.GITGRANT_SLACK_WEBHOOK_URL?.trim();
+  if (webhook) {
+    const posted = await postSlackWebhook(webhook, slackMessage(event, review.url));
+    io.stdout(posted.ok ? 'gitgrant break-glass: Slack notified\n' : `gitgrant break-glass: warning: Slack notification failed: ${posted.cause}\n`);
+  }
+  return applied === 'apply-failed' ? EXIT.findings : EXIT.ok;
+}
+
+async function applyNow(io: CliIo, options: BreakGlassOptions): Promise<BreakGlassEvent['applied']> {
+  try {
+    // Dispatching break-glass is the confirmation apply asks for outside CI.
+    const code = await applyCommand(io, { ...(options.repo ? { repo: options.repo } : {}), ...(options.now ? { now: options.now } : {}), yes: true });
+    return code === EXIT.ok ? 'applied' : 'apply-failed';
+  } catch (error) {
+    io.stdout(`gitgrant break-glass: apply failed: ${plainText(error instanceof Error ? error.message : String(error))}\n`);
+    return 'apply-failed';
+  }
+}

@@ -1,0 +1,91 @@
+/** `gitgrant gate --pr N [--base-ref REF]`: the required check; exits 0 only when every approval is present. */
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import { gitHubClientFromEnv, type GitHubClient } from '../../github/client.js';
+import { runGate, type GateRun } from '../../github/commands/gate-run.js';
+import { parseRepoRef } from '../../github/commands/repo-ref.js';
+import { judgedFiles } from '../../github/commands/rules-from-base.js';
+import { renderGateText } from '../../github/gate-render.js';
+import { octokitIssueReader } from '../../github/issue-reader.js';
+import { octokitPullRequestReader } from '../../github/pull-requests.js';
+import { octokitTeamDirectory } from '../../github/teams.js';
+import type { RepoRef } from '../../github/types.js';
+import { loadRepoFromFiles, type LoadedRepo } from '../../model/load-repo.js';
+import { readRepoFiles, type RepoFile } from '../../model/read-repo.js';
+import type { Instant } from '../../model/types.js';
+import { git } from '../git.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+
+export interface PrOptions {
+  pr: string;
+  repo?: string;
+  baseRef?: string;
+  now?: string;
+}
+
+export async function gateCommand(io: CliIo, options: PrOptions): Promise<number> {
+  const { run } = await gatePr(io, options);
+  for (const d of run.findings) io.stdout(formatDiagnostic(d) + '\n');
+  io.stdout(renderGateText(run.result));
+  if (!run.passed && run.result.passed) io.stdout('gate: FAILED: the approvals are complete, but the files do not validate (see above)\n');
+  return run.passed ? EXIT.ok : EXIT.findings;
+}
+
+export interface GatedPr {
+  run: GateRun;
+  root: string;
+  now: Instant;
+  octokit: GitHubClient;
+  github: RepoRef;
+}
+
+/** Shared with `comment`: the same decision, from the same inputs. */
+export async function gatePr(io: CliIo, options: PrOptions): Promise<GatedPr> {
+  const prNumber = Number(options.pr);
+  if (!Number.isSafeInteger(prNumber) || prNumber < 1) throw new UsageError(`--pr ${options.pr} is not a pull request number`);
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const github = githubRepoFromEnv(io);
+  const loaded = loadJudgedRepo(root, options.baseRef);
+  const octokit = await githubClient(io);
+  const run = await runGate({
+    prNumber,
+    repo: loaded.repo,
+    loadDiagnostics: loaded.diagnostics,
+    reader: octokitPullRequestReader(octokit, github),
+    teams: octokitTeamDirectory(octokit),
+    issues: octokitIssueReader(octokit, github),
+    now,
+  });
+  return { run, root, now, octokit, github };
+}
+
+/** The Octokit client for a command; a missing token is the caller's to fix, not a bug. */
+export async function githubClient(io: CliIo): Promise<GitHubClient> {
+  try {
+    return await gitHubClientFromEnv(io.env, { log: (line) => io.stderr(`${line}\n`) });
+  } catch (error) {
+    throw new CommandFailure((error as Error).message, 'set GITHUB_TOKEN (in Actions: the app token of the step)');
+  }
+}
+
+export function githubRepoFromEnv(io: CliIo): RepoRef {
+  const github = parseRepoRef(io.env.GITHUB_REPOSITORY);
+  if (!github) throw new UsageError('GITHUB_REPOSITORY is not set to owner/repo', 'Actions sets it; elsewhere export GITHUB_REPOSITORY=your-org/access');
+  return github;
+}
+
+/** Without `--base-ref` everything comes from the working tree (local use); with it, rules come from the base. */
+function loadJudgedRepo(root: string, baseRef: string | undefined): LoadedRepo {
+  const { files, diagnostics } = readRepoFiles(root);
+  if (baseRef === undefined) return loadRepoFromFiles(files, diagnostics);
+  return loadRepoFromFiles(judgedFiles(filesAt(root, baseRef), files), diagnostics);
+}
+
+function filesAt(root: string, ref: string): RepoFile[] {
+  const listing = git(root, ['ls-tree', '-r', '-z', '--name-only', `${ref}^{commit}`, '--', 'policies', 'roles']);
+  return listing
+    .split('\0')
+    .filter(Boolean)
+    .map((path) => ({ path, bytes: new TextEncoder().encode(git(root, ['show', `${ref}:${path}`])) }));
+}

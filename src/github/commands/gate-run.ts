@@ -1,0 +1,93 @@
+/**
+ * `gitgrant gate` and `gitgrant comment` decide the same way: the approval requirement of each
+ * grant the PR adds or changes (from the policy engine), the reviews and team memberships from
+ * GitHub, the pure gate, and the validation findings of the PR's files.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { AccessRepo, Grant, GrantId, Instant } from '../../model/types.js';
+import { identityConfig, githubLogin, type IdentityConfig } from '../../plan/identity.js';
+import { approvalRequirement } from '../../policy/approval.js';
+import { evaluatePolicy } from '../../policy/engine.js';
+import { evaluateGate, type GateResult, type GrantUnderReview } from '../gate.js';
+import { gatherGateInput } from '../gate-input.js';
+import type { IssueReader } from '../issue-reader.js';
+import type { PullRequestReader } from '../pull-requests.js';
+import type { TeamDirectory } from '../teams.js';
+import type { PullRequest } from '../types.js';
+import { emailForLogin } from './people.js';
+import { requestIssueOf } from './request-pr.js';
+
+export interface GateRunOptions {
+  prNumber: number;
+  /** Rules from the base commit, grants from the PR (see rules-from-base). */
+  repo: AccessRepo;
+  /** What loading the files reported. */
+  loadDiagnostics: readonly Diagnostic[];
+  reader: PullRequestReader;
+  teams: TeamDirectory;
+  issues: IssueReader;
+  now: Instant;
+}
+
+export interface GateRun {
+  pr: PullRequest;
+  result: GateResult;
+  /** Load and policy findings for the PR; an error fails the gate. */
+  findings: Diagnostic[];
+  /** The grants the PR adds or changes, as loaded (those that did not load are missing here). */
+  changedGrants: Grant[];
+  passed: boolean;
+}
+
+export async function runGate(options: GateRunOptions): Promise<GateRun> {
+  const { repo, now } = options;
+  const identities = identityConfig(repo.policy);
+  let pr: PullRequest | undefined;
+  let changedGrants: Grant[] = [];
+  let findings: Diagnostic[] = [];
+
+  const input = await gatherGateInput({
+    prNumber: options.prNumber,
+    reader: options.reader,
+    teams: options.teams,
+    policyOwners: repo.policy.owners,
+    async requirementsFor(pull, changes) {
+      pr = pull;
+      const ids = new Set<GrantId>(changes.map((c) => c.grant));
+      changedGrants = repo.grants.filter((g) => ids.has(g.id));
+      const requesters = await requestersOf(pull, changedGrants, identities.config, options.issues);
+      findings = sortDiagnostics([
+        ...options.loadDiagnostics,
+        ...identities.diagnostics,
+        ...evaluatePolicy(repo, { now, changed: ids, request: { author: pull.author.login, at: now } }),
+      ]);
+      return changedGrants.flatMap((grant): GrantUnderReview[] => {
+        const role = repo.roles.get(grant.role);
+        // No role, no requirement: the gate fails this grant closed ("unevaluated").
+        if (!role) return [];
+        const requirement = approvalRequirement(grant, role, repo.policy, { author: requesters.get(grant.id)!, at: now });
+        const granteeLogin = githubLogin(identities.config, grant.grantee);
+        return [{ requirement, ...(granteeLogin ? { granteeLogin } : {}) }];
+      });
+    },
+  });
+  const result = evaluateGate(input);
+  return { pr: pr!, result, findings, changedGrants, passed: result.passed && !hasErrors(findings) };
+}
+
+/**
+ * Who asked for each grant. Normally the PR author. A request opened by the app from an issue is
+ * authored by a bot, so the issue's author asked; that is believed only when the PR is a bot's
+ * (people cannot forge it by editing a body) and the issue author is the grant's grantee (an edited
+ * marker cannot borrow someone else's exemption).
+ */
+async function requestersOf(pr: PullRequest, grants: readonly Grant[], identities: IdentityConfig, issues: IssueReader): Promise<Map<GrantId, string>> {
+  const requesters = new Map(grants.map((g) => [g.id, pr.author.login]));
+  const issueNumber = requestIssueOf(pr.body);
+  const isBot = pr.author.type === 'Bot' || pr.author.login.endsWith('[bot]');
+  if (!isBot || issueNumber === undefined) return requesters;
+  const issue = await issues.issue(issueNumber);
+  const asker = issue && emailForLogin(identities, issue.author.login);
+  for (const grant of grants) if (asker && asker === grant.grantee) requesters.set(grant.id, issue.author.login);
+  return requesters;
+}
