@@ -91,7 +91,7 @@ function periodFigures(grants: readonly GrantLifecycle[], events: readonly Audit
   }, 0);
   const openExceptions = github?.exceptions.filter((i) => i.state === 'open').length;
   return {
-    requests: `${count('requested')} grant request(s) landed by pull request; ${count('break-glass')} break-glass grant(s).`,
+    requests: `${count('requested')} grant request(s) landed on main; ${count('break-glass')} break-glass grant(s).`,
     approvals: `${count('approved')} request(s) with a recorded approval (reviews or the apply step's note).`,
     unrecorded: `${count('unrecorded-approval')} request(s) whose approval is not recorded in git (no note, no token to ask GitHub).`,
     selfApprovals: `${selfApproved.length} request(s) approved by their own author.`,

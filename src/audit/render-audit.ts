@@ -25,8 +25,9 @@ function renderMarkdown(report: AuditReport): string {
   out.push(`${report.grants.length} grant(s) in the period. Source: git history of main${report.github === 'available' ? ' and GitHub (reviews, issues)' : '; no GitHub token, so approvals come from the apply step\'s notes only, and break-glass reviews and exception issues are not included'}.`, '');
   out.push('## Evidence per control', '');
   for (const control of report.controls) {
-    out.push(`### ${markdownText(control.name)}`, '', `Procedure sections ${markdownText(control.sections)}. ${markdownText(control.how)}`, '');
-    for (const fact of control.facts) out.push(`- ${markdownText(fact)}`);
+    // Control names, statements and facts are gitgrant's own text; only values from files are escaped.
+    out.push(`### ${control.name}`, '', `Procedure sections ${control.sections}. ${control.how}`, '');
+    for (const fact of control.facts) out.push(`- ${fact}`);
     out.push('', `Evidence (${control.evidence.length}):`, '');
     if (control.evidence.length > 0) {
       out.push('| When | Commit | Grant | Event |', '|---|---|---|---|');
@@ -50,7 +51,7 @@ function renderMarkdown(report: AuditReport): string {
   else for (const issue of report.exceptions) out.push(`- #${issue.number} ${markdownText(issue.title)}: ${issue.state}${issue.resolution ? ` (${issue.resolution})` : ''}`);
   out.push('', '## Grants', '', '| Grant | Grantee | Role | Requested | Approval | Changes | Ended |', '|---|---|---|---|---|---|---|');
   for (const g of report.grants) {
-    const approval = g.breakGlass ? 'break-glass' : g.approval.source === 'unrecorded' ? 'not recorded' : g.approval.approvers.map((a) => a.login).join(', ') || markdownText(g.approval.waiver ?? 'none');
+    const approval = g.breakGlass ? 'break-glass' : g.approval.source === 'unrecorded' ? 'not recorded' : g.approval.approvers.map((a) => a.login).join(', ') || (g.approval.waiver ?? 'none');
     const ended = g.ended ? `${g.ended.kind} ${time(g.ended.removedAt)}` : 'active';
     out.push(`| ${markdownCode(g.path)} | ${markdownText(g.grantee)} | ${markdownText(g.role)} | ${time(g.requested.at)} ${commitLink(g.requested.sha, g.requested.pr)} | ${markdownText(approval)} | ${g.changes.length} | ${ended} |`);
   }
