@@ -106,29 +106,6 @@ const reconcile: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
 };
 
-const audit: CommandModule = (program, io, run) => {
-  program
-  .command('audit')
-  .description('the evidence report from git history: every grant\'s lifecycle, organised by control')
-  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
-  .option('--since <date>', 'from this day or instant')
-  .option('--until <date>', 'up to (not including) this day or instant')
-  .option('--format <md|csv|json>', 'output format', 'md')
-  .action((opts) => run(async () => (await import('./audit.js')).auditCommand(io, opts)));
-};
-
-const accessAt: CommandModule = (program, io, run) => {
-  program
-  .command('access-at')
-  .description('who could do what at an instant, in both clouds, from git history alone')
-  .argument('<time>', 'the instant (RFC 3339) or day')
-  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
-  .option('--grantee <email>', 'only this person')
-  .option('--role <role>', 'only this role')
-  .option('--json', 'print as JSON')
-  .action((time, opts) => run(async () => (await import('./access-at.js')).accessAtCommand(io, time, opts)));
-};
-
 const gate: CommandModule = (program, io, run) => {
   program
   .command('gate')
@@ -183,4 +160,16 @@ const request: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, audit, accessAt, gate, comment, breakGlass, request];
+const hrCheck: CommandModule = (program, io, run) => {
+  program
+  .command('hr-check')
+  .description('compare holders with HR: revoke leavers, report the rest, open or update the standing-access PR')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'compare as of this instant (RFC 3339)')
+  .option('--dry-run', 'report only; revoke nothing, push nothing')
+  .option('--json', 'print the findings as JSON')
+  .option('--concurrency <n>', 'targets changed at once', '8')
+  .action((opts) => run(async () => (await import('./hr-check.js')).hrCheckCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck];
