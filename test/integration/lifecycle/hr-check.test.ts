@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { Finding } from '../../../src/lifecycle/findings.js';
+import { parseTrailers } from '../../../src/lifecycle/trailers.js';
+import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
+import type { TempRepo } from '../../support/temp-repo.js';
+import { cli, gcpRole, gitRepo, membersOf, roleYaml, startWorld, type World } from './harness.js';
+
+const T0 = '2026-11-23T10:00:00Z';
+const HR_POLICY: FileSpec = aPolicy().inFile('hr').withoutOwners().withSection('hr', { sources: [{ kind: 'json', path: 'hr/people.json' }] }).build();
+
+function people(...rows: { email: string; department?: string; status?: string }[]): FileSpec {
+  return { path: 'hr/people.json', text: JSON.stringify(rows.map((r) => ({ status: 'active', department: 'Engineering', ...r })), null, 2) };
+}
+
+describe('gitgrant hr-check: leavers', () => {
+  let world: World;
+  beforeEach(async () => void (world = await startWorld()));
+  afterEach(() => world.close());
+
+  it('revokes a terminated employee\'s grants in the cloud and on main, and reports it', async () => {
+    const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-11-23T18:00:00Z');
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const repo = gitRepo([HR_POLICY, gcpRole(), alice.build(), bob.build(), people({ email: 'alice@example.com' }, { email: 'bob@example.com', status: 'terminated' })]);
+    await cli(world, repo, 'apply', '--now', T0);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; revoked: string[] };
+    expect(result.findings.map((f) => [f.kind, f.outcome, f.grants])).toEqual([['HR_GRANTEE_TERMINATED', 'revoked', [bob.path]]]);
+    expect(result.revoked).toEqual([bob.path]);
+    expect(membersOf(world)).toEqual(['user:alice@example.com']);
+    const trailers = parseTrailers(repo.git('log', '-1', '--format=%B'));
+    expect(trailers?.action).toBe('revoke-hr');
+    expect(trailers?.grants.map((g) => [g.grant, g.grantee])).toEqual([[bob.path, 'bob@example.com']]);
+  });
+
+  it('revokes nothing on a dry run, and still reports', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+    await cli(world, repo, 'apply', '--now', T0);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--dry-run');
+
+    expect(run.stdout).toContain('finding HR_GRANTEE_TERMINATED (reported)');
+    expect(membersOf(world)).toEqual(['user:bob@example.com']);
+    expect(repo.git('ls-files', 'grants').trim()).toBe(bob.path);
+  });
+});
+
+describe('gitgrant hr-check: the standing-access pull request', () => {
+  let world: World;
+  let github: GitHubDouble;
+  beforeEach(async () => {
+    github = await startGitHubDouble();
+    github.state.repo('example-org/access');
+    world = await startWorld({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'example-org/access' });
+  });
+  afterEach(async () => {
+    await world.close();
+    await github.close();
+  });
+
+  const warehouse: FileSpec = { path: 'roles/warehouse.yaml', text: roleYaml('warehouse', [{ gcp: { resource: 'projects/acme-analytics', role: 'roles/bigquery.dataViewer' } }], 'standing:\n  departments: [Data]') };
+  const gusStanding: FileSpec = { path: 'grants/warehouse/gus-standing.yaml', text: 'grantee: gus@example.com\nreason: "Standing access from HR: department Data"\nexpires: 2026-12-20T00:00:00Z\nstanding: true\n' };
+
+  function withOrigin(repo: TempRepo): string {
+    const bare = mkdtempSync(join(tmpdir(), 'gitgrant-origin-'));
+    onTestFinished(() => rmSync(bare, { recursive: true, force: true }));
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+    repo.git('remote', 'add', 'origin', bare);
+    repo.git('push', '-q', 'origin', 'main');
+    return bare;
+  }
+
+  const branchFiles = (bare: string) =>
+    execFileSync('git', ['--git-dir', bare, 'ls-tree', '-r', '--name-only', 'gitgrant/standing-access', 'grants/warehouse'], { encoding: 'utf8' }).trim().split('\n');
+
+  it('proposes the right files, follows an HR change in the same pull request, and does nothing when nothing changed', async () => {
+    const repo = gitRepo([HR_POLICY, warehouse, gusStanding, people({ email: 'dana@example.com', department: 'Data' }, { email: 'erik@example.com', department: 'Data' }, { email: 'gus@example.com', department: 'Sales' })]);
+    const bare = withOrigin(repo);
+
+    const first = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(branchFiles(bare)).toEqual(['grants/warehouse/dana-standing.yaml', 'grants/warehouse/erik-standing.yaml']);
+    const pulls = () => [...github.issues('example-org/access')].length + github.state.findRepo('example-org/access')!.pulls.size;
+    const opened = (JSON.parse(first.stdout) as { standing: { pullRequest: number; created: boolean; files: string[] } }).standing;
+    expect(opened).toMatchObject({ created: true, files: ['A grants/warehouse/dana-standing.yaml', 'A grants/warehouse/erik-standing.yaml', 'D grants/warehouse/gus-standing.yaml'] });
+    expect(github.pull('example-org/access', opened.pullRequest).headRef).toBe('gitgrant/standing-access');
+
+    // Erik moves to Sales, Fay joins Data.
+    repo.write(people({ email: 'dana@example.com', department: 'Data' }, { email: 'erik@example.com', department: 'Sales' }, { email: 'fay@example.com', department: 'Data' }, { email: 'gus@example.com', department: 'Sales' }));
+    repo.commitAll('HR export');
+    const second = JSON.parse((await cli(world, repo, 'hr-check', '--now', T0, '--json')).stdout) as { standing: { pullRequest: number; created: boolean } };
+
+    expect(second.standing).toMatchObject({ pullRequest: opened.pullRequest, created: false });
+    expect(branchFiles(bare)).toEqual(['grants/warehouse/dana-standing.yaml', 'grants/warehouse/fay-standing.yaml']);
+    const writes = github.calls('pulls/create') + github.calls('pulls/update');
+    const count = pulls();
+
+    const third = JSON.parse((await cli(world, repo, 'hr-check', '--now', T0, '--json')).stdout) as { standing: { unchanged: boolean } };
+
+    expect(third.standing.unchanged).toBe(true);
+    expect(github.calls('pulls/create') + github.calls('pulls/update')).toBe(writes);
+    expect(pulls()).toBe(count);
+    expect(github.violations()).toEqual([]);
+  });
+});
