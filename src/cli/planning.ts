@@ -11,7 +11,7 @@ import { checkGcpLimits } from '../providers/gcp/limits.js';
 import { resolveIdentityCenterDirectory } from '../providers/identity-center-directory.js';
 import type { LimitChecker } from '../providers/provider.js';
 import { loadAndEvaluate } from './load.js';
-import type { CliIo } from './io.js';
+import { CommandFailure, type CliIo } from './io.js';
 
 /** Limits are pure, so an offline plan checks them too. */
 const LIMITS: Record<'aws' | 'gcp', LimitChecker> = {
@@ -40,7 +40,12 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     return { repo, plan: computePlan({ desired, limits: LIMITS, at: now }), findings: problems, readFailures: [] };
   }
   const cloud = cloudFromEnv(io.env, io.now);
-  const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now);
+  const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now).catch(async (error: unknown) => {
+    // A failed lookup is an I/O failure, not a bug: nothing has been changed yet, and the next run retries.
+    await cloud.close();
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new CommandFailure(`could not look up Identity Center users: ${cause}`, 'nothing was changed; check gitgrant\'s sso:ListInstances and identitystore:GetUserId permissions, then run again');
+  });
   const desired = desiredState(repo, now, identities.config, directory);
   const { observed, failures } = await readTargets(cloud.providers, desired.targets, options.concurrency);
   // A target that could not be read is left alone this run rather than planned blind.
