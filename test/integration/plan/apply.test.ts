@@ -226,4 +226,22 @@ describe('apply against the emulators', () => {
     expect(cloud.proxy.totalCalls()).toBe(0);
     expect(cloud.double?.calls()).toBe(readsBefore);
   });
+
+  it('stops with the cause, not as a bug, when Identity Center users cannot be looked up, and the next run converges', async () => {
+    const repo = scenario.repo();
+    cloud.proxy.script('GetUserId', {
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'AccessDeniedException' },
+      body: JSON.stringify({ __type: 'AccessDeniedException', message: 'gitgrant-test may not call identitystore:GetUserId' }),
+    });
+
+    const failed = await apply(repo, T0);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('may not call identitystore:GetUserId');
+    expect(failed.stderr).not.toContain('bug in gitgrant');
+    expect(managedOf(await cloud.gcpBindings(PROJECT))).toEqual([]);
+
+    expect((await apply(repo, T0)).code).toBe(0);
+    expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
 });
