@@ -1,0 +1,175 @@
+/**
+ * Every subcommand of the CLI. Implementations are imported when their command runs, so `validate`
+ * does not pay for loading the cloud SDKs; adding a command is one declaration here.
+ */
+import type { CommandModule } from '../command.js';
+
+const validate: CommandModule = (program, io, run) => {
+  program
+  .command('validate')
+  .description('check every file against the schemas and the policy')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
+  .option('--json', 'print findings as JSON')
+  .option('--changed-since <ref>', 'check only what changed since this git ref, and every cross-file rule it touches')
+  .action((opts) => run(async () => (await import('./validate.js')).validateCommand(io, opts)));
+};
+
+const explain: CommandModule = (program, io, run) => {
+  program
+  .command('explain')
+  .description('explain a grant: durations, approval requirement and why, cloud targets')
+  .argument('<grant>', 'path of the grant file')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'evaluate at this instant (RFC 3339)')
+  .option('--author <login>', 'GitHub login of the requester (the PR author)')
+  .option('--json', 'print as JSON')
+  .action((grant, opts) => run(async () => (await import('./explain.js')).explainCommand(io, grant, opts)));
+};
+
+const codeowners: CommandModule = (program, io, run) => {
+  program
+  .command('codeowners')
+  .description('generate .github/CODEOWNERS from the roles (--write) or check it is current (--check)')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--check', 'fail when the file differs from what the roles say')
+  .option('--write', 'write the file')
+  .action((opts) => run(async () => (await import('./codeowners.js')).codeownersCommand(io, opts)));
+};
+
+const newGrant: CommandModule = (program, io, run) => {
+  program
+  .command('new-grant')
+  .description('write a well-formed grant file (asks for missing values on a terminal)')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--role <role>', 'the role to request')
+  .option('--grantee <email>', 'who gets access')
+  .option('--reason <text>', 'what you will do and why')
+  .option('--ticket <key>', 'ticket or issue (INC-1234, #123)')
+  .option('--duration <d>', 'how long (default: the role\'s default)')
+  .option('--starts <time>', 'scheduled start (RFC 3339)')
+  .option('--expires <time>', 'absolute end instead of --duration')
+  .option('--name <file>', 'file name inside grants/<role>/')
+  .option('--now <time>', 'evaluate at this instant')
+  .option('--stdout', 'print the file instead of writing it')
+  .action((opts) => run(async () => (await import('./new-grant.js')).newGrantCommand(io, opts, (await import('../prompts.js')).inquirerPrompter)));
+};
+
+const plan: CommandModule = (program, io, run) => {
+  program
+  .command('plan')
+  .description('show the bindings to add, change and remove in AWS and GCP')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'plan for this instant (RFC 3339)')
+  .option('--offline', 'do not read the cloud: the intended bindings only (for PRs from forks)')
+  .option('--json', 'print the plan as JSON')
+  .option('--markdown', 'print the plan as Markdown')
+  .option('--concurrency <n>', 'cloud reads in flight at once', '8')
+  .action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
+};
+
+const apply: CommandModule = (program, io, run) => {
+  program
+  .command('apply')
+  .description('apply the plan to AWS and GCP')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'apply as of this instant (RFC 3339)')
+  .option('--dry-run', 'plan and check the guards, change nothing')
+  .option('--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this')
+  .option('--concurrency <n>', 'targets changed at once', '8')
+  .option('--yes', 'confirm applying outside CI')
+  .action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
+};
+
+const expire: CommandModule = (program, io, run) => {
+  program
+  .command('expire')
+  .description('revoke grants past their expiry (or whose ticket was closed) and delete their files in one commit')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'sweep as of this instant (RFC 3339)')
+  .option('--dry-run', 'say what would be revoked; change nothing')
+  .option('--json', 'print the result as JSON')
+  .option('--concurrency <n>', 'targets changed at once', '8')
+  .action((opts) => run(async () => (await import('./expire.js')).expireCommand(io, opts)));
+};
+
+const reconcile: CommandModule = (program, io, run) => {
+  program
+  .command('reconcile')
+  .description('read every managed target: remove orphaned and expired bindings, report access outside gitgrant')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'reconcile as of this instant (RFC 3339)')
+  .option('--dry-run', 'report only; remove nothing')
+  .option('--json', 'print the findings as JSON')
+  .option('--max-removals <n|p%>', 'stop before any removal if there are more than this')
+  .option('--concurrency <n>', 'targets read and changed at once', '8')
+  .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
+};
+
+const gate: CommandModule = (program, io, run) => {
+  program
+  .command('gate')
+  .description('the required PR check: every added or changed grant has fresh approvals from the right people')
+  .requiredOption('--pr <number>', 'the pull request number')
+  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--base-ref <ref>', 'judge with roles/ and policies/ as of this commit (the PR base), grants as in the PR')
+  .option('--now <time>', 'judge at this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./gate.js')).gateCommand(io, opts)));
+};
+
+const comment: CommandModule = (program, io, run) => {
+  program
+  .command('comment')
+  .description('create or update the one gitgrant comment on a PR: findings, approvals, offline plan')
+  .requiredOption('--pr <number>', 'the pull request number')
+  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--base-ref <ref>', 'judge approvals with roles/ and policies/ as of this commit')
+  .option('--now <time>', 'judge at this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./comment.js')).commentCommand(io, opts)));
+};
+
+const breakGlass: CommandModule = (program, io, run) => {
+  program
+  .command('break-glass')
+  .description('grant a role at once during an incident: checks, commits, applies, notifies, opens the review issue')
+  .requiredOption('--role <role>', 'the role to grant')
+  .requiredOption('--duration <d>', 'how long (capped by the role and the policy)')
+  .requiredOption('--reason <text>', 'what you are doing and why it cannot wait')
+  .requiredOption('--incident <ref>', 'the incident, e.g. INC-4321')
+  .requiredOption('--actor <login>', 'GitHub login of the person breaking glass')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .option('--no-apply', 'commit only; the apply workflow lands it')
+  .action((opts) => run(async () => (await import('./break-glass.js')).breakGlassCommand(io, opts)));
+};
+
+const request: CommandModule = (program, io, run) => {
+  program
+  .command('request')
+  .description('request access: write the grant, push a branch and open the pull request')
+  .option('--role <role>', 'the role to request')
+  .option('--duration <d>', 'how long (default: the role\'s default)')
+  .option('--starts <time>', 'scheduled start (RFC 3339)')
+  .option('--reason <text>', 'what you will do and why')
+  .option('--ticket <key>', 'ticket or issue (INC-1234, #123)')
+  .option('--grantee <email>', 'who gets access (default: git config user.email)')
+  .option('--from-issue <number>', 'take the request from an access-request issue form; the grantee is its author')
+  .option('--base <branch>', 'the branch the pull request targets', 'main')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
+};
+
+const hrCheck: CommandModule = (program, io, run) => {
+  program
+  .command('hr-check')
+  .description('compare holders with HR: revoke leavers, report the rest, open or update the standing-access PR')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'compare as of this instant (RFC 3339)')
+  .option('--dry-run', 'report only; revoke nothing, push nothing')
+  .option('--json', 'print the findings as JSON')
+  .option('--concurrency <n>', 'targets changed at once', '8')
+  .action((opts) => run(async () => (await import('./hr-check.js')).hrCheckCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck];
