@@ -1,6 +1,10 @@
 /**
  * The iam strategy: a grant is a statement in gitgrant's own managed policy on the grantee's IAM
  * user, allowing sts:AssumeRole on the role within the window. Reads and writes IAM only.
+ * Apply writes on the plan's read of each policy (the change's basis) rather than reading it again:
+ * a changed policy costs one CreatePolicyVersion. IAM has no etag, so this relies on applies being
+ * serialised (the workflows share one concurrency group); a policy created or deleted since the
+ * plan makes the write fail, and that principal is then re-read and written again.
  */
 import {
   AttachUserPolicyCommand,
@@ -25,7 +29,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
-import type { DesiredBinding, ObservedBinding, TargetChange } from '../../plan/types.js';
+import type { DesiredBinding, ObservedBinding, ReadBasis, TargetChange } from '../../plan/types.js';
 import { iamArn, parseIamArn } from './arn.js';
 import { isAwsError, runAll, unlessMissing, type Task } from './errors.js';
 import {
@@ -41,7 +45,7 @@ import {
   withGrantStatements,
 } from './iam-grant-policy.js';
 import { REVOCATION_POLICY_NAME, needsRevocation, withRevocations, type Revocation } from './iam-revocations.js';
-import type { IamTargetState } from './iam-target-state.js';
+import { iamBasis, plannedGrantPolicy, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
 import { IAM_QUOTAS } from './limits.js';
 import {
   allowsAssumeRole,
@@ -55,11 +59,13 @@ import {
 type IamTarget = { provider: 'aws'; strategy: 'iam'; account: string };
 
 const NOT_FOUND = 'NoSuchEntityException';
+const ALREADY_EXISTS = 'EntityAlreadyExistsException';
 
 interface GrantPolicyRead {
   principal: string;
   userName: string;
   document: PolicyDocument;
+  defaultVersionId: string;
   attached: boolean;
   userExists: boolean;
   otherPolicyArns: string[];
@@ -90,6 +96,9 @@ export class IamStrategy {
         reads.filter((r) => r.userExists).map((r) => [r.principal, r.otherPolicyArns.length + (r.attached ? 1 : 0)]),
       ),
       grantPolicyAttached: reads.filter((r) => r.attached).map((r) => r.principal).sort(),
+      basis: iamBasis(
+        Object.fromEntries(reads.map((r) => [r.userName, { document: r.document, defaultVersionId: r.defaultVersionId, attached: r.attached }])),
+      ),
     };
   }
 
@@ -107,6 +116,7 @@ export class IamStrategy {
             principal,
             puts.filter((b) => b.principal === principal),
             removals.filter((b) => b.principal === principal).map((b) => statementSid(b.id!)),
+            change.basis,
           ),
       })),
       this.limit,
@@ -149,6 +159,7 @@ export class IamStrategy {
       principal,
       userName,
       document: parsePolicyDocument(version.PolicyVersion?.Document ?? '{}'),
+      defaultVersionId: policy.DefaultVersionId ?? '',
       attached: attachedArns.includes(policy.Arn!),
       userExists: user !== undefined,
       otherPolicyArns: attachedArns.filter((arn) => arn !== policy.Arn),
@@ -223,10 +234,33 @@ export class IamStrategy {
     };
   }
 
-  private async applyPrincipal(principal: string, puts: readonly DesiredBinding[], removeSids: readonly string[]): Promise<void> {
+  private async applyPrincipal(principal: string, puts: readonly DesiredBinding[], removeSids: readonly string[], basis: ReadBasis): Promise<void> {
     const userName = requireUserArn(principal).name;
     const policyArn = grantPolicyArn(principal);
+    const write = (current: PlannedGrantPolicy | null) => this.writeGrantPolicy(userName, policyArn, current, puts, removeSids);
+    const planned = plannedGrantPolicy(basis, userName);
+    if (planned === undefined) return write(await this.currentGrantPolicy(policyArn));
+    try {
+      await write(planned);
+    } catch (error) {
+      // Created or deleted since the plan read it: write on what is there now.
+      if (!isAwsError(error, ALREADY_EXISTS, NOT_FOUND)) throw error;
+      await write(await this.currentGrantPolicy(policyArn));
+    }
+  }
+
+  private async currentGrantPolicy(policyArn: string): Promise<PlannedGrantPolicy | null> {
     const current = await this.defaultDocument(policyArn);
+    return current ? { document: current.document, defaultVersionId: current.versionId, attached: current.attachmentCount > 0 } : null;
+  }
+
+  private async writeGrantPolicy(
+    userName: string,
+    policyArn: string,
+    current: PlannedGrantPolicy | null,
+    puts: readonly DesiredBinding[],
+    removeSids: readonly string[],
+  ): Promise<void> {
     const next = withGrantStatements(current?.document ?? emptyDocument(), puts.map(grantStatement), removeSids);
     if (next.Statement.length === 0) {
       if (current) await this.deleteGrantPolicy(userName, policyArn);
@@ -242,12 +276,10 @@ export class IamStrategy {
         }),
       );
     } else if (canonical(next) !== canonical(current.document)) {
-      await this.makeRoomForVersion(policyArn);
-      await this.iam.send(
-        new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: serialisePolicy(next), SetAsDefault: true }),
-      );
+      if (mayHoldAllVersions(current.defaultVersionId)) await this.makeRoomForVersion(policyArn);
+      await this.iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: serialisePolicy(next), SetAsDefault: true }));
     }
-    if (!current || current.attachmentCount === 0) {
+    if (!current?.attached) {
       await this.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }));
     }
   }
@@ -319,6 +351,15 @@ export class IamStrategy {
       NOT_FOUND,
     );
   }
+}
+
+/**
+ * Whether a policy whose default is `versionId` may already have IAM's 5 versions. Numbers only go
+ * up, so a policy at v4 or below has at most 4 and needs no listing before a new version.
+ */
+function mayHoldAllVersions(versionId: string): boolean {
+  const number = /^v(\d+)$/.exec(versionId)?.[1];
+  return number === undefined || Number(number) >= IAM_QUOTAS.managedPolicyVersions;
 }
 
 /** Key-sorted JSON: IAM may hand a document back with its keys in another order. */

@@ -1,8 +1,10 @@
 /**
  * What the iam strategy reads beyond bindings: how many managed policies each principal already has
- * attached, which the attachment quota needs. A TargetState with one extra JSON-safe field.
+ * attached, which the attachment quota needs, and the basis apply writes on. A TargetState with
+ * extra JSON-safe fields.
  */
-import type { TargetState } from '../../plan/types.js';
+import type { ReadBasis, TargetState } from '../../plan/types.js';
+import type { PolicyDocument } from './policy-document.js';
 
 export interface IamTargetState extends TargetState {
   /** Principal (user ARN) → managed policies attached to it, gitgrant's own included. */
@@ -13,4 +15,36 @@ export interface IamTargetState extends TargetState {
 
 export function isIamTargetState(state: TargetState | undefined): state is IamTargetState {
   return state !== undefined && 'attachedPolicyCounts' in state;
+}
+
+/** A gitgrant policy as the plan read it: its default version and document, and whether it is attached. */
+export interface PlannedGrantPolicy {
+  document: PolicyDocument;
+  /** `v<n>`: IAM numbers a policy's versions from v1 up and never reuses a number. */
+  defaultVersionId: string;
+  attached: boolean;
+}
+
+/**
+ * The basis of an iam target: every gitgrant policy in the account by user name. A user missing
+ * from it had no gitgrant policy when the plan read the account.
+ */
+interface IamBasis {
+  grantPolicies: Record<string, PlannedGrantPolicy>;
+}
+
+export function iamBasis(grantPolicies: Record<string, PlannedGrantPolicy>): ReadBasis {
+  const basis: IamBasis = { grantPolicies };
+  return basis;
+}
+
+/**
+ * The planned state of one user's gitgrant policy: the policy, `null` when it did not exist, or
+ * `undefined` when the basis is not an iam basis (apply must read).
+ */
+export function plannedGrantPolicy(basis: ReadBasis, userName: string): PlannedGrantPolicy | null | undefined {
+  if (typeof basis !== 'object' || basis === null) return undefined;
+  const { grantPolicies } = basis as Partial<IamBasis>;
+  if (typeof grantPolicies !== 'object' || grantPolicies === null) return undefined;
+  return Object.hasOwn(grantPolicies, userName) ? grantPolicies[userName]! : null;
 }

@@ -1,0 +1,110 @@
+/**
+ * The iam strategy writes on the plan's own read of each gitgrant policy (the change's basis): a
+ * new policy costs CreatePolicy + AttachUserPolicy and a changed one a single CreatePolicyVersion.
+ * A policy created or deleted since the plan is re-read and written, never lost or duplicated.
+ */
+import { DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DesiredBinding, TargetChange, TargetRef } from '../../../src/plan/types.js';
+import type { AwsClients } from '../../../src/providers/aws/clients.js';
+import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
+import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
+import { accountOf, changeFor, clientsFor, createRole, createUser, isEmpty, providerFor } from './harness.js';
+
+let aws: AwsTestEndpoint;
+let proxy: FaultProxy;
+let direct: AwsClients;
+let counted: AwsClients;
+let target: TargetRef;
+let account: string;
+let run = 0;
+let names: { alice: string; role: string };
+
+beforeAll(async () => {
+  aws = await awsTestEndpoint();
+  proxy = await startFaultProxy({ upstream: aws.endpoint });
+  direct = clientsFor(aws.endpoint);
+  counted = clientsFor(proxy.url);
+});
+afterAll(async () => {
+  await proxy.close();
+  await aws.stop();
+});
+
+beforeEach(async () => {
+  await aws.reset();
+  run += 1;
+  account = await accountOf(direct);
+  target = { provider: 'aws', strategy: 'iam', account };
+  names = { alice: `alice${run}`, role: `prod-db-${run}` };
+  await createUser(direct, names.alice);
+  await createRole(direct, account, names.role);
+});
+
+const grant = (expires: number): DesiredBinding => anIamBinding(`db${run}`).inAccount(account).for(names.alice).onRole(names.role).until(expires).build();
+const provider = () => providerFor(counted, { now: () => T0 });
+
+/** Plans as the core does: the change carries the basis of the read it was computed from. */
+async function plan(desired: readonly DesiredBinding[]): Promise<TargetChange> {
+  const state = await provider().read(target);
+  return { ...changeFor(desired, state), basis: state.basis };
+}
+
+/** The calls apply makes for a change, by action. */
+async function applyCounting(change: TargetChange): Promise<Record<string, number>> {
+  proxy.resetCounts();
+  await provider().apply(change);
+  return proxy.calls();
+}
+
+async function converged(desired: readonly DesiredBinding[]): Promise<boolean> {
+  return isEmpty(changeFor(desired, await providerFor(direct).read(target)));
+}
+
+describe('applying an iam change planned from a read', () => {
+  it('creates and attaches a new policy with two calls and no read', async () => {
+    const desired = [grant(T0 + HOUR)];
+    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicy: 1, AttachUserPolicy: 1 });
+    expect(await converged(desired)).toBe(true);
+  });
+
+  it('changes an existing policy with one CreatePolicyVersion', async () => {
+    await provider().apply(await plan([grant(T0 + HOUR)]));
+    const desired = [grant(T0 + 2 * HOUR)];
+    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicyVersion: 1 });
+    expect(await converged(desired)).toBe(true);
+  });
+
+  it('lists versions only once the default is v5, when IAM may already hold its five', async () => {
+    let listings = 0;
+    for (let hours = 1; hours <= 7; hours++) listings += (await applyCounting(await plan([grant(T0 + hours * HOUR)]))).ListPolicyVersions ?? 0;
+    // v1 is created; v2..v5 need no listing; before v6 and v7 the defaults are v5 and v6.
+    expect(listings).toBe(2);
+    expect(await converged([grant(T0 + 7 * HOUR)])).toBe(true);
+  });
+
+  it('writes on a fresh read when the policy was created after the plan read the account', async () => {
+    const stale = await plan([grant(T0 + HOUR)]);
+    await providerFor(direct).apply(changeFor([grant(T0 + 3 * HOUR)], await providerFor(direct).read(target)));
+
+    const calls = await applyCounting(stale);
+
+    expect(calls).toMatchObject({ CreatePolicy: 1, GetPolicy: 1, CreatePolicyVersion: 1 });
+    expect(await converged([grant(T0 + HOUR)])).toBe(true);
+  });
+
+  it('creates the policy again when it was deleted after the plan read it', async () => {
+    await provider().apply(await plan([grant(T0 + HOUR)]));
+    const stale = await plan([grant(T0 + 2 * HOUR)]);
+    const policyArn = grantPolicyArn(grant(T0).principal);
+    await direct.iam.send(new DetachUserPolicyCommand({ UserName: names.alice, PolicyArn: policyArn }));
+    await direct.iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
+
+    await provider().apply(stale);
+
+    expect((await direct.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy?.AttachmentCount).toBe(1);
+    expect(await converged([grant(T0 + 2 * HOUR)])).toBe(true);
+  });
+});
