@@ -172,4 +172,37 @@ const hrCheck: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./hr-check.js')).hrCheckCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck];
+const audit: CommandModule = (program, io, run) => {
+  program
+  .command('audit')
+  .description('the evidence report from git history: every grant\'s lifecycle, organised by control')
+  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .option('--since <date>', 'from this day or instant')
+  .option('--until <date>', 'up to (not including) this day or instant')
+  .option('--format <md|csv|json>', 'output format', 'md')
+  .action((opts) => run(async () => (await import('./audit.js')).auditCommand(io, opts)));
+};
+
+const accessAt: CommandModule = (program, io, run) => {
+  program
+  .command('access-at')
+  .description('who could do what at an instant, in both clouds, from git history alone')
+  .argument('<time>', 'the instant (RFC 3339) or day')
+  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .option('--grantee <email>', 'only this person')
+  .option('--role <role>', 'only this role')
+  .option('--json', 'print as JSON')
+  .action((time, opts) => run(async () => (await import('./access-at.js')).accessAtCommand(io, time, opts)));
+};
+
+const dashboard: CommandModule = (program, io, run) => {
+  program
+  .command('dashboard')
+  .description('write the static audit dashboard (one self-contained HTML page) from git history')
+  .requiredOption('--out <dir>', 'folder to write index.html into')
+  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .option('--now <time>', 'what "now" is for active grants (RFC 3339)')
+  .action((opts) => run(async () => (await import('./dashboard.js')).dashboardCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard];
