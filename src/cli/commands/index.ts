@@ -205,4 +205,14 @@ const dashboard: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./dashboard.js')).dashboardCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard];
+const anomalies: CommandModule = (program, io, run) => {
+  program
+  .command('anomalies')
+  .description('anomaly rules over the grant history: repeated use, break-glass, approver concentration, off-hours starts')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
+  .option('--json', 'print the findings as JSON')
+  .action((opts) => run(async () => (await import('./anomalies.js')).anomaliesCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies];
