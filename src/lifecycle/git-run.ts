@@ -8,13 +8,18 @@ import { CommandFailure } from '../cli/io.js';
 export type GitEnv = Readonly<Record<string, string | undefined>>;
 
 export function runGit(root: string, args: string[], options: { env?: GitEnv; input?: string } = {}): string {
+  return runGitBytes(root, args, options).toString('utf8');
+}
+
+/** Raw output, for `cat-file --batch`, whose sizes count bytes. */
+export function runGitBytes(root: string, args: string[], options: { env?: GitEnv; input?: string } = {}): Buffer {
   try {
     return execFileSync('git', args, {
-      cwd: root, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024,
+      cwd: root, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024,
       env: { ...process.env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}),
     });
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? String(error);
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim().split('\n')[0] ?? String(error);
     throw new CommandFailure(`git ${args[0]} failed: ${stderr}`, 'check the checkout and that the remote is reachable');
   }
 }

@@ -1,0 +1,60 @@
+/** `gitgrant anomalies [--json]`: the anomaly rules over the grant history and the active set. */
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { formatInstant } from '../../model/instant.js';
+import { loadRepo } from '../../model/load-repo.js';
+import type { Instant } from '../../model/types.js';
+import { plainText } from '../../render/escape.js';
+import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
+import { detectAnomalies } from '../../lifecycle/anomalies.js';
+import { readGrantHistory, type GrantHistory } from '../../lifecycle/history.js';
+import { renderFindingsText } from '../../lifecycle/render.js';
+import type { SourceRun } from '../../lifecycle/source-run.js';
+import { runGit } from '../../lifecycle/git-run.js';
+import { EXIT, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+import { printDiagnostics } from '../report.js';
+
+export interface AnomaliesOptions {
+  repo?: string;
+  now?: string;
+  json?: boolean;
+}
+
+/** The history, or an empty one with the reason when the checkout is not a full git clone. */
+export function historyOf(root: string): { history: GrantHistory; note?: string } {
+  const empty = { added: [], lifecycle: [] };
+  let shallow: string;
+  try {
+    shallow = runGit(root, ['rev-parse', '--is-shallow-repository']).trim();
+  } catch {
+    return { history: empty, note: 'not a git checkout: the rules see the active grants only' };
+  }
+  const history = readGrantHistory(root);
+  return shallow === 'true' ? { history, note: 'shallow clone: history is incomplete (check out with fetch-depth: 0)' } : { history };
+}
+
+export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
+  const { repo } = loadRepo(root);
+  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies?.file);
+  if (hasErrors(config.diagnostics)) {
+    printDiagnostics(io, config.diagnostics);
+    return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };
+  }
+  const { history, note } = historyOf(root);
+  const result = detectAnomalies({ repo, history: history.added, now, config: config.value });
+  return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped] };
+}
+
+export function anomaliesCommand(io: CliIo, options: AnomaliesOptions): number {
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const run = runAnomalies(io, root, now);
+  if (options.json) {
+    io.stdout(JSON.stringify({ at: formatInstant(now), ...run }, null, 2) + '\n');
+  } else {
+    for (const note of run.notes) io.stdout(`gitgrant anomalies: ${plainText(note)}\n`);
+    io.stdout(renderFindingsText('anomalies', run.findings));
+    io.stdout(`gitgrant anomalies: ${run.findings.length} finding${run.findings.length === 1 ? '' : 's'}\n`);
+  }
+  return run.findings.length > 0 || !run.complete ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,92 @@
+/**
+ * The grant history from git: every grant file ever added to the grants folder, as it was when
+ * added, and every lifecycle commit's trailers. Two `git log` calls and one `cat-file --batch`,
+ * however long the history.
+ */
+import { parse } from 'yaml';
+import { parseInstant } from '../model/instant.js';
+import { email, grantId, roleName, type Email, type GrantId, type Instant, type RoleName } from '../model/types.js';
+import { runGit, runGitBytes } from './git-run.js';
+import { parseTrailers, type LifecycleCommit } from './trailers.js';
+
+/** A grant as requested: the file's content in the commit that added it. */
+export interface GrantEvent {
+  grant: GrantId;
+  role: RoleName;
+  grantee: Email;
+  commit: string;
+  committedAt: Instant;
+  starts?: Instant;
+  expires?: Instant;
+  breakGlass: boolean;
+  standing: boolean;
+}
+
+export interface LifecycleEvent extends LifecycleCommit {
+  commit: string;
+  committedAt: Instant;
+}
+
+export interface GrantHistory {
+  added: GrantEvent[];
+  lifecycle: LifecycleEvent[];
+}
+
+const GRANT_PATH = /^grants\/([^/]+)\/[^/]+\.ya?ml$/;
+
+function instantOf(value: unknown): Instant | undefined {
+  if (value instanceof Date) return value.getTime();
+  return typeof value === 'string' ? parseInstant(value) : undefined;
+}
+
+/** A grant file's fields as far as they can be read; history may hold files that never validated. */
+export function grantEventOf(path: string, text: string, commit: string, committedAt: Instant): GrantEvent | undefined {
+  const match = GRANT_PATH.exec(path);
+  if (!match) return undefined;
+  let data: Record<string, unknown>;
+  try {
+    data = (parse(text) ?? {}) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof data.grantee !== 'string') return undefined;
+  return {
+    grant: grantId(path), role: roleName(match[1]!), grantee: email(data.grantee.trim().toLowerCase()), commit, committedAt,
+    starts: instantOf(data.starts), expires: instantOf(data.expires), breakGlass: data.breakGlass === true, standing: data.standing === true,
+  };
+}
+
+export function readGrantHistory(root: string): GrantHistory {
+  const log = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct', '--diff-filter=A', '--name-only', '--no-renames', '--', 'grants/']);
+  const wanted: { commit: string; committedAt: Instant; path: string }[] = [];
+  for (const entry of log.split('\x1e').filter((e) => e.trim())) {
+    const [header, ...paths] = entry.trim().split('\n');
+    const [commit, seconds] = header!.split(' ');
+    for (const path of paths) if (GRANT_PATH.test(path)) wanted.push({ commit: commit!, committedAt: Number(seconds) * 1000, path });
+  }
+  const added: GrantEvent[] = [];
+  if (wanted.length > 0) {
+    const batch = runGitBytes(root, ['cat-file', '--batch'], { input: wanted.map((w) => `${w.commit}:${w.path}\n`).join('') });
+    let offset = 0;
+    for (const w of wanted) {
+      // Each answer is `<sha> blob <size>\n<content>\n`.
+      const headerEnd = batch.indexOf(0x0a, offset);
+      const size = Number(batch.subarray(offset, headerEnd).toString('utf8').split(' ')[2]);
+      const body = batch.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8');
+      offset = headerEnd + 1 + size + 1;
+      const event = grantEventOf(w.path, body, w.commit, w.committedAt);
+      if (event) added.push(event);
+    }
+  }
+  const trailerLog = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct%n%B', '--grep=^Gitgrant-Action:']);
+  const lifecycle: LifecycleEvent[] = [];
+  for (const entry of trailerLog.split('\x1e').filter((e) => e.trim())) {
+    const newline = entry.indexOf('\n');
+    const [commit, seconds] = entry.slice(0, newline).split(' ');
+    const parsed = parseTrailers(entry.slice(newline + 1));
+    if (parsed) lifecycle.push({ ...parsed, commit: commit!, committedAt: Number(seconds) * 1000 });
+  }
+  // git gives them oldest first; a stable sort keeps that order among commits of the same second.
+  const byTime = (a: { committedAt: Instant }, b: { committedAt: Instant }) => a.committedAt - b.committedAt;
+  return { added: added.sort(byTime), lifecycle: lifecycle.sort(byTime) };
+}
