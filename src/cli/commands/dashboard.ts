@@ -1,0 +1,28 @@
+/** `gitgrant dashboard --out DIR`: the static audit dashboard, written as DIR/index.html. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { renderDashboard } from '../../audit/dashboard.js';
+import { CommandFailure, EXIT, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+import { historyOf } from './audit.js';
+
+export interface DashboardOptions {
+  repo?: string;
+  out: string;
+  now?: string;
+}
+
+export async function dashboardCommand(io: CliIo, options: DashboardOptions): Promise<number> {
+  const now = nowOption(io, options.now);
+  const history = await historyOf(repoOption(io, options.repo));
+  const dir = resolve(io.cwd, options.out);
+  const path = join(dir, 'index.html');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, renderDashboard(history, now));
+  } catch (error) {
+    throw new CommandFailure(`could not write ${path}: ${(error as Error).message}`, 'choose a folder you can write to with --out');
+  }
+  io.stdout(`gitgrant dashboard: wrote ${path} (${history.grants.length} grants)\n`);
+  return EXIT.ok;
+}
