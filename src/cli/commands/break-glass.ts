@@ -18,8 +18,7 @@ import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
-import { applyCommand } from './apply.js';
-import { githubClient, githubRepoFromEnv } from './gate.js';
+import { githubClient, githubRepoFromEnv, reportingGitHubErrors } from './gate.js';
 import { draftGrant, writeDraft } from './new-grant.js';
 
 export interface BreakGlassOptions {
@@ -34,7 +33,11 @@ export interface BreakGlassOptions {
   apply?: boolean;
 }
 
-export async function breakGlassCommand(io: CliIo, options: BreakGlassOptions): Promise<number> {
+export function breakGlassCommand(io: CliIo, options: BreakGlassOptions): Promise<number> {
+  return reportingGitHubErrors(() => breakGlass(io, options));
+}
+
+async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const duration = durationOption('duration', options.duration);
@@ -89,7 +92,9 @@ export async function breakGlassCommand(io: CliIo, options: BreakGlassOptions): 
 
 async function applyNow(io: CliIo, options: BreakGlassOptions): Promise<BreakGlassEvent['applied']> {
   try {
-    // Dispatching break-glass is the confirmation apply asks for outside CI.
+    // Dispatching break-glass is the confirmation apply asks for outside CI. Loaded here so a
+    // refusal or `--no-apply` does not load the cloud SDKs.
+    const { applyCommand } = await import('./apply.js');
     const code = await applyCommand(io, { ...(options.repo ? { repo: options.repo } : {}), ...(options.now ? { now: options.now } : {}), yes: true });
     return code === EXIT.ok ? 'applied' : 'apply-failed';
   } catch (error) {

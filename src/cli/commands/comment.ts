@@ -5,9 +5,13 @@ import { octokitCommentPoster } from '../../github/comments.js';
 import { renderPlanMarkdown } from '../../plan/render.js';
 import { buildPlan } from '../planning.js';
 import { EXIT, type CliIo } from '../io.js';
-import { gatePr, type PrOptions } from './gate.js';
+import { gatePr, reportingGitHubErrors, type PrOptions } from './gate.js';
 
-export async function commentCommand(io: CliIo, options: PrOptions): Promise<number> {
+export function commentCommand(io: CliIo, options: PrOptions): Promise<number> {
+  return reportingGitHubErrors(() => comment(io, options));
+}
+
+async function comment(io: CliIo, options: PrOptions): Promise<number> {
   const { run, root, now, octokit, github } = await gatePr(io, options);
   const planned = await buildPlan(io, root, now, { offline: true, concurrency: 1 });
   const planMarkdown = hasErrors(planned.findings) ? undefined : renderPlanMarkdown(planned.plan);

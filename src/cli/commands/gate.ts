@@ -24,7 +24,7 @@ export interface PrOptions {
 }
 
 export async function gateCommand(io: CliIo, options: PrOptions): Promise<number> {
-  const { run } = await gatePr(io, options);
+  const { run } = await reportingGitHubErrors(() => gatePr(io, options));
   for (const d of run.findings) io.stdout(formatDiagnostic(d) + '\n');
   io.stdout(renderGateText(run.result));
   if (!run.passed && run.result.passed) io.stdout('gate: FAILED: the approvals are complete, but the files do not validate (see above)\n');
@@ -58,6 +58,20 @@ export async function gatePr(io: CliIo, options: PrOptions): Promise<GatedPr> {
     now,
   });
   return { run, root, now, octokit, github };
+}
+
+/**
+ * GitHub answering with an error (permissions, a missing PR, an outage) is an I/O failure with a
+ * status, not a bug in gitgrant. Octokit names these errors `HttpError`; its messages hold no token.
+ */
+export async function reportingGitHubErrors<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const { name, status, message } = error as { name?: string; status?: number; message?: string };
+    if (name !== 'HttpError' || typeof status !== 'number') throw error;
+    throw new CommandFailure(`GitHub answered ${status}: ${message ?? ''}`, status === 401 || status === 403 || status === 404 ? 'check the token and its permissions (see docs/setup.md, the GitHub App)' : 'retry; GitHub may be having trouble');
+  }
 }
 
 /** The Octokit client for a command; a missing token is the caller's to fix, not a bug. */

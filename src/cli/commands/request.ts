@@ -20,7 +20,7 @@ import { markdownText, plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
-import { githubClient } from './gate.js';
+import { githubClient, reportingGitHubErrors } from './gate.js';
 import { defaultDuration, draftGrant, writeDraft } from './new-grant.js';
 
 export interface RequestOptions {
@@ -39,7 +39,11 @@ export interface RequestOptions {
 /** The marker of the comment `request` keeps on an access-request issue. */
 const ISSUE_COMMENT_MARKER = '<!-- gitgrant:request -->';
 
-export async function requestCommand(io: CliIo, options: RequestOptions): Promise<number> {
+export function requestCommand(io: CliIo, options: RequestOptions): Promise<number> {
+  return reportingGitHubErrors(() => request(io, options));
+}
+
+async function request(io: CliIo, options: RequestOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const flags = options.fromIssue === undefined ? fromFlags(root, options) : undefined;

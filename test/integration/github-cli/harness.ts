@@ -24,6 +24,8 @@ export function useGitHubDouble(): () => GitHubDouble {
   let gh: GitHubDouble | undefined;
   beforeAll(async () => {
     gh = await startGitHubDouble();
+    // The repository exists on GitHub before anything happens in it.
+    gh.state.repo(GITHUB_REPO);
   });
   afterAll(() => gh?.close());
   afterEach(() => {

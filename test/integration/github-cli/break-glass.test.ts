@@ -1,0 +1,135 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseTrailers } from '../../../src/lifecycle/trailers.js';
+import { aRepo, aRole } from '../../support/builders.js';
+import type { GitHubDouble } from '../../support/github-double.js';
+import type { TempRepo } from '../../support/temp-repo.js';
+import { GITHUB_REPO, NOW, gitgrant, gitRepo, startSlackHook, useGitHubDouble } from './harness.js';
+import { accessPolicy } from './org.js';
+
+const double = useGitHubDouble();
+
+// Each test starts with every earlier review closed: an open one would block the next use.
+beforeEach(() => {
+  const gh = double();
+  for (const issue of gh.issues(GITHUB_REPO)) gh.state.setIssueState(issue, 'closed');
+});
+
+const ONCALL = 'example-org/oncall';
+const glassRole = () => aRole('prod-break-glass').allowingBreakGlass('2h');
+const REASON = 'Orders API down; restart the writer @org/security <b>now</b>';
+
+function incidentRepo(): TempRepo {
+  return gitRepo(aRepo().with(accessPolicy(), glassRole(), aRole('app-readonly')).specs());
+}
+
+function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string } = {}, env: Record<string, string> = {}) {
+  const args = [
+    'break-glass', '--role', overrides.role ?? 'prod-break-glass', '--duration', overrides.duration ?? '1h', '--reason', REASON,
+    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', '--no-apply', '--now', NOW,
+  ];
+  return gitgrant(gh, repo, args, env);
+}
+
+const head = (repo: TempRepo) => repo.git('rev-parse', 'HEAD').trim();
+
+describe('gitgrant break-glass', () => {
+  it('grants an eligible on-call engineer at once: commits the grant with trailers, opens the review issue, notifies Slack', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const repo = incidentRepo();
+    const slack = await startSlackHook();
+
+    const run = await breakGlass(gh, repo, {}, { GITGRANT_SLACK_WEBHOOK_URL: slack.url });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const path = 'grants/prod-break-glass/olga-inc-4321.yaml';
+    expect(repo.read(path)).toContain('grantee: olga@example.com\n');
+    expect(repo.read(path)).toContain('expires: 2026-11-23T11:00:00Z\nbreakGlass: true\nincident: INC-4321\n');
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(parseTrailers(repo.git('log', '-1', '--format=%B'))).toEqual({
+      action: 'break-glass',
+      grants: [{ grant: path, role: 'prod-break-glass', grantee: 'olga@example.com', incident: 'INC-4321', requestedBy: 'olga', reason: REASON }],
+    });
+
+    const [review] = gh.issues(GITHUB_REPO);
+    expect(review).toMatchObject({ title: 'Break-glass review: olga on prod-break-glass (INC-4321)', labels: ['break-glass-review'], state: 'open' });
+    expect(review!.body).toContain('@example-org/security: olga broke glass on role <code>prod&#45;break&#45;glass</code>.');
+    expect(review!.body).toContain('| Reason | Orders API down; restart the writer &#64;org/security &#60;b&#62;now&#60;/b&#62; |');
+
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0]!.text).toContain(':rotating_light: Break-glass: olga granted prod-break-glass to olga@example.com for 1h (until 2026-11-23T11:00:00Z).');
+    expect(slack.received[0]!.text).toContain('restart the writer @org/security &lt;b&gt;now&lt;/b&gt;');
+    expect(run.stdout).toContain(`gitgrant break-glass: review issue #${review!.number} opened\ngitgrant break-glass: Slack notified\n`);
+    expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+
+  it('refuses someone outside the on-call team, and changes nothing', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const repo = incidentRepo();
+    const before = head(repo);
+    const issuesBefore = gh.issues(GITHUB_REPO).length;
+
+    const run = await breakGlass(gh, repo, { actor: 'bob' });
+
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.lines).toEqual([`gitgrant break-glass: refused: bob may not break glass on prod-break-glass (hint: break-glass is for active members of @${ONCALL})`]);
+    expect(head(repo)).toBe(before);
+    expect(gh.issues(GITHUB_REPO)).toHaveLength(issuesBefore);
+  });
+
+  it('refuses a member whose team invitation is still pending', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { pending: ['olga'] });
+    const run = await breakGlass(gh, incidentRepo());
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('refused: olga may not break glass on prod-break-glass');
+  });
+
+  it('refuses a duration over the role\'s break-glass cap', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const repo = incidentRepo();
+    const before = head(repo);
+
+    const run = await breakGlass(gh, repo, { duration: '3h', incident: 'INC-4322' });
+
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('error GRANT_BREAK_GLASS_OVER_CAP');
+    expect(head(repo)).toBe(before);
+  });
+
+  it('refuses a role that does not allow break-glass', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const run = await breakGlass(gh, incidentRepo(), { role: 'app-readonly' });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.lines).toEqual(['gitgrant break-glass: refused: role app-readonly does not allow break-glass (hint: request it with a pull request, or ask security to allow break-glass on the role)']);
+  });
+
+  it('refuses a second use while the first one\'s review issue is open', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const repo = incidentRepo();
+    const first = await breakGlass(gh, repo, { incident: 'INC-5001' });
+    expect(first.code).toBe(0);
+    const review = gh.issues(GITHUB_REPO).find((i) => i.title.includes('INC-5001'))!;
+
+    const second = await breakGlass(gh, repo, { incident: 'INC-5002' });
+
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain(`refused: olga has an open break-glass review (#${review.number}: Break-glass review: olga on prod-break-glass (INC-5001))`);
+  });
+
+  it('still grants when Slack refuses the message, and says so without printing the webhook', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const slack = await startSlackHook(403);
+
+    const run = await breakGlass(gh, incidentRepo(), { incident: 'INC-6001' }, { GITGRANT_SLACK_WEBHOOK_URL: slack.url });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('gitgrant break-glass: warning: Slack notification failed: the webhook answered HTTP 403');
+    expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+});
