@@ -36,28 +36,34 @@ export function computePlan(input: PlanInput): Plan {
 }
 
 function diffTarget(target: TargetChange['target'], desired: readonly DesiredBinding[], observed: TargetState | undefined): TargetChange {
-  const observedManaged = new Map<string, ObservedBinding>();
+  // One id can be seen more than once: GCP merges bindings that share a role and condition into one
+  // binding of several members, and a changed identity mapping moves a binding to a new principal.
+  const observedManaged = new Map<string, ObservedBinding[]>();
   const unmanaged: ObservedBinding[] = [];
   for (const binding of observed?.bindings ?? []) {
-    if (binding.managed && binding.id !== undefined) observedManaged.set(binding.id, binding);
+    if (binding.managed && binding.id !== undefined) observedManaged.set(binding.id, [...(observedManaged.get(binding.id) ?? []), binding]);
     else unmanaged.push(binding);
   }
   const add: DesiredBinding[] = [];
   const update: TargetChange['update'] = [];
+  const remove: ObservedBinding[] = [];
   const wanted = new Set<string>();
   for (const binding of desired) {
     wanted.add(binding.id);
-    const current = observedManaged.get(binding.id);
+    const seen = observedManaged.get(binding.id) ?? [];
+    // Only the desired principal's copy is kept or changed; every other copy of the id is removed.
+    const current = seen.find((b) => b.principal === binding.principal);
     if (!current) add.push(binding);
     else if (!sameBinding(current, binding)) update.push({ from: current, to: binding });
+    remove.push(...seen.filter((b) => b !== current));
   }
-  const remove = [...observedManaged.values()].filter((b) => !wanted.has(b.id!));
+  for (const [id, seen] of observedManaged) if (!wanted.has(id)) remove.push(...seen);
   const byLabel = (a: ObservedBinding, b: ObservedBinding) => `${a.principal}|${a.permission}|${a.label}`.localeCompare(`${b.principal}|${b.permission}|${b.label}`);
   return {
     target,
     add,
     update,
-    remove: remove.sort((a, b) => a.id!.localeCompare(b.id!)),
+    remove: remove.sort((a, b) => a.id!.localeCompare(b.id!) || a.principal.localeCompare(b.principal)),
     unmanaged: unmanaged.sort(byLabel),
     kept: desired.length - add.length - update.length,
     ...(observed?.basis === undefined ? {} : { basis: observed.basis }),

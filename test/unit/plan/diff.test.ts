@@ -110,4 +110,25 @@ describe('computing a plan', () => {
 
     expect(result.diagnostics).toEqual([problem]);
   });
+
+  it('removes the other members of a gitgrant binding that GCP merged or someone extended, keeping the desired one', () => {
+    const carolCopy = observed('user:carol@example.com', 'roles/viewer', { id: 'gg1', window });
+    const result = plan([alice], [stateOf(PROJECT, carolCopy, asObserved(alice))]);
+
+    expect(result.changes[0]).toMatchObject({ add: [], update: [], remove: [carolCopy], kept: 1 });
+  });
+
+  it('removes every member of a gitgrant binding nothing asks for', () => {
+    const bobCopy = observed('user:bob@example.com', 'roles/viewer', { id: 'gg1', window });
+    const result = plan([], [stateOf(PROJECT, asObserved(alice), bobCopy)]);
+
+    expect(result.changes[0]!.remove).toEqual([asObserved(alice), bobCopy]);
+  });
+
+  it('moves a binding whose principal changed (a new identity mapping) by adding it for the new one and removing the old', () => {
+    const remapped = { ...alice, principal: 'user:alice@acme.example' };
+    const result = plan([remapped], [stateOf(PROJECT, asObserved(alice))]);
+
+    expect(result.changes[0]).toMatchObject({ add: [remapped], update: [], remove: [asObserved(alice)] });
+  });
 });
