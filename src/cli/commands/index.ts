@@ -215,4 +215,13 @@ const anomalies: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./anomalies.js')).anomaliesCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies];
+const docs: CommandModule = (program, io, run) => {
+  program
+  .command('docs')
+  .description('render the access procedure and the questionnaire answer from this repo\'s configuration')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--out <dir>', 'write access-procedure.md and questionnaire-answer.md here instead of printing')
+  .action((opts) => run(async () => (await import('./docs.js')).docsCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs];
