@@ -28,7 +28,8 @@ export function parseIssueFormSections(body: string): Map<string, string> {
   const flush = () => {
     if (label === undefined) return;
     const value = lines.join('\n').trim();
-    if (value && value !== '_No response_') sections.set(label, value);
+    // The first answer wins: the form's own sections come before anything typed into a later answer.
+    if (value && value !== '_No response_' && !sections.has(label)) sections.set(label, value);
   };
   for (const line of body.replace(/\r\n?/g, '\n').split('\n')) {
     const heading = /^###\s+(.+?)\s*$/.exec(line);
