@@ -241,6 +241,18 @@ describe('gitgrant gate', () => {
       expect(run.stdout).toContain("approval waived (exempt): @alice is on role app-readonly's exempt list");
     });
 
+    it("does not take a human PR author's word for who asked: a from-issue marker counts only on the app's PRs", async () => {
+      const gh = double();
+      teams(gh, {});
+      const issue = gh.seedIssue({ repo: GITHUB_REPO, title: 'Access request', author: 'alice' });
+      const grant = alicesGrant();
+      const repo = TempRepo.fromFiles(scenario().with(appReadonly().exempting('@alice'), grant).files.specs());
+      const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'carol', body: `<!-- gitgrant:from-issue:${issue} -->`, files: [{ path: grant.path }] });
+      const run = await gitgrant(gh, repo, ['gate', '--pr', String(pull), '--now', NOW]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`${grant.path} (added): approvals missing`);
+    });
+
     it('never waives an escalation, even for an exempt requester', async () => {
       const gh = double();
       teams(gh, {});
