@@ -7,6 +7,7 @@ import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Instant } from '../../../src/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { aPolicy } from '../../support/builders.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { ALICE, BOB, PROJECT, T0, T1, UNMANAGED_GCP, WINDOWS, managedOf, seedScenario, unmanagedOf, type Scenario } from './scenario.js';
 
@@ -242,6 +243,20 @@ describe('apply against the emulators', () => {
     expect(managedOf(await cloud.gcpBindings(PROJECT))).toEqual([]);
 
     expect((await apply(repo, T0)).code).toBe(0);
+    expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('moves a grant to the new principal when the identity mapping changes, leaving nothing with the old one', async () => {
+    expect((await apply(scenario.repo(), T0)).code).toBe(0);
+    await cloud.createIamUser('alice');
+    const remapped = aPolicy().allowingDuplicates().withSection('identities', { people: { [ALICE]: { awsIamUser: 'alice', gcp: 'user:alice@acme.example' } } }).build();
+    const repo = scenario.repo(scenario.files.map((f) => (f.path === remapped.path ? remapped : f)));
+
+    const moved = await apply(repo, T0);
+    expect(moved.code, moved.stdout).toBe(0);
+    expect(await grantStatements(ALICE)).toEqual([]);
+    expect(await grantStatements('alice')).toHaveLength(1);
+    expect(managedOf(await cloud.gcpBindings(PROJECT)).map((b) => b.members![0]).sort()).toEqual(['user:alice@acme.example', `user:${BOB}`]);
     expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
   });
 });
