@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
 import { aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
+import { startGcpDouble } from '../../support/gcp-double.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, startSlackHook, useGitHubDouble } from './harness.js';
 import { accessPolicy } from './org.js';
@@ -22,10 +23,10 @@ function incidentRepo(): TempRepo {
   return gitRepo(aRepo().with(accessPolicy(), glassRole(), aRole('app-readonly')).specs());
 }
 
-function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string } = {}, env: Record<string, string> = {}) {
+function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean } = {}, env: Record<string, string> = {}) {
   const args = [
     'break-glass', '--role', overrides.role ?? 'prod-break-glass', '--duration', overrides.duration ?? '1h', '--reason', REASON,
-    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', '--no-apply', '--now', NOW,
+    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', ...(overrides.apply ? [] : ['--no-apply']), '--now', NOW,
   ];
   return gitgrant(gh, repo, args, env);
 }
@@ -61,6 +62,21 @@ describe('gitgrant break-glass', () => {
     expect(slack.received[0]!.text).toContain('restart the writer @org/security &lt;b&gt;now&lt;/b&gt;');
     expect(run.stdout).toContain(`gitgrant break-glass: review issue #${review!.number} opened\ngitgrant break-glass: Slack notified\n`);
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+
+  it('applies the grant to the cloud at once unless told not to', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const gcp = await startGcpDouble();
+    onTestFinished(() => gcp.close());
+
+    const run = await breakGlass(gh, incidentRepo(), { apply: true, incident: 'INC-4400' }, { GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token, CI: 'true' });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const bindings = gcp.policy('projects/acme-test')?.bindings ?? [];
+    expect(bindings.filter((b) => b.role === 'roles/viewer').flatMap((b) => b.members)).toContain('user:olga@example.com');
+    const review = gh.issues(GITHUB_REPO).find((i) => i.title.includes('INC-4400'))!;
+    expect(review.body).toContain('| Status | applied to the cloud |');
   });
 
   it('refuses someone outside the on-call team, and changes nothing', async () => {
