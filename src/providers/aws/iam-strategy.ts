@@ -1,7 +1,8 @@
 /**
  * The iam strategy: a grant is a statement in gitgrant's own managed policy on the grantee's IAM
  * user, allowing sts:AssumeRole on the role within the window. Reads and writes IAM only.
- * Apply writes on the plan's read of each policy (the change's basis) rather than reading it again:
+ * A read is one GetAccountAuthorizationDetails listing (see iam-account-snapshot.ts), plus AWS
+ * managed policies attached beside a grant, which the listing leaves out. Apply writes on the plan's read of each policy (the change's basis) rather than reading it again:
  * a changed policy costs one CreatePolicyVersion. IAM has no etag, so this relies on applies being
  * serialised (the workflows share one concurrency group); a policy created or deleted since the
  * plan makes the write fail, and that principal is then re-read and written again.
@@ -17,20 +18,14 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRolePolicyCommand,
-  GetUserCommand,
-  GetUserPolicyCommand,
   PutRolePolicyCommand,
-  paginateListAttachedUserPolicies,
-  paginateListPolicies,
   paginateListPolicyVersions,
-  paginateListUserPolicies,
   type IAMClient,
-  type Policy,
 } from '@aws-sdk/client-iam';
 import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
 import type { DesiredBinding, ObservedBinding, ReadBasis, TargetChange } from '../../plan/types.js';
-import { iamArn, parseIamArn } from './arn.js';
+import { parseIamArn } from './arn.js';
 import { isAwsError, runAll, unlessMissing, type Task } from './errors.js';
 import {
   GRANT_POLICY_PATH,
@@ -41,10 +36,10 @@ import {
   requireUserArn,
   sessionNameOf,
   statementSid,
-  userNameOfGrantPolicy,
   withGrantStatements,
 } from './iam-grant-policy.js';
 import { REVOCATION_POLICY_NAME, needsRevocation, withRevocations, type Revocation } from './iam-revocations.js';
+import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, type AccountSnapshot, type GrantPolicyRead } from './iam-account-snapshot.js';
 import { iamBasis, plannedGrantPolicy, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
 import { IAM_QUOTAS } from './limits.js';
 import {
@@ -61,17 +56,6 @@ type IamTarget = { provider: 'aws'; strategy: 'iam'; account: string };
 const NOT_FOUND = 'NoSuchEntityException';
 const ALREADY_EXISTS = 'EntityAlreadyExistsException';
 
-interface GrantPolicyRead {
-  principal: string;
-  userName: string;
-  document: PolicyDocument;
-  defaultVersionId: string;
-  attached: boolean;
-  userExists: boolean;
-  otherPolicyArns: string[];
-  inlinePolicyNames: string[];
-}
-
 export class IamStrategy {
   constructor(
     private readonly iam: IAMClient,
@@ -80,15 +64,15 @@ export class IamStrategy {
   ) {}
 
   async read(target: IamTarget): Promise<IamTargetState> {
-    const policies = await this.grantPolicies(target.account);
-    const reads = await Promise.all(policies.map((policy) => this.limit(() => this.readGrantPolicy(policy))));
+    const snapshot = await readAccountSnapshot(this.iam);
+    const reads = grantPolicyReads(snapshot, target.account);
     const managed = reads.flatMap((read) =>
       // An unattached policy grants nothing; leaving its bindings out makes the plan re-add them,
       // which re-attaches it. A deleted user's leftovers are still reported, so they get removed.
       !read.attached && read.userExists ? [] : read.document.Statement.map((s) => bindingOfStatement(s, read.principal)),
     );
     const managedRoles = new Set(managed.filter((b) => b.managed).map((b) => b.permission));
-    const unmanaged = await Promise.all(reads.map((read) => this.unmanagedGrants(read, managedRoles)));
+    const unmanaged = await Promise.all(reads.map((read) => this.unmanagedGrants(read, managedRoles, snapshot)));
     return {
       target,
       bindings: sortBindings([...managed, ...unmanaged.flat()]),
@@ -134,77 +118,20 @@ export class IamStrategy {
     await runAll(label, tasks, this.limit);
   }
 
-  private async grantPolicies(account: string): Promise<Policy[]> {
-    const policies: Policy[] = [];
-    for await (const page of paginateListPolicies({ client: this.iam }, { Scope: 'Local', PathPrefix: GRANT_POLICY_PATH })) {
-      for (const policy of page.Policies ?? []) {
-        const arn = parseIamArn(policy.Arn ?? '');
-        if (arn?.account === account && userNameOfGrantPolicy(policy.PolicyName ?? '') !== undefined) policies.push(policy);
-      }
-    }
-    return policies;
-  }
-
-  private async readGrantPolicy(policy: Policy): Promise<GrantPolicyRead> {
-    const policyArn = parseIamArn(policy.Arn!)!;
-    const userName = userNameOfGrantPolicy(policy.PolicyName!)!;
-    const [user, version, attachedArns, inlinePolicyNames] = await Promise.all([
-      unlessMissing(this.iam.send(new GetUserCommand({ UserName: userName })), NOT_FOUND),
-      this.iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId })),
-      this.attachedPolicyArns(userName),
-      this.inlinePolicyNames(userName),
-    ]);
-    const principal = user?.User?.Arn ?? iamArn({ ...policyArn, kind: 'user', path: '/', name: userName });
-    return {
-      principal,
-      userName,
-      document: parsePolicyDocument(version.PolicyVersion?.Document ?? '{}'),
-      defaultVersionId: policy.DefaultVersionId ?? '',
-      attached: attachedArns.includes(policy.Arn!),
-      userExists: user !== undefined,
-      otherPolicyArns: attachedArns.filter((arn) => arn !== policy.Arn),
-      inlinePolicyNames,
-    };
-  }
-
-  private async attachedPolicyArns(userName: string): Promise<string[]> {
-    const arns: string[] = [];
-    const pages = paginateListAttachedUserPolicies({ client: this.iam }, { UserName: userName });
-    try {
-      for await (const page of pages) arns.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
-    } catch (error) {
-      if (!isAwsError(error, NOT_FOUND)) throw error;
-    }
-    return arns;
-  }
-
-  private async inlinePolicyNames(userName: string): Promise<string[]> {
-    const names: string[] = [];
-    const pages = paginateListUserPolicies({ client: this.iam }, { UserName: userName });
-    try {
-      for await (const page of pages) names.push(...(page.PolicyNames ?? []));
-    } catch (error) {
-      if (!isAwsError(error, NOT_FOUND)) throw error;
-    }
-    return names;
-  }
-
   /**
    * Other policies on the same user that let it assume a role gitgrant manages: reported so a
    * reviewer sees standing access beside the time-boxed grant; never modified. Group policies are
    * not followed (gitgrant grants to users only).
    */
-  private async unmanagedGrants(read: GrantPolicyRead, managedRoles: ReadonlySet<string>): Promise<ObservedBinding[]> {
+  private async unmanagedGrants(read: GrantPolicyRead, managedRoles: ReadonlySet<string>, snapshot: AccountSnapshot): Promise<ObservedBinding[]> {
     const documents = await Promise.all([
-      ...read.otherPolicyArns.map((arn) =>
-        this.limit(async () => ({ name: parseIamArn(arn)?.name ?? arn, document: (await this.defaultDocument(arn))?.document })),
-      ),
-      ...read.inlinePolicyNames.map((name) =>
-        this.limit(async () => {
-          const policy = await this.iam.send(new GetUserPolicyCommand({ UserName: read.userName, PolicyName: name }));
-          return { name: `${name} (inline)`, document: parsePolicyDocument(policy.PolicyDocument ?? '{}') };
-        }),
-      ),
+      ...read.otherPolicyArns.map(async (arn) => {
+        const local = snapshot.policiesByArn.get(arn);
+        // AWS managed policies are not in the snapshot (all of them would be); they are read one by one.
+        const document = local ? defaultDocumentOf(local) : await this.limit(async () => (await this.defaultDocument(arn))?.document);
+        return { name: parseIamArn(arn)?.name ?? arn, document };
+      }),
+      ...read.inlinePolicies.map(({ name, document }) => ({ name: `${name} (inline)`, document })),
     ]);
     return documents.flatMap(({ name, document }) =>
       (document?.Statement ?? []).flatMap((statement, index) =>

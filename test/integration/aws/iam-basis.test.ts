@@ -1,7 +1,8 @@
 /**
- * The iam strategy writes on the plan's own read of each gitgrant policy (the change's basis): a
- * new policy costs CreatePolicy + AttachUserPolicy and a changed one a single CreatePolicyVersion.
- * A policy created or deleted since the plan is re-read and written, never lost or duplicated.
+ * The iam strategy's call counts: a read of an account is one listing; apply writes on the plan's
+ * own read of each gitgrant policy (the change's basis): a new policy costs CreatePolicy +
+ * AttachUserPolicy and a changed one a single CreatePolicyVersion. A policy created or deleted
+ * since the plan is re-read and written, never lost or duplicated.
  */
 import { DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,20 @@ async function applyCounting(change: TargetChange): Promise<Record<string, numbe
 async function converged(desired: readonly DesiredBinding[]): Promise<boolean> {
   return isEmpty(changeFor(desired, await providerFor(direct).read(target)));
 }
+
+describe('reading an iam target', () => {
+  it('is one GetAccountAuthorizationDetails call, however many grantees hold policies', async () => {
+    const bob = `bob${run}`;
+    await createUser(direct, bob);
+    await provider().apply(await plan([grant(T0 + HOUR), anIamBinding(`bill${run}`).inAccount(account).for(bob).onRole(names.role).build()]));
+    proxy.resetCounts();
+
+    const state = await provider().read(target);
+
+    expect(proxy.calls()).toEqual({ GetAccountAuthorizationDetails: 1 });
+    expect(state.bindings.filter((b) => b.managed)).toHaveLength(2);
+  });
+});
 
 describe('applying an iam change planned from a read', () => {
   it('creates and attaches a new policy with two calls and no read', async () => {
