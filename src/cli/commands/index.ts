@@ -224,4 +224,16 @@ const docs: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./docs.js')).docsCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs];
+const exceptions: CommandModule = (program, io, run) => {
+  program
+  .command('exceptions')
+  .description('run reconcile, hr-check, anomalies and overdue expiries in report mode; keep one GitHub issue per finding')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
+  .option('--dry-run', 'print the findings; touch no issue')
+  .option('--json', 'print the findings and issue changes as JSON')
+  .option('--concurrency <n>', 'targets read at once', '8')
+  .action((opts) => run(async () => (await import('./exceptions.js')).exceptionsCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions];
