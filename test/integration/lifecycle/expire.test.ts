@@ -80,7 +80,7 @@ describe('gitgrant expire with ticket closure', () => {
   let github: GitHubDouble;
   beforeEach(async () => {
     github = await startGitHubDouble();
-    world = await startWorld({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'example-org/access' });
+    world = await startWorld({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'test-token', GITGRANT_GITHUB_THROTTLE: 'off', GITHUB_REPOSITORY: 'example-org/access' });
   });
   afterEach(async () => {
     await world.close();

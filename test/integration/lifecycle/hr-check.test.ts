@@ -59,7 +59,7 @@ describe('gitgrant hr-check: the standing-access pull request', () => {
   beforeEach(async () => {
     github = await startGitHubDouble();
     github.state.repo('example-org/access');
-    world = await startWorld({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'example-org/access' });
+    world = await startWorld({ GITHUB_API_URL: github.url, GITHUB_TOKEN: 'test-token', GITGRANT_GITHUB_THROTTLE: 'off', GITHUB_REPOSITORY: 'example-org/access' });
   });
   afterEach(async () => {
     await world.close();

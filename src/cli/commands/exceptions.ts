@@ -1,0 +1,86 @@
+/**
+ * `gitgrant exceptions [--dry-run] [--json]`: runs every finding source in report mode and keeps one
+ * GitHub issue per finding: opened, updated when the finding changes, closed when it is gone.
+ */
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { octokitIssueTracker } from '../../github/issues.js';
+import { formatInstant } from '../../model/instant.js';
+import { loadRepo } from '../../model/load-repo.js';
+import type { Instant } from '../../model/types.js';
+import { plainText } from '../../render/escape.js';
+import { executeIssueSync, listExceptionIssues, type IssueSyncResult } from '../../lifecycle/exception-issues-github.js';
+import { readExceptionsConfig } from '../../lifecycle/exceptions-config.js';
+import { sortFindings, type FindingSource } from '../../lifecycle/findings.js';
+import { gitHubFromEnv } from '../../lifecycle/github-env.js';
+import { planIssueSync } from '../../lifecycle/issue-sync.js';
+import { overdueExpiries } from '../../lifecycle/overdue.js';
+import type { SourceRun } from '../../lifecycle/source-run.js';
+import { CommandFailure, EXIT, type CliIo } from '../io.js';
+import { nowOption, repoOption } from '../options.js';
+import { printDiagnostics } from '../report.js';
+import { runAnomalies } from './anomalies.js';
+import { concurrencyOption } from './expire.js';
+import { runHrCheck } from './hr-check.js';
+import { runReconcile } from './reconcile.js';
+
+export interface ExceptionsOptions {
+  repo?: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  concurrency?: string;
+}
+
+/** A source that crashed is incomplete: its issues stay as they are. */
+async function guarded(source: FindingSource, run: () => SourceRun | Promise<SourceRun>): Promise<SourceRun> {
+  try {
+    return await run();
+  } catch (error) {
+    return { source, complete: false, findings: [], notes: [`${source} failed: ${(error as Error).message}`] };
+  }
+}
+
+/** Every finding source in report mode: nothing is revoked, removed or pushed. */
+export async function collectFindings(io: CliIo, root: string, now: Instant, concurrency: number, graceMinutes: number): Promise<SourceRun[]> {
+  const expire = await guarded('expire', () => ({ source: 'expire', complete: true, findings: overdueExpiries(loadRepo(root).repo, now, graceMinutes), notes: [] }));
+  const reconcile = await guarded('reconcile', () => runReconcile(io, root, now, { dryRun: true, concurrency }));
+  const hr = await guarded('hr', () => runHrCheck(io, root, now, { dryRun: true, concurrency }));
+  const anomalies = await guarded('anomalies', () => runAnomalies(io, root, now));
+  return [expire, reconcile, hr, anomalies];
+}
+
+export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): Promise<number> {
+  const root = repoOption(io, options.repo);
+  const now = nowOption(io, options.now);
+  const { repo } = loadRepo(root);
+  const config = readExceptionsConfig(repo.policy.sections.exceptions, repo.policy.sources.exceptions?.file);
+  if (hasErrors(config.diagnostics)) {
+    printDiagnostics(io, config.diagnostics);
+    return EXIT.findings;
+  }
+  const github = options.dryRun ? undefined : await gitHubFromEnv(io.env);
+  if (github && 'missing' in github) throw new CommandFailure(`cannot reach the exception issues: ${github.missing}`, 'set GITHUB_TOKEN and GITHUB_REPOSITORY (Actions sets both), or run with --dry-run');
+  const runs = await collectFindings(io, root, now, concurrencyOption(options.concurrency), config.value.expiryGraceMinutes);
+  const findings = sortFindings(runs.flatMap((r) => r.findings));
+  const complete = new Set(runs.filter((r) => r.complete).map((r) => r.source));
+  let synced: IssueSyncResult | undefined;
+  let unchanged: number[] = [];
+  if (github) {
+    const issues = await listExceptionIssues(github.client, github.repo, config.value.label);
+    const plan = planIssueSync(findings, issues, complete, config.value.label);
+    synced = await executeIssueSync(octokitIssueTracker(github.client, github.repo), plan);
+    unchanged = plan.unchanged;
+  }
+  const notes = runs.flatMap((r) => [...r.notes.map((n) => `${r.source}: ${n}`), ...(r.complete ? [] : [`${r.source} did not complete: its open issues are left as they are`])]);
+  if (options.json) {
+    io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), findings, sources: runs.map((r) => ({ source: r.source, complete: r.complete, findings: r.findings.length })), issues: synced ? { ...synced, unchanged } : undefined, notes }, null, 2) + '\n');
+  } else {
+    for (const note of notes) io.stdout(`gitgrant exceptions: ${plainText(note)}\n`);
+    for (const f of findings) io.stdout(`gitgrant exceptions: ${f.kind}: ${plainText(f.summary)}\n`);
+    const issues = synced
+      ? `issues: ${synced.created.length} opened, ${synced.updated.length} updated, ${synced.reopened.length} reopened, ${synced.closed.length} closed, ${unchanged.length} unchanged`
+      : 'dry run: no issue touched';
+    io.stdout(`gitgrant exceptions: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${issues}\n`);
+  }
+  return findings.length > 0 || complete.size < runs.length ? EXIT.findings : EXIT.ok;
+}

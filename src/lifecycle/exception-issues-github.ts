@@ -1,0 +1,49 @@
+/** The exception issues on GitHub: listed once per run, then changed as the sync plan says. */
+import type { GitHubClient } from '../github/client.js';
+import type { IssueTracker, TrackedIssue } from '../github/issues.js';
+import { readFingerprint } from '../github/markers.js';
+import type { RepoRef } from '../github/types.js';
+import type { IssueSyncPlan, KnownIssue } from './issue-sync.js';
+
+/** Every issue, open or closed, that carries the exception label: one paginated listing. */
+export async function listExceptionIssues(octokit: GitHubClient, repo: RepoRef, label: string): Promise<KnownIssue[]> {
+  const data = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repo, state: 'all', labels: label, per_page: 100 });
+  return data
+    .filter((issue) => !issue.pull_request)
+    .map((issue) => {
+      const { text, fingerprint } = readFingerprint(issue.body ?? '');
+      return {
+        number: issue.number, title: issue.title, body: text, state: issue.state === 'closed' ? 'closed' : 'open',
+        labels: issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+        ...(fingerprint ? { fingerprint } : {}),
+      };
+    });
+}
+
+function tracked(issue: KnownIssue): TrackedIssue {
+  return { ...issue, assignees: [], url: '' };
+}
+
+export interface IssueSyncResult {
+  created: number[];
+  updated: number[];
+  closed: number[];
+  reopened: number[];
+}
+
+export async function executeIssueSync(tracker: IssueTracker, plan: IssueSyncPlan): Promise<IssueSyncResult> {
+  const result: IssueSyncResult = { created: [], updated: [], closed: [], reopened: [] };
+  for (const { fingerprint, draft } of plan.create) result.created.push((await tracker.create(fingerprint, draft)).number);
+  for (const { issue, change } of plan.update) result.updated.push((await tracker.update(tracked(issue), change)).number);
+  for (const { issue, draft, comment } of plan.reopen) {
+    await tracker.reopen(issue.number, { comment });
+    await tracker.update(tracked(issue), { title: draft.title, body: draft.body, labels: draft.labels });
+    result.reopened.push(issue.number);
+  }
+  for (const { issue, comment, labels } of plan.close) {
+    await tracker.update(tracked(issue), { labels });
+    await tracker.close(issue.number, { comment });
+    result.closed.push(issue.number);
+  }
+  return result;
+}
