@@ -20,12 +20,34 @@ export type Loaded = { path: string; loaded: LoadedFile }[];
 export async function loadFilesParallel(files: readonly RepoFile[], workers = defaultWorkers()): Promise<Loaded> {
   const workerUrl = new URL('./load-worker.js', import.meta.url);
   if (workers < 1 || files.length < PARALLEL_THRESHOLD || !existsSync(fileURLToPath(workerUrl))) return loadSequential(files);
-  const perWorker = Math.floor((files.length / (workers + 1)) * WORKER_SHARE);
-  const shares = Array.from({ length: workers }, (_, i) => files.slice(i * perWorker, (i + 1) * perWorker));
-  const pending = shares.map((share) => runWorker(workerUrl, share));
-  const own = loadSequential(files.slice(workers * perWorker));
+  const shares = split(files, workers);
+  const pending = shares.slice(1).map((share) => runWorker(workerUrl, share));
+  const own = loadSequential(shares[0]!);
   const results = await Promise.all(pending);
   return [...results.flat(), ...own];
+}
+
+/**
+ * Splits by estimated cost, not count: flat grant files take the fast path, roles and policies the
+ * full YAML library at several times the cost per file. The main thread starts at once, so it takes
+ * share 0, a little larger than the workers' shares.
+ */
+function split(files: readonly RepoFile[], workers: number): RepoFile[][] {
+  const cost = (file: RepoFile) => (file.path.startsWith('grants/') ? 1 : 6);
+  const total = files.reduce((sum, file) => sum + cost(file), 0);
+  const workerShare = (total / (workers + 1)) * WORKER_SHARE;
+  const shares: RepoFile[][] = Array.from({ length: workers + 1 }, () => []);
+  const load = new Array<number>(workers + 1).fill(0);
+  // Round-robin over workers until each reaches its share; everything else stays on the main thread.
+  let next = 1;
+  for (const file of files) {
+    const open = Array.from({ length: workers }, (_, i) => 1 + ((next - 1 + i) % workers)).find((w) => load[w]! + cost(file) <= workerShare);
+    const target = open ?? 0;
+    shares[target]!.push(file);
+    load[target]! += cost(file);
+    if (open !== undefined) next = (open % workers) + 1;
+  }
+  return shares;
 }
 
 function loadSequential(files: readonly RepoFile[]): Loaded {

@@ -1,38 +1,28 @@
 /**
- * The JSON Schemas of the three file kinds, compiled once. The same files under schemas/ are what
- * editors use through the `yaml-language-server` comment at the top of every example file.
+ * The JSON Schemas of the three file kinds. The same files under schemas/ are what editors use
+ * through the `yaml-language-server` comment at the top of every example file.
+ *
+ * `npm run build` also compiles them to standalone validator code (dist/model/validators.generated.js),
+ * so a run does not spend its first 150 ms compiling schemas; without that file (tests running
+ * from the TypeScript sources) they are compiled here, with the same ajv options.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv, FILE_KINDS, schemaId, type FileKind } from './ajv-setup.js';
 
-export type FileKind = 'grant' | 'role' | 'policy';
+export { schemaFor, type FileKind } from './ajv-setup.js';
 
-const schemaDir = new URL('../../schemas/', import.meta.url);
+type Validators = Record<FileKind, ValidateFunction>;
 
-function readSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')) as Record<string, unknown>;
-}
+const precompiled = (await import(new URL('./validators.generated.js', import.meta.url).href).catch((error: { code?: string }) => {
+  // Absent when running from the TypeScript sources; any other failure is a build bug to surface.
+  if (error.code === 'ERR_MODULE_NOT_FOUND') return undefined;
+  throw error;
+})) as Validators | undefined;
+let validators: Validators | undefined = precompiled;
 
-let validators: Record<FileKind, ValidateFunction> | undefined;
-
-function compile(): Record<FileKind, ValidateFunction> {
-  // verbose: schema-errors.ts reads each error's parentSchema for "did you mean" and pattern hints.
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  // Sections owned by one part of gitgrant (hr, ...) keep their schema in a fragment of their own.
-  for (const fragment of readdirSync(new URL('fragments/', schemaDir)).filter((f) => f.endsWith('.json')).sort()) {
-    ajv.addSchema(readSchema(`fragments/${fragment}`));
-  }
-  return {
-    grant: ajv.compile(readSchema('grant.schema.json')),
-    role: ajv.compile(readSchema('role.schema.json')),
-    policy: ajv.compile(readSchema('policy.schema.json')),
-  };
-}
-
-export function schemaFor(kind: FileKind): Record<string, unknown> {
-  return readSchema(`${kind}.schema.json`);
+function compile(): Validators {
+  const ajv = createAjv();
+  return Object.fromEntries(FILE_KINDS.map((kind) => [kind, ajv.getSchema(schemaId(kind))!])) as Validators;
 }
 
 export function validateAgainstSchema(kind: FileKind, data: unknown): ErrorObject[] {

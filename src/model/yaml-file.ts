@@ -5,6 +5,7 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.js';
+import { parseFlatMapping } from './flat-yaml.js';
 import { pointer, type SourceMap, type Span } from './source-map.js';
 
 /** Larger than any sane access file; protects the loader from a file built to exhaust it. */
@@ -37,6 +38,19 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
   }
   if (text.includes('\u0000')) return fail('FILE_NOT_TEXT', 'file contains a NUL byte', 'save it as UTF-8 YAML');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const flat = parseFlatMapping(text);
+  if (flat) return { data: flat.data, source: { file, nodes: flat.nodes }, diagnostics: [] };
+  return parseYamlText(file, text);
+}
+
+/** The reference path: the `yaml` library, for every file the flat fast path does not take. */
+export function parseYamlText(file: string, text: string): ParsedYaml {
+  const source: SourceMap = { file, nodes: {} };
+  const fail = (code: string, summary: string, hint?: string, start: Position = { line: 1, col: 1 }): ParsedYaml => ({
+    data: undefined,
+    source,
+    diagnostics: [{ severity: 'error', code, summary, hint, file, start, end: start }],
+  });
 
   const lineCounter = new LineCounter();
   const position = (offset: number): Position => lineCounter.linePos(offset);

@@ -1,38 +1,16 @@
 /**
  * The CLI as Actions runs it: `node bin/gitgrant.js`, a separate process reading the compiled
- * dist/. Annotations are written by @actions/core straight to the process's stdout, so only a
- * spawned process shows them.
- *
- * dist/ is built by `npm ci` (the prepare script). Relying on that alone would let these tests
- * pass against stale code after a source edit, so the setup rebuilds when dist/ is missing or
- * older than any source file, and otherwise leaves it alone to keep the run fast.
+ * dist/ (see test/support/built-cli.ts). Annotations are written by @actions/core straight to the
+ * process's stdout, so only a spawned process shows them.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aGrant } from '../../support/builders.js';
+import { ensureBuilt } from '../../support/built-cli.js';
 import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
 
-const ENTRY = join(PROJECT_ROOT, 'dist/cli/main.js');
-
-function newestSource(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }, 0);
-}
-
-beforeAll(() => {
-  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= newestSource(join(PROJECT_ROOT, 'src'))) return;
-  // tsc emits even when files elsewhere in the tree have type errors; the test needs the output, not a clean check.
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-  } catch {
-    // Type errors are reported by `npm run typecheck`; a missing entry point is caught below.
-  }
-  if (!existsSync(ENTRY)) throw new Error('dist/cli/main.js is missing after the build; run `npm run build` and read its errors');
-});
+beforeAll(ensureBuilt);
 
 function gitgrant(args: string[], cwd: string, env: Record<string, string> = {}) {
   const { GITHUB_ACTIONS: _ignored, ...inherited } = process.env;
