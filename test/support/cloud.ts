@@ -4,9 +4,9 @@
  * access gitgrant did not make and to read back exactly what is stored; and `run`, which calls
  * `main([...])` in-process with the environment the CLI reads in CI.
  *
- * Other endpoints: GITGRANT_AWS_ENDPOINT replaces moto (see ./moto.ts) and GITGRANT_GCP_ENDPOINT
- * (with GITGRANT_GCP_TOKEN) replaces the double; GCP policies are then seeded and read through the
- * Resource Manager API itself, and fault rates on the GCP side are unavailable (`double` is unset).
+ * Always local, whatever GITGRANT_AWS_ENDPOINT / GITGRANT_GCP_ENDPOINT say: these suites reset
+ * both clouds between cases and inject faults, which only the emulators allow. The provider
+ * suites (test/integration/aws, test/integration/gcp) are the ones that run against other endpoints.
  */
 import {
   AttachUserPolicyCommand,
@@ -26,11 +26,9 @@ import { formatInstant, parseInstant } from '../../src/model/instant.js';
 import type { Instant } from '../../src/model/types.js';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws/clients.js';
 import { MANAGED_PERMISSION_SET_MARKER } from '../../src/providers/aws/identity-center-strategy.js';
-import { createGcpClients, type GcpClients } from '../../src/providers/gcp/clients.js';
-import { compactBinding } from '../../src/providers/gcp/policy.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startGcpDouble, type GcpDouble, type GcpDoubleOptions, type StoredBinding } from './gcp-double.js';
-import { awsTestEndpoint, type AwsTestEndpoint } from './moto.js';
+import { startMoto } from './moto.js';
 
 export interface CloudRun {
   code: number;
@@ -58,15 +56,14 @@ export interface TestCloud {
   readonly aws: AwsClients;
   /** In front of the AWS endpoint; the CLI talks through it. */
   readonly proxy: FaultProxy;
-  /** The local GCP double; undefined against another endpoint. */
-  readonly double: GcpDouble | undefined;
+  readonly double: GcpDouble;
   /** The environment the CLI gets. */
   readonly env: Record<string, string>;
   /** The AWS account the endpoint answers for. */
   account(): Promise<string>;
   /** `gitgrant <argv> --now <now>` in-process; output captured. */
   run(argv: readonly string[], now: Instant | string): Promise<CloudRun>;
-  /** Forgets AWS state (moto only), empties every GCP policy seeded, read or written, and clears faults. */
+  /** Forgets all AWS state, empties every GCP policy seeded, read or written, and clears faults. */
   reset(): Promise<void>;
   close(): Promise<void>;
 
@@ -78,14 +75,14 @@ export interface TestCloud {
   /** Every customer-managed policy in the account with its stored default document. */
   iamPolicies(pathPrefix?: string): Promise<StoredIamPolicy[]>;
 
-  /** The endpoint's Identity Center instance (moto makes one). */
+  /** moto's Identity Center instance (it makes one per account). */
   identityCenter(): Promise<{ instanceArn: string; identityStoreId: string }>;
   createIdentityStoreUser(userName: string): Promise<string>;
   /** A permission set, marked as gitgrant's when `managed`. */
   createPermissionSet(name: string, managed: boolean): Promise<string>;
 
   seedGcpPolicy(resource: string, bindings: StoredBinding[]): Promise<void>;
-  /** The bindings exactly as stored (the double), or as the API returns them compacted (another endpoint). */
+  /** The bindings exactly as the double stores them. */
   gcpBindings(resource: string): Promise<StoredBinding[]>;
 }
 
@@ -95,22 +92,22 @@ const TRUST_ACCOUNT = (account: string) => ({
 });
 
 export async function startTestCloud(options: CloudOptions = {}): Promise<TestCloud> {
-  const endpoint: AwsTestEndpoint = await awsTestEndpoint();
-  const proxy = await startFaultProxy({ upstream: endpoint.endpoint });
-  const externalGcp = process.env['GITGRANT_GCP_ENDPOINT'];
-  const double = externalGcp ? undefined : await startGcpDouble(options.gcp);
-  const gcpEnv = double
-    ? { GITGRANT_GCP_ENDPOINT: double.url, GITGRANT_GCP_TOKEN: double.token }
-    : { GITGRANT_GCP_ENDPOINT: externalGcp!, ...(process.env['GITGRANT_GCP_TOKEN'] ? { GITGRANT_GCP_TOKEN: process.env['GITGRANT_GCP_TOKEN'] } : {}) };
-  const gcpAdmin: GcpClients | undefined = double ? undefined : createGcpClients({ endpoint: gcpEnv.GITGRANT_GCP_ENDPOINT, ...(gcpEnv.GITGRANT_GCP_TOKEN ? { token: gcpEnv.GITGRANT_GCP_TOKEN } : {}) });
-  const aws = createAwsClients({ endpoint: endpoint.endpoint, region: process.env['AWS_REGION'] ?? 'us-east-1' });
+  // The emulators take any credentials; the SDKs' default chain reads them from the process environment.
+  process.env['AWS_ACCESS_KEY_ID'] ??= 'testing';
+  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'testing';
+  const region = 'us-east-1';
+  const moto = await startMoto();
+  const proxy = await startFaultProxy({ upstream: moto.endpoint });
+  const double = await startGcpDouble(options.gcp);
+  const aws = createAwsClients({ endpoint: moto.endpoint, region });
   const env: Record<string, string> = {
     CI: 'true',
-    AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+    AWS_REGION: region,
     GITGRANT_AWS_ENDPOINT: proxy.url,
     GITGRANT_AWS_REQUEST_TIMEOUT_MS: String(options.awsRequestTimeoutMs ?? 2_000),
+    GITGRANT_GCP_ENDPOINT: double.url,
+    GITGRANT_GCP_TOKEN: double.token,
     GITGRANT_GCP_CALL_TIMEOUT_MS: String(options.gcpCallTimeoutMs ?? 2_000),
-    ...gcpEnv,
   };
   const seededResources = new Set<string>();
   let account: string | undefined;
@@ -144,20 +141,19 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
     },
 
     async reset() {
-      await endpoint.reset();
-      for (const request of double?.requests() ?? []) seededResources.add(request.resource);
+      await moto.reset();
+      for (const request of double.requests()) seededResources.add(request.resource);
       for (const resource of seededResources) await cloud.seedGcpPolicy(resource, []);
       proxy.setRates([]);
       proxy.resetCounts();
-      for (const method of ['getIamPolicy', 'setIamPolicy'] as const) double?.setFaultRates(method, {});
+      for (const method of ['getIamPolicy', 'setIamPolicy'] as const) double.setFaultRates(method, {});
     },
 
     async close() {
       destroyAwsClients(aws);
-      await gcpAdmin?.close();
-      await double?.close();
+      await double.close();
       await proxy.close();
-      await endpoint.stop();
+      await moto.stop();
     },
 
     async createIamUser(name) {
@@ -214,17 +210,11 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
 
     async seedGcpPolicy(resource, bindings) {
       seededResources.add(resource);
-      if (double) return double.seedPolicy(resource, { version: 3, ...(bindings.length ? { bindings } : {}) });
-      const client = gcpAdmin!.forResource(resource);
-      const read = await client.getIamPolicy(resource);
-      await client.setIamPolicy(resource, { version: 3, etag: read.etag ?? null, bindings });
+      double.seedPolicy(resource, { version: 3, ...(bindings.length ? { bindings } : {}) });
     },
 
     async gcpBindings(resource) {
-      seededResources.add(resource);
-      if (double) return double.policy(resource)?.bindings ?? [];
-      const read = await gcpAdmin!.forResource(resource).getIamPolicy(resource);
-      return (read.bindings ?? []).map(compactBinding) as StoredBinding[];
+      return double.policy(resource)?.bindings ?? [];
     },
   };
   return cloud;

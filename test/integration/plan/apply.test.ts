@@ -61,12 +61,12 @@ describe('apply against the emulators', () => {
     // Unmanaged: three GCP members, and alice's hand-made policy on the IAM role.
     expect(await planTotals(repo, T0)).toEqual({ add: 0, update: 0, remove: 0, unmanaged: 4, targets: 0 });
     cloud.proxy.resetCounts();
-    const writesBefore = cloud.double?.calls('setIamPolicy');
+    const writesBefore = cloud.double.calls('setIamPolicy');
     const second = await apply(repo, T0);
     expect(second.stdout).toContain('No changes: the cloud matches the grants.');
     expect(second.stdout).toContain('0 targets changed');
     expect(writesThroughProxy()).toEqual([]);
-    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+    expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
   });
 
   it('writes the grant\'s exact window into the stored GCP condition and the AWS statement', async () => {
@@ -144,7 +144,7 @@ describe('apply against the emulators', () => {
     const repo = scenario.repo();
     const before = await cloudState();
     cloud.proxy.resetCounts();
-    const writesBefore = cloud.double?.calls('setIamPolicy');
+    const writesBefore = cloud.double.calls('setIamPolicy');
 
     const dry = await cloud.run(['apply', '--dry-run', '--repo', repo.root], T0);
     expect(dry.code, dry.stdout).toBe(0);
@@ -152,7 +152,7 @@ describe('apply against the emulators', () => {
     expect(dry.stdout).toContain('dry run, nothing applied');
     expect(await cloudState()).toEqual(before);
     expect(writesThroughProxy()).toEqual([]);
-    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+    expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
     expect(await assignedUsers()).toEqual([]);
   });
 
@@ -163,14 +163,14 @@ describe('apply against the emulators', () => {
     const broken = scenario.repo(scenario.files.filter((f) => !f.path.startsWith('grants/')));
     const before = await cloudState();
     cloud.proxy.resetCounts();
-    const writesBefore = cloud.double?.calls('setIamPolicy');
+    const writesBefore = cloud.double.calls('setIamPolicy');
 
     const stopped = await apply(broken, T0, '--max-removals', '2');
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toContain('gitgrant apply: stopped before any change: the plan removes 5 bindings, more than the limit of 2');
     expect(await cloudState()).toEqual(before);
     expect(writesThroughProxy()).toEqual([]);
-    expect(cloud.double?.calls('setIamPolicy')).toBe(writesBefore);
+    expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
     expect(await assignedUsers()).toEqual([scenario.heidiId]);
 
     const percent = await apply(broken, T0, '--max-removals', '50%');
@@ -217,7 +217,7 @@ describe('apply against the emulators', () => {
 
   it('plan --offline reads no cloud and lists the intended bindings', async () => {
     cloud.proxy.resetCounts();
-    const readsBefore = cloud.double?.calls();
+    const readsBefore = cloud.double.calls();
 
     const offline = await cloud.run(['plan', '--offline', '--repo', scenario.repo().root], T0);
     expect(offline.code, offline.stdout).toBe(0);
@@ -225,7 +225,7 @@ describe('apply against the emulators', () => {
     expect(offline.stdout).toContain(`+ identitystore-user:heidi@example.com  ${scenario.permissionSetArn}`);
     expect(offline.stdout).toContain('Plan: 5 to add, 0 to change, 0 to remove, on 3 targets.');
     expect(cloud.proxy.totalCalls()).toBe(0);
-    expect(cloud.double?.calls()).toBe(readsBefore);
+    expect(cloud.double.calls()).toBe(readsBefore);
   });
 
   it('stops with the cause, not as a bug, when Identity Center users cannot be looked up, and the next run converges', async () => {
