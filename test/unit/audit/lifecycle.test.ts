@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { formatApprovalNote, parseApprovalNote } from '../../../src/audit/approval-note.js';
+import type { FileChange, History, HistoryCommit } from '../../../src/audit/history-types.js';
+import { pullRequestOf, reconstruct } from '../../../src/audit/lifecycle.js';
+import { renderGrantFile } from '../../../src/model/grant-file.js';
+import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
+import { instant } from '../../support/builders.js';
+
+/** A history written the way git-history reads one, with blob ids standing for file contents. */
+class HistoryBuilder {
+  private readonly commits: HistoryCommit[] = [];
+  private readonly blobs = new Map<string, Uint8Array>();
+
+  grant(id: string, fields: { grantee?: string; expires: string; starts?: string; standing?: boolean }): string {
+    const text = renderGrantFile({ grantee: fields.grantee ?? 'alice@example.com', reason: 'Investigate the slow checkout queries', expires: instant(fields.expires), starts: fields.starts ? instant(fields.starts) : undefined, standing: fields.standing });
+    this.blobs.set(id, new TextEncoder().encode(text));
+    return id;
+  }
+
+  commit(at: string, message: string, changes: FileChange[], options: { author?: string; notes?: string } = {}): this {
+    this.commits.push({
+      sha: `${String(this.commits.length).padStart(4, '0')}${'c'.repeat(36)}`, parents: [], authorName: options.author ?? 'Alice', authorEmail: 'alice@example.com',
+      authoredAt: instant(at), committerName: 'GitHub', committedAt: instant(at), message, notes: options.notes, changes,
+    });
+    return this;
+  }
+
+  build(): History {
+    return { commits: this.commits, blobs: this.blobs };
+  }
+}
+
+const PATH = 'grants/app-readonly/alice.yaml';
+const summary = (history: History) => reconstruct(history).grants.map((g) => [g.path, g.changes.map((c) => c.kind), g.ended?.kind ?? 'active']);
+
+describe('reconstructing lifecycles', () => {
+  it('treats a file re-added at the same path after its deletion as a new request', () => {
+    const h = new HistoryBuilder();
+    h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T12:00:00Z' }) }])
+      .commit('2026-11-01T13:00:00Z', 'Clean up (#2)', [{ status: 'D', path: PATH, oldBlob: 'b1' }])
+      .commit('2026-11-02T10:00:00Z', 'Request again (#3)', [{ status: 'A', path: PATH, newBlob: h.grant('b2', { expires: '2026-11-02T12:00:00Z' }) }]);
+    const grants = reconstruct(h.build()).grants;
+    expect(grants.map((g) => [g.requested.pr, g.ended?.kind ?? 'active', g.ended?.early])).toEqual([[1, 'expired', false], [3, 'active', undefined]]);
+    expect(new Set(grants.map((g) => g.id)).size).toBe(2);
+  });
+
+  it('calls a standing grant\'s later expiry from the HR job a renewal, and a person\'s a shortening when earlier', () => {
+    const h = new HistoryBuilder();
+    h.commit('2026-11-01T10:00:00Z', 'Standing access', [{ status: 'A', path: PATH, newBlob: h.grant('s1', { expires: '2026-12-01T00:00:00Z', standing: true }) }])
+      .commit('2026-11-20T10:00:00Z', formatCommitMessage('Renew standing access', { action: 'standing', grants: [{ grant: PATH, role: 'app-readonly', grantee: 'alice@example.com' }] }),
+        [{ status: 'M', path: PATH, oldBlob: 's1', newBlob: h.grant('s2', { expires: '2027-01-01T00:00:00Z', standing: true }) }])
+      .commit('2026-11-21T10:00:00Z', 'Shorten (#4)', [{ status: 'M', path: PATH, oldBlob: 's2', newBlob: h.grant('s3', { expires: '2026-12-15T00:00:00Z', standing: true }) }]);
+    expect(summary(h.build())).toEqual([[PATH, ['renewed', 'shortened'], 'active']]);
+  });
+
+  it('ends a grant moved out of grants/, since the cloud no longer grants it', () => {
+    const h = new HistoryBuilder();
+    h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-05T00:00:00Z' }) }])
+      .commit('2026-11-02T10:00:00Z', 'Park it (#2)', [{ status: 'R', oldPath: PATH, path: 'archive/alice.yaml', oldBlob: 'b1', newBlob: 'b1' }]);
+    expect(summary(h.build())).toEqual([[PATH, [], 'revoked']]);
+  });
+
+  it('takes the removal time from the sweep\'s Revoked-At rather than from its commit', () => {
+    const h = new HistoryBuilder();
+    h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T12:00:00Z' }) }])
+      .commit('2026-11-01T12:30:00Z', formatCommitMessage('Expire 1 grant', { action: 'expire', grants: [{ grant: PATH, role: 'app-readonly', grantee: 'alice@example.com', expiredAt: instant('2026-11-01T12:00:00Z'), revokedAt: instant('2026-11-01T12:04:00Z') }] }),
+        [{ status: 'D', path: PATH, oldBlob: 'b1' }], { author: 'gitgrant[bot]' });
+    const [grant] = reconstruct(h.build()).grants;
+    expect([grant!.ended!.kind, new Date(grant!.ended!.removedAt).toISOString(), grant!.ended!.commit.bot]).toEqual(['expired', '2026-11-01T12:04:00.000Z', true]);
+  });
+
+  it('prefers approvals GitHub reported over the note, and uses the note when GitHub was not asked', () => {
+    const note = formatApprovalNote({ pr: 1, approvers: [{ login: '@bob', at: instant('2026-11-01T09:55:00Z') }] });
+    const h = new HistoryBuilder();
+    h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T12:00:00Z' }) }], { notes: note });
+    expect(reconstruct(h.build()).grants[0]!.approval).toMatchObject({ source: 'note', approvers: [{ login: '@bob' }] });
+    const known = new Map([[1, { approvers: [{ login: '@carol' }] }]]);
+    expect(reconstruct(h.build(), known).grants[0]!.approval).toMatchObject({ source: 'github', approvers: [{ login: '@carol' }] });
+  });
+});
+
+describe('pull request numbers', () => {
+  it.each([
+    ['Merge pull request #123 from alice/readonly', 123],
+    ['Request read-only access (#45)', 45],
+    ['Request read-only access (#45) ', 45],
+    ['Fix #45 in the reason', undefined],
+    ['Request read-only access', undefined],
+  ])('reads %j as %j', (subject, pr) => {
+    expect(pullRequestOf(subject)).toBe(pr);
+  });
+});
+
+describe('the approval note', () => {
+  it('reads back what the apply step writes', () => {
+    const record = { pr: 7, openedAt: instant('2026-11-01T09:00:00Z'), author: '@alice', approvers: [{ login: '@bob', at: instant('2026-11-01T09:30:00Z') }, { login: '@carol' }], waiver: 'exempt list', mergedBy: '@bob' };
+    expect(parseApprovalNote(formatApprovalNote(record))).toEqual(record);
+  });
+
+  it('ignores notes that are not gitgrant approval records', () => {
+    expect(parseApprovalNote('Reviewed-by: someone\nPull-Request: 3')).toBeUndefined();
+    expect(parseApprovalNote(undefined)).toBeUndefined();
+  });
+
+  it('folds a multi-line value to one line so it cannot forge another field', () => {
+    const note = formatApprovalNote({ approvers: [], waiver: 'window\nApproved-By: @mallory' });
+    expect(parseApprovalNote(note)!.approvers).toEqual([]);
+  });
+});
