@@ -18,7 +18,7 @@ import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
-import { githubClient, githubRepoFromEnv, reportingGitHubErrors } from './gate.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
 import { draftGrant, writeDraft } from './new-grant.js';
 
 export interface BreakGlassOptions {
@@ -47,7 +47,7 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   const role = repo.roles.get(options.role as RoleName);
   if (!role) throw new UsageError(`there is no role ${options.role}`, `known roles: ${[...repo.roles.keys()].sort().join(', ')}`);
 
-  const github = githubRepoFromEnv(io);
+  const github = githubRepo(io, root);
   const octokit = await githubClient(io);
   const settings = breakGlassSettings(repo.policy);
   const reviews = octokitBreakGlassReviews(octokit, github, settings.reviewLabel);

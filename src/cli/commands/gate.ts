@@ -2,7 +2,7 @@
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { gitHubClientFromEnv, type GitHubClient } from '../../github/client.js';
 import { runGate, type GateRun } from '../../github/commands/gate-run.js';
-import { parseRepoRef } from '../../github/commands/repo-ref.js';
+import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/commands/repo-ref.js';
 import { judgedFiles } from '../../github/commands/rules-from-base.js';
 import { renderGateText } from '../../github/gate-render.js';
 import { octokitIssueReader } from '../../github/issue-reader.js';
@@ -45,7 +45,7 @@ export async function gatePr(io: CliIo, options: PrOptions): Promise<GatedPr> {
   if (!Number.isSafeInteger(prNumber) || prNumber < 1) throw new UsageError(`--pr ${options.pr} is not a pull request number`);
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const github = githubRepoFromEnv(io);
+  const github = githubRepo(io, root);
   const loaded = loadJudgedRepo(root, options.baseRef);
   const octokit = await githubClient(io);
   const run = await runGate({
@@ -83,10 +83,19 @@ export async function githubClient(io: CliIo): Promise<GitHubClient> {
   }
 }
 
-export function githubRepoFromEnv(io: CliIo): RepoRef {
-  const github = parseRepoRef(io.env.GITHUB_REPOSITORY);
-  if (!github) throw new UsageError('GITHUB_REPOSITORY is not set to owner/repo', 'Actions sets it; elsewhere export GITHUB_REPOSITORY=your-org/access');
-  return github;
+/** `GITHUB_REPOSITORY` in Actions; on a laptop, the GitHub repository `origin` points at. */
+export function githubRepo(io: CliIo, root: string): RepoRef {
+  const fromEnv = parseRepoRef(io.env.GITHUB_REPOSITORY);
+  if (fromEnv) return fromEnv;
+  let url = '';
+  try {
+    url = git(root, ['remote', 'get-url', 'origin']).trim();
+  } catch {
+    // No origin: reported below with the fix.
+  }
+  const fromRemote = repoRefFromRemoteUrl(url);
+  if (!fromRemote) throw new UsageError('cannot tell which GitHub repository to work on', 'add a GitHub `origin` remote, or export GITHUB_REPOSITORY=your-org/access');
+  return fromRemote;
 }
 
 /** Without `--base-ref` everything comes from the working tree (local use); with it, rules come from the base. */

@@ -7,7 +7,6 @@ import type { GitHubClient } from '../../github/client.js';
 import { octokitCommentPoster } from '../../github/comments.js';
 import { parseRequestForm } from '../../github/commands/issue-form.js';
 import { emailForLogin, unknownLoginHint } from '../../github/commands/people.js';
-import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/commands/repo-ref.js';
 import { requestBody, requestTitle } from '../../github/commands/request-pr.js';
 import { octokitIssueReader } from '../../github/issue-reader.js';
 import { octokitPullRequestOpener } from '../../github/pull-request-opener.js';
@@ -20,7 +19,7 @@ import { markdownText, plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
-import { githubClient, reportingGitHubErrors } from './gate.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
 import { defaultDuration, draftGrant, writeDraft } from './new-grant.js';
 
 export interface RequestOptions {
@@ -47,7 +46,7 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const flags = options.fromIssue === undefined ? fromFlags(root, options) : undefined;
-  const github = requestRepo(io, root);
+  const github = githubRepo(io, root);
   const octokit = await githubClient(io);
   const { repo } = loadRepo(root);
   const asked = flags ?? (await fromIssue(octokit, github, repo, options.fromIssue!));
@@ -151,19 +150,4 @@ async function refuse(io: CliIo, octokit: GitHubClient, github: RepoRef, issue: 
 async function commentProblems(octokit: GitHubClient, github: RepoRef, issue: number, problems: string[]): Promise<void> {
   const body = ['This request cannot become a pull request yet:', '', ...problems.map((p) => `- ${markdownText(p)}`), '', 'Edit the issue, then ask a maintainer to re-run the request workflow, or open a new request.'].join('\n');
   await octokitCommentPoster(octokit, github, ISSUE_COMMENT_MARKER).upsert(issue, body);
-}
-
-/** `GITHUB_REPOSITORY` in Actions; on a laptop, the GitHub repository `origin` points at. */
-function requestRepo(io: CliIo, root: string): RepoRef {
-  const fromEnv = parseRepoRef(io.env.GITHUB_REPOSITORY);
-  if (fromEnv) return fromEnv;
-  let url = '';
-  try {
-    url = git(root, ['remote', 'get-url', 'origin']).trim();
-  } catch {
-    // No origin: reported below with the fix.
-  }
-  const fromRemote = repoRefFromRemoteUrl(url);
-  if (!fromRemote) throw new UsageError('cannot tell which GitHub repository to open the pull request in', 'add a GitHub `origin` remote, or export GITHUB_REPOSITORY=your-org/access');
-  return fromRemote;
 }
