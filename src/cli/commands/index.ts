@@ -236,4 +236,16 @@ const exceptions: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./exceptions.js')).exceptionsCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions];
+const report: CommandModule = (program, io, run) => {
+  program
+  .command('report')
+  .description('the monthly exception report: HR validation, anomalies and remediation, as Markdown and CSV')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'report as of this instant (RFC 3339)')
+  .option('--monthly', 'the monthly exception report (seed 001 step 11)')
+  .option('--month <yyyy-mm>', 'the month to report (default: the previous month)')
+  .option('--out <dir>', 'write exceptions-<month>.md and .csv here instead of printing the Markdown')
+  .action((opts) => run(async () => (await import('./report-monthly.js')).reportCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report];
