@@ -19,8 +19,8 @@ const ONCALL = 'example-org/oncall';
 const glassRole = () => aRole('prod-break-glass').allowingBreakGlass('2h');
 const REASON = 'Orders API down; restart the writer @org/security <b>now</b>';
 
-function incidentRepo(): TempRepo {
-  return gitRepo(aRepo().with(accessPolicy(), glassRole(), aRole('app-readonly')).specs());
+function incidentRepo(policy = accessPolicy()): TempRepo {
+  return gitRepo(aRepo().with(policy, glassRole(), aRole('app-readonly')).specs());
 }
 
 function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean } = {}, env: Record<string, string> = {}) {
@@ -135,6 +135,25 @@ describe('gitgrant break-glass', () => {
 
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(`refused: olga has an open break-glass review (#${review.number}: Break-glass review: olga on prod-break-glass (INC-5001))`);
+  });
+
+  it('lets a second use through an open review when the policy says not to block', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const repo = incidentRepo(accessPolicy().allowingDuplicates().withSection('breakGlass', { blockWhileReviewOpen: false }));
+    expect((await breakGlass(gh, repo, { incident: 'INC-7001' })).code).toBe(0);
+
+    const second = await breakGlass(gh, repo, { incident: 'INC-7002' });
+
+    expect(second.code, second.stdout).toBe(0);
+    expect(gh.issues(GITHUB_REPO).filter((i) => i.state === 'open' && i.title.startsWith('Break-glass review: olga'))).toHaveLength(2);
+  });
+
+  it('is a usage error (exit 2) for a duration that is not one', async () => {
+    const gh = double();
+    const run = await breakGlass(gh, incidentRepo(), { duration: 'soon' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--duration soon is not a duration');
   });
 
   it('still grants when Slack refuses the message, and says so without printing the webhook', async () => {
