@@ -8,6 +8,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadFile, type LoadedFile } from './load-file.js';
+import type { SourceMap } from './source-map.js';
+import { parseYamlFile } from './yaml-file.js';
 import type { RepoFile } from './read-repo.js';
 
 /** Below this, starting a worker (loading yaml and ajv again) costs more than it saves. */
@@ -23,8 +25,19 @@ export async function loadFilesParallel(files: readonly RepoFile[], workers = de
   const shares = split(files, workers);
   const pending = shares.slice(1).map((share) => runWorker(workerUrl, share));
   const own = loadSequential(shares[0]!);
-  const results = await Promise.all(pending);
-  return [...results.flat(), ...own];
+  const results = (await Promise.all(pending)).flat();
+  const bytes = new Map(files.map((file) => [file.path, file.bytes]));
+  for (const { loaded } of results) if (loaded.kind === 'grant' && loaded.value) rebuildOnDemand(loaded.value.source, bytes.get(loaded.value.source.file)!);
+  return [...results, ...own];
+}
+
+/** The worker sent the grant without its source map; it is parsed again the first time it is read. */
+function rebuildOnDemand(source: SourceMap, bytes: Uint8Array): void {
+  let nodes: SourceMap['nodes'] | undefined;
+  Object.defineProperty(source, 'nodes', {
+    enumerable: true,
+    get: () => (nodes ??= parseYamlFile(source.file, bytes).source.nodes),
+  });
 }
 
 /**

@@ -1,8 +1,18 @@
-/** Worker side of the parallel loader: parses and checks a share of the files. */
+/**
+ * Worker side of the parallel loader: parses and checks a share of the files. A grant's source map
+ * is left behind: copying thousands of them across threads costs more than parsing; the main
+ * thread rebuilds one from the file's bytes only when a rule needs a place in that grant.
+ */
 import { parentPort } from 'node:worker_threads';
 import { loadFile } from './load-file.js';
 import type { RepoFile } from './read-repo.js';
 
 parentPort!.once('message', (files: RepoFile[]) => {
-  parentPort!.postMessage(files.map((file) => ({ path: file.path, loaded: loadFile(file.path, file.bytes) })));
+  parentPort!.postMessage(
+    files.map((file) => {
+      const loaded = loadFile(file.path, file.bytes);
+      if (loaded.kind === 'grant' && loaded.value) loaded.value.source = { file: file.path, nodes: {} };
+      return { path: file.path, loaded };
+    }),
+  );
 });
