@@ -1,0 +1,72 @@
+/**
+ * The sweep against both emulators at once: moto (IAM and Identity Center, through the fault proxy)
+ * and the GCP double, on the plan suite's scenario. At T1 alice's grant (GCP + IAM) and heidi's
+ * (Identity Center) have expired; bob's is still on.
+ */
+import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseTrailers } from '../../../src/lifecycle/trailers.js';
+import { startTestCloud, type TestCloud } from '../../support/cloud.js';
+import type { TempRepo } from '../../support/temp-repo.js';
+import { ALICE, BOB, HEIDI, PROJECT, T0, T1, managedOf, seedScenario, type Scenario } from '../plan/scenario.js';
+
+let cloud: TestCloud;
+let scenario: Scenario;
+
+beforeAll(async () => void (cloud = await startTestCloud()));
+afterAll(async () => cloud.close());
+beforeEach(async () => {
+  await cloud.reset();
+  scenario = await seedScenario(cloud);
+});
+
+function gitScenario(): TempRepo {
+  const repo = scenario.repo().initGit();
+  repo.git('config', 'user.name', 'gitgrant-test[bot]');
+  repo.git('config', 'user.email', 'bot@example.com');
+  return repo;
+}
+
+async function iamStatements(userName: string): Promise<unknown[]> {
+  const stored = (await cloud.iamPolicies('/gitgrant/')).find((p) => p.name === `gitgrant-${userName}`);
+  return stored ? (JSON.parse(stored.document) as { Statement: unknown[] }).Statement : [];
+}
+
+async function assignedUsers(): Promise<string[]> {
+  const listed = await cloud.aws.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: scenario.instanceArn, AccountId: scenario.account, PermissionSetArn: scenario.permissionSetArn }));
+  return (listed.AccountAssignments ?? []).map((a) => a.PrincipalId!);
+}
+
+describe('gitgrant expire against moto and the GCP double', () => {
+  it('removes expired access from GCP, IAM and Identity Center, and the files from main in one commit', async () => {
+    const repo = gitScenario();
+    expect((await cloud.run(['apply', '--repo', repo.root], T0)).code).toBe(0);
+    expect(await assignedUsers()).toEqual([scenario.heidiId]);
+
+    const run = await cloud.run(['expire', '--repo', repo.root], T1);
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(managedOf(await cloud.gcpBindings(PROJECT)).flatMap((b) => b.members)).toEqual([`user:${BOB}`]);
+    expect(await iamStatements(ALICE)).toEqual([]);
+    expect(await iamStatements(BOB)).toHaveLength(1);
+    expect(await assignedUsers()).toEqual([]);
+    expect(repo.git('ls-files', 'grants').trim().split('\n')).toEqual([scenario.grants.bob.path]);
+    const trailers = parseTrailers(repo.git('log', '-1', '--format=%B'));
+    expect(trailers?.grants.map((g) => g.grantee).sort()).toEqual([ALICE, HEIDI]);
+  });
+
+  it('keeps the file of a grant whose IAM revocation keeps failing, and revokes the rest', async () => {
+    const repo = gitScenario();
+    await cloud.run(['apply', '--repo', repo.root], T0);
+    // The IAM account cannot be read however often the SDK retries.
+    cloud.proxy.setRates([{ fault: 'server-error', rate: 1, action: 'GetAccountAuthorizationDetails' }]);
+
+    const run = await cloud.run(['expire', '--repo', repo.root, '--json'], T1);
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { revoked: string[]; findings: { kind: string; grants: string[] }[] };
+    expect(result.findings.map((f) => [f.kind, f.grants])).toEqual([['EXPIRY_FAILED', [scenario.grants.alice.path]]]);
+    expect(result.revoked).toEqual([scenario.grants.heidi.path]);
+    expect(repo.git('ls-files', 'grants').trim().split('\n').sort()).toEqual([scenario.grants.alice.path, scenario.grants.bob.path].sort());
+  });
+});
