@@ -70,7 +70,12 @@ export async function reportingGitHubErrors<T>(action: () => Promise<T>): Promis
   } catch (error) {
     const { name, status, message } = error as { name?: string; status?: number; message?: string };
     if (name !== 'HttpError' || typeof status !== 'number') throw error;
-    throw new CommandFailure(`GitHub answered ${status}: ${message ?? ''}`, status === 401 || status === 403 || status === 404 ? 'check the token and its permissions (see docs/setup.md, the GitHub App)' : 'retry; GitHub may be having trouble');
+    const hint = /rate limit/i.test(message ?? '')
+      ? 'GitHub is rate-limiting this token; re-run the job later'
+      : status === 401 || status === 403 || status === 404
+        ? 'check the token and its permissions (see docs/setup.md, the GitHub App)'
+        : 'retry; GitHub may be having trouble';
+    throw new CommandFailure(`GitHub answered ${status}: ${message ?? ''}`, hint);
   }
 }
 

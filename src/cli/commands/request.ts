@@ -13,7 +13,7 @@ import { octokitPullRequestOpener } from '../../github/pull-request-opener.js';
 import type { RepoRef } from '../../github/types.js';
 import { formatDuration } from '../../model/duration.js';
 import { loadRepo } from '../../model/load-repo.js';
-import type { RoleName } from '../../model/types.js';
+import type { AccessRepo, RoleName } from '../../model/types.js';
 import { identityConfig } from '../../plan/identity.js';
 import { markdownText, plainText } from '../../render/escape.js';
 import { git } from '../git.js';
@@ -113,7 +113,7 @@ function gitEmail(root: string): string | undefined {
   }
 }
 
-async function fromIssue(octokit: GitHubClient, github: RepoRef, repo: ReturnType<typeof loadRepo>['repo'], number: string): Promise<AskedFor> {
+async function fromIssue(octokit: GitHubClient, github: RepoRef, repo: AccessRepo, number: string): Promise<AskedFor> {
   const issueNumber = Number(number);
   if (!Number.isSafeInteger(issueNumber) || issueNumber < 1) throw new UsageError(`--from-issue ${number} is not an issue number`);
   const issue = await octokitIssueReader(octokit, github).issue(issueNumber);

@@ -340,6 +340,16 @@ describe('gitgrant gate', () => {
     expect(run.stdout).toContain('not evaluated');
   });
 
+  it('fails (exit 1, not a crash) when GitHub refuses a request', async () => {
+    const gh = double();
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', files: [] });
+    gh.rateLimit({ operationId: 'pulls/get', kind: 'secondary', times: 1 });
+    const run = await gitgrant(gh, TempRepo.fromFiles(scenario().files.specs()), ['gate', '--pr', String(pull), '--now', NOW]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('gitgrant: GitHub answered 403: You have exceeded a secondary rate limit.');
+    expect(run.stderr).toContain('hint: GitHub is rate-limiting this token; re-run the job later');
+  });
+
   it('is a usage error without a pull request number', async () => {
     const gh = double();
     const run = await gitgrant(gh, TempRepo.fromFiles(scenario().files.specs()), ['gate', '--pr', 'abc']);
