@@ -1,10 +1,13 @@
 /** `gitgrant audit [--since D] [--until D] [--format md|csv|json]`: the evidence report from history. */
-import { buildAuditReport } from '../../audit/audit-report.js';
+import { buildAuditReport, type GitHubFacts } from '../../audit/audit-report.js';
+import { grantInPeriod, type Period } from '../../audit/events.js';
 import { GitHistoryError, readHistory } from '../../audit/git-history.js';
+import type { History } from '../../audit/history-types.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import type { Reconstruction } from '../../audit/lifecycle-types.js';
 import { renderAudit, type AuditFormat } from '../../audit/render-audit.js';
 import { parseInstant } from '../../model/instant.js';
+import { loadRepo } from '../../model/load-repo.js';
 import type { Instant } from '../../model/types.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { repoOption } from '../options.js';
@@ -25,18 +28,52 @@ export async function auditCommand(io: CliIo, options: AuditOptions): Promise<nu
   if (period.since !== undefined && period.until !== undefined && period.since >= period.until) {
     throw new UsageError('--since must be before --until');
   }
-  const history = await historyOf(repoOption(io, options.repo));
-  io.stdout(renderAudit(buildAuditReport(history, period), format));
+  const { history, github } = await auditSources(io, repoOption(io, options.repo), period);
+  io.stdout(renderAudit(buildAuditReport(history, period, github), format));
   return EXIT.ok;
 }
 
 /** The reconstructed history of the repo at `root`; git failures become a one-line CommandFailure. */
 export async function historyOf(root: string): Promise<Reconstruction> {
+  return reconstruct(await gitHistory(root));
+}
+
+async function gitHistory(root: string): Promise<History> {
   try {
-    return reconstruct(await readHistory(root));
+    return await readHistory(root);
   } catch (error) {
     if (error instanceof GitHistoryError) throw new CommandFailure(error.message, error.hint);
     throw error;
+  }
+}
+
+/**
+ * History, plus GitHub's facts when the environment names the repo (GITHUB_REPOSITORY) and gives
+ * a token: the approvals of the period's PRs, break-glass reviews and exception issues.
+ */
+export async function auditSources(io: CliIo, root: string, period: Period): Promise<{ history: Reconstruction; github?: GitHubFacts }> {
+  const raw = await gitHistory(root);
+  const fromGitAlone = reconstruct(raw);
+  // The GitHub client is loaded only when it will be used: an audit from git alone starts faster.
+  if (!io.env.GITHUB_REPOSITORY) return { history: fromGitAlone };
+  const [{ gitHubFromEnv }, { readGitHubFacts }, { breakGlassSettings }, { readExceptionsConfig }] = await Promise.all([
+    import('../../lifecycle/github-env.js'), import('../../audit/github-facts.js'), import('../../github/commands/break-glass.js'), import('../../lifecycle/exceptions-config.js'),
+  ]);
+  const gh = await gitHubFromEnv(io.env);
+  if ('missing' in gh) return { history: fromGitAlone };
+  const inPeriod = fromGitAlone.grants.filter((g) => grantInPeriod(g, period));
+  const prs = [...new Set(inPeriod.flatMap((g) => [g.requested.pr, ...g.changes.map((c) => c.commit.pr)]).filter((pr): pr is number => pr !== undefined))];
+  const { policy } = loadRepo(root, (path) => path.startsWith('policies/')).repo;
+  try {
+    const answers = await readGitHubFacts(gh.client, gh.repo, {
+      prs,
+      breakGlass: inPeriod.filter((g) => g.breakGlass).map((g) => g.path),
+      reviewLabel: breakGlassSettings(policy).reviewLabel,
+      exceptionLabel: readExceptionsConfig(policy.sections.exceptions).value.label,
+    });
+    return { history: reconstruct(raw, answers.approvals), github: answers.facts };
+  } catch (error) {
+    throw new CommandFailure(`could not read reviews and issues from GitHub: ${(error as Error).message}`, 'check GITHUB_TOKEN can read pull requests and issues of GITHUB_REPOSITORY, or unset GITHUB_REPOSITORY to audit from git alone');
   }
 }
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { renderDashboard } from '../../audit/dashboard.js';
 import { CommandFailure, EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
-import { historyOf } from './audit.js';
+import { auditSources } from './audit.js';
 
 export interface DashboardOptions {
   repo?: string;
@@ -14,12 +14,13 @@ export interface DashboardOptions {
 
 export async function dashboardCommand(io: CliIo, options: DashboardOptions): Promise<number> {
   const now = nowOption(io, options.now);
-  const history = await historyOf(repoOption(io, options.repo));
+  const root = repoOption(io, options.repo);
+  const { history, github } = await auditSources(io, root, {});
   const dir = resolve(io.cwd, options.out);
   const path = join(dir, 'index.html');
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path, renderDashboard(history, now));
+    writeFileSync(path, renderDashboard(history, now, github));
   } catch (error) {
     throw new CommandFailure(`could not write ${path}: ${(error as Error).message}`, 'choose a folder you can write to with --out');
   }
