@@ -48,10 +48,15 @@ export function identityConfig(policy: Policy): { config: IdentityConfig; diagno
     const span = locate(source, pointer(['identities', ...path]));
     diagnostics.push({ severity: 'error', code: 'IDENTITY_INVALID', summary, hint, file: source.file, start: span.start, end: span.end });
   };
+  const unknownPlaceholder = (key: keyof Omit<IdentityConfig, 'people'>) => TEMPLATE_FIELDS.test(config[key]);
   for (const key of ['gcp', 'awsIamUser', 'identityCenterUserName'] as const) {
-    if (TEMPLATE_FIELDS.test(config[key])) problem([key], `\`${config[key]}\` uses a placeholder other than {email} or {local}`, 'templates know {email} and {local} (the part before @)');
+    if (unknownPlaceholder(key)) problem([key], `\`${config[key]}\` uses a placeholder other than {email} or {local}`, 'templates know {email} and {local} (the part before @)');
   }
-  if (!GCP_MEMBER.test(expand(config.gcp, 'a@b.c'))) problem(['gcp'], `\`${config.gcp}\` does not make a GCP member`, 'start with user:, group: or serviceAccount:');
+  if (!unknownPlaceholder('gcp') && !GCP_MEMBER.test(expand(config.gcp, 'a@b.c'))) problem(['gcp'], `\`${config.gcp}\` does not make a GCP member`, 'start with user:, group: or serviceAccount:');
+  // Otherwise every IAM grant would fail at apply time, one target at a time.
+  if (!unknownPlaceholder('awsIamUser') && !IAM_USER_NAME.test(expand(config.awsIamUser, 'a@b.c'))) {
+    problem(['awsIamUser'], `\`${config.awsIamUser}\` does not make a valid IAM user name`, 'IAM user names use letters, digits and +=,.@_- (at most 64)');
+  }
   for (const [person, identity] of Object.entries(raw.people ?? {})) {
     const key = person.trim().toLowerCase();
     config.people[key] = identity;

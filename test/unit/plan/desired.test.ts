@@ -166,4 +166,12 @@ describe('identity mapping', () => {
     ]);
     expect(problems.map((d) => d.start?.line).sort()).toEqual([lineContaining(file, 'gcp:'), lineContaining(file, 'awsIamUser:')].sort());
   });
+
+  it('diagnoses an IAM user name template that makes no valid IAM user name', () => {
+    const { diagnostics, file } = identitiesOf({ awsIamUser: 'ops {local}' });
+
+    const problem = theOne(diagnostics, 'IDENTITY_INVALID');
+    expect(problem.summary).toBe('`ops {local}` does not make a valid IAM user name');
+    expect(problem.start?.line).toBe(lineContaining(file, 'awsIamUser:'));
+  });
 });
