@@ -34,12 +34,22 @@ export function logArguments(): string[] {
 }
 
 export async function readHistory(repo: string): Promise<History> {
+  await refuseShallow(repo);
   const commits = await readLog(repo);
   commits.reverse();
   const wanted = new Set<string>();
   for (const commit of commits) for (const change of commit.changes) if (change.newBlob) wanted.add(change.newBlob);
   const blobs = await readBlobs(repo, [...wanted]);
   return { commits, blobs };
+}
+
+/** A shallow clone has lost the older evidence; an audit of it would look complete and be wrong. */
+async function refuseShallow(repo: string): Promise<void> {
+  let answer = '';
+  await runGit(repo, ['rev-parse', '--is-shallow-repository'], { onStdout: (chunk) => (answer += chunk.toString('utf8')) });
+  if (answer.trim() === 'true') {
+    throw new GitHistoryError('the repository is a shallow clone: its older history is missing', 'fetch the full history (git fetch --unshallow, or actions/checkout with fetch-depth: 0)');
+  }
 }
 
 async function readLog(repo: string): Promise<HistoryCommit[]> {
@@ -162,7 +172,7 @@ function runGit(repo: string, args: string[], options: RunOptions): Promise<void
     child.on('close', (code) => {
       if (failure !== undefined) return reject(failure);
       if (code !== 0) {
-        if (options.allowEmptyRepo && /does not have any commits|unknown revision or path not in the working tree.*HEAD/s.test(stderr)) return resolve();
+        if (options.allowEmptyRepo && /does not have any commits|bad revision 'HEAD'|unknown revision or path not in the working tree.*HEAD/s.test(stderr)) return resolve();
         const first = stderr.trim().split('\n')[0] ?? '';
         return reject(new GitHistoryError(`git ${args[0]} failed: ${first}`, 'run gitgrant inside a git checkout of the access repo with its full history'));
       }

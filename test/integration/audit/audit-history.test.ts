@@ -5,7 +5,8 @@ import type { Reconstruction } from '../../../src/audit/lifecycle-types.js';
 import type { AuditReport } from '../../../src/audit/audit-report.js';
 import { formatInstant } from '../../../src/model/instant.js';
 import { runCli } from '../../unit/cli/run-cli.js';
-import { buildFixture, PATHS, type Fixture } from './fixture-history.js';
+import { execFileSync } from 'node:child_process';
+import { buildFixture, HistoryRepo, PATHS, type Fixture } from './fixture-history.js';
 
 let fixture: Fixture;
 let history: Reconstruction;
@@ -188,5 +189,34 @@ describe('gitgrant access-at', () => {
         targets: [{ cloud: 'gcp', target: 'gcp folders/281746352014 roles/viewer', until: '2026-11-12T09:00:00Z' }],
       }],
     });
+  });
+});
+
+describe('reading history', () => {
+  it('refuses a shallow clone, whose older evidence is missing', async () => {
+    const clone = new HistoryRepo();
+    clone.dispose();
+    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${fixture.repo.root}`, clone.root]);
+    try {
+      const run = await runCli(['audit'], { cwd: clone.root });
+      expect([run.code, run.stderr]).toEqual([1, 'gitgrant: the repository is a shallow clone: its older history is missing\nhint: fetch the full history (git fetch --unshallow, or actions/checkout with fetch-depth: 0)\n']);
+    } finally {
+      clone.dispose();
+    }
+  });
+
+  it('reports an empty history as no grants rather than failing', async () => {
+    const empty = new HistoryRepo();
+    try {
+      expect((await runCli(['access-at', '2026-11-01T00:00:00Z'], { cwd: empty.root })).lines).toEqual(['Access at 2026-11-01T00:00:00Z: 0 grant(s), 0 person(s)']);
+    } finally {
+      empty.dispose();
+    }
+  });
+
+  it('fails with a hint outside a git repository', async () => {
+    const run = await runCli(['audit', '--repo', '/'], { cwd: fixture.repo.root });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^gitgrant: git rev-parse failed: .*\nhint: run gitgrant inside a git checkout of the access repo with its full history\n$/);
   });
 });
