@@ -3,6 +3,8 @@
  * opens the pull request. `--from-issue N` takes the answers from an access-request issue form and
  * the grantee from the issue's author (the workflow runs this with the app's token).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GitHubClient } from '../../github/client.js';
 import { octokitCommentPoster } from '../../github/comments.js';
 import { parseRequestForm } from '../../github/commands/issue-form.js';
@@ -20,7 +22,7 @@ import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
 import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
-import { defaultDuration, draftGrant, writeDraft } from './new-grant.js';
+import { defaultDuration, draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
 
 export interface RequestOptions {
   role?: string;
@@ -59,17 +61,7 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   if (draft.problems.length > 0) return refuse(io, octokit, github, asked.issue, draft.problems);
 
   const branch = `access-request/${draft.path.replace(/^grants\//, '').replace(/\.ya?ml$/, '')}`;
-  const previous = git(root, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
-  git(root, ['switch', '-q', '-c', branch]);
-  try {
-    writeDraft(root, draft);
-    git(root, ['add', '--', draft.path]);
-    git(root, ['commit', '-q', '-m', `Request ${role.name} for ${asked.grantee}\n\n${asked.reason.trim()}\n`, '--', draft.path]);
-    git(root, ['push', '-q', 'origin', `${branch}:refs/heads/${branch}`]);
-  } finally {
-    // Leave the person's checkout on the branch they were on; the request lives on its own branch.
-    if (previous !== 'HEAD') git(root, ['switch', '-q', previous]);
-  }
+  pushRequestBranch(root, branch, draft, `Request ${role.name} for ${asked.grantee}\n\n${asked.reason.trim()}\n`);
 
   const summary = { path: draft.path, role: role.name, grantee: asked.grantee, reason: asked.reason, ...(asked.ticket ? { ticket: asked.ticket } : {}), ...(starts !== undefined ? { starts } : {}), expires, ...(asked.issue !== undefined ? { fromIssue: asked.issue } : {}) };
   const pr = await octokitPullRequestOpener(octokit, github).openOrUpdate({ head: branch, base: options.base, title: requestTitle(summary, now), body: requestBody(summary) });
@@ -78,6 +70,30 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   }
   io.stdout(`gitgrant request: pushed ${branch} with ${draft.path} (${formatDuration(expires - (starts ?? now))}); pull request #${pr.number} ${pr.created ? 'opened' : 'updated'}: ${pr.url}\n`);
   return EXIT.ok;
+}
+
+/**
+ * Commits the grant on its own branch and pushes it, leaving the person's checkout on the branch it
+ * was on. A failed attempt removes the branch again, so running the same request twice works.
+ */
+function pushRequestBranch(root: string, branch: string, draft: GrantDraft, message: string): void {
+  if (existsSync(join(root, draft.path))) throw new UsageError(`${draft.path} already exists`, 'edit the existing grant in a pull request instead');
+  const previous = git(root, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
+  const back = () => {
+    if (previous !== 'HEAD') git(root, ['switch', '-q', previous]);
+  };
+  git(root, ['switch', '-q', '-c', branch]);
+  try {
+    writeDraft(root, draft);
+    git(root, ['add', '--', draft.path]);
+    git(root, ['commit', '-q', '-m', message, '--', draft.path]);
+    git(root, ['push', '-q', 'origin', `${branch}:refs/heads/${branch}`]);
+  } catch (error) {
+    back();
+    git(root, ['branch', '-q', '-D', branch]);
+    throw error;
+  }
+  back();
 }
 
 interface AskedFor {

@@ -57,6 +57,24 @@ describe('gitgrant request', () => {
     expect(openPulls(gh)).toHaveLength(pullsBefore);
   });
 
+  it('cleans up after a failed push, so the same request can simply be run again', async () => {
+    const gh = double();
+    const repo = accessRepo();
+    const args = ['request', '--role', 'app-readonly', '--reason', REASON, '--ticket', 'INC-88', '--grantee', 'carol@example.com', '--now', NOW];
+
+    const failed = await gitgrant(gh, repo, args);
+
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('gitgrant: git push failed:');
+    expect(repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+    expect(repo.git('branch', '--list').trim()).toBe('* main');
+
+    const origin = withBareOrigin(repo);
+    const retried = await gitgrant(gh, repo, args);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(origin.git('branch', '--list', 'access-request/*').trim()).toBe('access-request/app-readonly/carol-inc-88');
+  });
+
   describe('--from-issue', () => {
     it("opens the PR for the issue's author, links it on the issue, and the gate treats the author as the requester", async () => {
       const gh = double();
