@@ -19,13 +19,13 @@ export interface ParsedYaml {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A file that cannot be read as one YAML mapping: one diagnostic, no data. */
+function failure(file: string, code: string, summary: string, hint?: string, start: Position = { line: 1, col: 1 }): ParsedYaml {
+  return { data: undefined, source: { file, nodes: {} }, diagnostics: [{ severity: 'error', code, summary, hint, file, start, end: start }] };
+}
+
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
-  const source: SourceMap = { file, nodes: {} };
-  const fail = (code: string, summary: string, hint?: string, start: Position = { line: 1, col: 1 }): ParsedYaml => ({
-    data: undefined,
-    source,
-    diagnostics: [{ severity: 'error', code, summary, hint, file, start, end: start }],
-  });
+  const fail = (code: string, summary: string, hint?: string) => failure(file, code, summary, hint);
 
   if (bytes.byteLength > MAX_FILE_BYTES) {
     return fail('FILE_TOO_LARGE', `file is ${bytes.byteLength} bytes; the limit is ${MAX_FILE_BYTES}`, 'split it, or remove what does not belong in an access file');
@@ -46,11 +46,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
 /** The reference path: the `yaml` library, for every file the flat fast path does not take. */
 export function parseYamlText(file: string, text: string): ParsedYaml {
   const source: SourceMap = { file, nodes: {} };
-  const fail = (code: string, summary: string, hint?: string, start: Position = { line: 1, col: 1 }): ParsedYaml => ({
-    data: undefined,
-    source,
-    diagnostics: [{ severity: 'error', code, summary, hint, file, start, end: start }],
-  });
+  const fail = (code: string, summary: string, hint?: string, start?: Position) => failure(file, code, summary, hint, start);
 
   const lineCounter = new LineCounter();
   const position = (offset: number): Position => lineCounter.linePos(offset);
