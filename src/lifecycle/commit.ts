@@ -3,9 +3,12 @@
  * trailers (see trailers.ts). Only those files are staged and committed, whatever else the
  * checkout holds.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
-import { git } from '../cli/git.js';
+import { runGit } from './git-run.js';
 import type { Revocation, RevocationAction } from './expiry.js';
 import { formatCommitMessage, type GrantTrailer } from './trailers.js';
 
@@ -28,10 +31,20 @@ export function revocationCommitMessage(action: RevocationAction, revocations: r
   return formatCommitMessage(subjectLine, { action, grants }, body);
 }
 
-/** Deletes the files and makes one commit; returns its hash. */
+/**
+ * Deletes the files and makes one commit; returns its hash. Paths and message go through files and
+ * stdin, never the command line: a sweep of a thousand grants would exceed the argument limit.
+ */
 export function commitRevocations(root: string, action: RevocationAction, revocations: readonly Revocation[], now: Instant): string {
-  const paths = revocations.map((r) => r.grant.id);
-  git(root, ['rm', '-q', '--', ...paths]);
-  git(root, ['commit', '-q', '--no-verify', '-m', revocationCommitMessage(action, revocations, now), '--', ...paths]);
-  return git(root, ['rev-parse', 'HEAD']).trim();
+  const paths = revocations.map((r) => `${r.grant.id}\0`).join('');
+  const dir = mkdtempSync(join(tmpdir(), 'gitgrant-commit-'));
+  const pathspec = join(dir, 'paths');
+  try {
+    writeFileSync(pathspec, paths);
+    runGit(root, ['rm', '-q', `--pathspec-from-file=${pathspec}`, '--pathspec-file-nul']);
+    runGit(root, ['commit', '-q', '--no-verify', '-F', '-', `--pathspec-from-file=${pathspec}`, '--pathspec-file-nul'], { input: revocationCommitMessage(action, revocations, now) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return runGit(root, ['rev-parse', 'HEAD']).trim();
 }
