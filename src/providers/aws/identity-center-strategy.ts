@@ -37,6 +37,15 @@ export function identityCenterBindingId(account: string, permissionSetArn: strin
   return `${account}/${permissionSetArn.split('/').at(-1)}/${principalId}`;
 }
 
+/** What the read adds to the bindings: the permission sets that carry gitgrant's marker. */
+export interface IdentityCenterTargetState extends TargetState {
+  managedPermissionSets: string[];
+}
+
+export function isIdentityCenterTargetState(state: TargetState | undefined): state is IdentityCenterTargetState {
+  return state !== undefined && 'managedPermissionSets' in state;
+}
+
 export interface StatusPolling {
   /** First wait; doubles each poll up to `maxIntervalMs`. */
   initialIntervalMs: number;
@@ -55,7 +64,7 @@ export class IdentityCenterStrategy {
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
-  async read(target: IdentityCenterTarget): Promise<TargetState> {
+  async read(target: IdentityCenterTarget): Promise<IdentityCenterTargetState> {
     const permissionSets = await this.permissionSets(target.instanceArn);
     const perSet = await Promise.all(
       permissionSets.map((set) =>
@@ -74,7 +83,8 @@ export class IdentityCenterStrategy {
       ),
     );
     const bindings = perSet.flat().sort((a, b) => compare(`${a.permission} ${a.principal}`, `${b.permission} ${b.principal}`));
-    return { target, bindings };
+    const managedPermissionSets = permissionSets.filter((set) => set.managed).map((set) => set.arn).sort(compare);
+    return { target, bindings, managedPermissionSets };
   }
 
   async apply(change: TargetChange & { target: IdentityCenterTarget }): Promise<void> {

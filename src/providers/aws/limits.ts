@@ -14,6 +14,7 @@ import { parseIamArn } from './arn.js';
 import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from './iam-grant-policy.js';
 import { withRevocations } from './iam-revocations.js';
 import { isIamTargetState } from './iam-target-state.js';
+import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-strategy.js';
 import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
 export const IAM_QUOTAS = {
@@ -30,7 +31,8 @@ export function checkAwsLimits(
   desired: readonly DesiredBinding[],
   observed: TargetState | undefined,
 ): Diagnostic[] {
-  if (target.provider !== 'aws' || target.strategy !== 'iam') return [];
+  if (target.provider !== 'aws') return [];
+  if (target.strategy === 'identity-center') return unmarkedPermissionSets(target.instanceArn, desired, observed);
   const byPrincipal = groupBy(desired, (b) => b.principal);
   const diagnostics: Diagnostic[] = [];
   for (const [principal, bindings] of byPrincipal) {
@@ -107,6 +109,24 @@ function revocationPolicySize(desired: readonly DesiredBinding[], observed: Targ
     }
   }
   return diagnostics;
+}
+
+/**
+ * gitgrant owns only the assignments of permission sets marked as its own. An assignment it made of
+ * any other set would be unmanaged from then on: never removed, so access that never ends.
+ */
+function unmarkedPermissionSets(instanceArn: string, desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
+  if (!isIdentityCenterTargetState(observed)) return [];
+  const marked = new Set(observed.managedPermissionSets);
+  return [...new Set(desired.map((b) => b.permission))]
+    .filter((arn) => !marked.has(arn))
+    .sort()
+    .map((arn) => ({
+      severity: 'error' as const,
+      code: 'AWS_PERMISSION_SET_NOT_MANAGED',
+      summary: `permission set ${arn} is not one of gitgrant's in ${instanceArn} (missing, or its description lacks ${MANAGED_PERMISSION_SET_MARKER}); gitgrant could never remove the assignments it made`,
+      hint: `add ${MANAGED_PERMISSION_SET_MARKER} to the permission set's description, or point the role at a permission set made for gitgrant`,
+    }));
 }
 
 /** For scripts that write role trust policies (bootstrap): IAM rejects trust policies over 2,048. */
