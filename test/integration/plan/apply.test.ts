@@ -7,8 +7,9 @@ import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Instant } from '../../../src/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { aPolicy } from '../../support/builders.js';
-import type { TempRepo } from '../../support/temp-repo.js';
+import { aGrant, aPolicy } from '../../support/builders.js';
+import { TempRepo } from '../../support/temp-repo.js';
+import { aTargetedRole } from '../../unit/plan/builders.js';
 import { ALICE, BOB, PROJECT, T0, T1, UNMANAGED_GCP, WINDOWS, managedOf, seedScenario, unmanagedOf, type Scenario } from './scenario.js';
 
 let cloud: TestCloud;
@@ -258,5 +259,21 @@ describe('apply against the emulators', () => {
     expect(await grantStatements('alice')).toHaveLength(1);
     expect(managedOf(await cloud.gcpBindings(PROJECT)).map((b) => b.members![0]).sort()).toEqual(['user:alice@acme.example', `user:${BOB}`]);
     expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('refuses to assign a permission set without gitgrant\'s marker, since it could never take the assignment back', async () => {
+    const handMadeSet = await cloud.createPermissionSet('hand-made', false);
+    const repo = TempRepo.fromFiles([
+      aPolicy().build(),
+      aTargetedRole('ops').onIdentityCenter(handMadeSet, { account: scenario.account, instanceArn: scenario.instanceArn }).build(),
+      aGrant().for('heidi@example.com').ofRole('ops').expiringIn('2h').build(),
+    ]);
+
+    const refused = await apply(repo, T0);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('AWS_PERMISSION_SET_NOT_MANAGED');
+    expect(refused.stdout).toContain('nothing applied');
+    const listed = await cloud.aws.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: scenario.instanceArn, AccountId: scenario.account, PermissionSetArn: handMadeSet }));
+    expect(listed.AccountAssignments).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { targetKey, type DesiredBinding, type TargetRef, type TargetState } from
 import { checkAwsLimits } from '../../../src/providers/aws/limits.js';
 import { checkGcpLimits } from '../../../src/providers/gcp/limits.js';
 import { NOW } from '../../support/builders.js';
-import { ACCOUNT, asObserved, desired, gcpTarget, iamTarget, observed, stateOf } from './builders.js';
+import { ACCOUNT, PERMISSION_SET_ARN, asObserved, desired, gcpTarget, iamTarget, identityCenterTarget, observed, stateOf } from './builders.js';
 
 const HOUR = 3_600_000;
 const LIMITS = { aws: { checkLimits: checkAwsLimits }, gcp: { checkLimits: checkGcpLimits } };
@@ -130,5 +130,16 @@ describe('computing a plan', () => {
     const result = plan([remapped], [stateOf(PROJECT, asObserved(alice))]);
 
     expect(result.changes[0]).toMatchObject({ add: [remapped], update: [], remove: [asObserved(alice)] });
+  });
+
+  it('refuses an Identity Center assignment of a permission set without gitgrant\'s marker, which it could never remove', () => {
+    const target = identityCenterTarget();
+    const heidi = desired(`${ACCOUNT}/ps-0000000000000001/user-heidi`, target, 'user-heidi', PERMISSION_SET_ARN, undefined, 'grants/ops/heidi.yaml');
+    const unmarked = plan([heidi], [{ ...stateOf(target), managedPermissionSets: [] } as TargetState], [target]);
+    const marked = plan([heidi], [{ ...stateOf(target), managedPermissionSets: [PERMISSION_SET_ARN] } as TargetState], [target]);
+
+    expect(unmarked.diagnostics.map((d) => d.code)).toEqual(['AWS_PERMISSION_SET_NOT_MANAGED']);
+    expect(unmarked.diagnostics[0]!.summary).toContain(PERMISSION_SET_ARN);
+    expect(marked.diagnostics).toEqual([]);
   });
 });
