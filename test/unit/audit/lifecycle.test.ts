@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatApprovalNote, parseApprovalNote } from '../../../src/audit/approval-note.js';
-import type { FileChange, History, HistoryCommit } from '../../../src/audit/history-types.js';
+import type { History } from '../../../src/audit/history-types.js';
 import { pullRequestOf, reconstruct } from '../../../src/audit/lifecycle.js';
-import { renderGrantFile } from '../../../src/model/grant-file.js';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { instant } from '../../support/builders.js';
-
-/** A history written the way git-history reads one, with blob ids standing for file contents. */
-class HistoryBuilder {
-  private readonly commits: HistoryCommit[] = [];
-  private readonly blobs = new Map<string, Uint8Array>();
-
-  grant(id: string, fields: { grantee?: string; expires: string; starts?: string; standing?: boolean }): string {
-    const text = renderGrantFile({ grantee: fields.grantee ?? 'alice@example.com', reason: 'Investigate the slow checkout queries', expires: instant(fields.expires), starts: fields.starts ? instant(fields.starts) : undefined, standing: fields.standing });
-    this.blobs.set(id, new TextEncoder().encode(text));
-    return id;
-  }
-
-  commit(at: string, message: string, changes: FileChange[], options: { author?: string; notes?: string } = {}): this {
-    this.commits.push({
-      sha: `${String(this.commits.length).padStart(4, '0')}${'c'.repeat(36)}`, parents: [], authorName: options.author ?? 'Alice', authorEmail: 'alice@example.com',
-      authoredAt: instant(at), committerName: 'GitHub', committedAt: instant(at), message, notes: options.notes, changes,
-    });
-    return this;
-  }
-
-  build(): History {
-    return { commits: this.commits, blobs: this.blobs };
-  }
-}
+import { HistoryBuilder } from './history-builder.js';
 
 const PATH = 'grants/app-readonly/alice.yaml';
 const summary = (history: History) => reconstruct(history).grants.map((g) => [g.path, g.changes.map((c) => c.kind), g.ended?.kind ?? 'active']);
