@@ -52,7 +52,7 @@ describe('the off-hours rule', () => {
     const sunday = taken('alice@example.com', 'db', instant('2026-11-22T11:00:00Z'));
     const mondayNight = taken('bob@example.com', 'db', instant('2026-11-23T19:30:00Z') - DAY * 7);
     const mondayMorning = taken('carol@example.com', 'db', instant('2026-11-16T08:00:00Z'));
-    expect(kinds([sunday, mondayNight, mondayMorning], LONDON_HOURS).map(([kind, summary]) => [kind, summary.split("'")[0]])).toEqual([
+    expect(kinds([sunday, mondayNight, mondayMorning], LONDON_HOURS).map(([kind, summary]) => [kind, summary!.split("'")[0]])).toEqual([
       ['ANOMALY_OFF_HOURS', 'alice@example.com'],
       ['ANOMALY_OFF_HOURS', 'bob@example.com'],
     ]);
