@@ -53,6 +53,8 @@ export interface AuditReport {
   /** Without a token, approvals come from notes only and reviews and exceptions are unknown. */
   github: 'available' | 'unavailable';
   grants: GrantLifecycle[];
+  /** Every event of the period, in time order; each control's evidence is drawn from these. */
+  events: AuditEvent[];
   controls: ControlEvidence[];
   breakGlass: BreakGlassUse[];
   exceptions?: IssueFact[];
@@ -67,7 +69,7 @@ export function buildAuditReport(history: Reconstruction, period: Period, github
     grant: g.path, grantee: g.grantee, role: g.role, incident: g.incident, at: g.requested.at, commit: g.requested.sha,
     endedAt: g.ended?.removedAt, review: github?.reviews.get(g.path),
   }));
-  return { period, github: github ? 'available' : 'unavailable', grants, controls, breakGlass, exceptions: github?.exceptions.slice() };
+  return { period, github: github ? 'available' : 'unavailable', grants, events, controls, breakGlass, exceptions: github?.exceptions.slice() };
 }
 
 function controlEvidence(control: Control, events: readonly AuditEvent[], figures: Record<FactName, string>): ControlEvidence {

@@ -1,14 +1,24 @@
 /** Renders the audit report as Markdown (for people), CSV (one row per evidence) or JSON. Pure. */
 import { markdownCode, markdownText } from '../render/escape.js';
-import type { AuditReport } from './audit-report.js';
+import type { AuditReport, ControlEvidence } from './audit-report.js';
 import { time } from './events.js';
 
 export type AuditFormat = 'md' | 'csv' | 'json';
 
+/** The JSON form states each event once; a control's evidence is the indexes of its events in `events`. */
+export interface AuditJson extends Omit<AuditReport, 'controls'> {
+  controls: (Omit<ControlEvidence, 'evidence'> & { evidence: number[] })[];
+}
+
 export function renderAudit(report: AuditReport, format: AuditFormat): string {
-  if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (format === 'json') return JSON.stringify(toJson(report)) + '\n';
   if (format === 'csv') return renderCsv(report);
   return renderMarkdown(report);
+}
+
+function toJson(report: AuditReport): AuditJson {
+  const index = new Map(report.events.map((event, i) => [event, i]));
+  return { ...report, controls: report.controls.map((c) => ({ ...c, evidence: c.evidence.map((e) => index.get(e)!) })) };
 }
 
 function periodText(report: AuditReport): string {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../../src/audit/audit-report.js';
+import type { AuditJson } from '../../../src/audit/render-audit.js';
 import { fingerprintMarker } from '../../../src/github/markers.js';
 import { cliEnv, GITHUB_REPO, useGitHubDouble } from '../github-cli/harness.js';
 import { runCli } from '../../unit/cli/run-cli.js';
@@ -29,7 +29,7 @@ describe('gitgrant audit with a GitHub token', () => {
   it('takes each PR\'s approvers from its reviews, a reviewer\'s latest verdict counting', async () => {
     const run = await runCli(['audit', '--format', 'json'], { cwd: fixture.repo.root, env: cliEnv(double()) });
     expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as AuditReport;
+    const report = JSON.parse(run.stdout) as AuditJson;
     const byFile = Object.fromEntries(report.grants.map((g) => [g.path.split('/').pop(), [g.approval.source, g.approval.approvers.map((a) => a.login), g.changes.map((c) => c.approval.approvers.map((a) => a.login))]]));
     expect(byFile).toEqual({
       'ops-legacy.yaml': ['unrecorded', [], []],

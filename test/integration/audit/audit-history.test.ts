@@ -3,6 +3,7 @@ import { readHistory } from '../../../src/audit/git-history.js';
 import { reconstruct } from '../../../src/audit/lifecycle.js';
 import type { Reconstruction } from '../../../src/audit/lifecycle-types.js';
 import type { AuditReport } from '../../../src/audit/audit-report.js';
+import type { AuditJson } from '../../../src/audit/render-audit.js';
 import { formatInstant } from '../../../src/model/instant.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { execFileSync } from 'node:child_process';
@@ -76,7 +77,8 @@ describe('gitgrant audit', () => {
     const run = await runCli(['audit', '--format', 'json', ...args], { cwd: fixture.repo.root });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    return JSON.parse(run.stdout) as AuditReport;
+    const json = JSON.parse(run.stdout) as AuditJson;
+    return { ...json, controls: json.controls.map((c) => ({ ...c, evidence: c.evidence.map((i) => json.events[i]!) })) };
   }
 
   it('lists, per control of the procedure, the events and commits that evidence it', async () => {
