@@ -1,16 +1,19 @@
 /**
- * The reconcile property, over random starting clouds and random grant sets: after one apply,
+ * The reconcile property, over random starting clouds (GCP policies, IAM policies, Identity Center
+ * assignments, each with access gitgrant did not make and stale bindings marked as its own) and
+ * random grant sets: after one apply,
  * gitgrant's bindings are exactly the desired ones, everything gitgrant did not make is byte for
  * byte as it was, and a second plan has nothing to do. One moto and one GCP double serve every run,
  * reset in between; runs are few and small so the suite stays fast.
  */
 import { AttachUserPolicyCommand, CreatePolicyCommand, ListAttachedUserPoliciesCommand } from '@aws-sdk/client-iam';
+import { CreateAccountAssignmentCommand, ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant } from '../../../src/model/instant.js';
 import { grantId } from '../../../src/model/types.js';
 import { grantBindingId } from '../../../src/plan/binding-id.js';
-import { desiredState } from '../../../src/plan/desired.js';
+import { desiredState, directoryKey } from '../../../src/plan/desired.js';
 import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
 import type { TargetRef } from '../../../src/plan/types.js';
 import { NOW, aGrant, aPolicy, aRepo, type FileSpec } from '../../support/builders.js';
@@ -25,7 +28,8 @@ const RESOURCES = ['projects/prop-a', 'projects/prop-b'] as const;
 /** Role i gives GCP_ROLES[i] on its GCP targets and AWS_ROLES[i] through IAM. */
 const GCP_ROLES = ['roles/viewer', 'roles/editor'] as const;
 const AWS_ROLES = ['PropReader', 'PropWriter'] as const;
-type TargetChoice = 0 | 1 | 'aws';
+/** A GCP resource by index, the account through IAM, or the account through Identity Center (role i: permission set i). */
+type TargetChoice = 0 | 1 | 'aws' | 'ic';
 
 let cloud: TestCloud;
 let account: string;
@@ -53,8 +57,8 @@ const markedIdArb = fc.oneof(fc.stringMatching(/^[0-9a-f]{24}$/).map((hex) => ({
 
 const cloudArb = fc.record({
   roles: fc.tuple(
-    fc.subarray<TargetChoice>([0, 1, 'aws'], { minLength: 1 }),
-    fc.subarray<TargetChoice>([0, 1, 'aws'], { minLength: 1 }),
+    fc.subarray<TargetChoice>([0, 1, 'aws', 'ic'], { minLength: 1, maxLength: 3 }),
+    fc.subarray<TargetChoice>([0, 1, 'aws', 'ic'], { minLength: 1, maxLength: 3 }),
   ),
   grants: fc.array(grantArb, { maxLength: 6 }),
   gcpUnmanaged: fc.array(
@@ -72,6 +76,9 @@ const cloudArb = fc.record({
   ),
   awsUnmanaged: fc.array(fc.record({ person: hours(0, 2), role: hours(0, 1) }), { maxLength: 2 }),
   awsStale: fc.array(fc.record({ person: hours(0, 2), role: hours(0, 1), id: markedIdArb, window: windowArb }), { maxLength: 3 }),
+  /** Assignments of a hand-made permission set, and leftover ones of gitgrant's sets. */
+  icUnmanaged: fc.uniqueArray(hours(0, 2), { maxLength: 2 }),
+  icStale: fc.uniqueArray(fc.record({ person: hours(0, 2), set: hours(0, 1) }), { maxLength: 3, selector: (a) => `${a.person}/${a.set}` }),
 });
 type CloudCase = typeof cloudArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -83,11 +90,15 @@ const grantPath = (i: number, c: CloudCase) => `grants/${roleName(c.grants[i]!.r
 const gcpTarget = (resource: number): TargetRef => ({ provider: 'gcp', resource: RESOURCES[resource]! });
 const iamTarget = (): TargetRef => ({ provider: 'aws', strategy: 'iam', account });
 
+/** moto's Identity Center for the current run: made afresh after each reset. */
+let ic: { instanceArn: string; sets: string[]; handMade: string; users: string[] };
+
 function repoFiles(c: CloudCase): FileSpec[] {
   const roles = c.roles.map((targets, i) => {
     const role = aTargetedRole(roleName(i));
     for (const t of targets) {
       if (t === 'aws') role.onAwsIam(account, AWS_ROLES[i]!);
+      else if (t === 'ic') role.onIdentityCenter(ic.sets[i], { account, instanceArn: ic.instanceArn });
       else role.onGcp(RESOURCES[t]!, GCP_ROLES[i]!);
     }
     return role.build();
@@ -115,6 +126,19 @@ async function seed(c: CloudCase): Promise<void> {
   await cloud.reset();
   for (const person of PEOPLE) await cloud.createIamUser(person);
   for (const name of AWS_ROLES) await cloud.createRole(name);
+  const { instanceArn } = await cloud.identityCenter();
+  ic = {
+    instanceArn,
+    sets: [await cloud.createPermissionSet('prop-set-0', true), await cloud.createPermissionSet('prop-set-1', true)],
+    handMade: await cloud.createPermissionSet('prop-hand-made', false),
+    users: [],
+  };
+  for (const person of PEOPLE) ic.users.push(await cloud.createIdentityStoreUser(person));
+  const assign = (permissionSetArn: string, person: number) => cloud.aws.ssoAdmin.send(new CreateAccountAssignmentCommand({
+    InstanceArn: instanceArn, TargetId: account, TargetType: 'AWS_ACCOUNT', PermissionSetArn: permissionSetArn, PrincipalType: 'USER', PrincipalId: ic.users[person]!,
+  }));
+  for (const person of c.icUnmanaged) await assign(ic.handMade, person);
+  for (const stale of c.icStale) await assign(ic.sets[stale.set]!, stale.person);
   for (const [r, resource] of RESOURCES.entries()) {
     // Keys in the order the Resource Manager client writes them, so byte-for-byte comparisons hold.
     const unmanaged: StoredBinding[] = c.gcpUnmanaged.filter((b) => b.resource === r).map((b) => ({
@@ -166,7 +190,7 @@ const isMarked = (b: StoredBinding) => b.condition?.title?.startsWith('gitgrant 
  */
 function scopeOf(c: CloudCase) {
   const named = new Set(c.roles.flat());
-  return { resources: RESOURCES.filter((_, r) => named.has(r as TargetChoice)), aws: named.has('aws') };
+  return { resources: RESOURCES.filter((_, r) => named.has(r as TargetChoice)), aws: named.has('aws'), ic: named.has('ic') };
 }
 
 async function managedBindings(c: CloudCase): Promise<string[]> {
@@ -177,12 +201,20 @@ async function managedBindings(c: CloudCase): Promise<string[]> {
   const aws = policies.flatMap((policy) =>
     (JSON.parse(policy.document) as { Statement: { Sid: string; Resource: string; Condition: Record<string, Record<string, string>> }[] }).Statement.map((s) =>
       `${policy.name.slice('gitgrant-'.length)} ${s.Sid} ${s.Resource} ${s.Condition['DateGreaterThan']?.['aws:CurrentTime'] ?? '-'} ${s.Condition['DateLessThan']?.['aws:CurrentTime']} ${s.Condition['StringEquals']?.['sts:RoleSessionName']}`));
-  return [...gcp, ...aws].sort();
+  const assignments = scope.ic ? (await Promise.all(ic.sets.map(assignmentsOf))).flat() : [];
+  return [...gcp, ...aws, ...assignments].sort();
+}
+
+async function assignmentsOf(permissionSetArn: string): Promise<string[]> {
+  const listed = await cloud.aws.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: ic.instanceArn, AccountId: account, PermissionSetArn: permissionSetArn }));
+  return (listed.AccountAssignments ?? []).map((a) => `assignment ${permissionSetArn} ${a.PrincipalType} ${a.PrincipalId}`).sort();
 }
 
 function desiredBindings(c: CloudCase): string[] {
   const { repo } = aRepo().without('roles/app-readonly.yaml').with(...repoFiles(c)).load();
-  return desiredState(repo, NOW, DEFAULT_IDENTITIES, new Map()).bindings.map((b) => {
+  const directory = new Map(PEOPLE.map((person, i) => [directoryKey(ic.instanceArn, person), ic.users[i]]));
+  return desiredState(repo, NOW, DEFAULT_IDENTITIES, directory).bindings.map((b) => {
+    if (b.target.provider === 'aws' && b.target.strategy === 'identity-center') return `assignment ${b.permission} USER ${b.principal}`;
     const w = b.window!;
     if (b.target.provider === 'gcp') return `${b.target.resource} ${b.id} ${b.permission} ${b.principal} ${gcpExpression(w)}`;
     const user = b.principal.split(':user/')[1]!;
@@ -199,7 +231,8 @@ async function unmanagedState(c: CloudCase) {
   const attached = await Promise.all(PEOPLE.map(async (person) =>
     ((await cloud.aws.iam.send(new ListAttachedUserPoliciesCommand({ UserName: person }))).AttachedPolicies ?? [])
       .map((a) => a.PolicyArn!).filter((arn) => !arn.includes(':policy/gitgrant/') || !scope.aws).sort()));
-  return { gcp, iam, attached };
+  const assignments = await Promise.all([ic.handMade, ...(scope.ic ? [] : ic.sets)].map(assignmentsOf));
+  return { gcp, iam, attached, assignments };
 }
 
 // ---- the property -------------------------------------------------------------------------------
