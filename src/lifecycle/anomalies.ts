@@ -131,7 +131,7 @@ export function detectAnomalies(input: AnomalyInput): AnomalyResult {
   const since = input.now - input.config.lookbackDays * DAY;
   const skipped: string[] = [];
   if (!input.config.workingHours) skipped.push('off-hours rule skipped: the policy sets no anomalies.workingHours');
-  if (!input.approvals) skipped.push('approver concentration skipped: approvals are not available');
+  if (!input.approvals) skipped.push('approver concentration skipped: no approval notes in history (refs/notes/gitgrant)');
   const findings = [
     ...repeatedUse(input, events),
     ...breakGlass(input, events, since),

@@ -1,9 +1,11 @@
 /**
  * The grant history from git: every grant file ever added to the grants folder, as it was when
- * added, and every lifecycle commit's trailers. Two `git log` calls and one `cat-file --batch`,
- * however long the history.
+ * added, with the approval note of the commit that landed it (see src/audit/approval-note.ts),
+ * and every lifecycle commit's trailers. Two `git log` calls and one `cat-file --batch`, however
+ * long the history.
  */
 import { parse } from 'yaml';
+import { parseApprovalNote, type ApprovalRecord } from '../audit/approval-note.js';
 import { parseInstant } from '../model/instant.js';
 import { email, grantId, roleName, type Email, type GrantId, type Instant, type RoleName } from '../model/types.js';
 import { runGit, runGitBytes } from './git-run.js';
@@ -20,6 +22,8 @@ export interface GrantEvent {
   expires?: Instant;
   breakGlass: boolean;
   standing: boolean;
+  /** Who asked and who approved, when the commit carries gitgrant's approval note. */
+  approval?: ApprovalRecord;
 }
 
 export interface LifecycleEvent extends LifecycleCommit {
@@ -57,12 +61,15 @@ export function grantEventOf(path: string, text: string, commit: string, committ
 }
 
 export function readGrantHistory(root: string): GrantHistory {
-  const log = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct', '--diff-filter=A', '--name-only', '--no-renames', '--', 'grants/']);
-  const wanted: { commit: string; committedAt: Instant; path: string }[] = [];
+  const log = runGit(root, ['log', '--reverse', '--notes=gitgrant', '--format=%x1e%H %ct%x1d%N%x1d', '--diff-filter=A', '--name-only', '--no-renames', '--', 'grants/']);
+  const wanted: { commit: string; committedAt: Instant; path: string; approval?: ApprovalRecord }[] = [];
   for (const entry of log.split('\x1e').filter((e) => e.trim())) {
-    const [header, ...paths] = entry.trim().split('\n');
-    const [commit, seconds] = header!.split(' ');
-    for (const path of paths) if (GRANT_PATH.test(path)) wanted.push({ commit: commit!, committedAt: Number(seconds) * 1000, path });
+    const [header, note, names] = entry.split('\x1d');
+    const [commit, seconds] = header!.trim().split(' ');
+    const approval = parseApprovalNote(note?.trim() || undefined);
+    for (const path of (names ?? '').split('\n')) {
+      if (GRANT_PATH.test(path)) wanted.push({ commit: commit!, committedAt: Number(seconds) * 1000, path, ...(approval ? { approval } : {}) });
+    }
   }
   const added: GrantEvent[] = [];
   if (wanted.length > 0) {
@@ -75,7 +82,7 @@ export function readGrantHistory(root: string): GrantHistory {
       const body = batch.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8');
       offset = headerEnd + 1 + size + 1;
       const event = grantEventOf(w.path, body, w.commit, w.committedAt);
-      if (event) added.push(event);
+      if (event) added.push(w.approval ? { ...event, approval: w.approval } : event);
     }
   }
   const trailerLog = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct%n%B', '--grep=^Gitgrant-Action:']);

@@ -6,6 +6,7 @@ import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
 import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
 import { detectAnomalies } from '../../lifecycle/anomalies.js';
+import { approvalsByLogin } from '../../lifecycle/approvals.js';
 import { readGrantHistory, type GrantHistory } from '../../lifecycle/history.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
@@ -41,7 +42,7 @@ export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };
   }
   const { history, note } = historyOf(root);
-  const result = detectAnomalies({ repo, history: history.added, now, config: config.value });
+  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added) });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped] };
 }
 

@@ -13,6 +13,7 @@ import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { plainText } from '../../render/escape.js';
 import { sortFindings } from '../../lifecycle/findings.js';
+import { approvalsByEmail } from '../../lifecycle/approvals.js';
 import { gitHubFromEnv } from '../../lifecycle/github-env.js';
 import { hrFindings, hrRevocations, withEnvScimSource } from '../../lifecycle/hr-findings.js';
 import { runGit } from '../../lifecycle/git-run.js';
@@ -26,6 +27,7 @@ import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
+import { historyOf } from './anomalies.js';
 import { concurrencyOption } from './expire.js';
 
 export interface HrCheckOptions {
@@ -53,8 +55,13 @@ export async function runHrCheck(io: CliIo, root: string, now: Instant, options:
     // Someone missing from unreadable HR data would look like a leaver and lose access for a typo.
     return { source: 'hr', complete: false, findings: [], notes: ['HR data could not be read without errors; nothing compared'], revoked: [] };
   }
-  const notes = ['approver checks skipped: approvals are not read from the pull requests yet'];
-  const compared = compareWithHr({ repo, records: loaded.records, now, approvals: new Map(), actions: config });
+  const { history } = historyOf(root);
+  const identities = identityConfig(repo.policy).config;
+  const approvals = approvalsByEmail(repo, history.added, identities);
+  const notes = approvals
+    ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)
+    : ['approver checks skipped: no approval notes in history (refs/notes/gitgrant)'];
+  const compared = compareWithHr({ repo, records: loaded.records, now, approvals: approvals?.approvals ?? new Map(), actions: config });
   const revocations = hrRevocations(repo, compared);
   if (options.dryRun || revocations.length === 0) {
     const result: HrCheckRun = { source: 'hr', complete: true, findings: sortFindings(hrFindings(compared, new Set(), new Set())), notes, revoked: [] };
@@ -63,7 +70,7 @@ export async function runHrCheck(io: CliIo, root: string, now: Instant, options:
   }
   const cloud = cloudFromEnv(io.env, io.now);
   try {
-    const result = await sweep({ root, repo, revocations, identities: identityConfig(repo.policy).config, cloud, now, concurrency: options.concurrency, dryRun: false });
+    const result = await sweep({ root, repo, revocations, identities, cloud, now, concurrency: options.concurrency, dryRun: false });
     const revoked = new Set(result.revoked.map((r) => r.grant.id));
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared, revoked, failed), ...result.findings]);

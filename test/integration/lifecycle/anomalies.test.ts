@@ -35,7 +35,7 @@ describe('gitgrant anomalies over git history', () => {
       ['ANOMALY_BREAK_GLASS', 'bob@example.com broke glass for role app-readonly at 2026-11-21T03:00:00Z'],
       ['ANOMALY_REPEATED_USE', 'alice@example.com took role app-readonly 3 times in 30 days'],
     ]);
-    expect(result.notes).toContain('approver concentration skipped: approvals are not available');
+    expect(result.notes).toContain('approver concentration skipped: no approval notes in history (refs/notes/gitgrant)');
   });
 
   it('flags starts outside the working hours the policy sets', async () => {

@@ -40,6 +40,20 @@ describe('gitgrant hr-check: leavers', () => {
     expect(trailers?.grants.map((g) => [g.grant, g.grantee])).toEqual([[bob.path, 'bob@example.com']]);
   });
 
+  it('reports an approver of a live grant who has left, reading approvals from the notes on main', async () => {
+    const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-11-23T18:00:00Z');
+    const identities = aPolicy().inFile('identities').withoutOwners().withSection('identities', { people: { 'carol@example.com': { github: 'carol-gh' } } }).build();
+    const repo = gitRepo([HR_POLICY, identities, gcpRole(), people({ email: 'alice@example.com' }, { email: 'carol@example.com', status: 'terminated' })]);
+    repo.write(alice.build()).commitAll('Grant alice (#12)');
+    repo.git('notes', '--ref=gitgrant', 'add', '-m', 'Gitgrant-Record: approval\nPull-Request: 12\nAuthor: @alice-gh\nApproved-By: @carol-gh 2026-11-20T11:00:00Z', 'HEAD');
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--dry-run', '--json');
+
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; notes: string[] };
+    expect(result.findings.map((f) => [f.kind, f.summary, f.grants])).toEqual([['HR_APPROVER_LEFT', 'carol@example.com approved 1 live grant for role app-readonly and is terminated in HR', [alice.path]]]);
+    expect(result.notes).toEqual([]);
+  });
+
   it('revokes nothing on a dry run, and still reports', async () => {
     const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
     const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANOMALY_CONFIG, readAnomalyConfig, type AnomalyConfig } from '../../../src/lifecycle/anomaly-config.js';
 import { detectAnomalies, type Approvals } from '../../../src/lifecycle/anomalies.js';
+import { approvalsByLogin } from '../../../src/lifecycle/approvals.js';
 import type { GrantEvent } from '../../../src/lifecycle/history.js';
 import { email, grantId, roleName } from '../../../src/model/types.js';
 import { aRepo, aRole, instant, NOW } from '../../support/builders.js';
@@ -71,7 +72,7 @@ describe('the approver-concentration rule', () => {
   });
 
   it('is skipped, and says so, without approvals', () => {
-    expect(detectAnomalies({ repo, history: [], now: NOW, config: DEFAULT_ANOMALY_CONFIG }).skipped).toContain('approver concentration skipped: approvals are not available');
+    expect(detectAnomalies({ repo, history: [], now: NOW, config: DEFAULT_ANOMALY_CONFIG }).skipped).toContain('approver concentration skipped: no approval notes in history (refs/notes/gitgrant)');
   });
 });
 
@@ -86,5 +87,13 @@ describe('the anomalies section of the policy', () => {
   it('refuses an unknown time zone and reversed hours', () => {
     const { diagnostics } = readAnomalyConfig({ workingHours: { timezone: 'Mars/Olympus', days: ['mon'], from: '17:00', to: '09:00' } });
     expect(diagnostics.map((d) => d.code)).toEqual(['ANOMALY_CONFIG_INVALID']);
+  });
+});
+
+describe('approvals from the approval notes', () => {
+  it('are read by login for the concentration rule, and absent when no grant has a note', () => {
+    const noted = taken('alice@example.com', 'db', NOW - DAY, { approval: { author: '@Alice-GH', approvers: [{ login: '@bob' }] } });
+    expect(approvalsByLogin([noted, taken('carol@example.com', 'db', NOW)])).toEqual(new Map([[noted.grant, { requester: 'alice-gh', approvers: ['bob'] }]]));
+    expect(approvalsByLogin([taken('carol@example.com', 'db', NOW)])).toBeUndefined();
   });
 });
