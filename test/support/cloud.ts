@@ -61,8 +61,8 @@ export interface TestCloud {
   readonly env: Record<string, string>;
   /** The AWS account the endpoint answers for. */
   account(): Promise<string>;
-  /** `gitgrant <argv> --now <now>` in-process; output captured. */
-  run(argv: readonly string[], now: Instant | string): Promise<CloudRun>;
+  /** `gitgrant <argv> --now <now>` in-process; output captured; `extraEnv` added to the CLI's environment. */
+  run(argv: readonly string[], now: Instant | string, extraEnv?: Record<string, string>): Promise<CloudRun>;
   /** Forgets all AWS state, empties every GCP policy seeded, read or written, and clears faults. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -123,7 +123,7 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
       return account;
     },
 
-    async run(argv, now) {
+    async run(argv, now, extraEnv = {}) {
       const at = typeof now === 'number' ? now : parseInstant(now);
       if (at === undefined) throw new Error(`test bug: ${String(now)} is not an instant`);
       let stdout = '';
@@ -131,7 +131,7 @@ export async function startTestCloud(options: CloudOptions = {}): Promise<TestCl
       const io: CliIo = {
         stdout: (text) => void (stdout += text),
         stderr: (text) => void (stderr += text),
-        env: { ...env },
+        env: { ...env, ...extraEnv },
         cwd: process.cwd(),
         isTTY: false,
         now: () => at,

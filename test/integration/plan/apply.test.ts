@@ -2,9 +2,12 @@
  * plan and apply end to end: `main([...])` with real SDK clients against moto (through the fault
  * proxy) and real Resource Manager clients against the GCP double, the clock given by --now.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Instant } from '../../../src/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { aGrant, aPolicy } from '../../support/builders.js';
@@ -275,5 +278,36 @@ describe('apply against the emulators', () => {
     expect(refused.stdout).toContain('nothing applied');
     const listed = await cloud.aws.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: scenario.instanceArn, AccountId: scenario.account, PermissionSetArn: handMadeSet }));
     expect(listed.AccountAssignments).toEqual([]);
+  });
+
+  it('never removes a protected principal\'s binding, stopping before any change', async () => {
+    expect((await apply(scenario.repo(), T0)).code).toBe(0);
+    const guarded = aPolicy().allowingDuplicates().withSection('apply', { protected: [`user:${ALICE}`] }).build();
+    const withoutAlice = scenario.repo(scenario.files.filter((f) => f !== scenario.grants.alice).map((f) => (f.path === guarded.path ? guarded : f)));
+    const before = await cloudState();
+
+    const stopped = await apply(withoutAlice, T0);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toContain(`stopped before any change: the plan removes user:${ALICE}'s roles/cloudsql.viewer, which is protected`);
+    expect(await cloudState()).toEqual(before);
+  });
+
+  it('writes the plan and the outcome to the job summary when run in GitHub Actions', async () => {
+    const summary = join(mkdtempSync(join(tmpdir(), 'gitgrant-summary-')), 'summary.md');
+    writeFileSync(summary, '');
+    // @actions/core finds the summary file through the process environment, not the CLI's.
+    const previous = process.env['GITHUB_STEP_SUMMARY'];
+    process.env['GITHUB_STEP_SUMMARY'] = summary;
+    onTestFinished(() => {
+      if (previous === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+      else process.env['GITHUB_STEP_SUMMARY'] = previous;
+    });
+
+    const applied = await cloud.run(['apply', '--repo', scenario.repo().root], T0, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const written = readFileSync(summary, 'utf8');
+    expect(written).toContain('### gitgrant plan');
+    expect(written).toContain('Plan&#58; 5 to add');
+    expect(written).toContain('Applied without failures.');
   });
 });
