@@ -28,7 +28,7 @@ const TRAILER = /^(?:[ ]+(?:#.*)?)?$/;
 const COMMENT_LINE = /^#/;
 /** Plain scalars the YAML 1.2 core schema reads as something other than a string. */
 const NOT_A_STRING = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|~|null|Null|NULL)$/;
-const BOOLEANS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+const BOOLEANS = new Map<string, boolean>([['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false]]);
 
 export function parseFlatMapping(text: string): FlatParse | undefined {
   if (text.includes('\t') || text.includes('\r')) return undefined;
@@ -47,7 +47,8 @@ export function parseFlatMapping(text: string): FlatParse | undefined {
     const key = KEY.exec(raw);
     if (!key) return undefined;
     const name = key[1]!;
-    if (Object.prototype.hasOwnProperty.call(data, name)) return undefined;
+    // `__proto__` would set the object's prototype instead of a key: left to the library.
+    if (name === '__proto__' || Object.prototype.hasOwnProperty.call(data, name)) return undefined;
     const valueCol = key[0].length;
     const rest = raw.slice(valueCol);
     let value: string | boolean;
@@ -66,7 +67,7 @@ export function parseFlatMapping(text: string): FlatParse | undefined {
       if (!plain) return undefined;
       const scalar = plain[0];
       if (NOT_A_STRING.test(scalar)) return undefined;
-      value = BOOLEANS[scalar] ?? scalar;
+      value = BOOLEANS.get(scalar) ?? scalar;
       length = scalar.length;
     }
     if (!TRAILER.test(rest.slice(length))) return undefined;

@@ -35,13 +35,13 @@ describe('the flat fast path', () => {
   });
 
   it('agrees with the library on random flat files, whenever it answers', () => {
-    const key = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,11}$/);
+    const key = fc.oneof(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,11}$/), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty'));
     const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', ' ', ':', '#', "'", '"', '-', '@', '.', '/', '!', '&', '*', '[', '{', 'é', 'ж', '\\', '%', '?', ',', '|', '>'), maxLength: 24 });
     const value = fc.oneof(
       text.map((t) => t),
       text.map((t) => `'${t.replace(/'/g, "''")}'`),
       text.map((t) => `"${t}"`),
-      fc.constantFrom('true', 'false', 'no', 'yes', '0755', '1e3', '~', 'null', '2026-11-23T10:00:00Z', 'INC-12', '.5', '+1'),
+      fc.constantFrom('true', 'false', 'no', 'yes', '0755', '1e3', '~', 'null', '2026-11-23T10:00:00Z', 'INC-12', '.5', '+1', '__proto__', 'constructor', 'toString'),
     );
     const line = fc.oneof(
       { weight: 6, arbitrary: fc.tuple(key, value, fc.constantFrom('', '  # note', ' #x', '   ')).map(([k, v, c]) => `${k}: ${v}${c}`) },
@@ -79,6 +79,11 @@ describe('the flat fast path', () => {
     ['a comment only', '# nothing\n'],
   ])('leaves %s to the library', (_what, text) => {
     expect(parseFlatMapping(text)).toBeUndefined();
+  });
+
+  it('reads values named like Object members as the strings they are, and leaves a __proto__ key to the library', () => {
+    expect(parseFlatMapping('incident: __proto__\nreason: constructor\n')?.data).toEqual({ incident: '__proto__', reason: 'constructor' });
+    expect(parseFlatMapping('__proto__: x\n')).toBeUndefined();
   });
 
   it('reads `no` as the string it is in YAML 1.2, and true as a boolean', () => {
