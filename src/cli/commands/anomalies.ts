@@ -14,6 +14,7 @@ import { runGit } from '../../lifecycle/git-run.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
+import { sourceIo } from './expire.js';
 
 export interface AnomaliesOptions {
   repo?: string;
@@ -49,7 +50,7 @@ export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
 export function anomaliesCommand(io: CliIo, options: AnomaliesOptions): number {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const run = runAnomalies(io, root, now);
+  const run = runAnomalies(sourceIo(io, options.json), root, now);
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), ...run }, null, 2) + '\n');
   } else {

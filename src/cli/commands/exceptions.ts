@@ -19,7 +19,7 @@ import { CommandFailure, EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 import { runAnomalies } from './anomalies.js';
-import { concurrencyOption } from './expire.js';
+import { concurrencyOption, sourceIo } from './expire.js';
 import { runHrCheck } from './hr-check.js';
 import { runReconcile } from './reconcile.js';
 
@@ -60,7 +60,7 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
   }
   const github = options.dryRun ? undefined : await gitHubFromEnv(io.env);
   if (github && 'missing' in github) throw new CommandFailure(`cannot reach the exception issues: ${github.missing}`, 'set GITHUB_TOKEN and GITHUB_REPOSITORY (Actions sets both), or run with --dry-run');
-  const runs = await collectFindings(io, root, now, concurrencyOption(options.concurrency), config.value.expiryGraceMinutes);
+  const runs = await collectFindings(sourceIo(io, options.json), root, now, concurrencyOption(options.concurrency), config.value.expiryGraceMinutes);
   const findings = sortFindings(runs.flatMap((r) => r.findings));
   const complete = new Set(runs.filter((r) => r.complete).map((r) => r.source));
   let synced: IssueSyncResult | undefined;

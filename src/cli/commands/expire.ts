@@ -28,6 +28,11 @@ export function concurrencyOption(text: string | undefined): number {
   return value;
 }
 
+/** With `--json`, stdout carries the JSON alone: whatever the finding sources print goes to stderr. */
+export function sourceIo(io: CliIo, json: boolean | undefined): CliIo {
+  return json ? { ...io, stdout: io.stderr } : io;
+}
+
 /** Ticket states of live grants, when GitHub is reachable; a sweep without them still expires on time. */
 async function ticketStates(io: CliIo, tickets: string[], say: (line: string) => void): Promise<Map<string, TicketStatus>> {
   if (tickets.length === 0) return new Map();

@@ -28,7 +28,7 @@ import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 import { historyOf } from './anomalies.js';
-import { concurrencyOption } from './expire.js';
+import { concurrencyOption, sourceIo } from './expire.js';
 
 export interface HrCheckOptions {
   repo?: string;
@@ -105,7 +105,7 @@ async function standingAccess(io: CliIo, root: string, repo: AccessRepo, records
 export async function hrCheckCommand(io: CliIo, options: HrCheckOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const run = await runHrCheck(io, root, now, { dryRun: Boolean(options.dryRun), concurrency: concurrencyOption(options.concurrency) });
+  const run = await runHrCheck(sourceIo(io, options.json), root, now, { dryRun: Boolean(options.dryRun), concurrency: concurrencyOption(options.concurrency) });
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), ...run }, null, 2) + '\n');
   } else {

@@ -17,7 +17,7 @@ import { buildPlan } from '../planning.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
-import { concurrencyOption } from './expire.js';
+import { concurrencyOption, sourceIo } from './expire.js';
 
 export interface ReconcileOptions {
   repo?: string;
@@ -81,7 +81,7 @@ export async function runReconcile(io: CliIo, root: string, now: Instant, option
 export async function reconcileCommand(io: CliIo, options: ReconcileOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const run = await runReconcile(io, root, now, { dryRun: Boolean(options.dryRun), concurrency: concurrencyOption(options.concurrency), maxRemovals: options.maxRemovals });
+  const run = await runReconcile(sourceIo(io, options.json), root, now, { dryRun: Boolean(options.dryRun), concurrency: concurrencyOption(options.concurrency), maxRemovals: options.maxRemovals });
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), ...run }, null, 2) + '\n');
   } else {

@@ -8,6 +8,7 @@ import { monthlyReport, reportMonth } from '../../lifecycle/monthly-report.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { historyOf } from './anomalies.js';
+import { sourceIo } from './expire.js';
 import { runHrCheck } from './hr-check.js';
 
 export interface ReportOptions {
@@ -26,9 +27,8 @@ export async function reportCommand(io: CliIo, options: ReportOptions): Promise<
   const now = nowOption(io, options.now);
   const month = reportMonth(now, options.month);
   if (!month) throw new UsageError(`--month ${options.month} is not a month`, 'write e.g. --month 2026-11');
-  // The sources' own messages go to stderr: stdout may be the report itself.
-  const quiet: CliIo = { ...io, stdout: io.stderr };
-  const hr = await runHrCheck(quiet, root, now, { dryRun: true, concurrency: 1 });
+  // stdout may be the report itself.
+  const hr = await runHrCheck(sourceIo(io, true), root, now, { dryRun: true, concurrency: 1 });
   const { repo } = loadRepo(root);
   const { history, note } = historyOf(root);
   const config = readAnomalyConfig(repo.policy.sections.anomalies).value;

@@ -54,6 +54,17 @@ describe('gitgrant hr-check: leavers', () => {
     expect(result.notes).toEqual([]);
   });
 
+  it('compares nothing when HR cannot be read, and keeps --json output parseable', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const repo = gitRepo([HR_POLICY, gcpRole(), bob.build()]);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ complete: false, findings: [], revoked: [] });
+    expect(run.stderr).toContain('HR_SOURCE_MISSING');
+  });
+
   it('revokes nothing on a dry run, and still reports', async () => {
     const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
     const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
