@@ -248,4 +248,14 @@ const report: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./report-monthly.js')).reportCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report];
+const recordApprovals: CommandModule = (program, io, run) => {
+  program
+  .command('record-approvals')
+  .description('after a PR landed: record who approved it as a git note on the landed commit (refs/notes/gitgrant)')
+  .requiredOption('--commit <sha>', 'the commit that landed on main (checked out)')
+  .option('--pr <number>', 'the pull request that landed it (default: asked from GitHub)')
+  .option('--repo <dir>', 'the access repository (a git checkout at that commit)', '.')
+  .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals];
