@@ -80,6 +80,9 @@ function pullJson(repo: RepoRecord, pull: PullRecord, issue: IssueRecord, base: 
     head: branch(pull.headRef, pull.headSha),
     base: branch(pull.baseRef, 'b'.repeat(40)),
     merged: pull.merged,
+    merged_at: pull.mergedAt ?? null,
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+    merged_by: pull.mergedBy ? userJson(pull.mergedBy, base) : null,
     draft: pull.draft,
   };
 }
@@ -172,6 +175,13 @@ export const handlers: Record<string, Handler> = {
     applyIssueChanges(state, issue, r.body ?? {});
     if (typeof r.body?.base === 'string') pull.baseRef = r.body.base;
     return { status: 200, body: pullJson(repo, pull, issue, r.base) };
+  }),
+
+  // GitHub lists the merged PR that landed a commit on the default branch; PRs still open, by their commits.
+  'repos/list-pull-requests-associated-with-commit': withRepo((r, _s, { repo }) => {
+    const sha = r.pathParams.commit_sha;
+    const pulls = [...repo.pulls.values()].filter((pull) => pull.mergeCommitSha === sha || pull.commits.some((c) => c.sha === sha));
+    return { status: 200, items: pulls.map((pull) => pullJson(repo, pull, repo.issues.get(pull.number)!, r.base)) };
   }),
 
   'teams/get-membership-for-user-in-org': (r, state) => {

@@ -64,6 +64,10 @@ export interface PullRecord {
   headSha: string;
   baseRef: string;
   merged: boolean;
+  /** Set when the double merges the PR: the commit that landed it on the base branch. */
+  mergeCommitSha?: string;
+  mergedAt?: string;
+  mergedBy?: UserRecord;
   draft: boolean;
   files: FileRecord[];
   commits: CommitRecord[];

@@ -93,6 +93,16 @@ export class GitHubDouble {
     return record.headSha;
   }
 
+  /** Merges the PR as `by`, landing it on its base branch as commit `sha` (a merge or squash commit). */
+  mergePull(repo: string, pull: number, landed: { sha: string; by: string }): void {
+    const record = this.pull(repo, pull);
+    record.merged = true;
+    record.mergeCommitSha = landed.sha;
+    record.mergedBy = this.state.user(landed.by);
+    this.state.setIssueState(this.issue(repo, pull), 'closed');
+    record.mergedAt = this.issue(repo, pull).closedAt!;
+  }
+
   /** `team` is `org/slug` or `@org/slug`. */
   seedTeam(team: string, members: { active?: string[]; pending?: string[] }): void {
     this.state.team(team).clear();
