@@ -3,6 +3,7 @@ import type { GitHubClient } from '../github/client.js';
 import type { IssueTracker, TrackedIssue } from '../github/issues.js';
 import { readFingerprint } from '../github/markers.js';
 import type { RepoRef } from '../github/types.js';
+import type { ExceptionDraft } from './exception-issue.js';
 import type { IssueSyncPlan, KnownIssue } from './issue-sync.js';
 
 /** Every issue, open or closed, that carries the exception label: one paginated listing. */
@@ -24,6 +25,20 @@ function tracked(issue: KnownIssue): TrackedIssue {
   return { ...issue, assignees: [], url: '' };
 }
 
+/**
+ * GitHub refuses (422) an issue whose assignee cannot be assigned in the repository, e.g. an owner
+ * without access to it. The finding must still be raised: then it is opened unassigned, and the
+ * body still names everyone.
+ */
+async function createAssigningIfAllowed(tracker: IssueTracker, fingerprint: string, draft: ExceptionDraft): Promise<TrackedIssue> {
+  try {
+    return await tracker.create(fingerprint, draft);
+  } catch (error) {
+    if ((error as { status?: number }).status !== 422 || draft.assignees.length === 0) throw error;
+    return tracker.create(fingerprint, { ...draft, assignees: [] });
+  }
+}
+
 export interface IssueSyncResult {
   created: number[];
   updated: number[];
@@ -33,7 +48,7 @@ export interface IssueSyncResult {
 
 export async function executeIssueSync(tracker: IssueTracker, plan: IssueSyncPlan): Promise<IssueSyncResult> {
   const result: IssueSyncResult = { created: [], updated: [], closed: [], reopened: [] };
-  for (const { fingerprint, draft } of plan.create) result.created.push((await tracker.create(fingerprint, draft)).number);
+  for (const { fingerprint, draft } of plan.create) result.created.push((await createAssigningIfAllowed(tracker, fingerprint, draft)).number);
   for (const { issue, change } of plan.update) result.updated.push((await tracker.update(tracked(issue), change)).number);
   for (const { issue, draft, comment } of plan.reopen) {
     await tracker.reopen(issue.number, { comment });
