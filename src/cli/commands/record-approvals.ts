@@ -54,7 +54,7 @@ export async function recordApprovalsCommand(io: CliIo, options: RecordApprovals
 
     io.stdout(`record-approvals: PR #${run.pr.number} landed ${short}\n`);
     io.stdout(renderGateText(run.result));
-    io.stdout(plainText(note));
+    for (const line of note.trimEnd().split('\n')) io.stdout(`  ${plainText(line)}\n`);
     io.stdout(`record-approvals: note ${outcome} on ${short} (${NOTES_REF}); push it with: git push origin ${NOTES_REF}\n`);
     if (run.passed) return EXIT.ok;
     // The note still records what counted: evidence of a merge that bypassed the gate is worth keeping.
