@@ -7,6 +7,8 @@ import type { Finding } from '../../../src/lifecycle/findings.js';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
 import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
+import { startScimServer } from '../../support/scim-server.js';
+import { runCli } from '../../unit/cli/run-cli.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { cli, gcpRole, gitRepo, membersOf, roleYaml, startWorld, type World } from './harness.js';
 
@@ -52,6 +54,26 @@ describe('gitgrant hr-check: leavers', () => {
     const result = JSON.parse(run.stdout) as { findings: Finding[]; notes: string[] };
     expect(result.findings.map((f) => [f.kind, f.summary, f.grants])).toEqual([['HR_APPROVER_LEFT', 'carol@example.com approved 1 live grant for role app-readonly and is terminated in HR', [alice.path]]]);
     expect(result.notes).toEqual([]);
+  });
+
+  it('reads the SCIM service the nightly workflow names in GITGRANT_SCIM_URL and GITGRANT_SCIM_TOKEN', async () => {
+    const scim = await startScimServer({
+      token: 'scim-secret',
+      users: [
+        { id: '1', userName: 'alice@example.com', active: true, emails: [{ value: 'alice@example.com', primary: true }] },
+        { id: '2', userName: 'bob@example.com', active: false, emails: [{ value: 'bob@example.com', primary: true }] },
+      ],
+    });
+    onTestFinished(() => scim.close());
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const repo = gitRepo([gcpRole(), bob.build()]);
+    const env = { ...world.env, GITGRANT_SCIM_URL: scim.url, GITGRANT_SCIM_TOKEN: 'scim-secret' };
+
+    const run = await runCli(['hr-check', '--repo', repo.root, '--now', T0, '--dry-run', '--json'], { cwd: repo.root, env });
+
+    expect((JSON.parse(run.stdout) as { findings: Finding[] }).findings.map((f) => [f.kind, f.grants])).toEqual([['HR_GRANTEE_TERMINATED', [bob.path]]]);
+    expect(scim.requests.every((r) => r.authorized)).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain('scim-secret');
   });
 
   it('compares nothing when HR cannot be read, and keeps --json output parseable', async () => {
