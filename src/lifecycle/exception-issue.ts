@@ -17,6 +17,7 @@ export interface ExceptionDraft {
 export const KIND_SOURCE: Record<FindingKind, FindingSource> = {
   EXPIRY_FAILED: 'expire',
   EXPIRY_OVERDUE: 'expire',
+  TICKET_NOT_FOUND: 'expire',
   ORPHAN_BINDING: 'reconcile',
   EXPIRED_LEFTOVER: 'reconcile',
   UNMANAGED_ACCESS: 'reconcile',

@@ -12,6 +12,7 @@ export type FindingSource = 'expire' | 'reconcile' | 'hr' | 'anomalies';
 export type FindingKind =
   | 'EXPIRY_FAILED'
   | 'EXPIRY_OVERDUE'
+  | 'TICKET_NOT_FOUND'
   | 'ORPHAN_BINDING'
   | 'EXPIRED_LEFTOVER'
   | 'UNMANAGED_ACCESS'

@@ -13,13 +13,14 @@ import { readExceptionsConfig } from '../../lifecycle/exceptions-config.js';
 import { sortFindings, type FindingSource } from '../../lifecycle/findings.js';
 import { gitHubFromEnv } from '../../lifecycle/github-env.js';
 import { planIssueSync } from '../../lifecycle/issue-sync.js';
+import { missingTickets, ticketsToCheck } from '../../lifecycle/expiry.js';
 import { overdueExpiries } from '../../lifecycle/overdue.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
 import { CommandFailure, EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 import { runAnomalies } from './anomalies.js';
-import { concurrencyOption, sourceIo } from './expire.js';
+import { concurrencyOption, sourceIo, ticketStates } from './expire.js';
 import { runHrCheck } from './hr-check.js';
 import { runReconcile } from './reconcile.js';
 
@@ -42,7 +43,13 @@ async function guarded(source: FindingSource, run: () => SourceRun | Promise<Sou
 
 /** Every finding source in report mode: nothing is revoked, removed or pushed. */
 export async function collectFindings(io: CliIo, root: string, now: Instant, concurrency: number, graceMinutes: number): Promise<SourceRun[]> {
-  const expire = await guarded('expire', () => ({ source: 'expire', complete: true, findings: overdueExpiries(loadRepo(root).repo, now, graceMinutes), notes: [] }));
+  const expire = await guarded('expire', async () => {
+    const { repo } = loadRepo(root);
+    const notes: string[] = [];
+    const tickets = await ticketStates(io, ticketsToCheck(repo.grants, now), (line) => notes.push(line));
+    // Tickets not looked up: their issues must not be closed as if the tickets had come back.
+    return { source: 'expire', complete: notes.length === 0, findings: [...overdueExpiries(repo, now, graceMinutes), ...missingTickets(repo, now, tickets)], notes };
+  });
   const reconcile = await guarded('reconcile', () => runReconcile(io, root, now, { dryRun: true, concurrency }));
   const hr = await guarded('hr', () => runHrCheck(io, root, now, { dryRun: true, concurrency }));
   const anomalies = await guarded('anomalies', () => runAnomalies(io, root, now));

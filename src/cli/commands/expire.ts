@@ -6,7 +6,7 @@ import { planTotals } from '../../plan/diff.js';
 import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { plainText } from '../../render/escape.js';
-import { dueForRevocation, ticketsToCheck } from '../../lifecycle/expiry.js';
+import { dueForRevocation, missingTickets, ticketsToCheck } from '../../lifecycle/expiry.js';
 import { gitHubFromEnv } from '../../lifecycle/github-env.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
 import { sweep } from '../../lifecycle/sweep.js';
@@ -34,7 +34,7 @@ export function sourceIo(io: CliIo, json: boolean | undefined): CliIo {
 }
 
 /** Ticket states of live grants, when GitHub is reachable; a sweep without them still expires on time. */
-async function ticketStates(io: CliIo, tickets: string[], say: (line: string) => void): Promise<Map<string, TicketStatus>> {
+export async function ticketStates(io: CliIo, tickets: string[], say: (line: string) => void): Promise<Map<string, TicketStatus>> {
   if (tickets.length === 0) return new Map();
   const github = await gitHubFromEnv(io.env);
   if ('missing' in github) {
@@ -54,9 +54,14 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   const identities = identityConfig(repo.policy).config;
   const tickets = await ticketStates(io, ticketsToCheck(repo.grants, now), say);
   const due = dueForRevocation(repo.grants, now, tickets);
+  // Reported, not failed: the sweep did its job; the exception issues ask people about these.
+  const missing = missingTickets(repo, now, tickets);
   if (due.length === 0) {
-    if (options.json) io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), revoked: [], failed: [], findings: [], commits: [] }, null, 2) + '\n');
-    else say(`nothing to revoke at ${formatInstant(now)}`);
+    if (options.json) io.stdout(JSON.stringify({ at: formatInstant(now), dryRun: Boolean(options.dryRun), revoked: [], failed: [], findings: missing, commits: [] }, null, 2) + '\n');
+    else {
+      say(`nothing to revoke at ${formatInstant(now)}`);
+      io.stdout(renderFindingsText('expire', missing));
+    }
     return EXIT.ok;
   }
   for (const r of due) say(`${options.dryRun ? 'would revoke' : 'revoking'} ${r.grant.id} (${r.grant.grantee}): ${r.reason}`);
@@ -72,14 +77,14 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
         removals: totals.remove,
         revoked: result.revoked.map((r) => r.grant.id),
         failed: result.failed.map((f) => ({ grant: f.revocation.grant.id, causes: f.causes })),
-        findings: result.findings,
+        findings: [...result.findings, ...missing],
         commits: result.commits,
       }, null, 2) + '\n');
     } else {
       say(`${totals.remove} binding${totals.remove === 1 ? '' : 's'} to remove in ${totals.targets} target${totals.targets === 1 ? '' : 's'}`);
       if (options.dryRun) say('dry run: nothing changed, no file deleted');
       for (const c of result.commits) say(`committed ${c.sha.slice(0, 12)} (${c.action})`);
-      io.stdout(renderFindingsText('expire', result.findings));
+      io.stdout(renderFindingsText('expire', [...result.findings, ...missing]));
     }
     return result.failed.length > 0 ? EXIT.findings : EXIT.ok;
   } finally {

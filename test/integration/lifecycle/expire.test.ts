@@ -104,4 +104,17 @@ describe('gitgrant expire with ticket closure', () => {
     expect(trailers?.grants.map((g) => [g.grant, g.reason])).toEqual([['grants/app-readonly/alice-t.yaml', `ticket #${closed} was closed`]]);
     expect(github.violations()).toEqual([]);
   });
+
+  it('keeps a grant whose ticket issue no longer exists, and reports it', async () => {
+    github.seedIssue({ repo: 'example-org/access', title: 'Some other issue' });
+    const orphaned = aGrant().for('carol@example.com').named('carol-t').withTicket('#404').expiringAt('2026-11-23T18:00:00Z');
+    const repo = gitRepo([gcpRole(), orphaned.build()]);
+
+    const run = await cli(world, repo, 'expire', '--now', T0, '--json');
+
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { findings: { kind: string; grants: string[] }[] };
+    expect(result.findings.map((f) => [f.kind, f.grants])).toEqual([['TICKET_NOT_FOUND', [orphaned.path]]]);
+    expect(repo.git('ls-files', 'grants').trim()).toBe(orphaned.path);
+  });
 });

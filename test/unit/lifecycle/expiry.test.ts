@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueForRevocation, ticketsToCheck } from '../../../src/lifecycle/expiry.js';
+import { dueForRevocation, missingTickets, ticketsToCheck } from '../../../src/lifecycle/expiry.js';
 import type { TicketStatus } from '../../../src/lifecycle/tickets.js';
 import { aGrant, aRepo, NOW } from '../../support/builders.js';
 
@@ -25,5 +25,14 @@ describe('which grants the sweep revokes', () => {
 
   it('looks up each ticket of a live grant once, and none of expired grants', () => {
     expect(ticketsToCheck(grants, NOW)).toEqual(['#12', 'INC-7']);
+  });
+});
+
+describe('tickets the tracker no longer has', () => {
+  it('are findings for the live grants that name them, never revocations', () => {
+    const repo = aRepo().with(live, liveOtherTicket).load().repo;
+    const tickets = new Map<string, TicketStatus>([['#12', { state: 'not-found' }], ['INC-7', { state: 'open' }]]);
+    expect(missingTickets(repo, NOW, tickets).map((f) => [f.kind, f.grants])).toEqual([['TICKET_NOT_FOUND', [live.path]]]);
+    expect(dueForRevocation(repo.grants, NOW, tickets)).toEqual([]);
   });
 });
