@@ -37,15 +37,24 @@ export async function applyPlan(
     work.map((change: TargetChange) =>
       limit(async () => {
         const target = targetKey(change.target);
-        const changes = changeCount(change);
-        options.onProgress?.({ target, status: 'start', changes });
+        // A target over a provider limit gets only its removals; the rest is reported as failed.
+        const effective = change.blockedBy ? { ...change, add: [], update: [] } : change;
+        const changes = changeCount(effective);
+        const blocked = change.blockedBy && `adds and changes not applied: ${change.blockedBy.join('; ')}`;
         try {
-          await appliers[change.target.provider].apply(change);
-          applied.push(target);
-          options.onProgress?.({ target, status: 'done', changes });
+          if (changes > 0) {
+            options.onProgress?.({ target, status: 'start', changes });
+            await appliers[change.target.provider].apply(effective);
+            applied.push(target);
+            options.onProgress?.({ target, status: 'done', changes });
+          }
+          if (blocked) {
+            failures.push({ target, cause: blocked });
+            options.onProgress?.({ target, status: 'failed', changes: changeCount(change) - changes, cause: blocked });
+          }
         } catch (error) {
           const cause = error instanceof Error ? error.message : String(error);
-          failures.push({ target, cause });
+          failures.push({ target, cause: blocked ? `${cause}; ${blocked}` : cause });
           options.onProgress?.({ target, status: 'failed', changes, cause });
         }
       }),

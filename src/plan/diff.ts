@@ -29,8 +29,12 @@ export function computePlan(input: PlanInput): Plan {
     const key = targetKey(target);
     const desired = desiredByTarget.get(key) ?? [];
     const observed = input.observed?.get(key);
-    diagnostics.push(...input.limits[target.provider].checkLimits(target, desired, observed));
-    changes.push(diffTarget(target, desired, observed));
+    const limits = input.limits[target.provider].checkLimits(target, desired, observed);
+    diagnostics.push(...limits);
+    const change = diffTarget(target, desired, observed);
+    const broken = limits.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.summary}`);
+    if (broken.length > 0 && change.add.length + change.update.length > 0) change.blockedBy = broken;
+    changes.push(change);
   }
   return { at: input.at, online: input.observed !== undefined, changes, diagnostics: sortDiagnostics(diagnostics) };
 }

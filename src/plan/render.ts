@@ -26,6 +26,7 @@ export function renderPlanText(plan: Plan): string {
     for (const u of change.update) lines.push(`  ~ ${u.to.principal}  ${u.to.permission}  ${windowText(u.from.window)}  =>  ${windowText(u.to.window)}  (${u.to.grants.join(', ')})`);
     for (const b of change.remove) lines.push(`  - ${b.principal}  ${b.permission}  ${windowText(b.window)}  (${plainText(b.label)})`);
     for (const b of change.unmanaged) lines.push(`  ! unmanaged: ${b.principal}  ${b.permission}  ${plainText(b.label)}`);
+    if (change.blockedBy) lines.push(`  ! blocked: adds and changes here break a provider limit; only removals will be applied`);
     lines.push('');
   }
   for (const d of plan.diagnostics) lines.push(formatDiagnostic(d));
@@ -43,7 +44,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   ];
   for (const change of plan.changes) {
     if (changeCount(change) === 0) continue;
-    out.push(`#### ${markdownCode(targetKey(change.target))}`, '', '| action | principal | permission | window | why |', '| --- | --- | --- | --- | --- |');
+    out.push(`#### ${markdownCode(targetKey(change.target))}`, '');
+    if (change.blockedBy) out.push('**Blocked:** adds and changes here break a provider limit (see the findings); only removals will be applied.', '');
+    out.push('| action | principal | permission | window | why |', '| --- | --- | --- | --- | --- |');
     for (const row of rows(change)) out.push(`| ${row.map((cell, i) => (i === 0 ? cell : markdownCode(cell))).join(' | ')} |`);
     out.push('');
   }
@@ -61,7 +64,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   return out.join('\n');
 }
 
+/** Instants are written as RFC 3339, as in the grant files; everything else as the plan holds it. */
+const INSTANT_KEYS = new Set(['at', 'starts', 'expires']);
+
 export function renderPlanJson(plan: Plan): string {
-  // A basis is the provider's private hand-off from read to apply, not part of the published plan.
-  return JSON.stringify({ ...plan, totals: planTotals(plan) }, (key, value: unknown) => (key === 'basis' ? undefined : value), 2) + '\n';
+  return JSON.stringify({ ...plan, totals: planTotals(plan) }, (key, value) => (INSTANT_KEYS.has(key) && typeof value === 'number' ? formatInstant(value) : value), 2) + '\n';
 }

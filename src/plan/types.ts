@@ -89,6 +89,11 @@ export interface TargetChange {
   unmanaged: ObservedBinding[];
   /** Managed bindings that stay as they are (set by the planner; used by the removal guard). */
   kept?: number;
+  /**
+   * Why the adds and updates of this target cannot be applied (a provider limit would be broken).
+   * Its removals still go ahead: they only take access away.
+   */
+  blockedBy?: string[];
   /** The provider's read this change was planned from (see ReadBasis); absent offline. */
   basis?: ReadBasis;
 }

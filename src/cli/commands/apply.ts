@@ -37,9 +37,8 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
     }
     const { plan } = planned;
     io.stdout(renderPlanText(plan));
-    if (hasErrors(plan.diagnostics)) {
-      io.stdout('gitgrant apply: the plan breaks a cloud limit (see above); nothing applied\n');
-      return EXIT.findings;
+    if (plan.changes.some((c) => c.blockedBy)) {
+      io.stdout('gitgrant apply: some targets would break a cloud limit (see above): only their removals are applied\n');
     }
     const protectedPrincipals = ((planned.repo.policy.sections.apply as { protected?: string[] } | undefined)?.protected) ?? [];
     const violations = guardViolations(plan, limit, protectedPrincipals);
@@ -67,7 +66,7 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
       const failed = failures.map((f) => `- ${markdownText(f.target)}: ${markdownText(f.cause)}`).join('\n');
       await core.summary.addRaw(renderPlanMarkdown(plan)).addRaw(failed ? `\n**Failures**\n\n${failed}\n` : '\nApplied without failures.\n').write();
     }
-    return failures.length > 0 ? EXIT.findings : EXIT.ok;
+    return failures.length > 0 || hasErrors(plan.diagnostics) ? EXIT.findings : EXIT.ok;
   } finally {
     await planned.cloud?.close();
   }

@@ -275,7 +275,7 @@ describe('apply against the emulators', () => {
     const refused = await apply(repo, T0);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('AWS_PERMISSION_SET_NOT_MANAGED');
-    expect(refused.stdout).toContain('nothing applied');
+    expect(refused.stdout).toContain('adds and changes not applied');
     const listed = await cloud.aws.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: scenario.instanceArn, AccountId: scenario.account, PermissionSetArn: handMadeSet }));
     expect(listed.AccountAssignments).toEqual([]);
   });

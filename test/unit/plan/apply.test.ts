@@ -41,6 +41,25 @@ describe('applying a plan', () => {
     expect(applied.sort()).toEqual(['gcp:projects/a', 'gcp:projects/b']);
   });
 
+  it('applies only the removals of a target over a provider limit, and reports the rest as failed', async () => {
+    const given: TargetChange[] = [];
+    const applier: ChangeApplier = { apply: async (change) => void given.push(change) };
+    const target = gcpTarget('projects/full');
+    const stale = { id: 'gg-old', managed: true, principal: 'user:old@example.com', permission: 'roles/viewer', window, label: 'gitgrant gg-old' };
+    const blocked = aChange(target, {
+      add: [desired('gg-new', target, 'user:a@example.com', 'roles/viewer', window)],
+      remove: [stale],
+      blockedBy: ['GCP_POLICY_MEMBER_LIMIT: too many members'],
+    });
+
+    const result = await applyPlan(aPlan(NOW, [blocked]), { gcp: applier, aws: applier }, { concurrency: 1 });
+    expect(given).toEqual([{ ...blocked, add: [], update: [] }]);
+    expect(result).toEqual({
+      applied: ['gcp:projects/full'],
+      failures: [{ target: 'gcp:projects/full', cause: 'adds and changes not applied: GCP_POLICY_MEMBER_LIMIT: too many members' }],
+    });
+  });
+
   it('keeps going after a failure and reports each failed target with its cause', async () => {
     const { applier } = recordingApplier(['gcp:projects/b', 'gcp:projects/d']);
     const plan = aPlan(NOW, ['a', 'b', 'c', 'd'].map((r) => changing(`projects/${r}`)));
