@@ -54,6 +54,18 @@ describe('gitgrant reconcile', () => {
     expect(membersOf(world, 'roles/owner')).toEqual(['user:root@example.com']);
   });
 
+  it('stops before removing more bindings than --max-removals allows, and says why', async () => {
+    const repo = gitRepo([gcpRole(), alice.build(), bob.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+    repo.remove(alice.path).remove(bob.path).commitAll('Every grant gone at once');
+
+    const run = await cli(world, repo, 'reconcile', '--now', T0, '--max-removals', '1');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('stopped before any removal: the plan removes 2 bindings, more than the limit of 1');
+    expect(membersOf(world)).toEqual(['user:alice@example.com', 'user:bob@example.com']);
+  });
+
   it('removes nothing on a dry run, and reports what it would remove', async () => {
     const repo = gitRepo([gcpRole(), alice.build(), bob.build()]);
     await cli(world, repo, 'apply', '--now', T0);
