@@ -71,3 +71,14 @@ describe('the gitgrant commands the workflows run', () => {
     ]);
   });
 });
+
+describe('what the workflows read from the repository settings', () => {
+  it('is every variable and secret listed in the summary of docs/setup.md', () => {
+    const setup = readFileSync(join(repoRoot, 'docs/setup.md'), 'utf8');
+    const summary = setup.split('## Summary of what the workflows read')[1]!.split('\n## ')[0]!;
+    const read = new Set(workflowFiles.flatMap((name) => [...readFileSync(join(workflowDir, name), 'utf8').matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!)));
+
+    expect(read.size).toBeGreaterThan(0);
+    expect([...read].filter((name) => !summary.includes(name)).sort()).toEqual([]);
+  });
+});
