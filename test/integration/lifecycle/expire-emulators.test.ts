@@ -55,7 +55,7 @@ describe('gitgrant expire against moto and the GCP double', () => {
     expect(trailers?.grants.map((g) => g.grantee).sort()).toEqual([ALICE, HEIDI]);
   });
 
-  it('keeps the file of a grant whose IAM revocation keeps failing, and revokes the rest', async () => {
+  it('keeps the file of a grant whose IAM revocation fails, revokes the rest, and converges on the next run', async () => {
     const repo = gitScenario();
     await cloud.run(['apply', '--repo', repo.root], T0);
     // The IAM account cannot be read however often the SDK retries.
@@ -68,5 +68,14 @@ describe('gitgrant expire against moto and the GCP double', () => {
     expect(result.findings.map((f) => [f.kind, f.grants])).toEqual([['EXPIRY_FAILED', [scenario.grants.alice.path]]]);
     expect(result.revoked).toEqual([scenario.grants.heidi.path]);
     expect(repo.git('ls-files', 'grants').trim().split('\n').sort()).toEqual([scenario.grants.alice.path, scenario.grants.bob.path].sort());
+
+    // The account recovers: the next run finishes the job.
+    cloud.proxy.setRates([]);
+    const next = await cloud.run(['expire', '--repo', repo.root, '--json'], T1);
+
+    expect(next.code).toBe(0);
+    expect((JSON.parse(next.stdout) as { revoked: string[] }).revoked).toEqual([scenario.grants.alice.path]);
+    expect(await iamStatements(ALICE)).toEqual([]);
+    expect(repo.git('ls-files', 'grants').trim()).toBe(scenario.grants.bob.path);
   });
 });
