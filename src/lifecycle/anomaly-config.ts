@@ -8,6 +8,7 @@
  *     approverConcentration: { share: 0.8, minimum: 5 }
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, pointer, type SourceMap } from '../model/source-map.js';
 import type { Weekday } from '../model/types.js';
 
 export interface WorkingHours {
@@ -48,21 +49,27 @@ function isZone(zone: unknown): zone is string {
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
-export function readAnomalyConfig(raw: unknown, file?: string): { value: AnomalyConfig; diagnostics: Diagnostic[] } {
+/** `source` is the policy file's source map, so a problem points at the key that caused it. */
+export function readAnomalyConfig(raw: unknown, source?: SourceMap): { value: AnomalyConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const problem = (summary: string) =>
-    diagnostics.push({ severity: 'error', code: 'ANOMALY_CONFIG_INVALID', summary, hint: 'see the anomalies section in docs: lookbackDays, repeatedUse, workingHours, approverConcentration', ...(file ? { file } : {}) });
+  const problem = (summary: string, key: keyof AnomalyConfig) => {
+    const span = source ? locate(source, pointer(['anomalies', key]), 'key') : undefined;
+    diagnostics.push({
+      severity: 'error', code: 'ANOMALY_CONFIG_INVALID', summary, hint: 'anomalies takes lookbackDays, repeatedUse, workingHours and approverConcentration',
+      ...(source && span ? { file: source.file, start: span.start, end: span.end } : {}),
+    });
+  };
   if (raw === undefined) return { value: DEFAULT_ANOMALY_CONFIG, diagnostics };
   const section = raw as Partial<Record<keyof AnomalyConfig, unknown>>;
   const value: AnomalyConfig = { ...DEFAULT_ANOMALY_CONFIG };
   if (section.lookbackDays !== undefined) {
     if (positive(section.lookbackDays)) value.lookbackDays = section.lookbackDays;
-    else problem('anomalies.lookbackDays must be a positive whole number of days');
+    else problem('anomalies.lookbackDays must be a positive whole number of days', 'lookbackDays');
   }
   if (section.repeatedUse !== undefined) {
     const r = section.repeatedUse as { count?: unknown; days?: unknown };
     if (positive(r.count) && positive(r.days)) value.repeatedUse = { count: r.count, days: r.days };
-    else problem('anomalies.repeatedUse needs count and days, both positive whole numbers');
+    else problem('anomalies.repeatedUse needs count and days, both positive whole numbers', 'repeatedUse');
   }
   if (section.workingHours !== undefined) {
     const w = section.workingHours as Partial<Record<keyof WorkingHours, unknown>>;
@@ -70,13 +77,13 @@ export function readAnomalyConfig(raw: unknown, file?: string): { value: Anomaly
     if (isZone(w.timezone) && days.length > 0 && days.every((d) => WEEKDAYS.includes(d as Weekday)) && HHMM.test(String(w.from)) && HHMM.test(String(w.to)) && String(w.from) < String(w.to)) {
       value.workingHours = { timezone: w.timezone, days: days as Weekday[], from: String(w.from), to: String(w.to) };
     } else {
-      problem('anomalies.workingHours needs a timezone, days (mon..sun) and from < to as HH:MM');
+      problem('anomalies.workingHours needs a timezone, days (mon..sun) and from < to as HH:MM', 'workingHours');
     }
   }
   if (section.approverConcentration !== undefined) {
     const a = section.approverConcentration as { share?: unknown; minimum?: unknown };
     if (typeof a.share === 'number' && a.share > 0 && a.share <= 1 && positive(a.minimum)) value.approverConcentration = { share: a.share, minimum: a.minimum };
-    else problem('anomalies.approverConcentration needs share in (0, 1] and a positive minimum');
+    else problem('anomalies.approverConcentration needs share in (0, 1] and a positive minimum', 'approverConcentration');
   }
   return { value, diagnostics };
 }

@@ -37,7 +37,7 @@ export function historyOf(root: string): { history: GrantHistory; note?: string 
 
 export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
   const { repo } = loadRepo(root);
-  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies?.file);
+  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies);
   if (hasErrors(config.diagnostics)) {
     printDiagnostics(io, config.diagnostics);
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };

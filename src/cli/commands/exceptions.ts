@@ -60,7 +60,7 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const { repo } = loadRepo(root);
-  const config = readExceptionsConfig(repo.policy.sections.exceptions, repo.policy.sources.exceptions?.file);
+  const config = readExceptionsConfig(repo.policy.sections.exceptions, repo.policy.sources.exceptions);
   if (hasErrors(config.diagnostics)) {
     printDiagnostics(io, config.diagnostics);
     return EXIT.findings;

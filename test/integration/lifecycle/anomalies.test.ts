@@ -48,6 +48,19 @@ describe('gitgrant anomalies over git history', () => {
     expect(result.findings.filter((f) => f.kind === 'ANOMALY_OFF_HOURS').map((f) => f.grants)).toEqual([['grants/app-readonly/bob-glass.yaml']]);
   });
 
+  it('points at the policy line of an invalid threshold, and runs no rule', async () => {
+    const repo = gitRepo([gcpRole()]);
+    const policy = aPolicy().withSection('anomalies', { workingHours: { timezone: 'Mars/Olympus', days: ['mon'], from: '09:00', to: '17:00' } }).build();
+    repo.write(policy).commitAll('Bad zone');
+
+    const run = await runCli(['anomalies', '--repo', repo.root, '--now', NOW], { cwd: repo.root });
+
+    expect(run.code).toBe(1);
+    const line = policy.text.split('\n').findIndex((l) => l.startsWith('  workingHours:')) + 1;
+    expect(run.stdout).toContain(`policies/access.yaml:${line}:`);
+    expect(run.stdout).toContain('ANOMALY_CONFIG_INVALID');
+  });
+
   it('reads each added grant file as it was when added, in commit order', () => {
     const history = readGrantHistory(historyRepo().root);
     expect(history.added.map((e) => [e.grant, e.grantee, e.breakGlass])).toEqual([
