@@ -13,7 +13,10 @@ export interface RepoFile {
 
 const TOP_FOLDERS = ['policies', 'roles', 'grants'] as const;
 
-/** `include` narrows which repo-relative paths are read (for `--changed-since`). */
+/**
+ * `include` narrows which repo-relative paths are read (for `--changed-since`); it is also asked
+ * about each `grants/<role>/` folder, as that path with a trailing slash.
+ */
 export function readRepoFiles(root: string, include?: (path: string) => boolean): { files: RepoFile[]; diagnostics: Diagnostic[] } {
   const files: RepoFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -28,6 +31,8 @@ export function readRepoFiles(root: string, include?: (path: string) => boolean)
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
+        // A narrowed read (--changed-since) does not even list the grant folders of other roles.
+        if (dir === 'grants' && include && !include(`${path}/`)) continue;
         if (depth < 3) walk(path, depth + 1);
         else diagnostics.push(problem(path, 'FILE_MISPLACED', 'folder is nested too deep to hold access files', 'grants live at grants/<role>/<name>.yaml'));
         continue;
