@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatApprovalNote, parseApprovalNote, type ApprovalRecord } from '../../../src/audit/approval-note.js';
-import { aGrant, aRepo, instant } from '../../support/builders.js';
+import { aGrant, aRepo, aRole, instant } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from '../github-cli/harness.js';
-import { TEAMS, accessPolicy, appReadonly } from '../github-cli/org.js';
+import { TEAMS, accessPolicy, appReadonly, at } from '../github-cli/org.js';
 
 const double = useGitHubDouble();
 
@@ -20,7 +20,8 @@ function land(repo: TempRepo, message: string, at = NOW): string {
 
 const notesRef = (repo: TempRepo) => repo.git('rev-parse', '--verify', '--quiet', 'refs/notes/gitgrant').trim();
 const noteOn = (repo: TempRepo, sha: string) => repo.git('notes', '--ref=gitgrant', 'show', sha);
-const reviewTime = (gh: GitHubDouble, pull: number, login: string) => instant(gh.pull(GITHUB_REPO, pull).reviews.find((r) => r.user.login === login)!.submittedAt);
+/** When `login` last reviewed: the review the gate counts. */
+const reviewTime = (gh: GitHubDouble, pull: number, login: string) => instant(gh.pull(GITHUB_REPO, pull).reviews.filter((r) => r.user.login === login).at(-1)!.submittedAt);
 
 /** An access repo on main, and a PR on the double that adds alice's grant, squash-merged by bob. */
 function aLandedRequest(gh: GitHubDouble, approvers: string[], role = appReadonly()) {
@@ -83,6 +84,28 @@ describe('gitgrant record-approvals', () => {
 
     expect(run.code).toBe(0);
     expect(parseApprovalNote(noteOn(repo, sha))?.approvers.map((a) => a.login)).toEqual(['@carol']);
+  });
+
+  it('names each approver once when one PR lands grants of two roles with different owners', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
+    gh.seedTeam(TEAMS.dbOwners, { active: ['carol'] });
+    const dbReadonly = aRole('db-readonly').ownedBy(at(TEAMS.dbOwners)).withApprovals({ name: 'owners', count: 1, from: [at(TEAMS.dbOwners)] });
+    const repo = gitRepo(aRepo().with(accessPolicy(), appReadonly(), dbReadonly).specs());
+    const grants = [aGrant().for('alice@example.com').ofRole('app-readonly'), aGrant().for('alice@example.com').ofRole('db-readonly')];
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', files: grants.map((g) => ({ path: g.path })) });
+    for (const login of ['carol', 'bob', 'carol']) gh.seedReview({ repo: GITHUB_REPO, pull, login, state: 'APPROVED' });
+    repo.write(...aRepo().with(...grants).specs());
+    const sha = land(repo, `Request two roles for alice (#${pull})`);
+    gh.mergePull(GITHUB_REPO, pull, { sha, by: 'carol' });
+
+    const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha]);
+
+    expect(run.code).toBe(0);
+    expect(parseApprovalNote(noteOn(repo, sha))).toMatchObject({
+      approvers: [{ login: '@bob' }, { login: '@carol', at: reviewTime(gh, pull, 'carol') }],
+      mergedBy: '@carol',
+    });
   });
 
   it('records a merge that bypassed the gate, and fails so the run shows it', async () => {
