@@ -1,29 +1,35 @@
 /**
- * The cloud as the CLI sees it: both providers built from the environment, and the reads a plan
- * needs. Credentials come only from the SDKs' default chains (OIDC in Actions).
+ * The cloud as the CLI sees it: both providers built from the environment and the policy's `aws`
+ * section, and the reads a plan needs. Credentials come only from the SDKs' default chains (OIDC in
+ * Actions), and for other AWS accounts from roles assumed with them (aws/accounts.ts).
  */
 import pLimit from 'p-limit';
-import type { Instant } from '../model/types.js';
+import type { Instant, Policy } from '../model/types.js';
 import { targetKey, type ProviderName, type TargetRef, type TargetState } from '../plan/types.js';
 import { AwsProvider } from './aws/aws-provider.js';
-import { awsClientOptionsFromEnv, createAwsClients, destroyAwsClients, type AwsClients } from './aws/clients.js';
+import { AwsAccounts, awsSettings } from './aws/accounts.js';
+import { awsClientOptionsFromEnv, type AwsClients } from './aws/clients.js';
 import { gcpProviderFromEnv, type GcpProvider } from './gcp/provider.js';
 import type { Provider } from './provider.js';
 
 export interface Cloud {
   providers: Record<ProviderName, Provider>;
-  aws: AwsClients;
+  /** Identity Center's clients, in the account where it is administered. */
+  readonly aws: Pick<AwsClients, 'ssoAdmin' | 'identityStore'>;
   close(): Promise<void>;
 }
 
-export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant): Cloud {
-  const aws = createAwsClients(awsClientOptionsFromEnv(env));
+/** `policy`: the repo's, for its `aws` section; without it every account uses the default credentials. */
+export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant, policy: Pick<Policy, 'sections'> = { sections: {} }): Cloud {
+  const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: awsSettings(policy), now });
   const gcp: GcpProvider = gcpProviderFromEnv(env);
   return {
-    providers: { aws: new AwsProvider({ clients: aws, now }), gcp },
-    aws,
+    providers: { aws: new AwsProvider({ clients: accounts, now }), gcp },
+    get aws() {
+      return accounts.identityCenter();
+    },
     async close() {
-      destroyAwsClients(aws);
+      accounts.close();
       await gcp.close();
     },
   };

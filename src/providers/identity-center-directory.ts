@@ -1,6 +1,7 @@
 /**
  * Resolves grantees to Identity Store user ids for the Identity Center targets of active grants,
- * so the pure planner gets a ready map.
+ * so the pure planner gets a ready map. `clients` are those of the account where Identity Center
+ * is administered (`Cloud.aws`).
  */
 import { ListInstancesCommand, type SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
@@ -31,7 +32,7 @@ export async function resolveIdentityCenterDirectory(
   const stores = await identityStores(clients.ssoAdmin);
   for (const [instanceArn, names] of wanted) {
     const store = stores.get(instanceArn);
-    if (!store) throw new Error(`IAM Identity Center instance ${instanceArn} was not found; check instanceArn in roles/ and the account gitgrant runs in`);
+    if (!store) throw new Error(`IAM Identity Center instance ${instanceArn} was not found; check instanceArn in roles/ and aws.identityCenterAccount in policies/`);
     for (const name of names) directory.set(directoryKey(instanceArn, name), await resolveIdentityStoreUserId(clients.identityStore, store, name));
   }
   return directory;

@@ -1,9 +1,12 @@
 /**
  * The AWS provider: dispatches each target to its strategy (iam or identity-center) and checks IAM's
- * quotas. Construct it with clients from `createAwsClients`; `now` is injected so revocation times
- * are testable.
+ * quotas. Construct it with clients from `createAwsClients` (one account) or with an
+ * `AwsClientRouter` (accounts.ts: IAM in each target's account, Identity Center where it is
+ * administered); `now` is injected so revocation times are testable.
  */
-import pLimit from 'p-limit';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Instant } from '../../model/types.js';
 import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../plan/types.js';
@@ -14,7 +17,8 @@ import { IdentityCenterStrategy, defaultStatusPolling, type StatusPolling } from
 import { checkAwsLimits } from './limits.js';
 
 export interface AwsProviderOptions {
-  clients: Pick<AwsClients, 'iam' | 'ssoAdmin'>;
+  /** Fixed clients serve every account; a router picks them per account. */
+  clients: Pick<AwsClients, 'iam' | 'ssoAdmin'> | ProviderRouting;
   /** The clock for revocation times. Default: the system clock. */
   now?: () => Instant;
   /** Calls in flight at once per read or apply. Default: 8. */
@@ -25,33 +29,53 @@ export interface AwsProviderOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The part of accounts.ts's `AwsClientRouter` the provider uses (it never reads the Identity Store). */
+type ProviderRouting = { iam(account: string): IAMClient; identityCenter(): { ssoAdmin: SSOAdminClient } };
+
 export class AwsProvider implements Provider {
   readonly name = 'aws' as const;
-  private readonly iam: IamStrategy;
-  private readonly identityCenter: IdentityCenterStrategy;
+  private readonly routing: ProviderRouting;
+  private readonly limit: LimitFunction;
+  private readonly now: () => Instant;
+  private readonly polling: StatusPolling;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly iamByAccount = new Map<string, IamStrategy>();
+  private identityCenterStrategy: IdentityCenterStrategy | undefined;
 
   constructor(options: AwsProviderOptions) {
-    const limit = pLimit(options.concurrency ?? 8);
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.iam = new IamStrategy(options.clients.iam, limit, options.now ?? Date.now);
-    this.identityCenter = new IdentityCenterStrategy(
-      options.clients.ssoAdmin,
-      limit,
-      { ...defaultStatusPolling, ...options.polling },
-      sleep,
-    );
+    const clients = options.clients;
+    this.routing = 'identityCenter' in clients ? clients : { iam: () => clients.iam, identityCenter: () => clients };
+    // One limit for every account: concurrency bounds the whole run, not each account.
+    this.limit = pLimit(options.concurrency ?? 8);
+    this.now = options.now ?? Date.now;
+    this.polling = { ...defaultStatusPolling, ...options.polling };
+    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   }
 
   read(target: TargetRef): Promise<TargetState> {
     const aws = awsTarget(target);
-    return aws.strategy === 'iam' ? this.iam.read(aws) : this.identityCenter.read(aws);
+    return aws.strategy === 'iam' ? this.iam(aws.account).read(aws) : this.identityCenter().read(aws);
   }
 
   apply(change: TargetChange): Promise<void> {
     const target = awsTarget(change.target);
     return target.strategy === 'iam'
-      ? this.iam.apply({ ...change, target })
-      : this.identityCenter.apply({ ...change, target });
+      ? this.iam(target.account).apply({ ...change, target })
+      : this.identityCenter().apply({ ...change, target });
+  }
+
+  private iam(account: string): IamStrategy {
+    let strategy = this.iamByAccount.get(account);
+    if (!strategy) {
+      strategy = new IamStrategy(this.routing.iam(account), this.limit, this.now);
+      this.iamByAccount.set(account, strategy);
+    }
+    return strategy;
+  }
+
+  private identityCenter(): IdentityCenterStrategy {
+    this.identityCenterStrategy ??= new IdentityCenterStrategy(this.routing.identityCenter().ssoAdmin, this.limit, this.polling, this.sleep);
+    return this.identityCenterStrategy;
   }
 
   checkLimits(target: TargetRef, desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {

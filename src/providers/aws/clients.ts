@@ -1,7 +1,8 @@
 /**
- * The AWS SDK clients gitgrant uses. Credentials come only from the SDK's default chain (in Actions,
- * the GitHub OIDC web identity token); nothing here reads or accepts keys. Retries use the SDK's
- * own strategy, which already backs off on throttling, 5xx and timeouts.
+ * The AWS SDK clients gitgrant uses. Credentials come from the SDK's default chain (in Actions,
+ * the GitHub OIDC web identity token), or from a provider function that assumes a role with them
+ * (see accounts.ts); nothing here reads or accepts keys. Retries use the SDK's own strategy, which
+ * already backs off on throttling, 5xx and timeouts.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
@@ -25,6 +26,9 @@ export interface AwsClientOptions {
   /** A call that has not finished after this long is abandoned and retried like a 5xx. */
   requestTimeoutMs: number;
 }
+
+/** What the SDK takes as `credentials`: called whenever it signs a request, so the provider caches. */
+export type CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
 
 export const defaultAwsClientOptions: AwsClientOptions = {
   region: 'us-east-1',
@@ -59,7 +63,8 @@ function positiveInteger(env: Readonly<Record<string, string | undefined>>, name
   return value;
 }
 
-export function createAwsClients(options: Partial<AwsClientOptions> = {}): AwsClients {
+/** `credentials`: absent means the default chain. */
+export function createAwsClients(options: Partial<AwsClientOptions> = {}, credentials?: CredentialsProvider): AwsClients {
   const resolved = { ...defaultAwsClientOptions, ...options };
   const config = {
     region: resolved.region,
@@ -68,6 +73,7 @@ export function createAwsClients(options: Partial<AwsClientOptions> = {}): AwsCl
     // Without throwOnRequestTimeout the SDK only logs a warning and keeps waiting on a hung call.
     requestHandler: { requestTimeout: resolved.requestTimeoutMs, throwOnRequestTimeout: true },
     ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   };
   return {
     iam: new IAMClient(config),
