@@ -13,7 +13,7 @@ import { landedPullRequest, landingPullRequests } from '../../github/commands/re
 import { NOTES_REF, writeNote } from '../../github/commands/record-approvals-notes.js';
 import { renderGateText } from '../../github/gate-render.js';
 import { octokitPullRequestReader } from '../../github/pull-requests.js';
-import { parseTrailers } from '../../lifecycle/trailers.js';
+import { parseTrailers, type LifecycleAction } from '../../lifecycle/trailers.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
@@ -38,15 +38,14 @@ export async function recordApprovalsCommand(io: CliIo, options: RecordApprovals
   const root = repoOption(io, options.repo);
   const commit = landedCommit(root, options.commit);
   const short = commit.sha.slice(0, 12);
-  const lifecycle = parseTrailers(commit.message);
-  if (options.pr === undefined && lifecycle) {
-    io.stdout(`record-approvals: nothing to record: ${short} is gitgrant's own ${lifecycle.action} commit, and its trailers are its record\n`);
-    return EXIT.ok;
-  }
 
   return reportingGitHubErrors(async () => {
-    const prNumber = options.pr ?? String(await theLandingPullRequest(io, root, commit.sha));
-    const { run, octokit, github } = await gatePr(io, { pr: prNumber, repo: root, now: commit.committedAt, ...(commit.before ? { baseRef: commit.before } : {}) });
+    const landing = options.pr === undefined ? await theLandingPullRequest(io, root, commit) : { pr: options.pr };
+    if ('ownCommit' in landing) {
+      io.stdout(`record-approvals: nothing to record: ${short} is gitgrant's own ${landing.ownCommit} commit, and its trailers are its record\n`);
+      return EXIT.ok;
+    }
+    const { run, octokit, github } = await gatePr(io, { pr: landing.pr, repo: root, now: commit.committedAt, ...(commit.before ? { baseRef: commit.before } : {}) });
     if (!run.pr.merged) throw new UsageError(`pull request #${run.pr.number} is not merged, so it landed nothing`, 'pass the PR that landed this commit, or leave out --pr');
     const [pr, reviews] = await Promise.all([landedPullRequest(octokit, github, run.pr.number), octokitPullRequestReader(octokit, github).reviews(run.pr.number)]);
     const note = formatApprovalNote(approvalRecordOf(run.result, pr, reviews));
@@ -78,10 +77,17 @@ function landedCommit(root: string, ref: string): LandedCommit {
   return { sha, message: git(root, ['show', '-s', '--format=%B', sha]), committedAt: committedAt!.trim(), ...(parents?.trim() ? { before: parents.trim().split(' ')[0]! } : {}) };
 }
 
-async function theLandingPullRequest(io: CliIo, root: string, sha: string): Promise<number> {
+/**
+ * GitHub says which PR landed the commit. Only when none did may gitgrant's own trailers explain
+ * it: a squash merge of a PR can carry trailers in its message too, and still needs its note.
+ */
+async function theLandingPullRequest(io: CliIo, root: string, commit: LandedCommit): Promise<{ pr: string } | { ownCommit: LifecycleAction }> {
+  const { sha } = commit;
   const candidates = await landingPullRequests(await githubClient(io), githubRepo(io, root), sha);
-  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 1) return { pr: String(candidates[0]) };
   if (candidates.length === 0) {
+    const lifecycle = parseTrailers(commit.message);
+    if (lifecycle) return { ownCommit: lifecycle.action };
     throw new CommandFailure(`no merged pull request landed ${sha.slice(0, 12)}`, 'a commit pushed to main without a PR has no approvals to record; if it did come from one, pass --pr N');
   }
   throw new CommandFailure(`several merged pull requests contain ${sha.slice(0, 12)}: ${candidates.map((n) => `#${n}`).join(', ')}`, 'pass the one that landed it with --pr N');

@@ -24,14 +24,14 @@ const noteOn = (repo: TempRepo, sha: string) => repo.git('notes', '--ref=gitgran
 const reviewTime = (gh: GitHubDouble, pull: number, login: string) => instant(gh.pull(GITHUB_REPO, pull).reviews.filter((r) => r.user.login === login).at(-1)!.submittedAt);
 
 /** An access repo on main, and a PR on the double that adds alice's grant, squash-merged by bob. */
-function aLandedRequest(gh: GitHubDouble, approvers: string[], role = appReadonly()) {
+function aLandedRequest(gh: GitHubDouble, approvers: string[], { role = appReadonly(), trailers = '' } = {}) {
   gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol'] });
   const repo = gitRepo(aRepo().with(accessPolicy(), role).specs());
   const grant = aGrant().for('alice@example.com').ofRole('app-readonly');
   const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', files: [{ path: grant.path }] });
   for (const login of approvers) gh.seedReview({ repo: GITHUB_REPO, pull, login, state: 'APPROVED' });
   repo.write(...aRepo().with(grant).specs());
-  const sha = land(repo, `Request app-readonly for alice (#${pull})`);
+  const sha = land(repo, `Request app-readonly for alice (#${pull})${trailers}`);
   gh.mergePull(GITHUB_REPO, pull, { sha, by: 'bob' });
   return { repo, pull, sha, grant };
 }
@@ -122,7 +122,7 @@ describe('gitgrant record-approvals', () => {
   it('records the waiver of an auto-approval window open when the commit landed', async () => {
     const gh = double();
     const office = appReadonly().autoApprovingDuring({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', timezone: 'Europe/London', maxDuration: '4h' });
-    const { repo, sha } = aLandedRequest(gh, [], office);
+    const { repo, sha } = aLandedRequest(gh, [], { role: office });
 
     const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha]);
 
@@ -158,6 +158,16 @@ describe('gitgrant record-approvals', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('nothing to record');
     expect(() => notesRef(repo)).toThrow();
+  });
+
+  it('still records a PR whose squash message carries gitgrant trailers: GitHub, not the message, says a PR landed it', async () => {
+    const gh = double();
+    const { repo, pull, sha } = aLandedRequest(gh, ['bob'], { trailers: '\n\nGitgrant-Action: standing\nGrant: grants/app-readonly/x.yaml' });
+
+    const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha]);
+
+    expect(run.code).toBe(0);
+    expect(parseApprovalNote(noteOn(repo, sha))).toMatchObject({ pr: pull, approvers: [{ login: '@bob' }] });
   });
 
   it('fails with a clear message when no pull request landed the commit', async () => {
