@@ -182,6 +182,18 @@ describe('gitgrant record-approvals', () => {
     expect(run.stderr).toContain('pass --pr N');
   });
 
+  it('refuses a --pr that is still open: it landed nothing, so it approved nothing on main', async () => {
+    const gh = double();
+    const { repo, sha } = aLandedRequest(gh, ['bob']);
+    const open = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', files: [] });
+
+    const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha, '--pr', String(open)]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`pull request #${open} is not merged`);
+    expect(() => notesRef(repo)).toThrow();
+  });
+
   it('refuses a commit other than the one checked out, since the gate reads the files on disk', async () => {
     const gh = double();
     const { repo, sha } = aLandedRequest(gh, ['bob']);
