@@ -21,7 +21,8 @@ export interface Cloud {
 
 /** `policy`: the repo's, for its `aws` section; without it every account uses the default credentials. */
 export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant, policy: Pick<Policy, 'sections'> = { sections: {} }): Cloud {
-  const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: awsSettings(policy), now });
+  // Credentials expire in real time, whatever instant the plan is computed for (--now).
+  const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: awsSettings(policy), now: Date.now });
   const gcp: GcpProvider = gcpProviderFromEnv(env);
   return {
     providers: { aws: new AwsProvider({ clients: accounts, now }), gcp },
