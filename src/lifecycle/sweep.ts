@@ -3,24 +3,15 @@
  * the ones that failed keep their files and become findings, so nothing is lost and the next run
  * converges.
  */
-import type { AccessRepo, Instant } from '../model/types.js';
-import type { IdentityConfig } from '../plan/identity.js';
-import type { Cloud } from '../providers/cloud.js';
 import { commitRevocations } from './commit.js';
-import type { Revocation, RevocationAction } from './expiry.js';
+import type { RevocationAction } from './expiry.js';
 import type { Finding } from './findings.js';
 import { failedRevocationFindings } from './revocation-findings.js';
-import { revokeGrants, type RevokeResult } from './revoke.js';
+import { revokeGrants, type RevokeInput, type RevokeResult } from './revoke.js';
 
-export interface SweepInput {
+export interface SweepInput extends RevokeInput {
+  /** The checkout whose grant files are deleted and committed. */
   root: string;
-  repo: AccessRepo;
-  revocations: readonly Revocation[];
-  identities: IdentityConfig;
-  cloud: Pick<Cloud, 'providers' | 'aws'>;
-  now: Instant;
-  concurrency: number;
-  dryRun: boolean;
 }
 
 export interface SweepResult extends RevokeResult {
