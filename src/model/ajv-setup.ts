@@ -3,7 +3,7 @@
  * validators: the same options, schemas and fragments in both.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
 export type FileKind = 'grant' | 'role' | 'policy';
