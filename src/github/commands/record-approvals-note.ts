@@ -3,7 +3,7 @@
  * the PR's own facts and its reviews, turned into the `ApprovalRecord` that `gitgrant audit` reads
  * back from `refs/notes/gitgrant` when it has no token.
  */
-import type { ApprovalRecord, Approver } from '../../audit/approval-note.js';
+import type { ApprovalRecord, Approver, CountedApproval } from '../../audit/approval-note.js';
 import type { Instant } from '../../model/types.js';
 import type { GateResult } from '../gate.js';
 import type { Review } from '../types.js';
@@ -25,9 +25,12 @@ const handle = (login: string) => `@${login.replace(/^@/, '')}`;
 export function approvalRecordOf(gate: GateResult, pr: LandedPullRequest, reviews: readonly Review[]): ApprovalRecord {
   const submitted = new Map(reviews.map((r) => [r.id, r.submittedAt]));
   const approvers = new Map<string, Approver>();
+  const counts: CountedApproval[] = [];
   for (const subject of gate.subjects) {
+    const grant = subject.subject.kind === 'grant' ? subject.subject.grant : 'policy-files';
     for (const level of subject.levels) {
       for (const counted of level.approvers) {
+        counts.push({ grant, level: level.name, login: handle(counted.login), via: [...counted.via].sort() });
         const at = submitted.get(counted.reviewId);
         const key = counted.login.toLowerCase();
         if (!approvers.has(key)) approvers.set(key, { login: handle(counted.login), ...(at === undefined ? {} : { at }) });
@@ -40,6 +43,7 @@ export function approvalRecordOf(gate: GateResult, pr: LandedPullRequest, review
     ...(pr.openedAt === undefined ? {} : { openedAt: pr.openedAt }),
     author: handle(pr.author),
     approvers: [...approvers.values()].sort((a, b) => a.login.localeCompare(b.login)),
+    ...(counts.length > 0 ? { counted: counts.sort((a, b) => `${a.grant} ${a.level} ${a.login}`.localeCompare(`${b.grant} ${b.level} ${b.login}`)) } : {}),
     ...(waivers.length > 0 ? { waiver: waivers.join('; ') } : {}),
     ...(pr.mergedBy === undefined ? {} : { mergedBy: handle(pr.mergedBy) }),
   };

@@ -51,6 +51,7 @@ describe('gitgrant record-approvals', () => {
       openedAt: instant(gh.issue(GITHUB_REPO, pull).createdAt),
       author: '@alice',
       approvers: [{ login: '@bob', at: reviewTime(gh, pull, 'bob') }],
+      counted: [{ grant: 'grants/app-readonly/alice-1.yaml', level: 'owners', login: '@bob', via: ['@acme/app-owners'] }],
       mergedBy: '@bob',
     };
     expect(noteOn(repo, sha)).toBe(formatApprovalNote(expected));
