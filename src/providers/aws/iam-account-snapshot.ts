@@ -7,6 +7,7 @@
 import { paginateGetAccountAuthorizationDetails, type IAMClient, type ManagedPolicyDetail, type UserDetail } from '@aws-sdk/client-iam';
 import { iamArn, parseIamArn } from './arn.js';
 import { GRANT_POLICY_PATH, userNameOfGrantPolicy } from './iam-grant-policy.js';
+import { oldestFirst } from './iam-target-state.js';
 import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
 
 export interface AccountSnapshot {
@@ -20,6 +21,8 @@ export interface GrantPolicyRead {
   userName: string;
   document: PolicyDocument;
   defaultVersionId: string;
+  /** The other versions the listing returned: IAM refuses to delete a policy until they are gone. */
+  olderVersionIds: string[];
   attached: boolean;
   userExists: boolean;
   otherPolicyArns: string[];
@@ -53,6 +56,7 @@ export function grantPolicyReads(snapshot: AccountSnapshot, account: string): Gr
         userName,
         document: defaultDocumentOf(policy) ?? { Version: '2012-10-17', Statement: [] },
         defaultVersionId: policy.DefaultVersionId ?? '',
+        olderVersionIds: oldestFirst((policy.PolicyVersionList ?? []).filter((v) => !v.IsDefaultVersion).map((v) => v.VersionId ?? '')),
         attached: attachedArns.includes(policy.Arn!),
         userExists: user !== undefined,
         otherPolicyArns: attachedArns.filter((a) => a !== policy.Arn),

@@ -3,7 +3,8 @@
  * user, allowing sts:AssumeRole on the role within the window. Reads and writes IAM only.
  * A read is one GetAccountAuthorizationDetails listing (see iam-account-snapshot.ts), plus AWS
  * managed policies attached beside a grant, which the listing leaves out. Apply writes on the plan's read of each policy (the change's basis) rather than reading it again:
- * a changed policy costs one CreatePolicyVersion. IAM has no etag, so this relies on applies being
+ * a changed policy costs one CreatePolicyVersion, an emptied one DetachUserPolicy + DeletePolicy after
+ * deleting the older versions the read listed (no ListPolicyVersions). IAM has no etag, so this relies on applies being
  * serialised (the workflows share one concurrency group); a policy created or deleted since the
  * plan makes the write fail, and that principal is then re-read and written again.
  */
@@ -21,6 +22,7 @@ import {
   PutRolePolicyCommand,
   paginateListPolicyVersions,
   type IAMClient,
+  type PolicyVersion,
 } from '@aws-sdk/client-iam';
 import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
@@ -40,7 +42,7 @@ import {
 } from './iam-grant-policy.js';
 import { REVOCATION_POLICY_NAME, needsRevocation, withRevocations, type Revocation } from './iam-revocations.js';
 import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, type AccountSnapshot, type GrantPolicyRead } from './iam-account-snapshot.js';
-import { iamBasis, plannedGrantPolicy, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
+import { iamBasis, oldestFirst, plannedGrantPolicy, versionNumber, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
 import { IAM_QUOTAS } from './limits.js';
 import {
   allowsAssumeRole,
@@ -55,6 +57,7 @@ type IamTarget = { provider: 'aws'; strategy: 'iam'; account: string };
 
 const NOT_FOUND = 'NoSuchEntityException';
 const ALREADY_EXISTS = 'EntityAlreadyExistsException';
+const DELETE_CONFLICT = 'DeleteConflictException';
 
 export class IamStrategy {
   constructor(
@@ -81,7 +84,7 @@ export class IamStrategy {
       ),
       grantPolicyAttached: reads.filter((r) => r.attached).map((r) => r.principal).sort(),
       basis: iamBasis(
-        Object.fromEntries(reads.map((r) => [r.userName, { document: r.document, defaultVersionId: r.defaultVersionId, attached: r.attached }])),
+        Object.fromEntries(reads.map((r) => [r.userName, { document: r.document, defaultVersionId: r.defaultVersionId, olderVersionIds: r.olderVersionIds, attached: r.attached }])),
       ),
     };
   }
@@ -190,7 +193,7 @@ export class IamStrategy {
   ): Promise<void> {
     const next = withGrantStatements(current?.document ?? emptyDocument(), puts.map(grantStatement), removeSids);
     if (next.Statement.length === 0) {
-      if (current) await this.deleteGrantPolicy(userName, policyArn);
+      if (current) await this.deleteGrantPolicy(userName, policyArn, current.olderVersionIds);
       return;
     }
     if (!current) {
@@ -203,7 +206,7 @@ export class IamStrategy {
         }),
       );
     } else if (canonical(next) !== canonical(current.document)) {
-      if (mayHoldAllVersions(current.defaultVersionId)) await this.makeRoomForVersion(policyArn);
+      await this.makeRoomForVersion(policyArn, current);
       await this.iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: serialisePolicy(next), SetAsDefault: true }));
     }
     if (!current?.attached) {
@@ -212,42 +215,53 @@ export class IamStrategy {
   }
 
   /** IAM keeps at most 5 versions; the oldest non-default one goes before a new one is written. */
-  private async makeRoomForVersion(policyArn: string): Promise<void> {
-    const versions = [];
-    for await (const page of paginateListPolicyVersions({ client: this.iam }, { PolicyArn: policyArn })) {
-      versions.push(...(page.Versions ?? []));
-    }
-    if (versions.length < IAM_QUOTAS.managedPolicyVersions) return;
-    const oldest = versions
-      .filter((v) => !v.IsDefaultVersion)
-      .sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
-    if (oldest) {
-      await unlessMissing(
-        this.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: oldest.VersionId })),
-        NOT_FOUND,
-      );
+  private async makeRoomForVersion(policyArn: string, current: PlannedGrantPolicy): Promise<void> {
+    const older = current.olderVersionIds ?? (mayHoldAllVersions(current.defaultVersionId) ? await this.listOlderVersions(policyArn) : undefined);
+    if (older && older.length + 1 >= IAM_QUOTAS.managedPolicyVersions) await this.deleteVersions(policyArn, older.slice(0, 1));
+  }
+
+  /**
+   * Detaches and deletes a user's gitgrant policy. `knownOlder` are the versions the plan's read
+   * saw; without them they are listed first (IAM refuses to delete a policy that still has
+   * non-default versions).
+   */
+  private async deleteGrantPolicy(userName: string, policyArn: string, knownOlder: readonly string[] | undefined): Promise<void> {
+    await unlessMissing(this.iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn })), NOT_FOUND);
+    const older = knownOlder ?? (await this.listOlderVersions(policyArn));
+    if (older === undefined) return;
+    try {
+      await this.deleteWithVersions(policyArn, older);
+    } catch (error) {
+      // A version was written since the plan read the policy: list what is there now.
+      if (knownOlder === undefined || !isAwsError(error, DELETE_CONFLICT)) throw error;
+      const listed = await this.listOlderVersions(policyArn);
+      if (listed !== undefined) await this.deleteWithVersions(policyArn, listed);
     }
   }
 
-  private async deleteGrantPolicy(userName: string, policyArn: string): Promise<void> {
-    await unlessMissing(this.iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn })), NOT_FOUND);
-    const versions = [];
+  private async deleteWithVersions(policyArn: string, olderVersionIds: readonly string[]): Promise<void> {
+    await this.deleteVersions(policyArn, olderVersionIds);
+    await unlessMissing(this.iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), NOT_FOUND);
+  }
+
+  private async deleteVersions(policyArn: string, versionIds: readonly string[]): Promise<void> {
+    for (const versionId of versionIds) {
+      await unlessMissing(this.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId })), NOT_FOUND);
+    }
+  }
+
+  /** The policy's non-default versions, oldest first, or `undefined` when the policy is gone. */
+  private async listOlderVersions(policyArn: string): Promise<string[] | undefined> {
+    const versions: PolicyVersion[] = [];
     try {
       for await (const page of paginateListPolicyVersions({ client: this.iam }, { PolicyArn: policyArn })) {
         versions.push(...(page.Versions ?? []));
       }
     } catch (error) {
-      if (isAwsError(error, NOT_FOUND)) return;
+      if (isAwsError(error, NOT_FOUND)) return undefined;
       throw error;
     }
-    // IAM refuses to delete a policy that still has non-default versions.
-    for (const version of versions.filter((v) => !v.IsDefaultVersion)) {
-      await unlessMissing(
-        this.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })),
-        NOT_FOUND,
-      );
-    }
-    await unlessMissing(this.iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), NOT_FOUND);
+    return oldestFirst(versions.filter((v) => !v.IsDefaultVersion).map((v) => v.VersionId ?? ''));
   }
 
   private async revoke(roleArn: string, revocations: readonly Revocation[], now: Instant): Promise<void> {
@@ -285,8 +299,8 @@ export class IamStrategy {
  * up, so a policy at v4 or below has at most 4 and needs no listing before a new version.
  */
 function mayHoldAllVersions(versionId: string): boolean {
-  const number = /^v(\d+)$/.exec(versionId)?.[1];
-  return number === undefined || Number(number) >= IAM_QUOTAS.managedPolicyVersions;
+  const number = versionNumber(versionId);
+  return number === undefined || number >= IAM_QUOTAS.managedPolicyVersions;
 }
 
 /** Key-sorted JSON: IAM may hand a document back with its keys in another order. */

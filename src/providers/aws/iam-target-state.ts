@@ -22,6 +22,12 @@ export interface PlannedGrantPolicy {
   document: PolicyDocument;
   /** `v<n>`: IAM numbers a policy's versions from v1 up and never reuses a number. */
   defaultVersionId: string;
+  /**
+   * Its non-default versions, oldest first, when the read listed them: deleting the policy or
+   * making room for a sixth version then needs no ListPolicyVersions. Absent after a GetPolicy
+   * re-read, and in plans written before the read carried them.
+   */
+  olderVersionIds?: string[];
   attached: boolean;
 }
 
@@ -47,4 +53,15 @@ export function plannedGrantPolicy(basis: ReadBasis, userName: string): PlannedG
   const { grantPolicies } = basis as Partial<IamBasis>;
   if (typeof grantPolicies !== 'object' || grantPolicies === null) return undefined;
   return Object.hasOwn(grantPolicies, userName) ? grantPolicies[userName]! : null;
+}
+
+/** The number of a `v<n>` version id, or undefined for an id IAM would not make. */
+export function versionNumber(versionId: string): number | undefined {
+  const number = /^v(\d+)$/.exec(versionId)?.[1];
+  return number === undefined ? undefined : Number(number);
+}
+
+/** Version ids oldest first: IAM numbers a policy's versions upwards and never reuses a number. */
+export function oldestFirst(versionIds: readonly string[]): string[] {
+  return [...versionIds].sort((a, b) => (versionNumber(a) ?? 0) - (versionNumber(b) ?? 0));
 }

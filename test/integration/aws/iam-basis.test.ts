@@ -1,15 +1,17 @@
 /**
  * The iam strategy's call counts: a read of an account is one listing; apply writes on the plan's
  * own read of each gitgrant policy (the change's basis): a new policy costs CreatePolicy +
- * AttachUserPolicy and a changed one a single CreatePolicyVersion. A policy created or deleted
- * since the plan is re-read and written, never lost or duplicated.
+ * AttachUserPolicy, a changed one a single CreatePolicyVersion, an emptied one its deletion with no
+ * listing of versions. A policy created or deleted since the plan is re-read and written, never
+ * lost or duplicated.
  */
-import { DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyVersionCommand, DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DesiredBinding, TargetChange, TargetRef } from '../../../src/plan/types.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
+import { unlessMissing } from '../../../src/providers/aws/errors.js';
 import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../support/fault-proxy.js';
 import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
 import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
 import { accountOf, changeFor, clientsFor, createRole, createUser, isEmpty, providerFor } from './harness.js';
@@ -60,6 +62,23 @@ async function applyCounting(change: TargetChange): Promise<Record<string, numbe
   return proxy.calls();
 }
 
+const deleteConflict: Fault = {
+  status: 409,
+  headers: { 'content-type': 'text/xml' },
+  body: '<ErrorResponse><Error><Type>Sender</Type><Code>DeleteConflict</Code><Message>This policy has more than one version.</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+};
+
+/** A plan as one written before the read carried each policy's older versions. */
+function withoutVersionLists(change: TargetChange): TargetChange {
+  const { grantPolicies } = change.basis as { grantPolicies: Record<string, { olderVersionIds?: string[] }> };
+  const stripped = Object.fromEntries(Object.entries(grantPolicies).map(([user, { olderVersionIds: _, ...policy }]) => [user, policy]));
+  return { ...change, basis: { grantPolicies: stripped } };
+}
+
+async function policyExists(): Promise<boolean> {
+  return (await unlessMissing(direct.iam.send(new GetPolicyCommand({ PolicyArn: grantPolicyArn(grant(T0).principal) })), 'NoSuchEntityException')) !== undefined;
+}
+
 async function converged(desired: readonly DesiredBinding[]): Promise<boolean> {
   return isEmpty(changeFor(desired, await providerFor(direct).read(target)));
 }
@@ -92,12 +111,58 @@ describe('applying an iam change planned from a read', () => {
     expect(await converged(desired)).toBe(true);
   });
 
-  it('lists versions only once the default is v5, when IAM may already hold its five', async () => {
-    let listings = 0;
-    for (let hours = 1; hours <= 7; hours++) listings += (await applyCounting(await plan([grant(T0 + hours * HOUR)]))).ListPolicyVersions ?? 0;
-    // v1 is created; v2..v5 need no listing; before v6 and v7 the defaults are v5 and v6.
-    expect(listings).toBe(2);
+  it('makes room for a sixth version by deleting the oldest the read saw, without listing', async () => {
+    const calls: Record<string, number>[] = [];
+    for (let hours = 1; hours <= 7; hours++) calls.push(await applyCounting(await plan([grant(T0 + hours * HOUR)])));
+    // v1 is created and v2..v5 written beside it; v6 and v7 each replace the oldest.
+    expect(calls.slice(5)).toEqual([
+      { DeletePolicyVersion: 1, CreatePolicyVersion: 1 },
+      { DeletePolicyVersion: 1, CreatePolicyVersion: 1 },
+    ]);
     expect(await converged([grant(T0 + 7 * HOUR)])).toBe(true);
+  });
+
+  it('lists versions before a new one only when the plan does not carry them and the default is v5 or later', async () => {
+    for (let hours = 1; hours <= 5; hours++) await provider().apply(await plan([grant(T0 + hours * HOUR)]));
+
+    const calls = await applyCounting(withoutVersionLists(await plan([grant(T0 + 6 * HOUR)])));
+
+    expect(calls).toEqual({ ListPolicyVersions: 1, DeletePolicyVersion: 1, CreatePolicyVersion: 1 });
+    expect(await converged([grant(T0 + 6 * HOUR)])).toBe(true);
+  });
+
+  it('deletes an emptied policy and the older versions the read saw, without listing them', async () => {
+    for (let hours = 1; hours <= 3; hours++) await provider().apply(await plan([grant(T0 + hours * HOUR)]));
+
+    const calls = await applyCounting(await plan([]));
+
+    expect(calls).toMatchObject({ DetachUserPolicy: 1, DeletePolicyVersion: 2, DeletePolicy: 1 });
+    expect(calls.ListPolicyVersions).toBeUndefined();
+    expect(await policyExists()).toBe(false);
+  });
+
+  it('lists the versions of an emptied policy when the plan does not carry them', async () => {
+    await provider().apply(await plan([grant(T0 + HOUR)]));
+    await provider().apply(await plan([grant(T0 + 2 * HOUR)]));
+
+    const calls = await applyCounting(withoutVersionLists(await plan([])));
+
+    expect(calls).toMatchObject({ DetachUserPolicy: 1, ListPolicyVersions: 1, DeletePolicyVersion: 1, DeletePolicy: 1 });
+    expect(await policyExists()).toBe(false);
+  });
+
+  it('still deletes an emptied policy that gained a version after the plan read it', async () => {
+    await provider().apply(await plan([grant(T0 + HOUR)]));
+    const stale = await plan([]);
+    const PolicyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }] });
+    await direct.iam.send(new CreatePolicyVersionCommand({ PolicyArn: grantPolicyArn(grant(T0).principal), PolicyDocument, SetAsDefault: false }));
+    // IAM refuses to delete a policy with a non-default version left (moto does not check).
+    proxy.script('DeletePolicy', deleteConflict);
+
+    const calls = await applyCounting(stale);
+
+    expect(calls).toMatchObject({ DeletePolicy: 2, ListPolicyVersions: 1, DeletePolicyVersion: 1 });
+    expect(await policyExists()).toBe(false);
   });
 
   it('writes on a fresh read when the policy was created after the plan read the account', async () => {

@@ -40,6 +40,13 @@ describe('reading gitgrant policies from an account snapshot', () => {
     expect(read!.document.Statement.map((s) => s.Sid)).toEqual(['New']);
   });
 
+  it('carries the older versions oldest first, so deleting the policy needs no listing', () => {
+    const version = (id: string, isDefault = false) => ({ id, document: encoded(), isDefault });
+    const policy = aPolicy(grantArn, [version('v12', true), version('v11'), version('v9'), version('v10')]);
+    const [read] = grantPolicyReads(snapshot([alice], [policy]), ACCOUNT);
+    expect(read!.olderVersionIds).toEqual(['v9', 'v10', 'v11']);
+  });
+
   it('lists the user\'s other attached policies and decodes its inline ones', () => {
     const [read] = grantPolicyReads(snapshot([alice], [aPolicy(grantArn, [{ id: 'v1', document: encoded(), isDefault: true }])]), ACCOUNT);
     expect(read!.otherPolicyArns).toEqual([policyArn('/', 'legacy')]);
