@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // emulators (moto, the GCP and GitHub doubles, a SCIM server) on loopback.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
