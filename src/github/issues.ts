@@ -18,6 +18,8 @@ export interface TrackedIssue extends Issue {
 }
 
 export interface IssueTracker {
+  /** Every issue, open or closed, that carries `label`; pull requests are left out. */
+  list(label: string): Promise<TrackedIssue[]>;
   /** The open issue with this fingerprint, else the most recently updated closed one. */
   findByFingerprint(fingerprint: string, options?: { label?: string }): Promise<TrackedIssue | undefined>;
   create(fingerprint: string, draft: IssueDraft): Promise<TrackedIssue>;
@@ -54,25 +56,32 @@ function toIssue(data: IssueData): TrackedIssue {
 }
 
 export function octokitIssueTracker(octokit: GitHubClient, repo: RepoRef): IssueTracker {
+  /** Issues (not PRs) page by page, so a search can stop at the first page that answers it. */
+  async function* issues(options: { label?: string; newestFirst?: boolean }): AsyncGenerator<TrackedIssue> {
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      ...repo,
+      state: 'all',
+      per_page: 100,
+      ...(options.newestFirst ? { sort: 'updated', direction: 'desc' } : {}),
+      ...(options.label ? { labels: options.label } : {}),
+    });
+    for await (const page of pages) {
+      for (const data of page.data) if (!data.pull_request) yield toIssue(data);
+    }
+  }
+
   return {
+    async list(label) {
+      const listed: TrackedIssue[] = [];
+      for await (const issue of issues({ label })) listed.push(issue);
+      return listed;
+    },
     async findByFingerprint(fingerprint, options = {}) {
       let closed: TrackedIssue | undefined;
-      const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-        ...repo,
-        state: 'all',
-        sort: 'updated',
-        direction: 'desc',
-        per_page: 100,
-        ...(options.label ? { labels: options.label } : {}),
-      });
-      for await (const page of pages) {
-        for (const data of page.data) {
-          if (data.pull_request) continue;
-          const issue = toIssue(data);
-          if (issue.fingerprint !== fingerprint) continue;
-          if (issue.state === 'open') return issue;
-          closed ??= issue;
-        }
+      for await (const issue of issues({ ...options, newestFirst: true })) {
+        if (issue.fingerprint !== fingerprint) continue;
+        if (issue.state === 'open') return issue;
+        closed ??= issue;
       }
       return closed;
     },

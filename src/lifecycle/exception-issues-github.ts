@@ -1,24 +1,13 @@
 /** The exception issues on GitHub: listed once per run, then changed as the sync plan says. */
 import type { GitHubClient } from '../github/client.js';
-import type { IssueTracker, TrackedIssue } from '../github/issues.js';
-import { readFingerprint } from '../github/markers.js';
+import { octokitIssueTracker, type IssueTracker, type TrackedIssue } from '../github/issues.js';
 import type { RepoRef } from '../github/types.js';
 import type { ExceptionDraft } from './exception-issue.js';
 import type { IssueSyncPlan, KnownIssue } from './issue-sync.js';
 
 /** Every issue, open or closed, that carries the exception label: one paginated listing. */
 export async function listExceptionIssues(octokit: GitHubClient, repo: RepoRef, label: string): Promise<KnownIssue[]> {
-  const data = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repo, state: 'all', labels: label, per_page: 100 });
-  return data
-    .filter((issue) => !issue.pull_request)
-    .map((issue) => {
-      const { text, fingerprint } = readFingerprint(issue.body ?? '');
-      return {
-        number: issue.number, title: issue.title, body: text, state: issue.state === 'closed' ? 'closed' : 'open',
-        labels: issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-        ...(fingerprint ? { fingerprint } : {}),
-      };
-    });
+  return octokitIssueTracker(octokit, repo).list(label);
 }
 
 function tracked(issue: KnownIssue): TrackedIssue {

@@ -139,6 +139,23 @@ describe('the Octokit-backed GitHub interfaces against the GitHub double', () =>
     expect(await tracker.findByFingerprint('hr:alice')).toMatchObject({ number: created.number, state: 'closed' });
   });
 
+  it('lists every issue carrying a label, open and closed, past the first page, and no PR', async () => {
+    const repo = 'acme/labelled';
+    const labelled = Array.from({ length: 105 }, (_, i) =>
+      gh.seedIssue({ repo, title: `finding ${i}`, body: `<!-- gitgrant:fingerprint:f-${i} -->\nfinding`, labels: ['gitgrant-exception'], state: i % 3 ? 'open' : 'closed' }),
+    );
+    gh.seedIssue({ repo, title: 'unrelated', labels: ['bug'] });
+    const pull = gh.seedPullRequest({ repo, author: 'alice' });
+    await octokit.rest.issues.update({ owner: 'acme', repo: 'labelled', issue_number: pull, labels: ['gitgrant-exception'] });
+    const before = gh.calls('issues/list-for-repo');
+
+    const listed = await octokitIssueTracker(octokit, { owner: 'acme', repo: 'labelled' }).list('gitgrant-exception');
+
+    expect(listed.map((i) => i.number).sort((a, b) => a - b)).toEqual(labelled);
+    expect(listed.find((i) => i.number === labelled[0])).toMatchObject({ state: 'closed', fingerprint: 'f-0', body: 'finding', labels: ['gitgrant-exception'] });
+    expect(gh.calls('issues/list-for-repo') - before).toBe(2);
+  });
+
   it('opens a PR from a branch once, then updates it', async () => {
     const opener = octokitPullRequestOpener(octokit, { owner: 'acme', repo: 'standing' });
     gh.state.repo('acme/standing');

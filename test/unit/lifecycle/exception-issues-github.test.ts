@@ -7,7 +7,7 @@ import type { IssueSyncPlan } from '../../../src/lifecycle/issue-sync.js';
 function strictTracker(created: IssueDraft[]): IssueTracker {
   const refuse = () => Promise.reject(new Error('not used'));
   return {
-    findByFingerprint: refuse, update: refuse, comment: refuse, close: refuse, reopen: refuse,
+    list: refuse, findByFingerprint: refuse, update: refuse, comment: refuse, close: refuse, reopen: refuse,
     async create(_fingerprint, draft) {
       if ((draft.assignees ?? []).includes('outsider')) throw Object.assign(new Error('Validation Failed'), { status: 422 });
       created.push(draft);
