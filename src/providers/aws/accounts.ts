@@ -139,8 +139,3 @@ export class AwsAccounts implements AwsClientRouter {
     return this.defaults;
   }
 }
-
-/** Every account through the same clients: a single-account setup, or tests that need no routing. */
-export function singleAccount(clients: Pick<AwsClients, 'iam' | 'ssoAdmin' | 'identityStore'>): AwsClientRouter {
-  return { iam: () => clients.iam, identityCenter: () => clients };
-}

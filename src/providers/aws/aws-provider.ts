@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Instant } from '../../model/types.js';
 import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../plan/types.js';
 import type { Provider } from '../provider.js';
-import { awsClientOptionsFromEnv, createAwsClients, type AwsClients } from './clients.js';
+import type { AwsClients } from './clients.js';
 import { IamStrategy } from './iam-strategy.js';
 import { IdentityCenterStrategy, defaultStatusPolling, type StatusPolling } from './identity-center-strategy.js';
 import { checkAwsLimits } from './limits.js';
@@ -81,14 +81,6 @@ export class AwsProvider implements Provider {
   checkLimits(target: TargetRef, desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
     return checkAwsLimits(target, desired, observed);
   }
-}
-
-/** Builds the provider from the environment (see `awsClientOptionsFromEnv`); for the CLI. */
-export function awsProviderFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-  options: Omit<AwsProviderOptions, 'clients'> = {},
-): AwsProvider {
-  return new AwsProvider({ ...options, clients: createAwsClients(awsClientOptionsFromEnv(env)) });
 }
 
 function awsTarget(target: TargetRef): Exclude<TargetRef, { provider: 'gcp' }> {
