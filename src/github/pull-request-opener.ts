@@ -11,28 +11,33 @@ export interface PullRequestDraft {
   draft?: boolean;
 }
 
-export interface OpenedPullRequest {
+export interface PullRequestRef {
   number: number;
   url: string;
+}
+
+export interface OpenedPullRequest extends PullRequestRef {
   created: boolean;
 }
 
 export interface PullRequestOpener {
+  /** The open PR from branch `head` into `base`, if there is one. */
+  findOpen(head: string, base: string): Promise<PullRequestRef | undefined>;
   /** Creates the PR, or updates title and body of the open one from the same branch. */
   openOrUpdate(draft: PullRequestDraft): Promise<OpenedPullRequest>;
+  /** Comments first, so the reason is visible next to the close event. */
+  close(number: number, comment: string): Promise<void>;
 }
 
 export function octokitPullRequestOpener(octokit: GitHubClient, repo: RepoRef): PullRequestOpener {
+  const findOpen = async (head: string, base: string): Promise<PullRequestRef | undefined> => {
+    const open = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', head: `${repo.owner}:${head}`, base, per_page: 100 });
+    return open[0] && { number: open[0].number, url: open[0].html_url };
+  };
   return {
+    findOpen,
     async openOrUpdate(draft) {
-      const open = await octokit.paginate(octokit.rest.pulls.list, {
-        ...repo,
-        state: 'open',
-        head: `${repo.owner}:${draft.head}`,
-        base: draft.base,
-        per_page: 100,
-      });
-      const existing = open[0];
+      const existing = await findOpen(draft.head, draft.base);
       if (existing) {
         const { data } = await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, title: draft.title, body: draft.body });
         return { number: data.number, url: data.html_url, created: false };
@@ -46,6 +51,10 @@ export function octokitPullRequestOpener(octokit: GitHubClient, repo: RepoRef): 
         ...(draft.draft ? { draft: true } : {}),
       });
       return { number: data.number, url: data.html_url, created: true };
+    },
+    async close(number, comment) {
+      await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: comment });
+      await octokit.rest.pulls.update({ ...repo, pull_number: number, state: 'closed' });
     },
   };
 }

@@ -56,3 +56,9 @@ export function pushStandingBranch(root: string, env: GitEnv, commit: string): v
   const auth = remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
   runGit(root, ['push', '-q', '--force', 'origin', `${commit}:refs/heads/${STANDING_BRANCH}`], { env: auth });
 }
+
+/** Once its PR is closed: a branch left behind would later pass for an already proposed change. */
+export function deleteStandingBranch(root: string, env: GitEnv): void {
+  const auth = remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
+  runGit(root, ['push', '-q', 'origin', '--delete', STANDING_BRANCH], { env: auth });
+}

@@ -1,29 +1,22 @@
 /** `gitgrant hr-check [--dry-run] [--json]`: the nightly comparison of holders with HR, and the standing-access PR. */
 import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { octokitPullRequestOpener } from '../../github/pull-request-opener.js';
 import { compareWithHr } from '../../hr/compare.js';
 import { readHrConfig } from '../../hr/config.js';
 import { loadHrRecords } from '../../hr/load.js';
-import type { HrRecord } from '../../hr/record.js';
-import { planStandingAccess } from '../../hr/standing.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
-import type { AccessRepo, Instant } from '../../model/types.js';
+import type { Instant } from '../../model/types.js';
 import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { plainText } from '../../render/escape.js';
 import { sortFindings } from '../../lifecycle/findings.js';
 import { approvalsByEmail } from '../../lifecycle/approvals.js';
-import { gitHubFromEnv } from '../../lifecycle/github-env.js';
 import { hrFindings, hrRevocations, withEnvScimSource } from '../../lifecycle/hr-findings.js';
-import { runGit } from '../../lifecycle/git-run.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
-import { changeSummary, commitStandingChange, pushStandingBranch, remoteBranchSummary, STANDING_BRANCH, type StandingChange } from '../../lifecycle/standing-branch.js';
-import { STANDING_PR_TITLE, standingPullRequestBody } from '../../lifecycle/standing-pr.js';
+import { syncStandingAccess, type StandingAccessResult } from '../../lifecycle/standing-access.js';
 import { withoutGrants } from '../../lifecycle/revocation.js';
 import { sweep } from '../../lifecycle/sweep.js';
-import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
@@ -40,7 +33,7 @@ export interface HrCheckOptions {
 
 export interface HrCheckRun extends SourceRun {
   revoked: string[];
-  standing?: { branch: string; pullRequest?: number; created?: boolean; unchanged: boolean; files: string[] };
+  standing?: StandingAccessResult;
 }
 
 /** Compares holders with HR; unless `dryRun`, revokes leavers' grants and opens or updates the standing-access PR. */
@@ -65,7 +58,7 @@ export async function runHrCheck(io: CliIo, root: string, now: Instant, options:
   const revocations = hrRevocations(repo, compared);
   if (options.dryRun || revocations.length === 0) {
     const result: HrCheckRun = { source: 'hr', complete: true, findings: sortFindings(hrFindings(compared, new Set(), new Set())), notes, revoked: [] };
-    if (!options.dryRun) result.standing = await standingAccess(io, root, repo, loaded.records, now);
+    if (!options.dryRun) result.standing = await syncStandingAccess(io.env, root, repo, loaded.records, now);
     return result;
   }
   const cloud = cloudFromEnv(io.env, io.now);
@@ -74,32 +67,11 @@ export async function runHrCheck(io: CliIo, root: string, now: Instant, options:
     const revoked = new Set(result.revoked.map((r) => r.grant.id));
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared, revoked, failed), ...result.findings]);
-    const standing = await standingAccess(io, root, withoutGrants(repo, revoked), loaded.records, now);
+    const standing = await syncStandingAccess(io.env, root, withoutGrants(repo, revoked), loaded.records, now);
     return { source: 'hr', complete: true, findings, notes, revoked: [...revoked].sort(), standing };
   } finally {
     await cloud.close();
   }
-}
-
-/** One branch and one PR for standing access; nothing at all when the branch already says the same. */
-async function standingAccess(io: CliIo, root: string, repo: AccessRepo, records: readonly HrRecord[], now: Instant): Promise<HrCheckRun['standing']> {
-  const plan = planStandingAccess({ repo, records, now });
-  const change: StandingChange = { add: plan.add, remove: plan.remove };
-  const files = changeSummary(change, new Set(repo.grants.map((g) => g.id)));
-  if (files.length === 0) return undefined;
-  const base = runGit(root, ['rev-parse', 'HEAD']).trim();
-  if (JSON.stringify(remoteBranchSummary(root, io.env, base)) === JSON.stringify(files)) return { branch: STANDING_BRANCH, unchanged: true, files };
-  const grants = [
-    ...plan.add.map((f) => ({ grant: f.path, role: f.path.split('/')[1]!, grantee: /^grantee: (.*)$/m.exec(f.content)?.[1] ?? '' })),
-    ...plan.remove.map((p) => ({ grant: p, role: p.split('/')[1]!, grantee: repo.grants.find((g) => g.id === p)?.grantee ?? '', reason: 'no longer matches the role\'s standing HR attributes' })),
-  ];
-  const message = formatCommitMessage(`Standing access from HR: ${plan.add.length} added or renewed, ${plan.remove.length} removed`, { action: 'standing', grants });
-  pushStandingBranch(root, io.env, commitStandingChange(root, base, change, message));
-  const github = await gitHubFromEnv(io.env);
-  if ('missing' in github) return { branch: STANDING_BRANCH, unchanged: false, files };
-  const baseBranch = runGit(root, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
-  const pr = await octokitPullRequestOpener(github.client, github.repo).openOrUpdate({ head: STANDING_BRANCH, base: baseBranch === 'HEAD' ? 'main' : baseBranch, title: STANDING_PR_TITLE, body: standingPullRequestBody(change) });
-  return { branch: STANDING_BRANCH, pullRequest: pr.number, created: pr.created, unchanged: false, files };
 }
 
 export async function hrCheckCommand(io: CliIo, options: HrCheckOptions): Promise<number> {
@@ -113,8 +85,15 @@ export async function hrCheckCommand(io: CliIo, options: HrCheckOptions): Promis
     io.stdout(renderFindingsText('hr-check', run.findings));
     if (run.revoked.length > 0) io.stdout(`gitgrant hr-check: revoked ${run.revoked.join(', ')}\n`);
     const s = run.standing;
-    if (s) io.stdout(`gitgrant hr-check: standing access: ${s.unchanged ? `branch ${s.branch} already proposes these ${s.files.length} changes; nothing pushed` : `branch ${s.branch} pushed with ${s.files.length} changes${s.pullRequest ? `, pull request #${s.pullRequest} ${s.created ? 'opened' : 'updated'}` : ' (no pull request: GitHub is not configured)'}`}\n`);
+    if (s) io.stdout(`gitgrant hr-check: standing access: ${standingText(s)}\n`);
     io.stdout(`gitgrant hr-check: ${run.findings.length} finding${run.findings.length === 1 ? '' : 's'}\n`);
   }
   return run.findings.length > 0 || !run.complete ? EXIT.findings : EXIT.ok;
+}
+
+function standingText(s: StandingAccessResult): string {
+  if (s.closed) return `HR calls for no change; pull request #${s.pullRequest} closed and branch ${s.branch} deleted`;
+  if (s.unchanged) return `branch ${s.branch} already proposes these ${s.files.length} changes; nothing pushed`;
+  const pr = s.pullRequest ? `, pull request #${s.pullRequest} ${s.created ? 'opened' : 'updated'}` : ' (no pull request: GitHub is not configured)';
+  return `branch ${s.branch} pushed with ${s.files.length} changes${pr}`;
 }

@@ -168,6 +168,19 @@ describe('the Octokit-backed GitHub interfaces against the GitHub double', () =>
     expect(gh.issue('acme/standing', first.number).body).toBe('v2');
   });
 
+  it('closes a PR with a comment, after which no open PR comes from its branch', async () => {
+    const opener = octokitPullRequestOpener(octokit, { owner: 'acme', repo: 'closing' });
+    gh.state.repo('acme/closing');
+    const opened = await opener.openOrUpdate({ head: 'hr/standing', base: 'main', title: 'Standing access', body: 'v1' });
+    expect(await opener.findOpen('hr/standing', 'main')).toEqual({ number: opened.number, url: opened.url });
+
+    await opener.close(opened.number, 'Nothing left to review.');
+
+    expect(gh.issue('acme/closing', opened.number)).toMatchObject({ state: 'closed' });
+    expect(gh.issue('acme/closing', opened.number).comments.map((c) => c.body)).toEqual(['Nothing left to review.']);
+    expect(await opener.findOpen('hr/standing', 'main')).toBeUndefined();
+  });
+
   it('tells open, closed and missing ticket issues apart', async () => {
     const open = gh.seedIssue({ repo: 'acme/tickets', title: 'INC' });
     const closed = gh.seedIssue({ repo: 'acme/tickets', title: 'INC', state: 'closed' });

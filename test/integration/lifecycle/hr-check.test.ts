@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Finding } from '../../../src/lifecycle/findings.js';
+import { STANDING_PR_CLOSED_COMMENT } from '../../../src/lifecycle/standing-access.js';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
 import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
@@ -156,6 +157,29 @@ describe('gitgrant hr-check: the standing-access pull request', () => {
     expect(third.standing.unchanged).toBe(true);
     expect(github.calls('pulls/create') + github.calls('pulls/update')).toBe(writes);
     expect(pulls()).toBe(count);
+    expect(github.violations()).toEqual([]);
+  });
+
+  it('closes the pull request with a comment, and deletes its branch, once HR calls for no change', async () => {
+    const repo = gitRepo([HR_POLICY, warehouse, people({ email: 'dana@example.com', department: 'Data' })]);
+    const bare = withOrigin(repo);
+    const opened = (JSON.parse((await cli(world, repo, 'hr-check', '--now', T0, '--json')).stdout) as { standing: { pullRequest: number } }).standing;
+
+    // Dana moves to Sales: nobody should hold the role standing, and nobody does.
+    repo.write(people({ email: 'dana@example.com', department: 'Sales' })).commitAll('HR export');
+    const run = await cli(world, repo, 'hr-check', '--now', T0);
+
+    expect(run.stdout).toContain(`pull request #${opened.pullRequest} closed`);
+    const pull = github.issue('example-org/access', opened.pullRequest);
+    expect(pull.state).toBe('closed');
+    expect(pull.comments.map((c) => c.body)).toEqual([STANDING_PR_CLOSED_COMMENT]);
+    expect(execFileSync('git', ['--git-dir', bare, 'branch', '--list', 'gitgrant/standing-access'], { encoding: 'utf8' })).toBe('');
+    const writes = github.calls('pulls/update') + github.calls('issues/create-comment');
+
+    const again = JSON.parse((await cli(world, repo, 'hr-check', '--now', T0, '--json')).stdout) as { standing?: unknown };
+
+    expect(again.standing).toBeUndefined();
+    expect(github.calls('pulls/update') + github.calls('issues/create-comment')).toBe(writes);
     expect(github.violations()).toEqual([]);
   });
 });
