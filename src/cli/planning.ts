@@ -39,7 +39,7 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     const desired = desiredState(repo, now, identities.config, undefined);
     return { repo, plan: computePlan({ desired, limits: LIMITS, at: now }), findings: problems, readFailures: [] };
   }
-  const cloud = cloudFromEnv(io.env, io.now);
+  const cloud = cloudFromEnv(io.env, io.now, repo.policy);
   const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now).catch(async (error: unknown) => {
     // A failed lookup is an I/O failure, not a bug: nothing has been changed yet, and the next run retries.
     await cloud.close();
