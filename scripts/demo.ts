@@ -1,11 +1,13 @@
 /**
  * The offline demo: starts the AWS emulator (moto) and the GCP IAM double on loopback, seeds them
- * with some access gitgrant did not make, and walks a copy of the example organisation through
- * validate -> plan -> apply -> (clock advanced past expiry) -> plan -> apply, printing the cloud at
- * each step. No credentials, no network beyond 127.0.0.1.
+ * with some access gitgrant did not make, and walks a copy of the example organisation (a fresh
+ * git repository) through validate -> plan -> apply -> (clock advanced past expiry) -> expire, the
+ * real sweep, which revokes and commits the deletion of the expired grants with machine-readable
+ * trailers, printing the cloud at each step. No credentials, no network beyond 127.0.0.1.
  *
  *   npm run demo
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ const step = (title: string) => say(`\n${bold(`=== ${title}`)}\n`);
 async function demo(): Promise<number> {
   const repo = mkdtempSync(join(tmpdir(), 'gitgrant-demo-'));
   for (const folder of ['policies', 'roles', 'grants']) cpSync(folder, join(repo, folder), { recursive: true });
+  initRepository(repo);
   // The emulators take any credentials; the SDKs' default chain reads them from the environment.
   Object.assign(process.env, { MOTO_ACCOUNT_ID: ACCOUNT, AWS_ACCESS_KEY_ID: 'demo', AWS_SECRET_ACCESS_KEY: 'demo', AWS_REGION: 'us-east-1' });
   step('Starting the emulators on loopback');
@@ -43,18 +46,21 @@ async function demo(): Promise<number> {
     ...process.env,
     CI: 'true',
     GITGRANT_AWS_ENDPOINT: moto.endpoint, GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token,
-    GITHUB_ACTIONS: undefined,
+    // Offline: no GitHub, so ticket states are not looked up (expiry does not depend on them).
+    GITHUB_ACTIONS: undefined, GITHUB_REPOSITORY: undefined, GITHUB_TOKEN: undefined,
   };
   const aws = createAwsClients({ endpoint: moto.endpoint, region: 'us-east-1' });
   try {
     step('Seeding the clouds with people, roles and some access gitgrant did not make');
     await seedAws(aws.iam, repo);
     await seedIdentityCenter(aws, repo);
+    commitAll(repo, 'Demo: point the Identity Center roles at the emulator\'s instance');
     seedGcp(gcp);
     say('AWS: IAM users and the target roles; a hand-made policy lets alice assume ProdOrdersDbAdmin (unmanaged).');
     say('GCP: a standing, unconditional roles/owner for legacy-admin on projects/acme-prod-orders (unmanaged).');
     say('A new grant is requested for heidi on the Identity Center role staging-poweruser:');
     await run(env, T0, ['new-grant', '--repo', repo, '--role', 'staging-poweruser', '--grantee', 'heidi@example.com', '--reason', 'Test the release candidate against staging data', '--duration', '6h', '--starts', T0, '--now', T0]);
+    commitAll(repo, 'Grant heidi@example.com staging-poweruser (in real life: a reviewed, merged PR)');
 
     step(`validate (now = ${T0})`);
     await run(env, T0, ['validate', '--repo', repo, '--now', T0]);
@@ -68,12 +74,16 @@ async function demo(): Promise<number> {
 
     step(`The clock moves to ${T1}: alice, erin, gina and heidi's grants have expired`);
     say('GCP and AWS IAM already refuse them (their conditions carry the deadline); the Identity Center');
-    say('assignment lasts until the sweep removes it. The sweep (gitgrant expire) applies the same plan:');
+    say('assignment lasts until the sweep removes it. What the sweep will remove:');
     await run(env, T1, ['plan', '--repo', repo, '--now', T1]);
-    await run(env, T1, ['apply', '--repo', repo, '--now', T1, '--max-removals', '10']);
+    step('expire: the sweep the expire workflow runs every few minutes');
+    await run(env, T1, ['expire', '--repo', repo, '--now', T1]);
+    step('The sweep\'s commit on main (git log -1 --format=%B): its trailers make the history machine-readable');
+    say(git(repo, 'log', '-1', '--format=%B').trimEnd().replace(/^/gm, '  '));
     await showCloud(aws, gcp);
     step('plan after expiry: nothing to do; the unmanaged access is still reported, never touched');
-    await run(env, T1, ['plan', '--repo', repo, '--now', T1]);
+    const after = await run(env, T1, ['plan', '--repo', repo, '--now', T1]);
+    if (!after.includes('No changes')) throw new Error('the plan after the sweep is not empty');
     return 0;
   } finally {
     destroyAwsClients(aws);
@@ -83,15 +93,39 @@ async function demo(): Promise<number> {
   }
 }
 
-async function run(env: Record<string, string | undefined>, now: string, argv: string[]): Promise<void> {
+function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A repository of its own, as the access repo is: the sweep deletes grant files in a commit. */
+function initRepository(repo: string): void {
+  git(repo, 'init', '-q', '-b', 'main');
+  // A fixed identity, whatever the machine's git configuration; the sweep commits with it too.
+  for (const [key, value] of [['user.name', 'gitgrant demo'], ['user.email', 'demo@example.com'], ['commit.gpgsign', 'false']]) git(repo, 'config', key!, value!);
+  commitAll(repo, 'The example organisation');
+}
+
+function commitAll(repo: string, message: string): void {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+}
+
+/** Runs one command as a user would, printing its output; the demo fails if any command does. */
+async function run(env: Record<string, string | undefined>, now: string, argv: string[]): Promise<string> {
   say(`$ gitgrant ${argv.filter((a, i) => a !== '--repo' && argv[i - 1] !== '--repo').join(' ')}`);
+  let output = '';
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text.replace(/^/gm, '  ').replace(/ {2}$/, '')),
+    stdout: (text) => {
+      output += text;
+      process.stdout.write(text.replace(/^/gm, '  ').replace(/ {2}$/, ''));
+    },
     stderr: (text) => process.stderr.write(text),
     env, cwd: process.cwd(), isTTY: false, now: () => parseInstant(now)!,
   };
   const code = await main(argv, io);
   say(`  (exit ${code})`);
+  if (code !== 0) throw new Error(`gitgrant ${argv[0]} exited ${code}; the demo expects every step to succeed`);
+  return output;
 }
 
 async function seedAws(iam: IAMClient, repo: string): Promise<void> {
