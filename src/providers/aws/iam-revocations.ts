@@ -22,13 +22,17 @@ export interface Revocation {
   at: Instant;
 }
 
-export function revocationSid(bindingId: string): string {
-  return `Revoke${statementSid(bindingId)}`;
+/**
+ * One statement per binding and session name: two people can lose the same binding in one run (an
+ * identity mapping moved it), and IAM refuses a policy with two equal Sids.
+ */
+export function revocationSid(bindingId: string, sessionName: string): string {
+  return `Revoke${statementSid(bindingId)}For${statementSid(sessionName)}`;
 }
 
 export function revocationStatement(revocation: Revocation): PolicyStatement {
   return {
-    Sid: revocationSid(revocation.bindingId),
+    Sid: revocationSid(revocation.bindingId, revocation.sessionName),
     Effect: 'Deny',
     Action: '*',
     Resource: '*',
@@ -55,7 +59,13 @@ export function withRevocations(
   revocations: readonly Revocation[],
   now: Instant,
 ): PolicyDocument | undefined {
-  const added = revocations.map(revocationStatement);
+  // The same binding and session revoked twice in one run: the later revocation covers the earlier.
+  const latest = new Map<string, Revocation>();
+  for (const r of revocations) {
+    const sid = revocationSid(r.bindingId, r.sessionName);
+    if ((latest.get(sid)?.at ?? -Infinity) < r.at) latest.set(sid, r);
+  }
+  const added = [...latest.values()].map(revocationStatement);
   const addedSids = new Set(added.map((s) => s.Sid));
   const kept = (current?.Statement ?? []).filter((s) => !addedSids.has(s.Sid) && !isStale(s, now));
   const statements = [...kept, ...added].sort((a, b) => compareStrings(a.Sid ?? '', b.Sid ?? ''));

@@ -158,7 +158,7 @@ describe('the iam strategy against the emulator', () => {
     const revocations = await clients.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: REVOCATION_POLICY_NAME }));
     expect(parsePolicyDocument(revocations.PolicyDocument!).Statement).toEqual([
       {
-        Sid: `Revokeg${run}a`,
+        Sid: `Revokeg${run}aForalice${run}`,
         Effect: 'Deny',
         Action: '*',
         Resource: '*',

@@ -211,7 +211,7 @@ describe('apply against the emulators', () => {
     const stored = await cloud.aws.iam.send(new GetRolePolicyCommand({ RoleName: 'DbReader', PolicyName: 'gitgrant-revocations' }));
     const [deny] = (JSON.parse(decodeURIComponent(stored.PolicyDocument!)) as { Statement: unknown[] }).Statement;
     expect(deny).toEqual({
-      Sid: expect.stringMatching(/^Revokegg[0-9a-f]{24}$/),
+      Sid: expect.stringMatching(/^Revokegg[0-9a-f]{24}Foraliceexamplecom$/),
       Effect: 'Deny',
       Action: '*',
       Resource: '*',
