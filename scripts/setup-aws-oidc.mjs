@@ -6,7 +6,9 @@
 import { check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
 
 const USAGE = `usage: setup-aws-oidc.mjs --repo ORG/REPO --account 123456789012 [--role-name gitgrant-automation]
-                         [--policy-path /gitgrant/] [--apply]
+                         [--policy-path /gitgrant/] [--target-roles RoleA,RoleB] [--apply]
+  --target-roles: the roles grantees assume in this account (roleName in roles/); early revocation
+  writes a deny policy on them. Without it the permission covers every role in the account.
   Prints the commands by default; --apply runs them with your current AWS credentials.`;
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -41,8 +43,11 @@ export function trustPolicy({ repo, account }) {
  * policies under `policyPath` and attaches only those to users. Identity Center strategy: it
  * creates and deletes account assignments, which provisions the permission set's role.
  */
-export function permissionsPolicy({ account, policyPath }) {
+export function permissionsPolicy({ account, policyPath, targetRoles = [] }) {
   const ownPolicies = `arn:aws:iam::${account}:policy${policyPath}*`;
+  // Early revocation writes an inline deny policy on the roles grantees assume. Scope it to those
+  // roles (--target-roles); role/* would let the automation put any inline policy on any role.
+  const revocable = targetRoles.length > 0 ? targetRoles.map((name) => `arn:aws:iam::${account}:role/${name}`) : `arn:aws:iam::${account}:role/*`;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -71,10 +76,24 @@ export function permissionsPolicy({ account, policyPath }) {
         Condition: { ArnLike: { 'iam:PolicyARN': ownPolicies } },
       },
       {
-        Sid: 'ReadUsersAndPolicies',
+        // One read per account: users, their attachments and the customer-managed policies.
+        Sid: 'ReadTheAccount',
         Effect: 'Allow',
-        Action: ['iam:GetUser', 'iam:ListAttachedUserPolicies', 'iam:ListPolicies'],
+        Action: ['iam:GetAccountAuthorizationDetails'],
         Resource: '*',
+      },
+      {
+        // AWS-managed policies attached beside a grant are read to report access outside gitgrant.
+        Sid: 'ReadAwsManagedPolicies',
+        Effect: 'Allow',
+        Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+        Resource: 'arn:aws:iam::aws:policy/*',
+      },
+      {
+        Sid: 'RevokeSessionsAlreadyIssued',
+        Effect: 'Allow',
+        Action: ['iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+        Resource: revocable,
       },
       {
         Sid: 'IdentityCenterAssignments',
@@ -120,7 +139,7 @@ export function permissionsPolicy({ account, policyPath }) {
   };
 }
 
-export function awsOidcSteps({ repo, account, roleName, policyPath }) {
+export function awsOidcSteps({ repo, account, roleName, policyPath, targetRoles = [] }) {
   return [
     {
       title: "GitHub's OIDC identity provider (one per account; skipped when it exists)",
@@ -157,7 +176,7 @@ export function awsOidcSteps({ repo, account, roleName, policyPath }) {
     },
     {
       title: 'What the role may do: gitgrant-owned IAM policies and Identity Center assignments',
-      files: [{ name: 'gitgrant-permissions.json', content: JSON.stringify(permissionsPolicy({ account, policyPath }), null, 2) }],
+      files: [{ name: 'gitgrant-permissions.json', content: JSON.stringify(permissionsPolicy({ account, policyPath, targetRoles }), null, 2) }],
       argv: [
         'aws', 'iam', 'put-role-policy',
         '--role-name', roleName,
@@ -175,7 +194,7 @@ export function awsOidcSteps({ repo, account, roleName, policyPath }) {
 export function optionsFrom(argv) {
   const values = parseOptions(argv, {
     required: ['repo', 'account'],
-    optional: { 'role-name': 'gitgrant-automation', 'policy-path': '/gitgrant/' },
+    optional: { 'role-name': 'gitgrant-automation', 'policy-path': '/gitgrant/', 'target-roles': '' },
     usage: USAGE,
   });
   return {
@@ -183,6 +202,7 @@ export function optionsFrom(argv) {
     account: check('account', values.account, /^\d{12}$/, '123456789012'),
     roleName: check('role-name', values['role-name'], /^[\w+=,.@-]{1,64}$/, 'gitgrant-automation'),
     policyPath: check('policy-path', values['policy-path'], /^\/([\w+=,.@-]+\/)*$/, '/gitgrant/'),
+    targetRoles: values['target-roles'] === '' ? [] : values['target-roles'].split(',').map((name) => check('target-roles', name, /^[\w+=,.@-]{1,64}$/, 'ProdOrdersDbReadOnly')),
     apply: values.apply,
   };
 }

@@ -49,6 +49,15 @@ describe('setup-aws-oidc', () => {
     expect(actions.filter((action) => action.endsWith('*'))).toEqual([]);
   });
 
+  it('reads each account with one call, and may write revocation policies only on the target roles given', () => {
+    const statements: Json[] = aws.permissionsPolicy({ ...options, targetRoles: ['ProdOrdersDbReadOnly'] }).Statement;
+    expect(statements.find((s) => s.Action.includes('iam:GetAccountAuthorizationDetails'))).toBeDefined();
+    const revoke = statements.find((s) => s.Action.includes('iam:PutRolePolicy') && s.Sid === 'RevokeSessionsAlreadyIssued');
+    expect(revoke?.Resource).toEqual(['arn:aws:iam::123456789012:role/ProdOrdersDbReadOnly']);
+    const actions = statements.flatMap((s) => s.Action as string[]);
+    expect(actions).not.toEqual(expect.arrayContaining(['iam:ListPolicies']));
+  });
+
   it('dry-runs as a bash script that creates what is missing and re-applies the policies', () => {
     const script = render(aws.awsOidcSteps(options));
     expect(script).toContain(
