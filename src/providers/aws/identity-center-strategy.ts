@@ -153,14 +153,7 @@ export class IdentityCenterStrategy {
 
   private async createAssignment(target: IdentityCenterTarget, binding: DesiredBinding): Promise<void> {
     const response = await this.ssoAdmin.send(
-      new CreateAccountAssignmentCommand({
-        InstanceArn: target.instanceArn,
-        TargetId: target.account,
-        TargetType: 'AWS_ACCOUNT',
-        PermissionSetArn: binding.permission,
-        PrincipalType: 'USER',
-        PrincipalId: binding.principal,
-      }),
+      new CreateAccountAssignmentCommand(assignmentOf(target, binding)),
     );
     await this.awaitStatus(response.AccountAssignmentCreationStatus, async (requestId) => {
       const status = await this.ssoAdmin.send(
@@ -176,14 +169,7 @@ export class IdentityCenterStrategy {
   private async deleteAssignment(target: IdentityCenterTarget, binding: ObservedBinding): Promise<void> {
     const response = await unlessMissing(
       this.ssoAdmin.send(
-        new DeleteAccountAssignmentCommand({
-          InstanceArn: target.instanceArn,
-          TargetId: target.account,
-          TargetType: 'AWS_ACCOUNT',
-          PermissionSetArn: binding.permission,
-          PrincipalType: 'USER',
-          PrincipalId: binding.principal,
-        }),
+        new DeleteAccountAssignmentCommand(assignmentOf(target, binding)),
       ),
       'ResourceNotFoundException',
     );
@@ -228,4 +214,16 @@ function assignmentKey(binding: { permission: string; principal: string }): stri
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What names one account assignment, for creating or deleting it. */
+function assignmentOf(target: IdentityCenterTarget, binding: { permission: string; principal: string }) {
+  return {
+    InstanceArn: target.instanceArn,
+    TargetId: target.account,
+    TargetType: 'AWS_ACCOUNT' as const,
+    PermissionSetArn: binding.permission,
+    PrincipalType: 'USER' as const,
+    PrincipalId: binding.principal,
+  };
 }
