@@ -10,9 +10,7 @@ const run = promisify(execFile);
 
 describe('the offline demo', () => {
   it('sweeps the expired grants with gitgrant expire, prints the commit and its trailers, and ends with an empty plan', async () => {
-    const env = { ...process.env, NO_COLOR: '1' };
-    delete env.GITHUB_ACTIONS;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { env, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { maxBuffer: 16 * 1024 * 1024 });
 
     const afterSweep = stdout.slice(stdout.indexOf('$ gitgrant expire'));
     expect(afterSweep).toMatch(/committed [0-9a-f]{12} \(expire\)/);
