@@ -7,6 +7,7 @@
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from './seeded-random.js';
 
 export type Fault =
   /** 400 Throttling (query XML) / ThrottlingException (JSON). */
@@ -60,7 +61,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const scripts = new Map<string, Fault[]>();
   let rates = options.rates ?? [];
   let latencyMs = options.latencyMs ?? 0;
-  let random = mulberry32(options.seed ?? 1);
+  let random = seededRandom(options.seed ?? 1);
   const calls = new Map<string, number>();
   const injected = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -102,7 +103,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     script: (action, ...faults) => scripts.set(action, [...(scripts.get(action) ?? []), ...faults]),
     setRates: (next) => {
       rates = next;
-      random = mulberry32(options.seed ?? 1);
+      random = seededRandom(options.seed ?? 1);
     },
     setLatency: (ms) => (latencyMs = ms),
     calls: () => Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b))),
@@ -196,14 +197,3 @@ function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstre
   proxied.end(body);
 }
 
-/** A small seeded generator: rate faults must be reproducible run to run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
