@@ -26,9 +26,8 @@ export function changeSummary(change: StandingChange, existing: ReadonlySet<stri
 
 /** The branch's change against `base` on the remote, or undefined when the branch does not exist there. */
 export function remoteBranchSummary(root: string, env: GitEnv, base: string): string[] | undefined {
-  const auth = remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
-  const listed = runGit(root, ['ls-remote', '--heads', 'origin', STANDING_BRANCH], { env: auth }).trim();
-  if (!listed) return undefined;
+  const auth = originAuth(root, env);
+  if (!onRemote(root, auth)) return undefined;
   runGit(root, ['fetch', '-q', 'origin', `+refs/heads/${STANDING_BRANCH}:refs/remotes/origin/${STANDING_BRANCH}`], { env: auth });
   const diff = runGit(root, ['diff', '--name-status', '--no-renames', base, `refs/remotes/origin/${STANDING_BRANCH}`]);
   return diff.split('\n').filter(Boolean).map((line) => line.replace('\t', ' ')).sort();
@@ -53,12 +52,22 @@ export function commitStandingChange(root: string, base: string, change: Standin
 }
 
 export function pushStandingBranch(root: string, env: GitEnv, commit: string): void {
-  const auth = remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
-  runGit(root, ['push', '-q', '--force', 'origin', `${commit}:refs/heads/${STANDING_BRANCH}`], { env: auth });
+  runGit(root, ['push', '-q', '--force', 'origin', `${commit}:refs/heads/${STANDING_BRANCH}`], { env: originAuth(root, env) });
 }
 
-/** Once its PR is closed: a branch left behind would later pass for an already proposed change. */
+/**
+ * Once its PR is closed: a branch left behind would later pass for an already proposed change.
+ * GitHub may have deleted it already (automatic deletion of head branches).
+ */
 export function deleteStandingBranch(root: string, env: GitEnv): void {
-  const auth = remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
-  runGit(root, ['push', '-q', 'origin', '--delete', STANDING_BRANCH], { env: auth });
+  const auth = originAuth(root, env);
+  if (onRemote(root, auth)) runGit(root, ['push', '-q', 'origin', '--delete', STANDING_BRANCH], { env: auth });
+}
+
+function originAuth(root: string, env: GitEnv): GitEnv {
+  return remoteAuthEnv(env, runGit(root, ['remote', 'get-url', 'origin']).trim());
+}
+
+function onRemote(root: string, auth: GitEnv): boolean {
+  return runGit(root, ['ls-remote', '--heads', 'origin', STANDING_BRANCH], { env: auth }).trim() !== '';
 }

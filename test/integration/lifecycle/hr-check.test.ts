@@ -182,4 +182,17 @@ describe('gitgrant hr-check: the standing-access pull request', () => {
     expect(github.calls('pulls/update') + github.calls('issues/create-comment')).toBe(writes);
     expect(github.violations()).toEqual([]);
   });
+
+  it('closes the pull request when GitHub has already deleted its branch', async () => {
+    const repo = gitRepo([HR_POLICY, warehouse, people({ email: 'dana@example.com', department: 'Data' })]);
+    const bare = withOrigin(repo);
+    const opened = (JSON.parse((await cli(world, repo, 'hr-check', '--now', T0, '--json')).stdout) as { standing: { pullRequest: number } }).standing;
+    execFileSync('git', ['--git-dir', bare, 'branch', '-D', 'gitgrant/standing-access']);
+
+    repo.write(people({ email: 'dana@example.com', department: 'Sales' })).commitAll('HR export');
+    const run = await cli(world, repo, 'hr-check', '--now', T0);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(github.issue('example-org/access', opened.pullRequest).state).toBe('closed');
+  });
 });
