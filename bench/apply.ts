@@ -317,9 +317,9 @@ function report(runs: readonly RunResult[], date: Date, capacity: number): strin
     '',
     breakdown,
     '**Not measured here.** Identity Center assignments (asynchronous, polled) are not in the scenario. ' +
-      'A gitgrant policy whose default version is v5 or later is listed before each new version and its oldest version deleted (3 calls instead of 1; ' +
-      'since every version written must eventually be deleted, 2 is the true minimum there); no policy in this run gets that far. ' +
-      'The CLI\'s AWS provider uses one set of credentials for every account; here each account has its own client, as a multi-account deployment needs.',
+      'A gitgrant policy already holding five versions has its oldest version deleted (known from the account read, so no listing) before each new version: 2 calls, ' +
+      'the true minimum there, since every version written must eventually be deleted; no policy in this run gets that far. ' +
+      'Here each account has its own IAM client selected by moto\'s account header; the CLI reaches accounts by assuming a role in each (policies `aws.accountRoleName`), which adds one `sts:AssumeRole` per account and run, not counted here.',
   ].join('\n');
 }
 

@@ -258,10 +258,9 @@ function report(hr: HrFigures, sweep: SweepFigures, date: Date): string {
     missed === 0 ? 'Every figure meets its target.' : `${missed} figure(s) miss their target; see the notes.`,
     '',
     '**Notes.** The sweep reads only the targets the expired grants live on (100 of 100 here) and sends only their removals. ' +
-      'The calls above the minimum are `ListPolicyVersions`, one per deleted IAM policy: the IAM provider lists versions before `DeletePolicy` ' +
-      '(IAM refuses to delete a policy that still has non-default versions), although the account read (`GetAccountAuthorizationDetails`) already returned them. ' +
-      'Wall time: in each account the provider works user by user, three dependent calls each (detach, list versions, delete), so an account of 5 emptied users is a chain of 15 calls, ' +
-      'longer than the bound\'s chain of 3; and moto\'s own time per call comes on top of the fixed latency.',
+      'Every AWS call is at the minimum: the IAM provider deletes an emptied policy\'s older versions from the account read (`GetAccountAuthorizationDetails`), without listing them. ' +
+      'Wall time: each emptied user is a chain of 2 dependent calls (detach, delete) after its account\'s read, within the bound\'s chain of 3; ' +
+      'what the bound leaves out is moto\'s own time per call, which comes on top of the fixed latency on this 2-core machine, where the emulators share the cores with gitgrant.',
     '',
     'Sweep calls per action:',
     '',

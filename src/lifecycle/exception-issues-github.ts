@@ -1,14 +1,7 @@
-/** The exception issues on GitHub: listed once per run, then changed as the sync plan says. */
-import type { GitHubClient } from '../github/client.js';
-import { octokitIssueTracker, type IssueTracker, type TrackedIssue } from '../github/issues.js';
-import type { RepoRef } from '../github/types.js';
+/** The exception issues on GitHub, changed as the sync plan says. */
+import type { IssueTracker, TrackedIssue } from '../github/issues.js';
 import type { ExceptionDraft } from './exception-issue.js';
 import type { IssueSyncPlan, KnownIssue } from './issue-sync.js';
-
-/** Every issue, open or closed, that carries the exception label: one paginated listing. */
-export async function listExceptionIssues(octokit: GitHubClient, repo: RepoRef, label: string): Promise<KnownIssue[]> {
-  return octokitIssueTracker(octokit, repo).list(label);
-}
 
 function tracked(issue: KnownIssue): TrackedIssue {
   return { ...issue, assignees: [], url: '' };

@@ -8,7 +8,7 @@ import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
 import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
-import { executeIssueSync, listExceptionIssues, type IssueSyncResult } from '../../lifecycle/exception-issues-github.js';
+import { executeIssueSync, type IssueSyncResult } from '../../lifecycle/exception-issues-github.js';
 import { readExceptionsConfig } from '../../lifecycle/exceptions-config.js';
 import { sortFindings, type FindingSource } from '../../lifecycle/findings.js';
 import { gitHubFromEnv } from '../../lifecycle/github-env.js';
@@ -73,9 +73,9 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
   let synced: IssueSyncResult | undefined;
   let unchanged: number[] = [];
   if (github) {
-    const issues = await listExceptionIssues(github.client, github.repo, config.value.label);
-    const plan = planIssueSync(findings, issues, complete, config.value.label);
-    synced = await executeIssueSync(octokitIssueTracker(github.client, github.repo), plan);
+    const tracker = octokitIssueTracker(github.client, github.repo);
+    const plan = planIssueSync(findings, await tracker.list(config.value.label), complete, config.value.label);
+    synced = await executeIssueSync(tracker, plan);
     unchanged = plan.unchanged;
   }
   const notes = runs.flatMap((r) => [...r.notes.map((n) => `${r.source}: ${n}`), ...(r.complete ? [] : [`${r.source} did not complete: its open issues are left as they are`])]);
