@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { plainText } from '../render/escape.js';
+import { loadActionsCore } from './actions.js';
 import type { Run } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './io.js';
@@ -22,6 +23,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   for (const declare of COMMANDS) declare(program, io, run);
 
   try {
+    if (io.env.GITHUB_ACTIONS === 'true') await loadActionsCore();
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -1,5 +1,6 @@
 /** Printing diagnostics: text lines, JSON, and GitHub Actions annotations. */
-import * as core from '@actions/core';
+import type { AnnotationProperties } from '@actions/core';
+import { actionsCore } from './actions.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { CliIo } from './io.js';
@@ -20,13 +21,14 @@ export function countDiagnostics(diagnostics: readonly Diagnostic[]): Counts {
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.stdout(formatDiagnostic(d) + '\n');
-  if (io.env.GITHUB_ACTIONS === 'true') annotate(diagnostics);
+  const core = io.env.GITHUB_ACTIONS === 'true' ? actionsCore() : undefined;
+  if (core) annotate(core, diagnostics);
 }
 
 /** In Actions, findings also appear on the PR's changed lines. */
-function annotate(diagnostics: readonly Diagnostic[]): void {
+function annotate(core: NonNullable<ReturnType<typeof actionsCore>>, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
-    const properties: core.AnnotationProperties = {
+    const properties: AnnotationProperties = {
       title: d.code,
       file: d.file,
       startLine: d.start?.line,

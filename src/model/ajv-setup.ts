@@ -2,23 +2,10 @@
  * The ajv set-up shared by run-time compilation and the build step that writes standalone
  * validators: the same options, schemas and fragments in both.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-
-export type FileKind = 'grant' | 'role' | 'policy';
-
-export const FILE_KINDS: readonly FileKind[] = ['grant', 'role', 'policy'];
-
-const schemaDir = new URL('../../schemas/', import.meta.url);
-
-export function readSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')) as Record<string, unknown>;
-}
-
-export function schemaId(kind: FileKind): string {
-  return `https://gitgrant.dev/schemas/${kind}.schema.json`;
-}
+import { FILE_KINDS, readSchema, schemaDir } from './schema-files.js';
 
 /** The ajv instance every validator comes from, with all schemas and fragments added. */
 export function createAjv(options: { standalone?: boolean } = {}): Ajv2020 {
@@ -34,8 +21,4 @@ export function createAjv(options: { standalone?: boolean } = {}): Ajv2020 {
   }
   for (const kind of FILE_KINDS) ajv.addSchema(readSchema(`${kind}.schema.json`));
   return ajv;
-}
-
-export function schemaFor(kind: FileKind): Record<string, unknown> {
-  return readSchema(`${kind}.schema.json`);
 }

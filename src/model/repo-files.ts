@@ -1,5 +1,5 @@
 /** Which kind of access file a repo-relative path is, from the design card's layout. */
-import type { FileKind } from './schemas.js';
+import type { FileKind } from './schema-files.js';
 
 export type Classified =
   | { kind: FileKind; name: string; role?: string }

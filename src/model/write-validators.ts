@@ -1,7 +1,8 @@
 /** Build step: writes the schemas as standalone validator code next to this module in dist/. */
 import { writeFileSync } from 'node:fs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { createAjv, FILE_KINDS, schemaId } from './ajv-setup.js';
+import { createAjv } from './ajv-setup.js';
+import { FILE_KINDS, schemaId } from './schema-files.js';
 
 const ajv = createAjv({ standalone: true });
 const code = (standaloneCode as unknown as (a: typeof ajv, refs: Record<string, string>) => string)(

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FileKind } from '../../../src/model/ajv-setup.js';
+import type { FileKind } from '../../../src/model/schema-files.js';
 import { validateAgainstSchema } from '../../../src/model/schemas.js';
 import { parseYamlText } from '../../../src/model/yaml-file.js';
 import { ensureBuilt } from '../../support/built-cli.js';
