@@ -4,7 +4,7 @@ import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { computePlan } from '../plan/diff.js';
 import { identityConfig } from '../plan/identity.js';
-import { targetKey, type Plan } from '../plan/types.js';
+import { targetKey, type Plan, type TargetRef } from '../plan/types.js';
 import { checkAwsLimits } from '../providers/aws/limits.js';
 import { cloudFromEnv, readTargets, type Cloud } from '../providers/cloud.js';
 import { checkGcpLimits } from '../providers/gcp/limits.js';
@@ -28,7 +28,14 @@ export interface Planned {
   cloud?: Cloud;
 }
 
-export async function buildPlan(io: CliIo, root: string, now: Instant, options: { offline: boolean; concurrency: number }): Promise<Planned> {
+export interface PlanOptions {
+  offline: boolean;
+  concurrency: number;
+  /** Targets to read besides the ones today's roles name (reconcile: every target history names). */
+  retiredTargets?: readonly TargetRef[];
+}
+
+export async function buildPlan(io: CliIo, root: string, now: Instant, options: PlanOptions): Promise<Planned> {
   const { repo, findings } = loadAndEvaluate(root, now);
   const identities = identityConfig(repo.policy);
   const problems = sortDiagnostics([...findings, ...identities.diagnostics]);
@@ -46,7 +53,9 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     const cause = error instanceof Error ? error.message : String(error);
     throw new CommandFailure(`could not look up Identity Center users: ${cause}`, 'nothing was changed; check gitgrant\'s sso:ListInstances and identitystore:GetUserId permissions, then run again');
   });
-  const desired = desiredState(repo, now, identities.config, directory);
+  const named = desiredState(repo, now, identities.config, directory);
+  const known = new Set(named.targets.map(targetKey));
+  const desired = { ...named, targets: [...named.targets, ...(options.retiredTargets ?? []).filter((t) => !known.has(targetKey(t)))] };
   const { observed, failures } = await readTargets(cloud.providers, desired.targets, options.concurrency);
   // A target that could not be read is left alone this run rather than planned blind.
   const unread = new Set(failures.map((f) => f.target));

@@ -13,6 +13,7 @@ import { reconcile } from '../../lifecycle/reconcile.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
 import { bindingOwners, everLive } from '../../lifecycle/revocation.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
+import { targetsInHistory } from '../../lifecycle/retired-targets.js';
 import { buildPlan } from '../planning.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -41,7 +42,7 @@ function asReported(findings: readonly Finding[]): Finding[] {
 export async function runReconcile(io: CliIo, root: string, now: Instant, options: { dryRun: boolean; concurrency: number; maxRemovals?: string }): Promise<ReconcileRun> {
   const limit = options.maxRemovals === undefined ? undefined : parseRemovalLimit(options.maxRemovals);
   if (options.maxRemovals !== undefined && !limit) throw new UsageError(`--max-removals ${options.maxRemovals} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
-  const planned = await buildPlan(io, root, now, { offline: false, concurrency: options.concurrency });
+  const planned = await buildPlan(io, root, now, { offline: false, concurrency: options.concurrency, retiredTargets: await targetsInHistory(root) });
   try {
     if (hasErrors(planned.findings)) {
       printDiagnostics(io, planned.findings);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/lifecycle/findings.js';
 import { aGrant } from '../../support/builders.js';
-import { cli, gcpRole, gitRepo, membersOf, PROJECT, startWorld, type World } from './harness.js';
+import { cli, gcpRole, gitRepo, membersOf, PROJECT, roleYaml, startWorld, type World } from './harness.js';
 
 const T0 = '2026-11-23T10:00:00Z';
 
@@ -26,6 +26,25 @@ describe('gitgrant reconcile', () => {
     expect(result.findings.map((f) => [f.kind, f.outcome])).toEqual([['ORPHAN_BINDING', 'removed']]);
     expect(result.findings[0]!.summary).toContain('user:bob@example.com has roles/viewer on gcp:projects/acme-test');
     expect(result).toMatchObject({ removed: 1, complete: true });
+    expect(membersOf(world)).toEqual(['user:alice@example.com']);
+  });
+
+  it('removes gitgrant\'s bindings from a target its role no longer names, found through the role\'s history', async () => {
+    const RETIRED = 'projects/acme-retired';
+    const twoTargets = roleYaml('app-readonly', [{ gcp: { resource: PROJECT, role: 'roles/viewer' } }, { gcp: { resource: RETIRED, role: 'roles/viewer' } }]);
+    const repo = gitRepo([{ path: 'roles/app-readonly.yaml', text: twoTargets }, alice.build()]);
+    await cli(world, repo, 'apply', '--now', T0);
+    expect(world.gcp.policy(RETIRED)?.bindings?.flatMap((b) => b.members)).toEqual(['user:alice@example.com']);
+    // The role drops the second project; plan and apply never read that project again.
+    repo.write(gcpRole()).commitAll('Stop granting on the retired project');
+    expect(JSON.parse((await cli(world, repo, 'plan', '--now', T0, '--json')).stdout).totals.remove).toBe(0);
+
+    const run = await cli(world, repo, 'reconcile', '--now', T0, '--json');
+
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; removed: number };
+    expect(result.findings.map((f) => [f.kind, f.outcome, f.target])).toEqual([['ORPHAN_BINDING', 'removed', `gcp:${RETIRED}`]]);
+    expect(result.removed).toBe(1);
+    expect(world.gcp.policy(RETIRED)?.bindings ?? []).toEqual([]);
     expect(membersOf(world)).toEqual(['user:alice@example.com']);
   });
 
