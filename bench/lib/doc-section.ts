@@ -10,8 +10,8 @@ export const BENCHMARKS_INTRO = [
   '',
   'Each benchmark runs offline against the local emulators and rewrites only its own section of this',
   'file with the figures of its latest run. Run one with `npm run bench:<name>` (for example',
-  '`npm run bench:apply`), or all of them with `for b in validate lifecycle audit apply; do npm run',
-  'bench:$b; done`. Figures depend on the machine; each section says which one it was run on.',
+  '`npm run bench:apply`), or all of them with `npm run bench`. Figures depend on the machine; each',
+  'section says which one it was run on.',
   '',
 ].join('\n');
 
