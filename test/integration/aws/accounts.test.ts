@@ -149,7 +149,8 @@ describe('AWS across accounts with aws.accountRoleName', () => {
     expect(proxy.calls()['AssumeRole']).toBe(2);
   });
 
-  it('reads each account through its own role on the next run, and finds nothing to change', async () => {
+  /** alice holds DbReader in PROD and bob in STAGING, reached through gitgrant-automation, applied once. */
+  async function aGrantAppliedInEachAccount() {
     await seedIamAccount(PROD, ALICE);
     await seedIamAccount(STAGING, BOB);
     const files = [
@@ -158,19 +159,17 @@ describe('AWS across accounts with aws.accountRoleName', () => {
       grantOf(ALICE, `db-readonly-${PROD}`), grantOf(BOB, `db-readonly-${STAGING}`),
     ];
     await planAndApply(files);
+    return files;
+  }
+
+  it('reads each account through its own role on the next run, and finds nothing to change', async () => {
+    const files = await aGrantAppliedInEachAccount();
 
     expect(await planAndApply(files)).toEqual({ readFailures: [], applyFailures: [], add: 0, update: 0, remove: 0 });
   });
 
   it('removes each account\'s expired grant from that account', async () => {
-    await seedIamAccount(PROD, ALICE);
-    await seedIamAccount(STAGING, BOB);
-    const files = [
-      awsSection({ accountRoleName: 'gitgrant-automation' }),
-      dbReaderIn(PROD), dbReaderIn(STAGING),
-      grantOf(ALICE, `db-readonly-${PROD}`), grantOf(BOB, `db-readonly-${STAGING}`),
-    ];
-    await planAndApply(files);
+    const files = await aGrantAppliedInEachAccount();
 
     expect(await planAndApply(files, instant('2026-11-23T13:30:00Z'))).toEqual({ readFailures: [], applyFailures: [], add: 0, update: 0, remove: 2 });
     expect({ prod: await grantPolicies(PROD), staging: await grantPolicies(STAGING) }).toEqual({ prod: {}, staging: {} });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
-import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
+import type { FaultProxy } from '../../support/fault-proxy.js';
+import type { AwsTestEndpoint } from '../../support/moto.js';
 import { T0, HOUR, anIamBinding } from '../../unit/aws/builders.js';
-import { accountOf, changeFor, clientsFor, converge, createRole, createUser, isEmpty, providerFor } from './harness.js';
+import { startMotoBehindProxy, type MotoBehindProxy, accountOf, changeFor, clientsFor, converge, createRole, createUser, isEmpty, providerFor } from './harness.js';
 
+let emulators: MotoBehindProxy;
 let aws: AwsTestEndpoint;
 let proxy: FaultProxy;
 let direct: AwsClients;
@@ -17,16 +18,13 @@ let run = 0;
 const failures: string[] = [];
 
 beforeAll(async () => {
-  aws = await awsTestEndpoint();
-  proxy = await startFaultProxy({ upstream: aws.endpoint, seed: 7 });
+  emulators = await startMotoBehindProxy(7);
+  ({ aws, proxy } = emulators);
   direct = clientsFor(aws.endpoint);
   // The default 5 attempts; a short timeout so hung calls are abandoned and retried quickly.
   flaky = clientsFor(proxy.url, { requestTimeoutMs: 300 });
 });
-afterAll(async () => {
-  await proxy.close();
-  await aws.stop();
-});
+afterAll(() => emulators.close());
 
 beforeEach(async () => {
   await aws.reset();

@@ -9,6 +9,29 @@ import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../..
 import { AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/aws-provider.js';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../../../src/providers/aws/clients.js';
 import { statementSid } from '../../../src/providers/aws/iam-grant-policy.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
+
+export interface MotoBehindProxy {
+  aws: AwsTestEndpoint;
+  /** In front of moto: injects faults and counts calls. */
+  proxy: FaultProxy;
+  close(): Promise<void>;
+}
+
+/** moto (or GITGRANT_AWS_ENDPOINT) with the fault proxy in front, for one test file. */
+export async function startMotoBehindProxy(seed?: number): Promise<MotoBehindProxy> {
+  const aws = await awsTestEndpoint();
+  const proxy = await startFaultProxy({ upstream: aws.endpoint, ...(seed === undefined ? {} : { seed }) });
+  return {
+    aws,
+    proxy,
+    async close() {
+      await proxy.close();
+      await aws.stop();
+    },
+  };
+}
 
 export function clientsFor(endpoint: string, options: Partial<AwsClientOptions> = {}): AwsClients {
   return createAwsClients({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...options });

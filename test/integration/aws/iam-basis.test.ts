@@ -11,11 +11,12 @@ import type { DesiredBinding, TargetChange, TargetRef } from '../../../src/plan/
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
 import { unlessMissing } from '../../../src/providers/aws/errors.js';
 import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
-import { startFaultProxy, type Fault, type FaultProxy } from '../../support/fault-proxy.js';
-import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
+import type { Fault, FaultProxy } from '../../support/fault-proxy.js';
+import type { AwsTestEndpoint } from '../../support/moto.js';
 import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
-import { accountOf, changeFor, clientsFor, createRole, createUser, isEmpty, providerFor } from './harness.js';
+import { startMotoBehindProxy, type MotoBehindProxy, accountOf, changeFor, clientsFor, createRole, createUser, isEmpty, providerFor } from './harness.js';
 
+let emulators: MotoBehindProxy;
 let aws: AwsTestEndpoint;
 let proxy: FaultProxy;
 let direct: AwsClients;
@@ -26,15 +27,12 @@ let run = 0;
 let names: { alice: string; role: string };
 
 beforeAll(async () => {
-  aws = await awsTestEndpoint();
-  proxy = await startFaultProxy({ upstream: aws.endpoint });
+  emulators = await startMotoBehindProxy();
+  ({ aws, proxy } = emulators);
   direct = clientsFor(aws.endpoint);
   counted = clientsFor(proxy.url);
 });
-afterAll(async () => {
-  await proxy.close();
-  await aws.stop();
-});
+afterAll(() => emulators.close());
 
 beforeEach(async () => {
   await aws.reset();

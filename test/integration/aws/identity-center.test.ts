@@ -11,10 +11,11 @@ import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
 import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../../../src/providers/aws/identity-center-strategy.js';
 import { resolveIdentityStoreUserId } from '../../../src/providers/aws/identity-lookup.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
-import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
-import { accountOf, clientsFor, providerFor } from './harness.js';
+import type { FaultProxy } from '../../support/fault-proxy.js';
+import type { AwsTestEndpoint } from '../../support/moto.js';
+import { startMotoBehindProxy, type MotoBehindProxy, accountOf, clientsFor, providerFor } from './harness.js';
 
+let emulators: MotoBehindProxy;
 let aws: AwsTestEndpoint;
 let proxy: FaultProxy;
 let clients: AwsClients;
@@ -24,14 +25,11 @@ let target: Extract<TargetRef, { strategy: 'identity-center' }>;
 let run = 0;
 
 beforeAll(async () => {
-  aws = await awsTestEndpoint();
-  proxy = await startFaultProxy({ upstream: aws.endpoint });
+  emulators = await startMotoBehindProxy();
+  ({ aws, proxy } = emulators);
   clients = clientsFor(proxy.url, { maxAttempts: 2 });
 });
-afterAll(async () => {
-  await proxy.close();
-  await aws.stop();
-});
+afterAll(() => emulators.close());
 
 beforeEach(async () => {
   await aws.reset();
