@@ -18,15 +18,13 @@ import { applyPlan } from '../src/plan/apply.js';
 import { desiredState, type DesiredState } from '../src/plan/desired.js';
 import { changeCount, computePlan, planTotals } from '../src/plan/diff.js';
 import { identityConfig } from '../src/plan/identity.js';
-import { targetKey, type Plan, type ProviderName, type TargetState } from '../src/plan/types.js';
+import { targetKey, type Plan, type TargetState } from '../src/plan/types.js';
 import { isIamTargetState } from '../src/providers/aws/iam-target-state.js';
-import { startMoto } from '../src/providers/aws/moto-process.js';
 import { readTargets } from '../src/providers/cloud.js';
-import { gcpProviderFromEnv } from '../src/providers/gcp/provider.js';
-import type { Provider } from '../src/providers/provider.js';
-import { startFaultProxy, type FaultProxy } from '../test/support/fault-proxy.js';
-import { startGcpDouble, type GcpDouble } from '../test/support/gcp-double.js';
-import { perAccountIamProvider, seedIamUsers } from './lib/aws-accounts.js';
+import type { FaultProxy } from '../test/support/fault-proxy.js';
+import type { GcpDouble } from '../test/support/gcp-double.js';
+import { seedIamUsers } from './lib/aws-accounts.js';
+import { startBenchClouds } from './lib/emulators.js';
 import { criticalPathBoundMs, type Phase } from './lib/critical-path.js';
 import { writeSection } from './lib/doc-section.js';
 import { figuresTable, formatNumber, markdownTable, meetsTarget, type Figure } from './lib/figures.js';
@@ -192,15 +190,10 @@ async function benchmark(): Promise<void> {
   const started = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'gitgrant-bench-apply-'));
   const grants = writeAccessRepo(dir);
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' });
-  const moto = await startMoto();
-  const proxy = await startFaultProxy({ upstream: moto.endpoint });
-  const gcp = await startGcpDouble();
   const accounts = Array.from({ length: SCENARIO.awsAccounts }, (_, a) => account(a));
-  let clock = T0;
-  const aws = perAccountIamProvider(proxy.url, accounts, concurrency, () => clock);
-  const gcpProvider = gcpProviderFromEnv({ GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token });
-  const providers: Record<ProviderName, Provider> = { gcp: gcpProvider, aws: aws.provider };
+  // No latency yet: the warm-up below measures what the emulators serve on this machine.
+  const clouds = await startBenchClouds({ accounts, concurrency, clock: T0 });
+  const { moto, proxy, gcp, providers } = clouds;
   try {
     say(`bench:apply: ${grants.length} grants over ${SCENARIO.gcpProjects} GCP projects and ${SCENARIO.awsAccounts} AWS accounts; latency ${latencyMs} ms per call; concurrency ${concurrency}`);
     await seedIamUsers(moto.endpoint, new Map(accounts.map((acc, a) => [acc, Array.from({ length: SCENARIO.awsUsersPerAccount }, (_, u) => awsUser(a, u))])), 16);
@@ -219,7 +212,7 @@ async function benchmark(): Promise<void> {
     counter.take();
 
     const run = async (name: string, at: number): Promise<RunResult> => {
-      clock = at;
+      clouds.setClock(at);
       const desired = desiredAt(dir, at);
       const read = await timed(() => readTargets(providers, desired.targets, concurrency));
       if (read.value.failures.length > 0) throw new Error(`reads failed: ${read.value.failures[0]!.target}: ${read.value.failures[0]!.cause}`);
@@ -246,11 +239,7 @@ async function benchmark(): Promise<void> {
       say('written to docs/benchmarks.md (section apply)');
     }
   } finally {
-    aws.close();
-    await gcpProvider.close();
-    await gcp.close();
-    await proxy.close();
-    await moto.stop();
+    await clouds.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

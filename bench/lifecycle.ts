@@ -28,15 +28,10 @@ import { applyPlan } from '../src/plan/apply.js';
 import { desiredState } from '../src/plan/desired.js';
 import { computePlan, planTotals } from '../src/plan/diff.js';
 import { identityConfig } from '../src/plan/identity.js';
-import type { ProviderName } from '../src/plan/types.js';
 import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
-import { startMoto } from '../src/providers/aws/moto-process.js';
 import { readTargets } from '../src/providers/cloud.js';
-import { gcpProviderFromEnv } from '../src/providers/gcp/provider.js';
-import type { Provider } from '../src/providers/provider.js';
-import { startFaultProxy } from '../test/support/fault-proxy.js';
-import { startGcpDouble } from '../test/support/gcp-double.js';
-import { perAccountIamProvider, seedIamUsers } from './lib/aws-accounts.js';
+import { seedIamUsers } from './lib/aws-accounts.js';
+import { startBenchClouds } from './lib/emulators.js';
 import { criticalPathBoundMs, type Phase } from './lib/critical-path.js';
 import { writeSection } from './lib/doc-section.js';
 import { figuresTable, formatNumber, markdownTable, meetsTarget, type Figure } from './lib/figures.js';
@@ -174,15 +169,9 @@ async function benchmarkSweep(): Promise<SweepFigures> {
   git('config', 'user.email', 'bench@example.com');
   git('add', '-A');
   git('commit', '-q', '-m', 'Sweep benchmark repo');
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' });
-  const moto = await startMoto();
-  const proxy = await startFaultProxy({ upstream: moto.endpoint, latencyMs });
-  const gcp = await startGcpDouble({ latencyMs });
   const accounts = Array.from({ length: SWEEP.awsAccounts }, (_, a) => account(a));
-  let clock = T0;
-  const aws = perAccountIamProvider(proxy.url, accounts, concurrency, () => clock);
-  const gcpProvider = gcpProviderFromEnv({ GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token });
-  const providers: Record<ProviderName, Provider> = { gcp: gcpProvider, aws: aws.provider };
+  const clouds = await startBenchClouds({ accounts, concurrency, latencyMs, clock: T0 });
+  const { moto, proxy, gcp, providers } = clouds;
   // Identity Center is not in the scenario: the directory lookup needs no call, so these clients stay idle.
   const idle = createAwsClients({ endpoint: proxy.url, region: 'us-east-1' });
   try {
@@ -198,7 +187,7 @@ async function benchmarkSweep(): Promise<SweepFigures> {
     proxy.resetCounts();
     const gets = gcp.calls('getIamPolicy');
 
-    clock = T1;
+    clouds.setClock(T1);
     const due = dueForRevocation(repo.grants, T1, new Map());
     const revoke = await timed(() => revokeGrants({ repo, revocations: due, identities, cloud: { providers, aws: idle }, now: T1, concurrency, dryRun: false }));
     if (revoke.value.failed.length > 0) throw new Error(`revocation failed: ${revoke.value.failed[0]!.causes.join('; ')}`);
@@ -216,11 +205,7 @@ async function benchmarkSweep(): Promise<SweepFigures> {
     return { expired: due.length, live: repo.grants.length - due.length, calls, minimum, revokeMs: revoke.ms, commitMs: commit.ms, revoked: revoke.value.revoked.length };
   } finally {
     destroyAwsClients(idle);
-    aws.close();
-    await gcpProvider.close();
-    await gcp.close();
-    await proxy.close();
-    await moto.stop();
+    await clouds.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
