@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium } from '../../../scripts/ensure-chromium.mjs';
 import { PROJECT_ROOT } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { buildFixture, type Fixture } from './fixture-history.js';
 
-/** Debian's chromium (apt-get install chromium; .ci/run installs it), driven without network or sandbox. */
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (`npm test` installs it first when it may: scripts/ensure-chromium.mjs), driven without network or sandbox. */
+const CHROMIUM = findChromium();
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-results');
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'gitgrant-dashboard-'));
   const run = await runCli(['dashboard', '--out', out, '--now', '2026-11-05T13:00:00Z'], { cwd: fixture.repo.root });
   expect(run.stdout).toBe(`gitgrant dashboard: wrote ${join(out, 'index.html')} (7 grants)\n`);
+  if (!CHROMIUM) throw new Error('no Chromium: run the tests with `npm test`, which installs it or says how (scripts/ensure-chromium.mjs)');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('request', (request) => requested.push(request.url()));
