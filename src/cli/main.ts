@@ -8,11 +8,13 @@ import { loadActionsCore } from './actions.js';
 import type { Run } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './io.js';
+import { VERSION } from './version.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('gitgrant')
     .description('Just-in-time privileged cloud access managed as code.')
+    .version(VERSION, '-V, --version', 'print the version of gitgrant')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run gitgrant --help for usage)');

@@ -1,5 +1,6 @@
 /** Parsing of option values shared by several commands. */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import { parseInstant } from '../model/instant.js';
 import type { Instant, Millis } from '../model/types.js';
@@ -24,6 +25,21 @@ export function durationOption(name: string, value: string): Millis {
   return parsed;
 }
 
+/**
+ * The access repo's root: the nearest folder at or above `--repo` (default: the working directory)
+ * that holds `policies/` or `roles/`, so gitgrant works from `grants/x/` as it does from the root.
+ * With none, the folder itself (commands then say what is missing). A path that is not a folder is
+ * a usage error, not a crash.
+ */
 export function repoOption(io: CliIo, value: string | undefined): string {
-  return resolve(io.cwd, value ?? '.');
+  const start = resolve(io.cwd, value ?? '.');
+  if (!isFolder(start)) throw new UsageError(`--repo ${value ?? start} is not a folder`, "give the access repo's root folder, or run gitgrant inside the repo");
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (isFolder(join(dir, 'policies')) || isFolder(join(dir, 'roles'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }

@@ -14,7 +14,8 @@ export interface AccessAtOptions {
 }
 
 export async function accessAtCommand(io: CliIo, when: string, options: AccessAtOptions): Promise<number> {
-  const at = dayOrInstant('time', when);
+  // `now` is the question an on-call engineer asks most; it reads the same clock as every command.
+  const at = when === 'now' ? io.now() : dayOrInstant('time', when);
   if (at === undefined) throw new UsageError('give the instant to look at');
   const history = await historyOf(repoOption(io, options.repo));
   const held = accessAt(history, at, { grantee: options.grantee && normaliseEmail(options.grantee), role: options.role });
