@@ -67,4 +67,21 @@ describe('gitgrant explain', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('grants/prod-db-readonly/nobody.yaml is not a grant file of this repository');
   });
+
+  it('finds a grant from the end of its path or its name, as a user types it', async () => {
+    const full = await explain('grants/prod-db-readonly/alice-inc-4211.yaml', '2026-11-22T12:00:00Z', '--json');
+    for (const typed of ['prod-db-readonly/alice-inc-4211.yaml', 'alice-inc-4211.yaml', 'alice-inc-4211']) {
+      expect(await explain(typed, '2026-11-22T12:00:00Z', '--json'), typed).toEqual(full);
+    }
+  });
+
+  it('refuses a name that several grants end with, listing them, rather than guessing', async () => {
+    const repo = TempRepo.fromExample();
+    repo.write({ path: 'grants/prod-db-admin/alice-inc-4211.yaml', text: repo.read('grants/prod-db-readonly/alice-inc-4211.yaml') });
+    const run = await runCli(['explain', 'alice-inc-4211', '--now', '2026-11-22T12:00:00Z'], { cwd: repo.root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'gitgrant: alice-inc-4211 names 2 grants: grants/prod-db-admin/alice-inc-4211.yaml, grants/prod-db-readonly/alice-inc-4211.yaml\nhint: give more of the path, e.g. <role>/<file>.yaml\n',
+    );
+  });
 });
