@@ -55,7 +55,8 @@ export function ticketSatisfiesPolicy(ctx: RuleContext, grant: Grant, production
       ctx.report(grant, [], {
         code: 'GRANT_TICKET_REQUIRED',
         summary: required === 'always' ? 'a ticket is required for every grant' : `role ${grant.role} is a production role: a ticket is required`,
-        hint: 'add `ticket: INC-1234` (or #123 for a GitHub issue)',
+        // The hint follows the organisation's own tracker: an example key from elsewhere would be refused.
+        hint: pattern ? `add \`ticket:\` with a key that matches the policy pattern ${pattern}` : 'add `ticket: INC-1234` (or #123 for a GitHub issue)',
       });
     }
     return;

@@ -48,7 +48,7 @@ describe('gitgrant new-grant', () => {
     const run = await newGrant(repo, ...hugoOnReadonly);
     expect(run.code).toBe(1);
     expect(run.lines).toEqual([
-      'grants/prod-db-readonly/hugo-202611221200.yaml:2:1: error GRANT_TICKET_REQUIRED: role prod-db-readonly is a production role: a ticket is required (hint: add `ticket: INC-1234` (or #123 for a GitHub issue))',
+      'grants/prod-db-readonly/hugo-202611221200.yaml:2:1: error GRANT_TICKET_REQUIRED: role prod-db-readonly is a production role: a ticket is required (hint: add `ticket:` with a key that matches the policy pattern ^((INC|CHG|SUP)-[0-9]+|#[0-9]+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+)$)',
       'gitgrant new-grant: the grant would not pass validation; nothing written',
     ]);
     expect(existsSync(join(repo.root, 'grants/prod-db-readonly/hugo-202611221200.yaml'))).toBe(false);

@@ -93,6 +93,14 @@ describe('the ticket', () => {
     expect(finding.summary).toBe('role prod-db is a production role: a ticket is required');
   });
 
+  it("hints at a key of the organisation's own tracker when the policy has a pattern", () => {
+    const grant = aGrant();
+    const withPattern = theOne(aRepo().with(aPolicy().requiringTickets('always', '^SEC-[0-9]+$'), grant).validate(), 'GRANT_TICKET_REQUIRED');
+    expect(withPattern.hint).toBe('add `ticket:` with a key that matches the policy pattern ^SEC-[0-9]+$');
+    const without = theOne(aRepo().with(aPolicy().requiringTickets('always'), aGrant()).validate(), 'GRANT_TICKET_REQUIRED');
+    expect(without.hint).toBe('add `ticket: INC-1234` (or #123 for a GitHub issue)');
+  });
+
   it('is optional on a non-production role when the policy says production', () => {
     expect(aRepo().with(aPolicy().requiringTickets('production'), aGrant()).validate()).toEqual([]);
   });
