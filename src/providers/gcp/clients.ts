@@ -8,7 +8,7 @@
  * timeout, as GITGRANT_AWS_REQUEST_TIMEOUT_MS does for AWS.
  */
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
-import { OAuth2Client } from 'google-auth-library';
+import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import type { IamPolicy } from './policy.js';
 import { CONDITIONS_POLICY_VERSION } from './policy.js';
 
@@ -34,6 +34,15 @@ export interface GcpConnection {
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+/** No Google credentials could be found; retrying cannot help, and the user needs the fix, not a stack. */
+export class GcpCredentialsMissing extends Error {
+  constructor(cause: string) {
+    super(
+      `no Google credentials (${cause}); in GitHub Actions log in with google-github-actions/auth (docs/setup.md), locally run \`gcloud auth application-default login\`, or point GITGRANT_GCP_ENDPOINT and GITGRANT_GCP_TOKEN at an emulator`,
+    );
+  }
+}
 
 export function gcpConnectionFromEnv(env: Readonly<Record<string, string | undefined>>): GcpConnection {
   const connection: GcpConnection = {};
@@ -61,8 +70,14 @@ export function resourceKind(resource: string): ResourceKind {
 
 export function createGcpClients(connection: GcpConnection = {}): GcpClients {
   const options = sdkOptions(connection);
+  // Application default credentials are looked up once, before the first call, by us: left to the
+  // SDK, a machine without them dies of an unhandled rejection with a stack trace.
+  let credentials: Promise<void> | undefined;
+  const withCredentials = (): Promise<void> =>
+    (credentials ??= options.authClient ? Promise.resolve() : applicationDefaultCredentials(connection).then((authClient) => void (options.authClient = authClient)));
   const sdkClients = new Map<ResourceKind, SdkClient>();
-  const sdkClient = (kind: ResourceKind): SdkClient => {
+  const sdkClient = async (kind: ResourceKind): Promise<SdkClient> => {
+    await withCredentials();
     let client = sdkClients.get(kind);
     if (!client) {
       client =
@@ -72,24 +87,35 @@ export function createGcpClients(connection: GcpConnection = {}): GcpClients {
     return client;
   };
   return {
-    forResource: (resource) => narrow(sdkClient(resourceKind(resource))),
+    forResource: (resource) => narrow(() => sdkClient(resourceKind(resource))),
     close: async () => {
       await Promise.all([...sdkClients.values()].map((client) => client.close()));
     },
   };
 }
 
+async function applicationDefaultCredentials(connection: GcpConnection): Promise<NonNullable<SdkOptions['authClient']>> {
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], clientOptions: { transporterOptions: transporterOptions(connection) } });
+  try {
+    return (await auth.getClient()) as unknown as NonNullable<SdkOptions['authClient']>;
+  } catch (error) {
+    throw new GcpCredentialsMissing((error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\.? Browse to .*$/, ''));
+  }
+}
+
 // `retry: null` switches the SDK's retries off: the provider retries the whole read-modify-write
 // itself, and two layers would multiply attempts and hide the call counts.
 const NO_SDK_RETRY = { retry: null };
 
-function narrow(client: SdkClient): IamPolicyClient {
+function narrow(sdkClient: () => Promise<SdkClient>): IamPolicyClient {
   return {
     getIamPolicy: async (resource) => {
+      const client = await sdkClient();
       const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: CONDITIONS_POLICY_VERSION } }, NO_SDK_RETRY);
       return policy;
     },
     setIamPolicy: async (resource, policy) => {
+      const client = await sdkClient();
       const [written] = await client.setIamPolicy({ resource, policy }, NO_SDK_RETRY);
       return written;
     },
@@ -98,8 +124,11 @@ function narrow(client: SdkClient): IamPolicyClient {
 
 type SdkOptions = NonNullable<ConstructorParameters<typeof ProjectsClient>[0]>;
 
+function transporterOptions(connection: GcpConnection) {
+  return { timeout: connection.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
+}
+
 function sdkOptions(connection: GcpConnection): SdkOptions {
-  const transporterOptions = { timeout: connection.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS };
   const options: SdkOptions = { fallback: 'rest' };
   if (connection.endpoint) {
     const url = new URL(connection.endpoint);
@@ -109,12 +138,9 @@ function sdkOptions(connection: GcpConnection): SdkOptions {
     options.protocol = protocol;
   }
   if (connection.token) {
-    const authClient = new OAuth2Client({ transporterOptions });
+    const authClient = new OAuth2Client({ transporterOptions: transporterOptions(connection) });
     authClient.setCredentials({ access_token: connection.token });
     options.authClient = authClient as unknown as SdkOptions['authClient'];
-  } else {
-    options.scopes = ['https://www.googleapis.com/auth/cloud-platform'];
-    options.clientOptions = { transporterOptions };
   }
   return options;
 }

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../plan/types.js';
 import type { Provider } from '../provider.js';
-import { createGcpClients, gcpConnectionFromEnv, type GcpClients, type GcpConnection } from './clients.js';
+import { createGcpClients, gcpConnectionFromEnv, GcpCredentialsMissing, type GcpClients, type GcpConnection } from './clients.js';
 import { checkGcpLimits } from './limits.js';
 import { observeBindings } from './observe.js';
 import { compactBinding, CONDITIONS_POLICY_VERSION, type IamBinding, type IamPolicy } from './policy.js';
@@ -44,7 +44,7 @@ export function createGcpProvider(options: GcpProviderOptions): GcpProvider {
       try {
         return await operation();
       } catch (error) {
-        if (error instanceof UnsafeWrite) throw error;
+        if (error instanceof UnsafeWrite || error instanceof GcpCredentialsMissing) throw error;
         const failure = classifyFailure(error);
         if (failure.kind === 'permanent') throw new Error(`GCP ${action} on ${resource} failed: ${failure.cause}`);
         if (attempt >= policy.maxAttempts) {

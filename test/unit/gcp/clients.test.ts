@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { gcpConnectionFromEnv, resourceKind } from '../../../src/providers/gcp/clients.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGcpClients, gcpConnectionFromEnv, resourceKind } from '../../../src/providers/gcp/clients.js';
+import { createGcpProvider } from '../../../src/providers/gcp/provider.js';
 import { compactBinding } from '../../../src/providers/gcp/policy.js';
 
 describe('choosing the GCP client', () => {
@@ -15,6 +19,31 @@ describe('choosing the GCP client', () => {
   it('uses application default credentials unless the environment names an endpoint or a token', () => {
     expect(gcpConnectionFromEnv({})).toEqual({});
     expect(gcpConnectionFromEnv({ GITGRANT_GCP_ENDPOINT: 'http://127.0.0.1:9', GITGRANT_GCP_TOKEN: 't' })).toEqual({ endpoint: 'http://127.0.0.1:9', token: 't' });
+  });
+});
+
+describe('a machine without Google credentials', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('gets one line with the cause and the fix, once, instead of a stack trace from the SDK', async () => {
+    const emptyConfig = mkdtempSync(join(tmpdir(), 'gitgrant-no-gcloud-'));
+    try {
+      vi.stubEnv('GOOGLE_APPLICATION_CREDENTIALS', undefined);
+      vi.stubEnv('CLOUDSDK_CONFIG', emptyConfig);
+      vi.stubEnv('HOME', emptyConfig);
+      // Never probe the GCE metadata address from a test: this machine talks to loopback only.
+      vi.stubEnv('METADATA_SERVER_DETECTION', 'none');
+      const sleeps: number[] = [];
+      const provider = createGcpProvider({ clients: createGcpClients({}), sleep: async (ms) => void sleeps.push(ms) });
+      const read = provider.read({ provider: 'gcp', resource: 'projects/acme-prod' });
+      await expect(read).rejects.toThrow(
+        /^no Google credentials \(Could not load the default credentials\); in GitHub Actions log in with google-github-actions\/auth \(docs\/setup\.md\), locally run `gcloud auth application-default login`, or point GITGRANT_GCP_ENDPOINT and GITGRANT_GCP_TOKEN at an emulator$/,
+      );
+      expect(sleeps).toEqual([]);
+      await provider.close();
+    } finally {
+      rmSync(emptyConfig, { recursive: true, force: true });
+    }
   });
 });
 
