@@ -27,6 +27,19 @@ const explain: CommandModule = (program, io, run) => {
   .action((grant, opts) => run(async () => (await import('./explain.js')).explainCommand(io, grant, opts)));
 };
 
+const list: CommandModule = (program, io, run) => {
+  program
+  .command('list')
+  .description('who holds what: active and scheduled grants on this checkout, soonest expiry first')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
+  .option('--role <role>', 'only this role')
+  .option('--grantee <email>', 'only this person')
+  .option('--state <states>', 'active, scheduled, expired (not yet swept), comma-separated; default active,scheduled')
+  .option('--json', 'print as JSON')
+  .action((opts) => run(async () => (await import('./list.js')).listCommand(io, opts)));
+};
+
 const codeowners: CommandModule = (program, io, run) => {
   program
   .command('codeowners')
@@ -258,4 +271,4 @@ const recordApprovals: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals];
+export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals];
