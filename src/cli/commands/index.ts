@@ -271,4 +271,21 @@ const recordApprovals: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals];
+const completion: CommandModule = (program, io, run) => {
+  program
+  .command('completion')
+  .description('print a shell completion script (bash, zsh or fish)')
+  .argument('<shell>', 'bash, zsh or fish')
+  .action((shell: string) =>
+    run(async () => {
+      const { completionScript, SHELLS } = await import('../completion.js');
+      const { UsageError, EXIT } = await import('../io.js');
+      const chosen = SHELLS.find((s) => s === shell);
+      if (!chosen) throw new UsageError(`no completion for ${shell}`, `choose one of ${SHELLS.join(', ')}`);
+      const commands = program.commands.map((c) => ({ name: c.name(), options: c.options.map((o) => o.long).filter((o): o is string => o !== undefined) }));
+      io.stdout(completionScript(chosen, commands));
+      return EXIT.ok;
+    }));
+};
+
+export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];
