@@ -36,7 +36,8 @@ export function renderPlanText(plan: Plan): string {
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
-  const out = [`### gitgrant plan ${plan.online ? '' : '(offline)'}`.trim(), '', markdownText(summaryLine(plan)), ''];
+  // The headline is gitgrant's own words and numbers, never user input: it reads as written.
+  const out = [`### gitgrant plan ${plan.online ? '' : '(offline)'}`.trim(), '', summaryLine(plan), ''];
   const rows = (change: TargetChange) => [
     ...change.add.map((b) => ['add', b.principal, b.permission, windowText(b.window), b.grants.join(', ')]),
     ...change.update.map((u) => ['change', u.to.principal, u.to.permission, `${windowText(u.from.window)} => ${windowText(u.to.window)}`, u.to.grants.join(', ')]),

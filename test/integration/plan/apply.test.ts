@@ -307,7 +307,7 @@ describe('apply against the emulators', () => {
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const written = readFileSync(summary, 'utf8');
     expect(written).toContain('### gitgrant plan');
-    expect(written).toContain('Plan&#58; 5 to add');
+    expect(written).toContain('Plan: 5 to add');
     expect(written).toContain('Applied without failures.');
   });
 });
