@@ -50,12 +50,13 @@ export function renderDashboard(history: Reconstruction, now: Instant, github?: 
   const figures = dashboardFigures(history, now, github);
   const range = timeRange(history.grants, now);
   const body = [
-    `<header><h1>Access dashboard</h1><p>From the git history of main up to ${time(history.lastCommitAt ?? now)}; "now" is ${time(now)}.</p></header>`,
+    header(history, now),
     '<main>',
     summary(figures),
     timeline('Timeline by role', 'by-role', groupBy(history.grants, (g) => g.role), range, now),
     timeline('Timeline by person', 'by-person', groupBy(history.grants, (g) => g.grantee), range, now),
     activeTable(history.grants.filter((g) => isActive(g, now))),
+    grantsTable(history.grants, now),
     breakGlassTable(history.grants.filter((g) => g.breakGlass), github),
     exceptionsSection(github),
     latencyTable(approvalLatencies(history.grants)),
@@ -89,11 +90,18 @@ h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 2px solid #1a1a1a; }
 .timeline > li { display: grid; grid-template-columns: minmax(8rem, 14rem) 1fr; gap: 0.5rem; align-items: center; border-bottom: 1px solid #d0d0d0; padding: 0.25rem 0; }
 .lane { position: relative; height: 1.6rem; background: #f2f2f2; }
 .bar { position: absolute; height: 1.2rem; min-width: 4px; background: #1f5fa8; border-radius: 3px; }
-.bar.break-glass { background: repeating-linear-gradient(45deg, #b3261e 0 6px, #7a1a14 6px 12px); }
+.bar.expired, .bar-like.expired { background: #767676; }
+.bar.revoked, .bar-like.revoked { background: repeating-linear-gradient(90deg, #8a4b08 0 3px, #d08a3a 3px 6px); }
+.bar.scheduled, .bar-like.scheduled { background: #ffffff; border: 2px dashed #1f5fa8; box-sizing: border-box; }
+.bar-like.active { background: #1f5fa8; outline: 2px solid #0b6b2e; }
+.bar.break-glass, .bar-like.break-glass { background: repeating-linear-gradient(45deg, #b3261e 0 6px, #7a1a14 6px 12px); }
 .bar.active { outline: 2px solid #0b6b2e; }
 .bar:focus { outline: 3px solid #000000; outline-offset: 2px; z-index: 1; }
 .now { position: absolute; top: 0; bottom: 0; width: 2px; background: #0b6b2e; }
-.axis { display: flex; justify-content: space-between; font-size: 0.85rem; color: #3d3d3d; margin-left: min(14rem, 40%); }
+.axis-row { display: grid; grid-template-columns: minmax(8rem, 14rem) 1fr; gap: 0.5rem; }
+.axis { position: relative; height: 2.6rem; font-size: 0.8rem; color: #3d3d3d; border-bottom: 1px solid #595959; }
+.tick { position: absolute; bottom: 0; padding-left: 3px; border-left: 1px solid #595959; white-space: nowrap; line-height: 1.2; }
+.tick.end { padding: 0 3px 0 0; border-left: none; border-right: 1px solid #595959; text-align: right; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; }
@@ -103,9 +111,18 @@ caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 .swatch { display: inline-block; width: 1rem; height: 0.8rem; vertical-align: middle; margin-right: 0.25rem; }
 @media (max-width: 40rem) {
   .timeline > li { grid-template-columns: 1fr; }
-  .axis { margin-left: 0; }
+  .axis-row { grid-template-columns: 1fr; }
+  .axis-row > span:first-child, .tick.minor { display: none; }
 }
 `;
+
+/** What the page was built from, so an auditor can rebuild it and get the same page. */
+function header(history: Reconstruction, now: Instant): string {
+  const source = history.lastCommit === undefined
+    ? 'an empty history'
+    : `main at commit <code id="built-from">${htmlText(history.lastCommit.slice(0, 12))}</code> of ${time(history.lastCommitAt ?? now)}`;
+  return `<header><h1>Access dashboard</h1><p>Built from ${source}; "now" is <span id="built-at">${time(now)}</span>.</p></header>`;
+}
 
 function summary(f: DashboardFigures): string {
   const card = (id: string, label: string, value: string) => `<div class="card"><dt id="${id}-label">${label}</dt><dd id="${id}">${value}</dd></div>`;
@@ -133,6 +150,27 @@ function timeRange(grants: readonly GrantLifecycle[], now: Instant): Range {
 function end(grant: GrantLifecycle, now: Instant): Instant {
   const until = Math.min(grant.expires, grant.ended?.removedAt ?? Number.POSITIVE_INFINITY);
   return Number.isFinite(until) ? until : now;
+}
+
+/**
+ * What became of a grant, as the page shows it: revoked (ended before its deadline by a person, HR or
+ * a closed ticket) and expired look different, and so do grants not started yet.
+ */
+export type GrantState = 'scheduled' | 'active' | 'expired' | 'revoked';
+
+export function grantState(grant: GrantLifecycle, now: Instant): GrantState {
+  if (grant.ended) return grant.ended.kind.startsWith('revoked') ? 'revoked' : 'expired';
+  if (isActive(grant, now)) return 'active';
+  return grant.expires <= now ? 'expired' : 'scheduled';
+}
+
+/** Who approved a grant, as recorded: logins, the waiver that stood in for them, or that nothing was recorded. */
+function approvedBy(grant: GrantLifecycle): string {
+  const logins = grant.approval.approvers.map((a) => a.login);
+  if (logins.length > 0) return logins.join(', ');
+  if (grant.approval.waiver) return `no approval needed: ${grant.approval.waiver}`;
+  if (grant.breakGlass) return 'break-glass (reviewed after)';
+  return grant.approval.source === 'unrecorded' ? 'not recorded' : 'none';
 }
 
 const TRACK_REM = 1.4;
@@ -171,8 +209,9 @@ function timeline(title: string, id: string, groups: [string, GrantLifecycle[]][
     const bars = grants.map((g) => {
       const start = startOf(g);
       const finish = end(g, now);
-      const classes = ['bar', g.breakGlass ? 'break-glass' : '', isActive(g, now) ? 'active' : ''].filter(Boolean).join(' ');
-      const text = `${g.grantee} on ${g.role}${g.breakGlass ? ' (break-glass)' : ''}: ${time(start)} to ${time(finish)}, ${g.ended ? g.ended.kind : 'active'}`;
+      const state = grantState(g, now);
+      const classes = ['bar', state, g.breakGlass ? 'break-glass' : ''].filter(Boolean).join(' ');
+      const text = `${g.grantee} on ${g.role}${g.breakGlass ? ' (break-glass)' : ''}: ${time(start)} to ${time(finish)}, ${g.ended ? g.ended.kind : state}`;
       const place = `left:${pct(start)}%;width:${(Number(pct(finish)) - Number(pct(start))).toFixed(3)}%;top:${(tracks.get(g)! * TRACK_REM + 0.2).toFixed(1)}rem`;
       return `<span class="${classes}" tabindex="0" role="img" aria-label="${htmlText(text)}" title="${htmlText(text)}" style="${place}"></span>`;
     }).join('');
@@ -180,9 +219,45 @@ function timeline(title: string, id: string, groups: [string, GrantLifecycle[]][
     return `<li><span>${htmlText(label)} <span class="visually-hidden">(${grants.length} grant(s))</span></span><div class="lane" style="height:${height.toFixed(1)}rem"><span class="now" style="left:${pct(now)}%" aria-hidden="true"></span>${bars}</div></li>`;
   });
   return `<section aria-labelledby="${id}-heading"><h2 id="${id}-heading">${title}</h2>
-<p class="legend"><span class="swatch" style="background:#1f5fa8"></span>grant <span class="swatch" style="background:#b3261e"></span>break-glass (hatched) <span class="swatch" style="background:#0b6b2e"></span>now; focus a bar for its dates.</p>
-<div class="axis" aria-hidden="true"><span>${time(range.from)}</span><span>${time(range.to)}</span></div>
+${LEGEND}
+<div class="axis-row" aria-hidden="true"><span></span><div class="axis">${ticks(range).map((t, i) => tick(t, Number(pct(t.at)), i % 2 === 1)).join('')}</div></div>
 <ol class="timeline" id="${id}">${rows.join('\n')}</ol></section>`;
+}
+
+const LEGEND = `<p class="legend">${[
+  ['active', 'active'],
+  ['scheduled', 'scheduled'],
+  ['expired', 'expired'],
+  ['revoked', 'revoked early (striped)'],
+  ['break-glass', 'break-glass (hatched)'],
+].map(([cls, label]) => `<span class="swatch bar-like ${cls}"></span>${label}`).join(' ')} <span class="swatch" style="background:#0b6b2e"></span>now; focus a bar for its dates.</p>`;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
+const MAX_TICKS = 6;
+
+/** Evenly spaced, round instants across the range (whole hours or days, UTC), at most six. */
+export function ticks(range: Range): { at: Instant; label: string }[] {
+  const span = range.to - range.from;
+  const step = TICK_STEPS.find((s) => span / s <= MAX_TICKS) ?? Math.ceil(span / MAX_TICKS / DAY) * DAY;
+  const out: { at: Instant; label: string }[] = [];
+  for (let at = Math.ceil(range.from / step) * step; at <= range.to; at += step) {
+    const iso = new Date(at).toISOString();
+    out.push({ at, label: step < DAY ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10) });
+  }
+  return out;
+}
+
+/**
+ * A tick near the right edge hangs its label to the left, so the page never scrolls sideways; every
+ * other tick is `minor` and hidden on a phone, where six labels would overlap.
+ */
+function tick(t: { label: string }, at: number, minor: boolean): string {
+  const label = t.label.replace(' ', '<br>');
+  const classes = ['tick', at > 80 ? 'end' : '', minor ? 'minor' : ''].filter(Boolean).join(' ');
+  const place = at > 80 ? `right:${(100 - at).toFixed(3)}%` : `left:${at.toFixed(3)}%`;
+  return `<span class="${classes}" style="${place}">${label}</span>`;
 }
 
 function table(id: string, caption: string, headers: string[], rows: string[][], empty: string): string {
@@ -193,8 +268,17 @@ function table(id: string, caption: string, headers: string[], rows: string[][],
 }
 
 function activeTable(active: readonly GrantLifecycle[]): string {
-  return `<section aria-labelledby="active-heading"><h2 id="active-heading">Active grants now</h2>${table('active', `${active.length} active grant(s)`, ['Grantee', 'Role', 'Since', 'Expires', 'File'],
-    active.map((g) => [htmlText(g.grantee), htmlText(g.role), time(startOf(g)), time(g.expires), `<code>${htmlText(g.path)}</code>`]), 'No grant is active.')}</section>`;
+  return `<section aria-labelledby="active-heading"><h2 id="active-heading">Active grants now</h2>${table('active', `${active.length} active grant(s)`, ['Grantee', 'Role', 'Since', 'Expires', 'Approved by', 'File'],
+    active.map((g) => [htmlText(g.grantee), htmlText(g.role), time(startOf(g)), time(g.expires), htmlText(approvedBy(g)), `<code>${htmlText(g.path)}</code>`]), 'No grant is active.')}</section>`;
+}
+
+/** Every grant in the history, newest first: the state it is in and who approved it, with the commit that asked for it. */
+function grantsTable(grants: readonly GrantLifecycle[], now: Instant): string {
+  const newestFirst = [...grants].sort((a, b) => b.requested.at - a.requested.at || a.path.localeCompare(b.path));
+  const requested = (g: GrantLifecycle) => `<code>${htmlText(g.requested.sha.slice(0, 12))}</code>${g.requested.pr === undefined ? '' : ` (PR #${g.requested.pr})`}`;
+  return `<section aria-labelledby="grants-heading"><h2 id="grants-heading">All grants</h2>${table('grants', `${grants.length} grant(s) in history`, ['Grantee', 'Role', 'Window', 'State', 'Approved by', 'Requested in'],
+    newestFirst.map((g) => [htmlText(g.grantee), htmlText(g.role), `${time(startOf(g))} to ${time(end(g, now))}`, `<span class="state ${grantState(g, now)}">${g.ended ? htmlText(g.ended.kind) : grantState(g, now)}</span>${g.breakGlass ? ' (break-glass)' : ''}`, htmlText(approvedBy(g)), requested(g)]),
+    'No grant in history.')}</section>`;
 }
 
 function breakGlassTable(uses: readonly GrantLifecycle[], github: GitHubFacts | undefined): string {

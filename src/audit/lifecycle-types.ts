@@ -83,4 +83,6 @@ export interface Reconstruction {
   roles: RoleVersion[];
   /** The history's last commit time (grants still open are active "now" as of it). */
   lastCommitAt?: Instant;
+  /** The history's last commit: what a report or dashboard was built from. */
+  lastCommit?: string;
 }

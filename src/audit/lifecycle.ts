@@ -67,7 +67,8 @@ export function reconstruct(history: History, known: KnownApprovals = new Map())
     }
   }
   const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || a.id.localeCompare(b.id));
-  return { grants, roles, lastCommitAt: history.commits[history.commits.length - 1]?.committedAt };
+  const last = history.commits[history.commits.length - 1];
+  return { grants, roles, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
 }
 
 const MERGE_SUBJECT = /^Merge pull request #(\d+)\b/;

@@ -60,6 +60,28 @@ describe('the dashboard in a browser', () => {
     expect(await text('#exceptions')).toBe('Unknown: the dashboard was built without a GitHub token.');
   });
 
+  it('says which commit it was built from, so an auditor can rebuild the same page', async () => {
+    expect(await text('#built-from')).toBe(fixture.repo.head().slice(0, 12));
+    expect(await text('#built-at')).toBe('2026-11-05T13:00:00Z');
+  });
+
+  it('shows every grant with its state and who approved it; revoked, expired and break-glass look different', async () => {
+    const rows = (await page.locator('#grants tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
+    expect(rows).toHaveLength(7);
+    expect(rows.find((r) => r[0] === 'alice@example.com')).toEqual(['alice@example.com', 'prod-db-readonly', expect.any(String), 'expired', '@bob', expect.stringMatching(/^[0-9a-f]{12} \(PR #1\)$/)]);
+    expect(rows.find((r) => r[0] === 'bob@example.com')?.[3]).toBe('revoked-hr');
+    expect(rows.find((r) => r[0] === 'dave@example.com')?.slice(3, 5)).toEqual(['break-glass-ended (break-glass)', 'break-glass (reviewed after)']);
+    const background = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundImage + getComputedStyle(el).backgroundColor);
+    const looks = await Promise.all(['#by-role .bar.expired:not(.break-glass)', '#by-role .bar.revoked', '#by-role .bar.break-glass', '#by-role .bar.active'].map(background));
+    expect(new Set(looks).size).toBe(4);
+  });
+
+  it('labels the time axis with round dates, more than its two ends', async () => {
+    const labels = await page.locator('#by-role-heading ~ .axis-row .tick').allInnerTexts();
+    expect(labels.length).toBeGreaterThan(2);
+    for (const label of labels) expect(label).toMatch(/^2026-11-\d\d$/);
+  });
+
   it('lets a keyboard reach the timeline bars, each with a text label', async () => {
     await page.locator('body').focus();
     await page.keyboard.press('Tab');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuditReport } from '../../../src/audit/audit-report.js';
-import { renderDashboard } from '../../../src/audit/dashboard.js';
+import { renderDashboard, ticks } from '../../../src/audit/dashboard.js';
 import { reconstruct } from '../../../src/audit/lifecycle.js';
 import { renderAudit } from '../../../src/audit/render-audit.js';
 import { instant } from '../../support/builders.js';
@@ -39,5 +39,19 @@ describe('rendering untrusted values', () => {
     const report = buildAuditReport(reconstruct(h.build()), {});
     report.controls[0]!.evidence[0]!.summary = '=HYPERLINK("http://evil")';
     expect(renderAudit(report, 'csv')).toContain('"\'=HYPERLINK(""http://evil"")"');
+  });
+});
+
+describe('the time axis of the dashboard', () => {
+  it('puts at most six round ticks across any range: whole hours for a day, whole days for weeks', () => {
+    const day = ticks({ from: instant('2026-11-01T09:20:00Z'), to: instant('2026-11-01T20:00:00Z') });
+    expect(day.map((t) => t.label)).toEqual(['2026-11-01 10:00', '2026-11-01 12:00', '2026-11-01 14:00', '2026-11-01 16:00', '2026-11-01 18:00', '2026-11-01 20:00']);
+    const weeks = ticks({ from: instant('2026-11-01T09:00:00Z'), to: instant('2026-11-20T00:00:00Z') });
+    expect(weeks.map((t) => t.label)).toEqual(['2026-11-05', '2026-11-12', '2026-11-19']);
+    for (const span of ['PT1M', 'P400D']) {
+      const from = instant('2026-01-01T00:00:00Z');
+      const to = from + (span === 'PT1M' ? 60_000 : 400 * 86_400_000);
+      expect(ticks({ from, to }).length).toBeLessThanOrEqual(6);
+    }
   });
 });
