@@ -1,5 +1,4 @@
 /** `gitgrant explain GRANT_PATH`: durations, the approval requirement and why, and the cloud targets. */
-import { relative, resolve } from 'node:path';
 import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
 import type { Grant, Policy, Role, Target } from '../../model/types.js';
@@ -8,6 +7,7 @@ import type { ApprovalRequirement } from '../../policy/approval-types.js';
 import { effectiveStart, grantDuration, isExpired, isScheduled } from '../../policy/window.js';
 import { plainText } from '../../render/escape.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
+import { grantIdFor } from '../grant-argument.js';
 import { loadAndEvaluate } from '../load.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -23,7 +23,7 @@ export function explainCommand(io: CliIo, grantPath: string, options: ExplainOpt
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const { repo, findings } = loadAndEvaluate(root, now);
-  const id = grantIdFor(grantPath, relative(root, resolve(io.cwd, grantPath)).split('\\').join('/'), repo.grants);
+  const id = grantIdFor(grantPath, root, io.cwd, repo.grants);
   const grant = repo.grants.find((g) => g.id === id);
   if (!grant) {
     const problems = findings.filter((d) => d.file === id);
@@ -47,21 +47,6 @@ export function explainCommand(io: CliIo, grantPath: string, options: ExplainOpt
     if (own.length > 0) io.stdout('\nFindings:\n' + own.map((d) => '  ' + formatDiagnostic(d)).join('\n') + '\n');
   }
   return own.some((d) => d.severity === 'error') ? EXIT.findings : EXIT.ok;
-}
-
-/**
- * The grant a user means: the path as given (from the working directory), else the one grant whose
- * path ends with what was typed (`prod-db-readonly/alice.yaml`, `alice.yaml`, `alice`). Several such
- * grants are a usage error that lists them, never a guess.
- */
-function grantIdFor(typed: string, asPath: string, grants: readonly Grant[]): string {
-  if (grants.some((g) => g.id === asPath)) return asPath;
-  const suffix = typed.split('\\').join('/').replace(/^\.\//, '');
-  const matches = grants.filter((g) => g.id.endsWith(`/${suffix}`) || g.id.replace(/\.ya?ml$/, '').endsWith(`/${suffix}`));
-  if (matches.length > 1) {
-    throw new UsageError(`${typed} names ${matches.length} grants: ${matches.map((g) => g.id).join(', ')}`, 'give more of the path, e.g. <role>/<file>.yaml');
-  }
-  return matches[0]?.id ?? asPath;
 }
 
 function describeGrant(grant: Grant, now: number) {

@@ -173,6 +173,33 @@ const request: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
 };
 
+const revoke: CommandModule = (program, io, run) => {
+  program
+  .command('revoke')
+  .description('end a grant early: delete its file in a pull request (no approval needed), or only in the checkout with --no-pr')
+  .argument('<grant>', 'the grant: its path, the end of its path, or its file name')
+  .option('--reason <text>', 'why, for the pull request and the record')
+  .option('--no-pr', 'only delete the file in the checkout')
+  .option('--base <branch>', 'the branch the pull request targets', 'main')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .action((grant, opts) => run(async () => (await import('./change-grant.js')).revokeCommand(io, grant, opts)));
+};
+
+const extend: CommandModule = (program, io, run) => {
+  program
+  .command('extend')
+  .description("move a grant's expiry later in a pull request (fresh approval needed), or only in the checkout with --no-pr")
+  .argument('<grant>', 'the grant: its path, the end of its path, or its file name')
+  .requiredOption('--by <duration>', 'how much longer, e.g. 2h')
+  .option('--reason <text>', 'why, for the pull request')
+  .option('--no-pr', 'only rewrite the file in the checkout')
+  .option('--base <branch>', 'the branch the pull request targets', 'main')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'as of this instant (RFC 3339)')
+  .action((grant, opts) => run(async () => (await import('./change-grant.js')).extendCommand(io, grant, opts.by, opts)));
+};
+
 const hrCheck: CommandModule = (program, io, run) => {
   program
   .command('hr-check')
@@ -288,4 +315,4 @@ const completion: CommandModule = (program, io, run) => {
     }));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];
+export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];

@@ -18,6 +18,7 @@ import { loadRepo } from '../../model/load-repo.js';
 import type { AccessRepo, RoleName } from '../../model/types.js';
 import { identityConfig } from '../../plan/identity.js';
 import { markdownText, plainText } from '../../render/escape.js';
+import { pushChangeBranch } from '../branch.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
@@ -72,28 +73,9 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   return EXIT.ok;
 }
 
-/**
- * Commits the grant on its own branch and pushes it, leaving the person's checkout on the branch it
- * was on. A failed attempt removes the branch again, so running the same request twice works.
- */
 function pushRequestBranch(root: string, branch: string, draft: GrantDraft, message: string): void {
   if (existsSync(join(root, draft.path))) throw new UsageError(`${draft.path} already exists`, 'edit the existing grant in a pull request instead');
-  const previous = git(root, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
-  const back = () => {
-    if (previous !== 'HEAD') git(root, ['switch', '-q', previous]);
-  };
-  git(root, ['switch', '-q', '-c', branch]);
-  try {
-    writeDraft(root, draft);
-    git(root, ['add', '--', draft.path]);
-    git(root, ['commit', '-q', '-m', message, '--', draft.path]);
-    git(root, ['push', '-q', 'origin', `${branch}:refs/heads/${branch}`]);
-  } catch (error) {
-    back();
-    git(root, ['branch', '-q', '-D', branch]);
-    throw error;
-  }
-  back();
+  pushChangeBranch(root, { branch, message, paths: [draft.path], write: () => writeDraft(root, draft) });
 }
 
 interface AskedFor {
