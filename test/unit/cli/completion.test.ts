@@ -14,7 +14,7 @@ function bashOffers(loaded: string, words: string[]): string[] {
 describe('gitgrant completion', () => {
   it('completes commands and each command\'s own options in bash', async () => {
     const bash = await script('bash');
-    expect(bashOffers(bash, ['gitgrant', 'ex'])).toEqual(['exceptions', 'expire', 'explain']);
+    expect(bashOffers(bash, ['gitgrant', 'exp'])).toEqual(['expire', 'explain']);
     expect(bashOffers(bash, ['gitgrant', 'list', '--st'])).toEqual(['--state']);
     expect(bashOffers(bash, ['gitgrant', 'apply', '--dr'])).toEqual(['--dry-run']);
   });
