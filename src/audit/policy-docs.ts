@@ -5,7 +5,8 @@
  * Pure: every number and name comes from the loaded policies/ and roles/.
  */
 import { formatDuration } from '../model/duration.js';
-import type { AccessRepo, Millis, Role, Target } from '../model/types.js';
+import { breakGlassBudgetOf } from '../model/policy.js';
+import type { AccessRepo, Millis, Policy, Role, Target } from '../model/types.js';
 import { plainText } from '../render/escape.js';
 import { describeTarget } from './access-at.js';
 import { CONTROLS } from './controls.js';
@@ -99,7 +100,7 @@ export function renderProcedure(repo: AccessRepo): string {
     '| 4 | IT Operations Team | Permissions are attached to roles, never to individuals: a grant names a person and a role, and the role decides the permissions. |',
     `| 5 | Platform Engineer | Access is temporary by default: ${formatDuration(policy.durations.default)} unless the role sets its own default (${f.defaultRange}); no grant may exceed ${formatDuration(policy.durations.max)} or its role's maximum. ${f.escalation} |`,
     `| 6 | DevOps Engineer | Engineers request access by pull request with a reason of at least ${policy.reasons.minLength} characters. ${f.ticketPattern} The role's owners approve it (section 2); no one approves their own request. |`,
-    `| 7 | Security Officer | Break-glass for critical outages: ${f.breakGlass.length === 0 ? 'no role allows it' : f.breakGlass.map((r) => `${code(r.name)} by ${list(r.breakGlass!.who)}, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)}`).join('; ')}; never longer than ${formatDuration(policy.durations.breakGlassMax)}. Each use opens a post-incident review issue. |`,
+    `| 7 | Security Officer | Break-glass for critical outages: ${f.breakGlass.length === 0 ? 'no role allows it' : f.breakGlass.map((r) => `${code(r.name)} by ${list(r.breakGlass!.who)}, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)}`).join('; ')}; never longer than ${formatDuration(policy.durations.breakGlassMax)}. Each use opens a post-incident review issue; until a policy owner other than the user closes it as completed, that person cannot break glass again. ${budgetSentence(policy)} |`,
     '| 8 | Platform Engineer | Session recording and in-session monitoring are the cloud\'s job (AWS CloudTrail, GCP Cloud Audit Logs); gitgrant records who had which access when. |',
     '| 9 | Security Officer | Anomaly rules run nightly over the git history and the cloud state. |',
     '| 10 | IT Operations Team | Findings become GitHub exception issues, deduplicated and closed when resolved. |',
@@ -125,7 +126,7 @@ export function renderProcedure(repo: AccessRepo): string {
     '- **Role-Based Access Control (RBAC):** permissions belong to roles (roles/); people receive a role through a grant.',
     `- **Just-In-Time (JIT) Access:** a grant file with an \`expires\` time; by default ${formatDuration(policy.durations.default)}, at most ${formatDuration(policy.durations.max)}.`,
     '- **Exception-Based Monitoring:** nightly comparisons that report only deviations, as issues.',
-    `- **Break-Glass Access:** an emergency grant written by the break-glass workflow, at most ${formatDuration(policy.durations.breakGlassMax)}, reviewed after the incident.`,
+    `- **Break-Glass Access:** an emergency grant written by the break-glass workflow, at most ${formatDuration(policy.durations.breakGlassMax)}, reviewed after the incident by a policy owner other than the user. ${budgetSentence(policy)}`,
     '- **Workload Identity:** GitHub Actions reach AWS and GCP through OIDC federation; there are no stored cloud keys.',
     '',
     '## 8. Responsibilities',
@@ -166,11 +167,16 @@ export function renderQuestionnaire(repo: AccessRepo): string {
     '',
     `Revocation: the deadline is written into the cloud policy itself (GCP IAM conditions, AWS aws:CurrentTime conditions), so access ends on time even if our automation is down; a scheduled sweep then removes the binding and the file. Access can be revoked early at any time, and is revoked when its ticket closes or when HR data shows the person left. ${f.hr}`,
     '',
-    `Emergencies: ${f.breakGlass.length === 0 ? 'no break-glass access is configured.' : `break-glass access lands immediately for ${f.breakGlass.map((r) => `${code(r.name)} (${list(r.breakGlass!.who)} only, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)})`).join('; ')}, and each use opens a post-incident review.`}`,
+    `Emergencies: ${f.breakGlass.length === 0 ? 'no break-glass access is configured.' : `break-glass access lands immediately for ${f.breakGlass.map((r) => `${code(r.name)} (${list(r.breakGlass!.who)} only, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)})`).join('; ')}, and each use opens a post-incident review that a policy owner other than the user must complete before that person can break glass again. ${budgetSentence(policy)}`}`,
     '',
     'Logging and audit: every request, approval, change and revocation is a commit in the access repository; automated actions carry machine-readable trailers. Auditors receive `gitgrant audit` (evidence per HITRUST, SOC 2, HIPAA and NIST control) and can ask `gitgrant access-at` who held what at any moment. Actions taken with the access are logged by the clouds (AWS CloudTrail, GCP Cloud Audit Logs).',
     '',
     `Policy ownership: the policy and roles are owned by ${list(policy.owners)}; this answer is regenerated from them, so it cannot drift from what is enforced.`,
     '',
   ].join('\n');
+}
+
+function budgetSentence(policy: Policy): string {
+  const budget = breakGlassBudgetOf(policy);
+  return `Each person has at most ${formatDuration(budget.total)} of break-glass access in any ${formatDuration(budget.window)}, across all roles.`;
 }

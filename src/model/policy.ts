@@ -3,18 +3,25 @@
  * only, so no rule silently overrides another.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import type { RawPolicyPart } from './load-file.js';
 import { locate, pointer } from './source-map.js';
-import { gitHubPrincipal, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
+import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
 
 /** The seeds' defaults (000, 001): 4h by default, 30 days at most, break-glass at most 4h. */
 export const POLICY_DEFAULTS = {
   defaultDuration: '4h',
   maxDuration: '30d',
   breakGlassMax: '4h',
+  /** The break-glass budget's window; its total defaults to breakGlassMax (one use at the cap per day). */
+  breakGlassBudgetWindow: '24h',
   reasonMinLength: 10,
 } as const;
+
+/** The policy's break-glass budget, with the defaults for a policy that was not merged from files. */
+export function breakGlassBudgetOf(policy: Policy): BreakGlassBudget {
+  return policy.breakGlass?.budget ?? { total: policy.durations.breakGlassMax, window: parseDuration(POLICY_DEFAULTS.breakGlassBudgetWindow)! };
+}
 
 interface PolicyFields {
   owners?: string[];
@@ -25,6 +32,7 @@ interface PolicyFields {
   grantees?: { domains?: string[] };
   duplicates?: { allow?: boolean };
   rules?: { id: string; expression: string; message: string; severity?: 'error' | 'warning' }[];
+  breakGlass?: { budget?: { total?: string; window?: string } };
 }
 
 const TYPED_KEYS = new Set(['owners', 'durations', 'escalations', 'tickets', 'reasons', 'grantees', 'duplicates', 'rules']);
@@ -76,6 +84,34 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     aboveDuration: positive(e.aboveDuration, ['escalations', index, 'aboveDuration'], '1m'),
     approvals: { name: e.name, count: e.approvals.count ?? 1, from: e.approvals.from.map(gitHubPrincipal) },
   }));
+  const breakGlassMax = positive(durations.breakGlassMax, ['durations', 'breakGlassMax'], POLICY_DEFAULTS.breakGlassMax);
+  const budgetFields = fields.breakGlass?.budget ?? {};
+  const budget: BreakGlassBudget = {
+    total: budgetFields.total === undefined ? breakGlassMax : positive(budgetFields.total, ['breakGlass', 'budget', 'total'], POLICY_DEFAULTS.breakGlassMax),
+    window: positive(budgetFields.window, ['breakGlass', 'budget', 'window'], POLICY_DEFAULTS.breakGlassBudgetWindow),
+  };
+  const budgetAt = (key: 'total' | 'window') => {
+    const source = sources.breakGlass;
+    const span = source && budgetFields[key] !== undefined ? locate(source, pointer(['breakGlass', 'budget', key])) : undefined;
+    return span && source ? { file: source.file, start: span.start, end: span.end } : undefined;
+  };
+  // A total longer than its window could only be spent on overlapping uses: almost surely a typo.
+  const overWindow = budget.total > budget.window ? budgetAt('total') ?? budgetAt('window') : undefined;
+  if (overWindow) {
+    diagnostics.push({
+      severity: 'error', code: 'POLICY_BREAK_GLASS_BUDGET_OVER_WINDOW',
+      summary: `\`breakGlass.budget.total\` ${formatDuration(budget.total)} is longer than its window of ${formatDuration(budget.window)}`,
+      hint: 'the total is the break-glass time one person may have within any window: make it shorter than the window (e.g. total: 4h, window: 24h)', ...overWindow,
+    });
+  }
+  const belowCap = budget.total < breakGlassMax ? budgetAt('total') : undefined;
+  if (belowCap) {
+    diagnostics.push({
+      severity: 'warning', code: 'POLICY_BREAK_GLASS_BUDGET_BELOW_CAP',
+      summary: `\`breakGlass.budget.total\` ${formatDuration(budget.total)} is below the break-glass cap of ${formatDuration(breakGlassMax)}: no single use can last the cap`,
+      hint: 'raise the total to durations.breakGlassMax or more, or lower the cap', ...belowCap,
+    });
+  }
   const rules: CustomRule[] = (fields.rules ?? []).map((r) => ({ id: r.id, expression: r.expression, message: r.message, severity: r.severity ?? 'error' }));
   const sections: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(merged)) if (!TYPED_KEYS.has(key)) sections[key] = value;
@@ -84,7 +120,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     durations: {
       default: positive(durations.default, ['durations', 'default'], POLICY_DEFAULTS.defaultDuration),
       max: positive(durations.max, ['durations', 'max'], POLICY_DEFAULTS.maxDuration),
-      breakGlassMax: positive(durations.breakGlassMax, ['durations', 'breakGlassMax'], POLICY_DEFAULTS.breakGlassMax),
+      breakGlassMax,
     },
     escalations,
     tickets: { required: fields.tickets?.required ?? 'never', pattern: fields.tickets?.pattern },
@@ -92,6 +128,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     allowDuplicateGrants: fields.duplicates?.allow ?? false,
     grantDomains: fields.grantees?.domains,
     rules,
+    breakGlass: { budget },
     sections,
     sources,
   };

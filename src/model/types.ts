@@ -149,6 +149,12 @@ export interface CustomRule {
   severity: 'error' | 'warning';
 }
 
+/** At most `total` break-glass time per person within any `window` (policy `breakGlass.budget`). */
+export interface BreakGlassBudget {
+  total: Millis;
+  window: Millis;
+}
+
 export type TicketRequirement = 'always' | 'production' | 'never';
 
 export interface Policy {
@@ -165,6 +171,8 @@ export interface Policy {
   /** Email domains a grantee may have; absent: any. */
   grantDomains?: string[];
   rules: CustomRule[];
+  /** Set by `mergePolicies` (absent only in hand-built policies: read it with `breakGlassBudgetOf`). */
+  breakGlass?: { budget: BreakGlassBudget };
   /** Sections owned by later stages (identities, hr, exceptions, anomalies, breakGlass, ...), kept raw. */
   sections: Record<string, unknown>;
   /** Which file each top-level key came from, for diagnostics. */

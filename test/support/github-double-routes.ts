@@ -140,12 +140,12 @@ function withPull(handler: (request: DoubleRequest, state: GitHubDoubleState, fo
 /** Labels arrive as names or as `{name}` objects. */
 const labelNames = (labels: unknown): string[] => (labels as Array<string | { name?: string }>).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
 
-function applyIssueChanges(state: GitHubDoubleState, issue: IssueRecord, body: Record<string, unknown>): void {
+function applyIssueChanges(state: GitHubDoubleState, issue: IssueRecord, body: Record<string, unknown>, actor: UserRecord): void {
   if (typeof body.title === 'string' || typeof body.title === 'number') issue.title = String(body.title);
   if ('body' in body) issue.body = (body.body as string | null) ?? '';
   if (Array.isArray(body.labels)) issue.labels = labelNames(body.labels);
   if (Array.isArray(body.assignees)) issue.assignees = body.assignees as string[];
-  if (body.state === 'open' || body.state === 'closed') state.setIssueState(issue, body.state, (body.state_reason as IssueRecord['stateReason']) ?? null);
+  if (body.state === 'open' || body.state === 'closed') state.setIssueState(issue, body.state, (body.state_reason as IssueRecord['stateReason']) ?? null, actor);
   else issue.updatedAt = state.tick();
 }
 
@@ -172,7 +172,7 @@ export const handlers: Record<string, Handler> = {
     return { status: 201, body: pullJson(repo, pull, repo.issues.get(pull.number)!, r.base) };
   }),
   'pulls/update': withPull((r, state, { repo, issue, pull }) => {
-    applyIssueChanges(state, issue, r.body ?? {});
+    applyIssueChanges(state, issue, r.body ?? {}, r.actor);
     if (typeof r.body?.base === 'string') pull.baseRef = r.body.base;
     return { status: 200, body: pullJson(repo, pull, issue, r.base) };
   }),
@@ -214,9 +214,25 @@ export const handlers: Record<string, Handler> = {
     return { status: 201, body: issueJson(repo, issue, r.base) };
   }),
   'issues/update': withIssue('issue_number', (r, state, { repo, issue }) => {
-    applyIssueChanges(state, issue, r.body ?? {});
+    applyIssueChanges(state, issue, r.body ?? {}, r.actor);
     return { status: 200, body: issueJson(repo, issue, r.base) };
   }),
+  // Only state changes are recorded: a "state change issue event" each, as GitHub lists them.
+  'issues/list-events': withIssue('issue_number', (r, _s, { repo, issue }) => ({
+    status: 200,
+    items: issue.events.map((e) => ({
+      id: e.id,
+      node_id: `IE_${e.id}`,
+      url: `${r.base}/${repoPath(repo)}/issues/events/${e.id}`,
+      actor: userJson(e.actor, r.base),
+      event: e.event,
+      commit_id: null,
+      commit_url: null,
+      created_at: e.createdAt,
+      performed_via_github_app: null,
+      state_reason: e.stateReason,
+    })),
+  })),
   'issues/list-comments': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.comments.map((c) => commentJson(repo, c, r.base)) })),
   'issues/create-comment': withIssue('issue_number', (r, state, { repo, issue }) => {
     const now = state.tick();

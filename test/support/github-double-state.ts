@@ -21,6 +21,15 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
+/** What the issue events API reports of a state change: who closed or reopened, when, and why. */
+export interface IssueEventRecord {
+  id: number;
+  event: 'closed' | 'reopened';
+  actor: UserRecord;
+  createdAt: string;
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+}
+
 export interface IssueRecord {
   number: number;
   title: string;
@@ -35,6 +44,8 @@ export interface IssueRecord {
   updatedAt: string;
   closedAt: string | null;
   isPull: boolean;
+  /** State changes, oldest first, as `GET /repos/{owner}/{repo}/issues/{n}/events` lists them. */
+  events: IssueEventRecord[];
 }
 
 export interface ReviewRecord {
@@ -184,16 +195,19 @@ export class GitHubDoubleState {
       updatedAt: now,
       closedAt: null,
       isPull: fields.isPull ?? false,
+      events: [],
     };
     repo.issues.set(issue.number, issue);
     return issue;
   }
 
-  setIssueState(issue: IssueRecord, state: 'open' | 'closed', reason?: IssueRecord['stateReason']): void {
+  /** `actor` is who GitHub records as closing or reopening (the issue's author when not given). */
+  setIssueState(issue: IssueRecord, state: 'open' | 'closed', reason?: IssueRecord['stateReason'], actor: UserRecord = issue.user): void {
     const now = this.tick();
     if (state !== issue.state) {
       issue.closedAt = state === 'closed' ? now : null;
       issue.stateReason = state === 'closed' ? (reason ?? 'completed') : 'reopened';
+      issue.events.push({ id: this.id(), event: state === 'closed' ? 'closed' : 'reopened', actor, createdAt: now, stateReason: issue.stateReason });
     }
     issue.state = state;
     issue.updatedAt = now;

@@ -127,6 +127,15 @@ export class GitHubDouble {
     return issue.number;
   }
 
+  /** Closes an issue as `by` did it on GitHub (the events API names them as the actor). */
+  closeIssue(repo: string, number: number, by: string, reason: 'completed' | 'not_planned' = 'completed'): void {
+    this.state.setIssueState(this.issue(repo, number), 'closed', reason, this.state.user(by));
+  }
+
+  reopenIssue(repo: string, number: number, by: string): void {
+    this.state.setIssueState(this.issue(repo, number), 'open', null, this.state.user(by));
+  }
+
   /** Refuses the next matching requests as GitHub does when a rate limit is hit. */
   rateLimit(script: RateLimitScript): void {
     this.limits.push({ status: 403, times: 1, ...script });

@@ -4,6 +4,10 @@
  * refused or failed, 2 usage.
  */
 import { basename } from 'node:path';
+import { GitHistoryError, readHistory } from '../../audit/git-history.js';
+import { reconstruct } from '../../audit/lifecycle.js';
+import { breakGlassUses } from '../../lifecycle/break-glass-budget.js';
+import { runGit } from '../../lifecycle/git-run.js';
 import { octokitBreakGlassReviews } from '../../github/commands/break-glass-reviews.js';
 import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/commands/break-glass-notice.js';
 import { breakGlassSettings, checkBreakGlass, type Refusal } from '../../github/commands/break-glass.js';
@@ -11,12 +15,14 @@ import { postSlackWebhook } from '../../github/commands/slack-webhook.js';
 import { octokitTeamDirectory } from '../../github/teams.js';
 import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { formatDuration } from '../../model/duration.js';
+import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
-import type { RoleName } from '../../model/types.js';
+import { breakGlassBudgetOf } from '../../model/policy.js';
+import type { Email, Grant, Instant, RoleName } from '../../model/types.js';
 import { identityConfig } from '../../plan/identity.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
 import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
 import { draftGrant, writeDraft } from './new-grant.js';
@@ -52,7 +58,11 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   const settings = breakGlassSettings(repo.policy);
   const reviews = octokitBreakGlassReviews(octokit, github, settings.reviewLabel);
   const identities = identityConfig(repo.policy).config;
-  const check = await checkBreakGlass({ role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews });
+  const check = await checkBreakGlass({
+    role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews,
+    policyOwners: repo.policy.owners, budget: breakGlassBudgetOf(repo.policy), now, duration,
+    uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now),
+  });
 
   const refusals: Refusal[] = [...check.refusals];
   const expires = now + duration;
@@ -70,7 +80,9 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
     grants: [{ grant: draft.path, role: role.name, grantee: check.grantee, incident: options.incident, reason: options.reason, requestedBy: actor }],
   });
   git(root, ['add', '--', draft.path]);
-  git(root, ['commit', '-q', '-m', message, '--', draft.path]);
+  // Dated by the clock the grant was computed with, so the record says when the use began.
+  const date = formatInstant(now);
+  runGit(root, ['commit', '-q', '-m', message, '--', draft.path], { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
   const commit = git(root, ['rev-parse', 'HEAD']).trim();
   io.stdout(`gitgrant break-glass: ${actor} (eligible as ${check.eligibleVia}) gets ${role.name} for ${formatDuration(duration)}: committed ${draft.path} (${commit.slice(0, 12)})\n`);
 
@@ -88,6 +100,17 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
     io.stdout(posted.ok ? 'gitgrant break-glass: Slack notified\n' : `gitgrant break-glass: warning: Slack notification failed: ${posted.cause}\n`);
   }
   return applied === 'apply-failed' ? EXIT.findings : EXIT.ok;
+}
+
+/** The grantee's break-glass uses: main's history (all of it: a shallow clone is refused) and the grant files now. */
+async function usesOnRecord(root: string, grantee: Email, current: readonly Grant[], now: Instant) {
+  try {
+    return breakGlassUses(grantee, reconstruct(await readHistory(root)).grants, current, now);
+  } catch (error) {
+    // Without the record the budget cannot be judged: refuse rather than guess.
+    if (error instanceof GitHistoryError) throw new CommandFailure(`cannot read the break-glass record: ${error.message}`, error.hint);
+    throw error;
+  }
 }
 
 async function applyNow(io: CliIo, options: BreakGlassOptions): Promise<BreakGlassEvent['applied']> {

@@ -1,6 +1,7 @@
 /** `gitgrant explain GRANT_PATH`: durations, the approval requirement and why, and the cloud targets. */
 import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
+import { breakGlassBudgetOf } from '../../model/policy.js';
 import type { Grant, Policy, Role, Target } from '../../model/types.js';
 import { approvalRequirement } from '../../policy/approval.js';
 import type { ApprovalRequirement } from '../../policy/approval-types.js';
@@ -69,6 +70,8 @@ function caps(grant: Grant, role: Role, policy: Policy): { limit: string; rule: 
   if (role.maxDuration !== undefined) list.push({ limit: formatDuration(role.maxDuration), rule: `role ${role.name} maxDuration (${role.source.file})` });
   if (grant.breakGlass) {
     list.push({ limit: formatDuration(policy.durations.breakGlassMax), rule: 'policy break-glass cap' });
+    const budget = breakGlassBudgetOf(policy);
+    list.push({ limit: `${formatDuration(budget.total)} per ${formatDuration(budget.window)}`, rule: 'policy break-glass budget per person, across roles (checked when glass is broken)' });
     if (role.breakGlass?.maxDuration !== undefined) list.push({ limit: formatDuration(role.breakGlass.maxDuration), rule: `role ${role.name} break-glass maxDuration` });
   }
   return list;

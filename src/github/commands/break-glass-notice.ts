@@ -34,7 +34,7 @@ const APPLIED_WORDS: Record<BreakGlassEvent['applied'], string> = {
 export function reviewIssue(event: BreakGlassEvent): IssueDraft {
   const mentions = event.notify.map((p) => `@${p.replace(/^@/, '')}`).join(' ');
   const body = [
-    `${mentions ? `${mentions}: ` : ''}${markdownText(event.actor)} broke glass on role ${markdownCode(event.role)}. Please review what was done and close this issue.`,
+    `${mentions ? `${mentions}: ` : ''}${markdownText(event.actor)} broke glass on role ${markdownCode(event.role)}. Please review what was done and close this issue as completed.`,
     '',
     '| | |',
     '| --- | --- |',
@@ -45,7 +45,7 @@ export function reviewIssue(event: BreakGlassEvent): IssueDraft {
     `| Grant file | ${markdownCode(event.path)}${event.commit ? ` (commit ${markdownCode(event.commit.slice(0, 12))})` : ''} |`,
     `| Status | ${APPLIED_WORDS[event.applied]} |`,
     '',
-    `Until this issue is closed, ${markdownText(event.actor)} cannot break glass again.`,
+    `Until a policy owner other than ${markdownText(event.actor)} closes this issue as completed, ${markdownText(event.actor)} cannot break glass again.`,
   ].join('\n');
   return {
     title: plainText(`Break-glass review: ${event.actor} on ${event.role} (${event.incident})`),

@@ -1,12 +1,17 @@
 /**
  * The checks that stand between an incident and a break-glass grant, besides the policy engine's
  * caps: the role allows it, the actor is on its `who` list (teams: active members only), the actor
- * maps to a grantee, and the actor has no open break-glass review (when the policy blocks on it).
+ * maps to a grantee, the use fits the person's break-glass budget, and every earlier use of theirs
+ * has been reviewed (when the policy blocks on it): its review issue closed as completed by a
+ * policy owner other than the actor.
  */
-import type { Email, GitHubPrincipal, Policy, Role } from '../../model/types.js';
+import { judgeBudget, type BreakGlassUse } from '../../lifecycle/break-glass-budget.js';
+import { formatDuration } from '../../model/duration.js';
+import { formatInstant } from '../../model/instant.js';
+import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Policy, Role } from '../../model/types.js';
 import type { IdentityConfig } from '../../plan/identity.js';
 import { parseTeam, type TeamDirectory } from '../teams.js';
-import type { BreakGlassReviews } from './break-glass-reviews.js';
+import { reviewKey, type BreakGlassReviews, type ReviewIssue } from './break-glass-reviews.js';
 import { emailForLogin, unknownLoginHint } from './people.js';
 
 export interface BreakGlassSettings {
@@ -45,6 +50,13 @@ export interface BreakGlassCheckInput {
   settings: BreakGlassSettings;
   teams: TeamDirectory;
   reviews: BreakGlassReviews;
+  /** The policy's owners: only they (other than the actor) can complete a review. */
+  policyOwners: readonly GitHubPrincipal[];
+  budget: BreakGlassBudget;
+  now: Instant;
+  duration: Millis;
+  /** The grantee's break-glass uses on record (history of main and the grant files now). */
+  uses(grantee: Email): Promise<BreakGlassUse[]>;
 }
 
 export async function checkBreakGlass(input: BreakGlassCheckInput): Promise<BreakGlassCheck> {
@@ -59,12 +71,12 @@ export async function checkBreakGlass(input: BreakGlassCheckInput): Promise<Brea
   }
   const grantee = emailForLogin(input.identities, actor);
   if (!grantee) refusals.push({ summary: `GitHub user ${actor} is not mapped to a grantee email`, hint: unknownLoginHint(actor) });
-  if (input.settings.blockWhileReviewOpen) {
-    const open = await input.reviews.openFor(actor);
-    for (const issue of open) {
-      refusals.push({ summary: `${actor} has an open break-glass review (#${issue.number}: ${issue.title})`, hint: 'the review must be closed before the same person breaks glass again' });
-    }
+  const uses = grantee ? await input.uses(grantee) : [];
+  if (grantee) {
+    const refusal = budgetRefusal(grantee, uses, input.budget, input.now, input.duration);
+    if (refusal) refusals.push(refusal);
   }
+  if (input.settings.blockWhileReviewOpen) refusals.push(...(await reviewRefusals(input, uses)));
   return { refusals, ...(grantee ? { grantee } : {}), ...(eligibleVia ? { eligibleVia } : {}) };
 }
 
@@ -77,4 +89,68 @@ async function eligibility(actor: string, who: readonly GitHubPrincipal[], teams
     if (parseTeam(principal) && (await teams.isActiveMember(actor, principal))) return principal;
   }
   return undefined;
+}
+
+function budgetRefusal(grantee: Email, uses: readonly BreakGlassUse[], budget: BreakGlassBudget, now: Instant, duration: Millis): Refusal | undefined {
+  const decision = judgeBudget(uses, budget, now, duration);
+  if (decision.allowed) return undefined;
+  const per = `${formatDuration(budget.total)} break-glass budget per ${formatDuration(budget.window)}`;
+  const when = decision.fitsAt === undefined
+    ? `a ${formatDuration(duration)} use never fits it`
+    : `a ${formatDuration(duration)} use fits again from ${formatInstant(decision.fitsAt)}`;
+  return {
+    summary: `${grantee} has used ${formatDuration(decision.used)} of the ${per} (${formatDuration(decision.left)} left); ${when}`,
+    hint: 'ask the role\'s owners for a normal grant with a pull request; the budget is `breakGlass.budget` in policies/',
+  };
+}
+
+/**
+ * A review is done only when it is closed as completed by a policy owner who is not the actor:
+ * closing your own review, or having a non-owner close it, or closing it as not planned, leaves it
+ * blocking. Every use the automation made within the budget's window must have its review issue,
+ * so removing the label or the hidden marker from one does not hide it.
+ */
+async function reviewRefusals(input: BreakGlassCheckInput, uses: readonly BreakGlassUse[]): Promise<Refusal[]> {
+  const { actor } = input;
+  const owners = input.policyOwners.join(', ') || '(none)';
+  const completeHint = `a policy owner (${owners}) other than ${actor} reviews the use, then reopens the issue and closes it as completed`;
+  const refusals: Refusal[] = [];
+  const reviews = await input.reviews.of(actor);
+  for (const issue of reviews) {
+    const label = `#${issue.number} (${issue.title})`;
+    if (issue.state === 'open') {
+      refusals.push({ summary: `${actor} has an open break-glass review (#${issue.number}: ${issue.title})`, hint: `the review must be closed as completed by a policy owner (${owners}) other than ${actor} before ${actor} breaks glass again` });
+      continue;
+    }
+    if (!(await isReviewer(issue, input))) {
+      refusals.push({ summary: `${actor}'s break-glass review ${label} was closed by ${issue.closedBy ?? 'an account GitHub does not name'}, not by a policy owner other than ${actor}`, hint: completeHint });
+    } else if (issue.stateReason !== 'completed') {
+      refusals.push({ summary: `${actor}'s break-glass review ${label} was closed as ${issue.stateReason ?? 'no reason'}, not as completed`, hint: completeHint });
+    }
+  }
+  const keys = new Set(reviews.map((r) => r.key));
+  const since = input.now - input.budget.window;
+  for (const use of uses) {
+    if (!use.byAutomation || use.until <= since) continue;
+    const name = use.grant.slice(use.grant.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+    if (keys.has(reviewKey(name))) continue;
+    refusals.push({
+      summary: `${actor}'s break-glass use ${use.grant} (from ${formatInstant(use.from)}) has no review issue labelled ${input.settings.reviewLabel}`,
+      hint: `its issue may have lost its label or its hidden marker: a policy owner (${owners}) restores them and closes it as completed once reviewed`,
+    });
+  }
+  return refusals;
+}
+
+async function isReviewer(issue: ReviewIssue, input: BreakGlassCheckInput): Promise<boolean> {
+  const login = issue.closedBy?.replace(/^@/, '').toLowerCase();
+  if (!login || login === input.actor.replace(/^@/, '').toLowerCase()) return false;
+  for (const owner of input.policyOwners) {
+    if (!parseTeam(owner)) {
+      if (owner.replace(/^@/, '').toLowerCase() === login) return true;
+    } else if (await input.teams.isActiveMember(login, owner)) {
+      return true;
+    }
+  }
+  return false;
 }

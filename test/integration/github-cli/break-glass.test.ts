@@ -5,14 +5,23 @@ import type { GitHubDouble } from '../../support/github-double.js';
 import { startGcpDouble } from '../../support/gcp-double.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, startSlackHook, useGitHubDouble } from './harness.js';
-import { accessPolicy } from './org.js';
+import { TEAMS, accessPolicy } from './org.js';
 
 const double = useGitHubDouble();
 
-// Each test starts with every earlier review closed: an open one would block the next use.
+/** A policy owner: an active member of the security team that owns policies/. */
+const REVIEWER = 'sam';
+
+// Each test starts with every earlier review done (closed by a policy owner): an open one would block the next use.
 beforeEach(() => {
   const gh = double();
-  for (const issue of gh.issues(GITHUB_REPO)) gh.state.setIssueState(issue, 'closed');
+  gh.seedTeam(TEAMS.security, { active: [REVIEWER] });
+  for (const issue of gh.issues(GITHUB_REPO)) {
+    const last = issue.events.at(-1);
+    if (issue.state === 'closed' && last?.actor.login === REVIEWER && issue.stateReason === 'completed') continue;
+    if (issue.state === 'closed') gh.reopenIssue(GITHUB_REPO, issue.number, REVIEWER);
+    gh.closeIssue(GITHUB_REPO, issue.number, REVIEWER);
+  }
 });
 
 const ONCALL = 'example-org/oncall';
@@ -23,10 +32,10 @@ function incidentRepo(policy = accessPolicy()): TempRepo {
   return gitRepo(aRepo().with(policy, glassRole(), aRole('app-readonly')).specs());
 }
 
-function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean } = {}, env: Record<string, string> = {}) {
+function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean; now?: string } = {}, env: Record<string, string> = {}) {
   const args = [
     'break-glass', '--role', overrides.role ?? 'prod-break-glass', '--duration', overrides.duration ?? '1h', '--reason', REASON,
-    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', ...(overrides.apply ? [] : ['--no-apply']), '--now', NOW,
+    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', ...(overrides.apply ? [] : ['--no-apply']), '--now', overrides.now ?? NOW,
   ];
   return gitgrant(gh, repo, args, env);
 }
@@ -166,5 +175,121 @@ describe('gitgrant break-glass', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('gitgrant break-glass: warning: Slack notification failed: the webhook answered HTTP 403');
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+
+  describe('attacks on the budget and the review', () => {
+    const reviewOf = (gh: GitHubDouble, incident: string) => gh.issues(GITHUB_REPO).find((i) => i.title.includes(`(${incident})`))!;
+
+    it('refuses a chain of uses over the budget: three 2h uses, each review closed by a policy owner, would give 6h in 24h', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      for (const [incident, now] of [['INC-8001', '2026-11-23T10:00:00Z'], ['INC-8002', '2026-11-23T12:00:00Z']] as const) {
+        const use = await breakGlass(gh, repo, { duration: '2h', incident, now });
+        expect(use.code, use.stdout + use.stderr).toBe(0);
+        gh.closeIssue(GITHUB_REPO, reviewOf(gh, incident).number, REVIEWER);
+      }
+      const before = head(repo);
+
+      const third = await breakGlass(gh, repo, { duration: '2h', incident: 'INC-8003', now: '2026-11-23T14:00:00Z' });
+
+      expect(third.code, third.stdout + third.stderr).toBe(1);
+      expect(third.lines).toEqual([
+        'gitgrant break-glass: refused: olga@example.com has used 4h of the 4h break-glass budget per 24h (0m left); a 2h use fits again from 2026-11-24T12:00:00Z '
+        + '(hint: ask the role\'s owners for a normal grant with a pull request; the budget is `breakGlass.budget` in policies/)',
+      ]);
+      expect(head(repo)).toBe(before);
+      expect(gh.issues(GITHUB_REPO).some((i) => i.title.includes('INC-8003'))).toBe(false);
+    });
+
+    it('refuses the next use when the actor closed their own review issue', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-8101' })).code).toBe(0);
+      const review = reviewOf(gh, 'INC-8101');
+      gh.closeIssue(GITHUB_REPO, review.number, 'olga');
+
+      const second = await breakGlass(gh, repo, { incident: 'INC-8102', now: '2026-11-23T12:00:00Z' });
+
+      expect(second.code, second.stdout + second.stderr).toBe(1);
+      expect(second.lines).toEqual([
+        `gitgrant break-glass: refused: olga's break-glass review #${review.number} (Break-glass review: olga on prod-break-glass (INC-8101)) was closed by olga, not by a policy owner other than olga `
+        + `(hint: a policy owner (@${TEAMS.security}) other than olga reviews the use, then reopens the issue and closes it as completed)`,
+      ]);
+    });
+
+    it('still blocks on a review closed by someone who is not a policy owner, or by an owner whose membership is pending', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      gh.seedTeam(TEAMS.security, { active: [REVIEWER], pending: ['pat'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-8201' })).code).toBe(0);
+      const review = reviewOf(gh, 'INC-8201');
+
+      gh.closeIssue(GITHUB_REPO, review.number, 'bob');
+      const byOther = await breakGlass(gh, repo, { incident: 'INC-8202', now: '2026-11-23T12:00:00Z' });
+      gh.reopenIssue(GITHUB_REPO, review.number, 'bob');
+      gh.closeIssue(GITHUB_REPO, review.number, 'pat');
+      const byPending = await breakGlass(gh, repo, { incident: 'INC-8202', now: '2026-11-23T12:00:00Z' });
+
+      expect(byOther.code).toBe(1);
+      expect(byOther.stdout).toContain(`refused: olga's break-glass review #${review.number} (Break-glass review: olga on prod-break-glass (INC-8201)) was closed by bob, not by a policy owner other than olga`);
+      expect(byPending.code).toBe(1);
+      expect(byPending.stdout).toContain(`review #${review.number} (Break-glass review: olga on prod-break-glass (INC-8201)) was closed by pat, not by a policy owner other than olga`);
+    });
+
+    it('still blocks on a review a policy owner closed as not planned, and lets the next use through once they close it as completed', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-8301' })).code).toBe(0);
+      const review = reviewOf(gh, 'INC-8301');
+      gh.closeIssue(GITHUB_REPO, review.number, REVIEWER, 'not_planned');
+
+      const blocked = await breakGlass(gh, repo, { incident: 'INC-8302', now: '2026-11-23T12:00:00Z' });
+      gh.reopenIssue(GITHUB_REPO, review.number, REVIEWER);
+      gh.closeIssue(GITHUB_REPO, review.number, REVIEWER, 'completed');
+      const allowed = await breakGlass(gh, repo, { incident: 'INC-8302', now: '2026-11-23T12:00:00Z' });
+
+      expect(blocked.code).toBe(1);
+      expect(blocked.lines).toEqual([
+        `gitgrant break-glass: refused: olga's break-glass review #${review.number} (Break-glass review: olga on prod-break-glass (INC-8301)) was closed as not_planned, not as completed `
+        + `(hint: a policy owner (@${TEAMS.security}) other than olga reviews the use, then reopens the issue and closes it as completed)`,
+      ]);
+      expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
+    });
+
+    it('still blocks when the actor takes the label off their open review', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-8401' })).code).toBe(0);
+      gh.issue(GITHUB_REPO, reviewOf(gh, 'INC-8401').number).labels = [];
+
+      const second = await breakGlass(gh, repo, { incident: 'INC-8402', now: '2026-11-23T12:00:00Z' });
+
+      expect(second.code).toBe(1);
+      expect(second.lines).toEqual([
+        'gitgrant break-glass: refused: olga\'s break-glass use grants/prod-break-glass/olga-inc-8401.yaml (from 2026-11-23T10:00:00Z) has no review issue labelled break-glass-review '
+        + `(hint: its issue may have lost its label or its hidden marker: a policy owner (@${TEAMS.security}) restores them and closes it as completed once reviewed)`,
+      ]);
+    });
+
+    it('gives no time back when a person deletes the grant early', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo(accessPolicy().capping({ breakGlassMax: '2h' }).withSection('breakGlass', { budget: { total: '3h', window: '24h' } }));
+      const first = await breakGlass(gh, repo, { duration: '2h', incident: 'INC-8501' });
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      gh.closeIssue(GITHUB_REPO, reviewOf(gh, 'INC-8501').number, REVIEWER);
+      repo.git('rm', '-q', 'grants/prod-break-glass/olga-inc-8501.yaml');
+      repo.git('commit', '-q', '-m', 'Done with the incident, hand the access back');
+
+      const second = await breakGlass(gh, repo, { duration: '2h', incident: 'INC-8502', now: '2026-11-23T11:00:00Z' });
+
+      expect(second.code).toBe(1);
+      expect(second.stdout).toContain('refused: olga@example.com has used 2h of the 3h break-glass budget per 24h (1h left); a 2h use fits again from 2026-11-24T11:00:00Z');
+    });
   });
 });

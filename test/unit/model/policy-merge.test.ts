@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aPolicy, aRepo, codes, placeOf, theOne } from '../../support/builders.js';
+import { aPolicy, aRepo, codes, lineContaining, placeOf, theOne } from '../../support/builders.js';
 
 describe('several policy files', () => {
   it('merge when each sets different keys', () => {
@@ -23,5 +23,42 @@ describe('several policy files', () => {
 
   it('must name the policy owners somewhere', () => {
     expect(codes(aRepo().with(aPolicy().withoutOwners()).validate())).toEqual(['POLICY_OWNERS_MISSING']);
+  });
+});
+
+describe('the break-glass budget', () => {
+  const budgetPolicy = (budget: Record<string, string>) => aPolicy().withSection('breakGlass', { budget });
+
+  it('defaults to the break-glass cap per 24h', () => {
+    const { policy } = aRepo().with(aPolicy().capping({ breakGlassMax: '3h' })).load().repo;
+    expect(policy.breakGlass).toEqual({ budget: { total: 3 * 3_600_000, window: 24 * 3_600_000 } });
+  });
+
+  it('is read from breakGlass.budget', () => {
+    const repo = aRepo().with(budgetPolicy({ total: '6h', window: '7d' }));
+    expect(repo.validate()).toEqual([]);
+    expect(repo.load().repo.policy.breakGlass).toEqual({ budget: { total: 6 * 3_600_000, window: 7 * 86_400_000 } });
+  });
+
+  it('refuses a total longer than its window, at the total', () => {
+    const policy = budgetPolicy({ total: '2d', window: '24h' });
+    const finding = theOne(aRepo().with(policy).validate(), 'POLICY_BREAK_GLASS_BUDGET_OVER_WINDOW');
+    expect(finding).toMatchObject({ severity: 'error', file: 'policies/access.yaml', start: { line: lineContaining(policy, 'total:') } });
+    expect(finding.summary).toBe('`breakGlass.budget.total` 48h is longer than its window of 24h');
+  });
+
+  it('warns when no single use at the cap fits the total', () => {
+    const policy = budgetPolicy({ total: '1h' });
+    const finding = theOne(aRepo().with(policy).validate(), 'POLICY_BREAK_GLASS_BUDGET_BELOW_CAP');
+    expect(finding).toMatchObject({ severity: 'warning', start: { line: lineContaining(policy, 'total:') } });
+  });
+
+  it('refuses a zero total or window rather than reading it as no budget', () => {
+    const policy = budgetPolicy({ total: '0h', window: '0d' });
+    expect(codes(aRepo().with(policy).validate())).toEqual(['POLICY_DURATION_ZERO', 'POLICY_DURATION_ZERO']);
+  });
+
+  it('refuses unknown keys in the budget (schema)', () => {
+    expect(codes(aRepo().with(budgetPolicy({ totl: '4h' })).validate())).toEqual(['SCHEMA_UNKNOWN_KEY']);
   });
 });
