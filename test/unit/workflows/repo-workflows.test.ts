@@ -32,6 +32,7 @@ describe('the workflows a customer copies', () => {
       'apply.yml',
       'break-glass.yml',
       'expire.yml',
+      'gate.yml',
       'nightly.yml',
       'pr.yml',
       'request.yml',
