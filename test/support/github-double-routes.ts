@@ -104,7 +104,7 @@ const checkRunJson = (repo: RepoRecord, run: CheckRunRecord, base: string) => ({
   url: `${base}/${repoPath(repo)}/check-runs/${run.id}`,
   html_url: `https://github.invalid/${repo.owner}/${repo.name}/runs/${run.id}`,
   output: { title: run.title ?? null, summary: run.summary ?? null, text: run.text ?? null, annotations_count: 0, annotations_url: `${base}/${repoPath(repo)}/check-runs/${run.id}/annotations` },
-  app: { id: 4242, slug: run.creator.login.replace(/\[bot\]$/, ''), name: 'gitgrant', owner: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', permissions: {}, events: [] },
+  app: { id: 4242, slug: run.creator.login.replace(/\[bot\]$/, ''), name: 'gitgrant', owner: { login: 'acme', id: 1, type: 'Organization' }, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', permissions: {}, events: [] },
   pull_requests: [],
 });
 
