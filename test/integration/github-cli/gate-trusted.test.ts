@@ -197,6 +197,24 @@ describe('gitgrant gate --head-sha --post-check (the trusted gate)', () => {
     expect(posted()).toEqual([]);
   });
 
+  it('gives no verdict on a head that conflicts with main, and says to rebase', async () => {
+    const gh = double();
+    teams(gh, ['bob']);
+    const world = aWorld();
+    const grant = alicesGrant();
+    const head = world.pushPr((clone) => write(clone, grant.because('Investigate the slow checkout queries, part two').build()));
+    world.main.write(grant.because('Something else entirely on main, meanwhile').build());
+    world.main.commitAll('Land another change to the same grant');
+    gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path: grant.path }] });
+
+    const run = await trustedGate(gh, world, head);
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`the pull request head ${head.slice(0, 12)} conflicts with HEAD`);
+    expect(run.stderr).toContain('rebase the pull request on main');
+    expect(posted()).toEqual([]);
+  });
+
   it('refuses --post-check without --head-sha: a check is only posted for a commit read as data', async () => {
     const gh = double();
     const world = aWorld();
