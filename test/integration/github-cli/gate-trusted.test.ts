@@ -239,6 +239,6 @@ describe('gitgrant comment --head-sha', () => {
     expect(run.code).toBe(0);
     const [comment] = gh.issue(GITHUB_REPO, pull).comments;
     expect(comment?.body).toContain('<code>user&#58;alice&#64;example&#46;com</code> | <code>roles/viewer</code>');
-    expect(comment?.body).toContain('Plan&#58; 1 to add, 0 to change, 0 to remove');
+    expect(comment?.body).toContain('Plan: 1 to add, 0 to change, 0 to remove');
   });
 });
