@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Prints (or with --apply runs) the AWS CLI commands that let the access repo's workflows act in
 // one AWS account: GitHub's OIDC identity provider, the automation role with a trust policy pinned
-// to this repository's main branch and production environment, and the role's permissions.
+// to this repository's `gitgrant` environment (deployable from main only), and its permissions.
 // Run it once per account that roles/ targets. Usage: see USAGE below.
-import { check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
+import { ENVIRONMENT, check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
 
 const USAGE = `usage: setup-aws-oidc.mjs --repo ORG/REPO --account 123456789012 [--role-name gitgrant-automation]
                          [--policy-path /gitgrant/] [--target-roles RoleA,RoleB] [--apply]
@@ -14,11 +14,14 @@ const USAGE = `usage: setup-aws-oidc.mjs --repo ORG/REPO --account 123456789012 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 /**
- * The trust policy: only tokens for this repository's production environment (apply) or its main
- * branch (expire, nightly, break-glass) may assume the role. No wildcard in `sub`: a workflow on
- * any other branch, a pull request or another repository gets nothing.
+ * The trust policy: only tokens of jobs in this repository's `gitgrant` environment may assume the
+ * role. A job that names an environment gets `sub` = `repo:R:environment:E` whatever its ref, so
+ * the environment's deployment branch policy (main only, see setup-github-ruleset.mjs) is what keeps
+ * branches out; `ref:refs/heads/main` is deliberately NOT accepted: any workflow on main without
+ * the environment (gate, request, one a PR adds after merge review) would get it. No wildcard: a
+ * pull request, another branch or another repository gets nothing.
  */
-export function trustPolicy({ repo, account }) {
+export function trustPolicy({ repo, account, environment = ENVIRONMENT }) {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -30,7 +33,7 @@ export function trustPolicy({ repo, account }) {
         Condition: {
           StringEquals: {
             [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
-            [`${GITHUB_OIDC_HOST}:sub`]: [`repo:${repo}:environment:production`, `repo:${repo}:ref:refs/heads/main`],
+            [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repo}:environment:${environment}`,
           },
         },
       },
@@ -155,7 +158,7 @@ export function awsOidcSteps({ repo, account, roleName, policyPath, targetRoles 
       ],
     },
     {
-      title: `The automation role, assumable only from ${repo} (production environment or main)`,
+      title: `The automation role, assumable only from ${repo} in environment ${ENVIRONMENT} (main only)`,
       files: [{ name: 'gitgrant-trust-policy.json', content: JSON.stringify(trustPolicy({ repo, account }), null, 2) }],
       unless: ['aws', 'iam', 'get-role', '--role-name', roleName],
       argv: [

@@ -91,3 +91,9 @@ export async function printOrApply(script, apply) {
 export function isMain(moduleUrl) {
   return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === resolve(process.argv[1]);
 }
+
+/** The GitHub environment that holds every credential; its deployment branch policy admits main only. */
+export const ENVIRONMENT = 'gitgrant';
+
+/** The workflows that act in the clouds (.github/workflows); nothing else may get a cloud token. */
+export const CLOUD_WORKFLOWS = ['apply.yml', 'break-glass.yml', 'expire.yml', 'nightly.yml'];

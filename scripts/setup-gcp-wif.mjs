@@ -1,23 +1,40 @@
 #!/usr/bin/env node
 // Prints (or with --apply runs) the gcloud commands that let the access repo's workflows act in
 // GCP without keys: a workload identity pool and GitHub provider whose attribute condition admits
-// only this repository's main branch, the automation service account the workflows impersonate,
+// only the cloud workflows of this repository (pinned by name and id), on main, in the `gitgrant`
+// environment, the automation service account the workflows impersonate,
 // and on each managed resource the one role that edits its IAM policy. Usage: see USAGE below.
-import { check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
+import { CLOUD_WORKFLOWS, ENVIRONMENT, check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
 
-const USAGE = `usage: setup-gcp-wif.mjs --repo ORG/REPO --project PROJECT_ID --project-number NUMBER
+const USAGE = `usage: setup-gcp-wif.mjs --repo ORG/REPO --repository-id N --owner-id N --project PROJECT_ID --project-number NUMBER
                         --manage projects/ID,folders/N,organizations/N
                         [--pool gitgrant-github] [--provider github] [--service-account gitgrant-automation] [--apply]
   --project hosts the pool and the service account; --project-number is its number
   (gcloud projects describe PROJECT_ID --format='value(projectNumber)').
+  --repository-id and --owner-id: gh api repos/ORG/REPO --jq '.id, .owner.id' (a deleted and
+  re-created repository or organisation of the same name gets new ids, and no token).
   --manage lists every resource that roles/ targets. Prints the commands; --apply runs them.`;
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const ORG_ROLE_ID = 'gitgrantOrganizationIamBindings';
 
-/** Tokens from any other repository or any other ref are refused before any IAM check. */
-export function attributeCondition(repo) {
-  return `assertion.repository == '${repo}' && assertion.ref == 'refs/heads/main'`;
+/**
+ * Tokens are refused before any IAM check unless they come from this repository (name and id, and
+ * the owner's id), from one of the cloud workflows as defined on main, running on main, in the
+ * `gitgrant` environment (whose deployment branch policy admits main only). A pull request, a
+ * branch, another workflow of the repository (gate, request, pr) or a same-named repository get
+ * nothing. As tight as the AWS trust (sub = the environment), plus the workflow.
+ */
+export function attributeCondition({ repo, repositoryId, ownerId, environment = ENVIRONMENT }) {
+  const workflows = CLOUD_WORKFLOWS.map((file) => `'${repo}/.github/workflows/${file}@refs/heads/main'`).join(', ');
+  return [
+    `assertion.repository == '${repo}'`,
+    `assertion.repository_id == '${repositoryId}'`,
+    `assertion.repository_owner_id == '${ownerId}'`,
+    `assertion.ref == 'refs/heads/main'`,
+    `assertion.environment == '${environment}'`,
+    `assertion.job_workflow_ref in [${workflows}]`,
+  ].join(' && ');
 }
 
 export function serviceAccountEmail({ serviceAccount, project }) {
@@ -69,7 +86,8 @@ export function resourceSteps(resource, member) {
   ];
 }
 
-export function gcpWifSteps({ repo, project, projectNumber, pool, provider, serviceAccount, manage }) {
+export function gcpWifSteps(options) {
+  const { repo, project, projectNumber, pool, provider, serviceAccount, manage } = options;
   const email = serviceAccountEmail({ serviceAccount, project });
   const inPool = `projects/${projectNumber}/locations/global/workloadIdentityPools/${pool}`;
   return [
@@ -91,7 +109,7 @@ export function gcpWifSteps({ repo, project, projectNumber, pool, provider, serv
       ],
     },
     {
-      title: `GitHub OIDC provider that admits only ${repo} on main`,
+      title: `GitHub OIDC provider that admits only ${repo}'s cloud workflows on main, environment ${ENVIRONMENT}`,
       unless: [
         'gcloud', 'iam', 'workload-identity-pools', 'providers', 'describe', provider,
         '--project', project, '--location', 'global', '--workload-identity-pool', pool,
@@ -102,7 +120,7 @@ export function gcpWifSteps({ repo, project, projectNumber, pool, provider, serv
         '--display-name', 'GitHub Actions',
         '--issuer-uri', ISSUER,
         '--attribute-mapping', 'google.subject=assertion.sub,attribute.repository=assertion.repository,attribute.ref=assertion.ref',
-        '--attribute-condition', attributeCondition(repo),
+        '--attribute-condition', attributeCondition(options),
       ],
     },
     {
@@ -110,7 +128,7 @@ export function gcpWifSteps({ repo, project, projectNumber, pool, provider, serv
       argv: [
         'gcloud', 'iam', 'workload-identity-pools', 'providers', 'update-oidc', provider,
         '--project', project, '--location', 'global', '--workload-identity-pool', pool,
-        '--attribute-condition', attributeCondition(repo),
+        '--attribute-condition', attributeCondition(options),
       ],
     },
     {
@@ -144,13 +162,15 @@ export function gcpWifSteps({ repo, project, projectNumber, pool, provider, serv
 
 export function optionsFrom(argv) {
   const values = parseOptions(argv, {
-    required: ['repo', 'project', 'project-number', 'manage'],
+    required: ['repo', 'repository-id', 'owner-id', 'project', 'project-number', 'manage'],
     optional: { pool: 'gitgrant-github', provider: 'github', 'service-account': 'gitgrant-automation' },
     usage: USAGE,
   });
   const resourceId = /^(projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]|folders\/\d+|organizations\/\d+)$/;
   return {
     repo: check('repo', values.repo, /^[\w.-]+\/[\w.-]+$/, 'my-org/access'),
+    repositoryId: check('repository-id', values['repository-id'], /^\d+$/, '123456789'),
+    ownerId: check('owner-id', values['owner-id'], /^\d+$/, '987654'),
     project: check('project', values.project, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'my-project'),
     projectNumber: check('project-number', values['project-number'], /^\d+$/, '123456789012'),
     pool: check('pool', values.pool, /^[a-z][a-z0-9-]{3,31}$/, 'gitgrant-github'),

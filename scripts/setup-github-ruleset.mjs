@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // Prints (or with --apply creates, through `gh api`) the branch ruleset that makes the default
 // branch of the access repo the reviewed source of truth: changes only by pull request, approved
-// by the CODEOWNERS of what changed, with the `gate` check green; no force pushes, no deletion.
-// Only the gitgrant GitHub App may bypass it (expire and break-glass commit directly).
-import { check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
+// by the CODEOWNERS of what changed, with the `gitgrant gate` check green; no force pushes, no
+// deletion. Only the gitgrant GitHub App may bypass it (expire and break-glass commit directly).
+//
+// The required check must come from the gitgrant App itself (its integration id), posted by the
+// trusted gate workflow: a check or status of the same name from GitHub Actions, or from any
+// workflow a pull request can edit, does not satisfy it. It also creates the `gitgrant`
+// environment that holds the App key and the cloud trust, deployable from main only.
+import { ENVIRONMENT, check, isMain, parseOptions, printOrApply, renderScript } from './setup-common.mjs';
 
-const USAGE = `usage: setup-github-ruleset.mjs --repo ORG/REPO --app-id APP_ID [--check gate] [--apply]
+const USAGE = `usage: setup-github-ruleset.mjs --repo ORG/REPO --app-id APP_ID [--check 'gitgrant gate'] [--environment gitgrant] [--apply]
   --app-id is the numeric App ID on the GitHub App's settings page (not the installation id).
   Prints the ruleset and the gh command; --apply runs it with your gh login (needs repo admin).
   Running --apply twice creates a second ruleset; edit the first in Settings > Rules instead.`;
 
-/** The GitHub Actions app: only a check run from Actions can satisfy the required check. */
-const GITHUB_ACTIONS_INTEGRATION_ID = 15368;
+/** The name `gitgrant gate --post-check` gives its check run (src/github/check-runs.ts). */
+export const GATE_CHECK_NAME = 'gitgrant gate';
+/** The branch the environment may be deployed from. */
+const PROTECTED_BRANCH = 'main';
 
 export function ruleset({ appId, checkName }) {
   return {
@@ -39,15 +46,44 @@ export function ruleset({ appId, checkName }) {
         parameters: {
           // Up to date with main: two grants for an `exclusive` role must not both pass on stale bases.
           strict_required_status_checks_policy: true,
-          required_status_checks: [{ context: checkName, integration_id: GITHUB_ACTIONS_INTEGRATION_ID }],
+          // Only the gitgrant App can satisfy it: GitHub Actions (15368) or a workflow cannot.
+          required_status_checks: [{ context: checkName, integration_id: appId }],
         },
       },
     ],
   };
 }
 
-export function githubRulesetSteps({ repo, appId, checkName }) {
+/** PUT /repos/{owner}/{repo}/environments/{name}: deployable only from branches the policy names. */
+export function environment() {
+  return { deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } };
+}
+
+/** POST .../deployment-branch-policies: the one branch, main. */
+export function environmentBranchPolicy() {
+  return { name: PROTECTED_BRANCH, type: 'branch' };
+}
+
+export function githubRulesetSteps({ repo, appId, checkName, environmentName = ENVIRONMENT }) {
+  const envPath = `repos/${repo}/environments/${environmentName}`;
   return [
+    {
+      title: `Environment ${environmentName}: the App key, cloud trust, SCIM token and Slack webhook, for main only`,
+      files: [
+        { name: 'gitgrant-environment.json', content: JSON.stringify(environment(), null, 2) },
+        { name: 'gitgrant-environment-branch.json', content: JSON.stringify(environmentBranchPolicy(), null, 2) },
+      ],
+      argv: ['gh', 'api', '--method', 'PUT', envPath, '--input', 'gitgrant-environment.json'],
+    },
+    {
+      title: `Deployment branch policy of ${environmentName}: ${PROTECTED_BRANCH} only`,
+      unless: ['sh', '-c', `gh api ${envPath}/deployment-branch-policies --jq '.branch_policies[].name' | grep -qx ${PROTECTED_BRANCH}`],
+      argv: ['gh', 'api', '--method', 'POST', `${envPath}/deployment-branch-policies`, '--input', 'gitgrant-environment-branch.json'],
+      note: [
+        `Put these in environment ${environmentName} (Settings > Environments), never as repository or organisation secrets,`,
+        'which every branch\'s workflows can read: secret GITGRANT_APP_PRIVATE_KEY, GITGRANT_SCIM_TOKEN, GITGRANT_SLACK_WEBHOOK_URL.',
+      ].join('\n'),
+    },
     {
       title: `Branch ruleset for the default branch of ${repo}`,
       files: [{ name: 'gitgrant-ruleset.json', content: JSON.stringify(ruleset({ appId, checkName }), null, 2) }],
@@ -57,11 +93,12 @@ export function githubRulesetSteps({ repo, appId, checkName }) {
 }
 
 export function optionsFrom(argv) {
-  const values = parseOptions(argv, { required: ['repo', 'app-id'], optional: { check: 'gate' }, usage: USAGE });
+  const values = parseOptions(argv, { required: ['repo', 'app-id'], optional: { check: GATE_CHECK_NAME, environment: ENVIRONMENT }, usage: USAGE });
   return {
     repo: check('repo', values.repo, /^[\w.-]+\/[\w.-]+$/, 'my-org/access'),
     appId: Number(check('app-id', values['app-id'], /^\d+$/, '123456')),
-    checkName: check('check', values.check, /^\S.*$/, 'gate'),
+    checkName: check('check', values.check, /^\S.*$/, GATE_CHECK_NAME),
+    environmentName: check('environment', values.environment, /^[\w.-]+$/, ENVIRONMENT),
     apply: values.apply,
   };
 }

@@ -35,6 +35,12 @@ export interface PlanOptions {
   retiredTargets?: readonly TargetRef[];
 }
 
+/** The offline plan of a repo already loaded and found valid: what it asks for, no cloud read. */
+export function offlinePlanOf(repo: AccessRepo, now: Instant): Plan {
+  const desired = desiredState(repo, now, identityConfig(repo.policy).config, undefined);
+  return computePlan({ desired, limits: LIMITS, at: now });
+}
+
 export async function buildPlan(io: CliIo, root: string, now: Instant, options: PlanOptions): Promise<Planned> {
   const { repo, findings } = loadAndEvaluate(root, now);
   const identities = identityConfig(repo.policy);

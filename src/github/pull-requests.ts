@@ -59,3 +59,16 @@ export function toUser(user: { login: string; type: string } | null | undefined)
   // A deleted account shows as GitHub's "ghost" user; it can never approve anything.
   return user ? { login: user.login, type: user.type } : { login: 'ghost', type: 'User' };
 }
+
+/**
+ * The open pull requests into `base` whose head is exactly `sha`, from `headRepo` when given (the
+ * repository the commit was pushed to; a fork for outside contributors). Found through the API
+ * from the commit alone: a branch name from an untrusted run is never used to look it up.
+ */
+export async function openPullsAtHead(octokit: GitHubClient, repo: RepoRef, sha: string, options: { base: string; headRepo?: string }): Promise<number[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', base: options.base, per_page: 100 });
+  return pulls
+    .filter((pull) => pull.head.sha === sha && (options.headRepo === undefined || pull.head.repo?.full_name.toLowerCase() === options.headRepo.toLowerCase()))
+    .map((pull) => pull.number)
+    .sort((a, b) => a - b);
+}

@@ -16,6 +16,12 @@ export const WorkflowCode = {
   pinWithoutVersion: 'WORKFLOW_PIN_WITHOUT_VERSION',
   templateInjection: 'WORKFLOW_TEMPLATE_INJECTION',
   untrustedCheckout: 'WORKFLOW_UNTRUSTED_CHECKOUT',
+  prJobSecret: 'WORKFLOW_PR_JOB_SECRET',
+  prJobAppToken: 'WORKFLOW_PR_JOB_APP_TOKEN',
+  prJobWritePermission: 'WORKFLOW_PR_JOB_WRITE_PERMISSION',
+  prJobEnvironment: 'WORKFLOW_PR_JOB_ENVIRONMENT',
+  trustedRunsPrCode: 'WORKFLOW_TRUSTED_RUNS_PR_CODE',
+  credentialOutsideEnvironment: 'WORKFLOW_CREDENTIAL_OUTSIDE_ENVIRONMENT',
   secretInWorkflowEnv: 'WORKFLOW_SECRET_IN_WORKFLOW_ENV',
   checkoutPersistsCredentials: 'WORKFLOW_CHECKOUT_PERSISTS_CREDENTIALS',
   timeoutMissing: 'WORKFLOW_JOB_TIMEOUT_MISSING',
@@ -38,10 +44,6 @@ const DOCKER_DIGEST = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
 const VERSION_COMMENT = /^\s*v?\d+(\.\d+)*\b/;
 const CHECKOUT = /^actions\/checkout@/i;
 const GIT_PUSH = /\bgit\b[^\n]*\bpush\b/;
-const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run']);
-// Refs that name the pull request's own code, which a privileged trigger must never run.
-const PR_HEAD_REFERENCE =
-  /github\.head_ref|github\.event\.pull_request\.head\.|github\.event\.workflow_run\.head_(sha|branch|commit|repository)|refs\/pull\//;
 
 function span(node: Node): { start: number; end: number } {
   const [start, end] = node.range ?? [0, 0];
@@ -165,29 +167,6 @@ const noTemplateInjection: Rule = (workflow) =>
       }));
     });
 
-const noUntrustedCheckout: Rule = (workflow) => {
-  const trigger = workflow.triggers.find((name) => PRIVILEGED_TRIGGERS.has(name));
-  if (!trigger) return [];
-  return workflow.jobs.flatMap((job) =>
-    job.steps.flatMap((step): Finding[] => {
-      const candidates = [
-        ...(isCheckout(step) && step.with ? [scalarAt(step.with, 'ref'), scalarAt(step.with, 'repository')] : []),
-        ...(step.run && /\bgh\s+pr\s+checkout\b/.test(String(step.run.value)) ? [step.run] : []),
-      ];
-      return candidates
-        .filter((node): node is Scalar => node !== undefined)
-        .filter((node) => node === step.run || PR_HEAD_REFERENCE.test(source(workflow, node)))
-        .map((node) => ({
-          code: WorkflowCode.untrustedCheckout,
-          severity: 'error' as const,
-          summary: `\`${trigger}\` runs with secrets and a write token, and this checks out the pull request's code`,
-          hint: 'use `pull_request` for anything that runs PR code, or pass results between workflows as artifacts',
-          ...span(node),
-        }));
-    }),
-  );
-};
-
 const noSecretsInWorkflowEnv: Rule = (workflow) => {
   const env = mapAt(workflow.root, 'env');
   if (!env) return [];
@@ -239,7 +218,6 @@ export const workflowRules: readonly Rule[] = [
   permissionsNotBroad,
   actionsPinned,
   noTemplateInjection,
-  noUntrustedCheckout,
   noSecretsInWorkflowEnv,
   checkoutDropsCredentials,
   jobsHaveTimeouts,

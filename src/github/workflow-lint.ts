@@ -6,6 +6,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WorkflowCode, workflowRules } from './workflow-lint-rules.js';
 import { parseWorkflow } from './workflow-lint-view.js';
+import { trustRules } from './workflow-trust-rules.js';
 
 export { WorkflowCode } from './workflow-lint-rules.js';
 
@@ -21,7 +22,7 @@ export function lintWorkflow(file: string, text: string): Diagnostic[] {
       end: error.end,
     }));
   }
-  const diagnostics = workflowRules.flatMap((rule) =>
+  const diagnostics = [...workflowRules, ...trustRules].flatMap((rule) =>
     rule(view).map(({ start, end, ...finding }): Diagnostic => ({
       ...finding,
       file,

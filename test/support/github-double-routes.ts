@@ -2,7 +2,7 @@
  * The GitHub double's handlers, one per operationId it serves. Each returns only the fields that
  * matter; the server completes them to the documented shape and validates the result.
  */
-import type { CommentRecord, FileRecord, GitHubDoubleState, IssueRecord, PullRecord, RepoRecord, ReviewRecord, UserRecord } from './github-double-state.js';
+import type { CheckRunRecord, CommentRecord, FileRecord, GitHubDoubleState, IssueRecord, PullRecord, RepoRecord, ReviewRecord, UserRecord } from './github-double-state.js';
 
 export interface DoubleRequest {
   pathParams: Record<string, string>;
@@ -77,7 +77,7 @@ function pullJson(repo: RepoRecord, pull: PullRecord, issue: IssueRecord, base: 
     ...issueFields(repo, issue, base),
     url: `${base}/${repoPath(repo)}/pulls/${pull.number}`,
     html_url: `https://github.invalid/${repo.owner}/${repo.name}/pull/${pull.number}`,
-    head: branch(pull.headRef, pull.headSha),
+    head: pull.headRepo ? forkBranch(pull.headRepo, pull.headRef, pull.headSha) : branch(pull.headRef, pull.headSha),
     base: branch(pull.baseRef, 'b'.repeat(40)),
     merged: pull.merged,
     merged_at: pull.mergedAt ?? null,
@@ -86,6 +86,27 @@ function pullJson(repo: RepoRecord, pull: PullRecord, issue: IssueRecord, base: 
     draft: pull.draft,
   };
 }
+
+/** The head of a PR from a fork: the branch lives in another repository. */
+function forkBranch(fullName: string, ref: string, sha: string) {
+  const [login = '', name = ''] = fullName.split('/');
+  const owner = { login, id: 7_000_000 + login.length, type: 'User' };
+  const repository = { id: 8_000_000 + fullName.length, name, full_name: fullName, private: false, owner, fork: true };
+  return { ref, sha, label: `${login}:${ref}`, user: owner, repo: repository };
+}
+
+const checkRunJson = (repo: RepoRecord, run: CheckRunRecord, base: string) => ({
+  id: run.id,
+  head_sha: run.headSha,
+  name: run.name,
+  status: run.status,
+  conclusion: run.conclusion,
+  url: `${base}/${repoPath(repo)}/check-runs/${run.id}`,
+  html_url: `https://github.invalid/${repo.owner}/${repo.name}/runs/${run.id}`,
+  output: { title: run.title ?? null, summary: run.summary ?? null, text: run.text ?? null, annotations_count: 0, annotations_url: `${base}/${repoPath(repo)}/check-runs/${run.id}/annotations` },
+  app: { id: 4242, slug: run.creator.login.replace(/\[bot\]$/, ''), name: 'gitgrant', owner: { login: 'acme', id: 1, type: 'Organization' }, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', permissions: {}, events: [] },
+  pull_requests: [],
+});
 
 const reviewJson = (repo: RepoRecord, pull: PullRecord, review: ReviewRecord, base: string) => ({
   id: review.id,
@@ -182,6 +203,26 @@ export const handlers: Record<string, Handler> = {
     const sha = r.pathParams.commit_sha;
     const pulls = [...repo.pulls.values()].filter((pull) => pull.mergeCommitSha === sha || pull.commits.some((c) => c.sha === sha));
     return { status: 200, items: pulls.map((pull) => pullJson(repo, pull, repo.issues.get(pull.number)!, r.base)) };
+  }),
+
+  // Only a GitHub App can create check runs: that is why the ruleset can require one from gitgrant's App.
+  'checks/create': withRepo((r, state, { repo }) => {
+    if (r.actor.type !== 'Bot') return { status: 403, body: { message: 'You must authenticate via a GitHub App.', documentation_url: 'https://docs.github.com/rest' } };
+    const body = r.body!;
+    const output = (body.output ?? {}) as { title?: string; summary?: string; text?: string };
+    const run: CheckRunRecord = {
+      id: state.id(),
+      name: String(body.name),
+      headSha: String(body.head_sha),
+      status: (body.status as string | undefined) ?? (body.conclusion ? 'completed' : 'queued'),
+      conclusion: (body.conclusion as string | undefined) ?? null,
+      ...(output.title !== undefined ? { title: output.title } : {}),
+      ...(output.summary !== undefined ? { summary: output.summary } : {}),
+      ...(output.text !== undefined ? { text: output.text } : {}),
+      creator: r.actor,
+    };
+    repo.checkRuns.push(run);
+    return { status: 201, body: checkRunJson(repo, run, r.base) };
   }),
 
   'teams/get-membership-for-user-in-org': (r, state) => {

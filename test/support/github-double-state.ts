@@ -80,6 +80,8 @@ export interface PullRecord {
   mergedAt?: string;
   mergedBy?: UserRecord;
   draft: boolean;
+  /** `owner/name` of a fork the PR comes from; the PR's own repository when absent. */
+  headRepo?: string;
   files: FileRecord[];
   commits: CommitRecord[];
   reviews: ReviewRecord[];
@@ -92,6 +94,21 @@ export interface RepoRecord {
   nextNumber: number;
   issues: Map<number, IssueRecord>;
   pulls: Map<number, PullRecord>;
+  /** Check runs created on the repository's commits, oldest first. */
+  checkRuns: CheckRunRecord[];
+}
+
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  title?: string;
+  summary?: string;
+  text?: string;
+  /** The account that created it (a GitHub App's bot for real check runs). */
+  creator: UserRecord;
 }
 
 export type Membership = 'active' | 'pending';
@@ -106,6 +123,8 @@ export interface SeedPullRequest {
   headRef?: string;
   baseRef?: string;
   headSha?: string;
+  /** `owner/name` of the fork the PR comes from. */
+  headRepo?: string;
   files?: Array<{ path: string; status?: FileRecord['status']; previousPath?: string }>;
   commits?: Array<{ sha: string; message?: string; author?: string }>;
 }
@@ -170,7 +189,7 @@ export class GitHubDoubleState {
     if (found) return found;
     const [owner, name] = fullName.split('/');
     if (!owner || !name) throw new Error(`Seed a repository as owner/name, not ${JSON.stringify(fullName)}`);
-    const repo: RepoRecord = { owner, name, id: this.id(), nextNumber: 1, issues: new Map(), pulls: new Map() };
+    const repo: RepoRecord = { owner, name, id: this.id(), nextNumber: 1, issues: new Map(), pulls: new Map(), checkRuns: [] };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
   }
@@ -223,6 +242,7 @@ export class GitHubDoubleState {
       baseRef: seed.baseRef ?? 'main',
       merged: false,
       draft: false,
+      ...(seed.headRepo ? { headRepo: seed.headRepo } : {}),
       files: (seed.files ?? []).map((f) => ({ filename: f.path, status: f.status ?? 'added', ...(f.previousPath ? { previousFilename: f.previousPath } : {}) })),
       commits: (seed.commits ?? [{ sha: headSha }]).map((c) => ({ sha: c.sha, message: c.message ?? 'Request access', ...(c.author ? { author: this.user(c.author) } : {}) })),
       reviews: [],

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gitHubOpenApi } from './github-double-openapi.js';
 import { handlers, type DoubleResponse } from './github-double-routes.js';
-import { GitHubDoubleState, type IssueRecord, type Membership, type PullRecord, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
+import { GitHubDoubleState, type CheckRunRecord, type IssueRecord, type Membership, type PullRecord, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
 
 export type ViolationKind = 'unknown-route' | 'invalid-request' | 'invalid-response' | 'unimplemented' | 'unauthenticated';
 
@@ -157,6 +157,11 @@ export class GitHubDouble {
     const pull = this.state.findRepo(repo)?.pulls.get(number);
     if (!pull) throw new Error(`The double has no pull request ${repo}#${number}`);
     return pull;
+  }
+
+  /** The check runs created on `repo`, oldest first. */
+  checkRuns(repo: string): CheckRunRecord[] {
+    return [...(this.state.findRepo(repo)?.checkRuns ?? [])];
   }
 
   violations(): Violation[] {

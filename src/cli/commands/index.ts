@@ -123,9 +123,12 @@ const gate: CommandModule = (program, io, run) => {
   program
   .command('gate')
   .description('the required PR check: every added or changed grant has fresh approvals from the right people')
-  .requiredOption('--pr <number>', 'the pull request number')
-  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
+  .option('--repo <dir>', 'the checkout of the pull request; with --head-sha, the trusted checkout of main', '.')
   .option('--base-ref <ref>', 'judge with roles/ and policies/ as of this commit (the PR base), grants as in the PR')
+  .option('--head-sha <sha>', 'judge this PR head, read from git objects fetched into --repo and never checked out')
+  .option('--head-repo <owner/name>', 'with --head-sha: the repository the head was pushed to (a fork, or this one)')
+  .option('--post-check', 'post the verdict as the "gitgrant gate" check run on the judged commit (GitHub App token)')
   .option('--now <time>', 'judge at this instant (RFC 3339)')
   .action((opts) => run(async () => (await import('./gate.js')).gateCommand(io, opts)));
 };
@@ -134,9 +137,11 @@ const comment: CommandModule = (program, io, run) => {
   program
   .command('comment')
   .description('create or update the one gitgrant comment on a PR: findings, approvals, offline plan')
-  .requiredOption('--pr <number>', 'the pull request number')
-  .option('--repo <dir>', 'the checkout of the pull request', '.')
+  .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
+  .option('--repo <dir>', 'the checkout of the pull request; with --head-sha, the trusted checkout of main', '.')
   .option('--base-ref <ref>', 'judge approvals with roles/ and policies/ as of this commit')
+  .option('--head-sha <sha>', 'comment on this PR head, read from git objects fetched into --repo and never checked out')
+  .option('--head-repo <owner/name>', 'with --head-sha: the repository the head was pushed to (a fork, or this one)')
   .option('--now <time>', 'judge at this instant (RFC 3339)')
   .action((opts) => run(async () => (await import('./comment.js')).commentCommand(io, opts)));
 };

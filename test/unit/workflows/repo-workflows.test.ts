@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { formatDiagnostic } from '../../../src/diagnostics/format.js';
 import { lintWorkflow } from '../../../src/github/workflow-lint.js';
 
@@ -32,6 +33,7 @@ describe('the workflows a customer copies', () => {
       'apply.yml',
       'break-glass.yml',
       'expire.yml',
+      'gate.yml',
       'nightly.yml',
       'pr.yml',
       'request.yml',
@@ -59,5 +61,40 @@ describe('the workflows a customer copies', () => {
     const actionsWithSeveralPins = [...pins].filter(([, refs]) => refs.size > 1).map(([action]) => action);
     expect(pins.size).toBeGreaterThan(0);
     expect(actionsWithSeveralPins).toEqual([]);
+  });
+});
+
+describe('the trusted gate and the untrusted PR workflow', () => {
+  const workflow = (name: string) => parse(read(`${workflowDir}/${name}`)) as Record<string, any>;
+
+  it('are wired together: gate.yml runs when a run of pr.yml completes, whatever its conclusion', () => {
+    const pr = workflow('pr.yml');
+    const gate = workflow('gate.yml');
+    expect(gate.on).toEqual({ workflow_run: { workflows: [pr.name], types: ['completed'] } });
+    expect(Object.keys(pr.on).sort()).toEqual(['pull_request', 'pull_request_review']);
+  });
+
+  it('the App posts the required check from gate.yml only, never from a PR-triggered workflow', () => {
+    const posting = workflowFiles.filter((file) => /gitgrant(?:\.js)? gate\b[^\n]*--post-check/.test(read(file)));
+    expect(posting).toEqual([`${workflowDir}/gate.yml`]);
+    const gateJob = workflow('gate.yml').jobs.gate;
+    expect(gateJob.environment).toBe('gitgrant');
+    expect(JSON.stringify(gateJob.steps)).not.toMatch(/"ref":|npm ci[^"]*pr\/|working-directory/);
+  });
+
+  it('every job on main that holds a credential runs in the gitgrant environment', () => {
+    const credentialed = workflowFiles.flatMap((file) =>
+      Object.entries((parse(read(file)) as { jobs: Record<string, Record<string, unknown>> }).jobs)
+        .filter(([, job]) => /secrets\.|create-github-app-token|configure-aws-credentials|google-github-actions\/auth/.test(JSON.stringify(job)))
+        .map(([id, job]) => `${file.slice(workflowDir.length + 1)}:${id}:${String(job.environment)}`),
+    );
+    expect(credentialed).toEqual([
+      'apply.yml:apply:gitgrant',
+      'break-glass.yml:break-glass:gitgrant',
+      'expire.yml:expire:gitgrant',
+      'gate.yml:gate:gitgrant',
+      'nightly.yml:checks:gitgrant',
+      'request.yml:open-grant-pr:gitgrant',
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { run as runCel } from '@bufbuild/cel';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { GATE_CHECK_NAME } from '../../../src/github/check-runs.js';
 
 // The zx scripts are plain .mjs without type declarations; each exports the pure builders its
 // command line uses, so the dry-run text is checked here without starting a process.
@@ -28,16 +30,24 @@ const render = (steps: Step[]): string => common.renderScript('test', steps);
 describe('setup-aws-oidc', () => {
   const options = { repo: 'acme/access', account: '123456789012', roleName: 'gitgrant-automation', policyPath: '/gitgrant/' };
 
-  it('trusts only the audience sts.amazonaws.com and the two pinned subjects, no wildcard', () => {
+  it('trusts only the audience sts.amazonaws.com and the gitgrant environment of the repository, no wildcard', () => {
     const statement = aws.trustPolicy(options).Statement[0];
     expect(statement.Principal.Federated).toBe('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
     expect(statement.Condition).toEqual({
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': ['repo:acme/access:environment:production', 'repo:acme/access:ref:refs/heads/main'],
+        'token.actions.githubusercontent.com:sub': 'repo:acme/access:environment:gitgrant',
       },
     });
     expect(JSON.stringify(aws.trustPolicy(options))).not.toContain('*');
+  });
+
+  it('refuses the subjects a pull request, a branch or a job on main outside the environment would present', () => {
+    const accepted = [aws.trustPolicy(options).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']].flat();
+    // The old trust also accepted `ref:refs/heads/main`: any workflow on main without the environment.
+    for (const sub of ['repo:acme/access:pull_request', 'repo:acme/access:ref:refs/heads/main', 'repo:acme/access:ref:refs/heads/attack', 'repo:acme/access:environment:production', 'repo:acme/access-fork:environment:gitgrant']) {
+      expect(accepted, sub).not.toContain(sub);
+    }
   });
 
   it('lets the role attach only policies under gitgrant’s own path', () => {
@@ -72,6 +82,8 @@ describe('setup-aws-oidc', () => {
 describe('setup-gcp-wif', () => {
   const options = {
     repo: 'acme/access',
+    repositoryId: '555001',
+    ownerId: '777',
     project: 'acme-gitgrant',
     projectNumber: '123456789',
     pool: 'gitgrant-github',
@@ -82,10 +94,53 @@ describe('setup-gcp-wif', () => {
   const steps: Step[] = gcp.gcpWifSteps(options);
   const commands = steps.flatMap((step) => (step.argv ? [step.argv.join(' ')] : []));
 
-  it('pins the provider to the repository and its main branch', () => {
-    expect(gcp.attributeCondition('acme/access')).toBe("assertion.repository == 'acme/access' && assertion.ref == 'refs/heads/main'");
-    const create = steps.find((step) => step.argv?.includes('create-oidc'))?.argv ?? [];
-    expect(create[create.indexOf('--attribute-condition') + 1]).toBe(gcp.attributeCondition('acme/access'));
+  it('pins the provider to the repository (name, id, owner id), the cloud workflows on main and the environment', () => {
+    expect(gcp.attributeCondition(options)).toBe(
+      "assertion.repository == 'acme/access' && assertion.repository_id == '555001' && assertion.repository_owner_id == '777'" +
+        " && assertion.ref == 'refs/heads/main' && assertion.environment == 'gitgrant'" +
+        " && assertion.job_workflow_ref in ['acme/access/.github/workflows/apply.yml@refs/heads/main', 'acme/access/.github/workflows/break-glass.yml@refs/heads/main'," +
+        " 'acme/access/.github/workflows/expire.yml@refs/heads/main', 'acme/access/.github/workflows/nightly.yml@refs/heads/main']",
+    );
+    for (const verb of ['create-oidc', 'update-oidc']) {
+      const argv = steps.find((step) => step.argv?.includes(verb))?.argv ?? [];
+      expect(argv[argv.indexOf('--attribute-condition') + 1], verb).toBe(gcp.attributeCondition(options));
+    }
+  });
+
+  describe('the condition, evaluated as CEL against the claims GitHub puts in each token', () => {
+    const apply = {
+      repository: 'acme/access',
+      repository_id: '555001',
+      repository_owner_id: '777',
+      ref: 'refs/heads/main',
+      environment: 'gitgrant',
+      job_workflow_ref: 'acme/access/.github/workflows/apply.yml@refs/heads/main',
+    };
+    // GCP refuses the token when the condition is false or cannot be evaluated (a missing claim).
+    const admits = (claims: Record<string, string>): boolean => {
+      try {
+        return runCel(gcp.attributeCondition(options), { assertion: new Map(Object.entries(claims)) }) === true;
+      } catch {
+        return false;
+      }
+    };
+    const { environment: _none, ...withoutEnvironment } = apply;
+
+    it('admits apply on main in the gitgrant environment', () => {
+      expect(admits(apply)).toBe(true);
+    });
+
+    it.each([
+      ['a pull request job (the old condition let none in, but only by ref)', { ...withoutEnvironment, ref: 'refs/pull/7/merge', job_workflow_ref: 'acme/access/.github/workflows/pr.yml@refs/pull/7/merge' }],
+      ['a workflow a branch adds, pushed to that branch', { ...apply, ref: 'refs/heads/attack', job_workflow_ref: 'acme/access/.github/workflows/exfil.yml@refs/heads/attack' }],
+      ['another workflow on main in the environment (the trusted gate)', { ...apply, job_workflow_ref: 'acme/access/.github/workflows/gate.yml@refs/heads/main' }],
+      ['a job on main without the environment', withoutEnvironment],
+      ['a repository re-created under the same name', { ...apply, repository_id: '999999' }],
+      ['an organisation re-created under the same name', { ...apply, repository_owner_id: '1' }],
+      ['another environment', { ...apply, environment: 'staging' }],
+    ])('refuses %s', (_what, claims) => {
+      expect(admits(claims)).toBe(false);
+    });
   });
 
   it('lets only the repository impersonate the service account', () => {
@@ -113,18 +168,22 @@ describe('setup-gcp-wif', () => {
 });
 
 describe('setup-github-ruleset', () => {
-  const body = github.ruleset({ appId: 4242, checkName: 'gate' });
+  const body = github.ruleset({ appId: 4242, checkName: 'gitgrant gate' });
+  const spec = createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.deref.json');
+  const validBody = (path: string, method: string, value: unknown) => {
+    const schema = spec.paths[path][method].requestBody.content['application/json'].schema;
+    const validate = new Ajv.default({ strict: false, allErrors: true }).compile(schema);
+    return validate(value) ? 'valid' : JSON.stringify(validate.errors);
+  };
 
   it('is a valid request body for POST /repos/{owner}/{repo}/rulesets', () => {
-    const spec = createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.deref.json');
-    const schema = spec.paths['/repos/{owner}/{repo}/rulesets'].post.requestBody.content['application/json'].schema;
-    const validate = new Ajv.default({ strict: false, allErrors: true }).compile(schema);
-    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    expect(validBody('/repos/{owner}/{repo}/rulesets', 'post', body)).toBe('valid');
   });
 
-  it('requires gate from GitHub Actions, fresh CODEOWNERS approval and resolved conversations', () => {
+  it('requires the gitgrant gate check from the gitgrant App only, fresh CODEOWNERS approval and resolved conversations', () => {
     const rules = Object.fromEntries((body.rules as Json[]).map((rule) => [rule.type, rule.parameters ?? true]));
-    expect(rules.required_status_checks.required_status_checks).toEqual([{ context: 'gate', integration_id: 15368 }]);
+    // Not GitHub Actions (15368): a check from any workflow, which a pull request can edit, must not count.
+    expect(rules.required_status_checks.required_status_checks).toEqual([{ context: 'gitgrant gate', integration_id: 4242 }]);
     expect(rules.pull_request).toMatchObject({
       require_code_owner_review: true,
       dismiss_stale_reviews_on_push: true,
@@ -139,9 +198,25 @@ describe('setup-github-ruleset', () => {
   });
 
   it('dry-runs as the gh api call with the ruleset beside it', () => {
-    const script = render(github.githubRulesetSteps({ repo: 'acme/access', appId: 4242, checkName: 'gate' }));
+    const script = render(github.githubRulesetSteps({ repo: 'acme/access', appId: 4242, checkName: 'gitgrant gate' }));
     expect(script).toMatch(/^#!\/usr\/bin\/env bash\n/);
     expect(script).toContain('gh api --method POST repos/acme/access/rulesets --input gitgrant-ruleset.json');
+  });
+
+  it('creates the gitgrant environment deployable from main only, with valid request bodies', () => {
+    expect(github.environment()).toEqual({ deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
+    expect(validBody('/repos/{owner}/{repo}/environments/{environment_name}', 'put', github.environment())).toBe('valid');
+    expect(github.environmentBranchPolicy()).toEqual({ name: 'main', type: 'branch' });
+    expect(validBody('/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies', 'post', github.environmentBranchPolicy())).toBe('valid');
+    const script = render(github.githubRulesetSteps({ repo: 'acme/access', appId: 4242, checkName: 'gitgrant gate' }));
+    expect(script).toContain('gh api --method PUT repos/acme/access/environments/gitgrant --input gitgrant-environment.json');
+    expect(script).toContain('gh api --method POST repos/acme/access/environments/gitgrant/deployment-branch-policies --input gitgrant-environment-branch.json');
+    expect(script).toContain('never as repository or organisation secrets');
+  });
+
+  it('uses the check name gitgrant posts, by default', () => {
+    expect(github.optionsFrom(['--repo', 'acme/access', '--app-id', '4242']).checkName).toBe(GATE_CHECK_NAME);
+    expect(GATE_CHECK_NAME).toBe('gitgrant gate');
   });
 });
 
