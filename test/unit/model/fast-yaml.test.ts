@@ -105,7 +105,7 @@ describe('the main path (data without positions)', () => {
       }),
       { numRuns: Number(process.env.FAST_YAML_RUNS ?? 2000) },
     );
-    expect(answered).toBeGreaterThan(300);
+    expect(answered).toBeGreaterThan(200);
   }, 60_000);
 
   it('agrees with the library on random files damaged anywhere, whenever it answers', () => {
