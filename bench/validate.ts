@@ -3,8 +3,8 @@
  * baselines measured in the same run:
  *   (a) gitgrant validate, 500 roles + 10,000 grants     (and 20,000 grants for scaling)
  *   (b) a process that only reads and yaml-parses the same files     target (a)/(b) <= 1.0
- *   (c) ajv-cli validating the grants against the grant schema only  target (a)/(c) <= 0.7
- *   (d) validate --changed-since for one changed grant               target <= 0.4 s
+ *   (c) ajv-cli validating the grants against the grant schema only  target (a)/(c) <= 1.0
+ *   (d) validate --changed-since for one changed grant               target <= 0.3 s
  * Each figure is the median of several interleaved runs.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,7 +43,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const gitgrant = join(ROOT, 'bin', 'gitgrant.js');
+// The committed bundle, as the workflows run it (`npm run bench:validate` rebuilds it first).
+const gitgrant = join(ROOT, 'dist', 'gitgrant.mjs');
 const ajv = join(ROOT, 'node_modules', '.bin', 'ajv');
 const repo10k = repo(10_000);
 const repo20k = repo(20_000);
@@ -69,9 +70,9 @@ try {
 const [a, a20, b, c, d] = (['a', 'a20', 'b', 'c', 'd'] as const).map((k) => median(samples[k]));
 const figures: Figure[] = [
   { name: '(a) validate 10k / (b) read + yaml-parse only', measured: a!, reference: b!, target: 1.0, unit: 'ms' },
-  { name: '(a) validate 10k / (c) ajv-cli, grant schema only', measured: a!, reference: c!, target: 0.7, unit: 'ms' },
+  { name: '(a) validate 10k / (c) ajv-cli, grant schema only', measured: a!, reference: c!, target: 1.0, unit: 'ms' },
   { name: 'validate 20k / validate 10k', measured: a20!, reference: a!, target: 2.1, unit: 'ms' },
-  { name: '(d) validate --changed-since, one grant / 400 ms', measured: d!, reference: 400, target: 1.0, unit: 'ms' },
+  { name: '(d) validate --changed-since, one grant / 300 ms', measured: d!, reference: 300, target: 1.0, unit: 'ms' },
 ];
 const table = figuresTable(figures);
 const raw = markdownTable(['process', ...samples.a.map((_, i) => `run ${i + 1}`), 'median'], (['a', 'b', 'c', 'a20', 'd'] as const).map((k) => [
@@ -88,7 +89,9 @@ writeSection(join(ROOT, 'docs', 'benchmarks.md'), 'validate', [
   `milliseconds, median of ${RUNS} interleaved runs). (b) reads every policy, role and grant file and parses it`,
   'with `yaml`, nothing else; (c) is `ajv validate --spec=draft2020 -s schemas/grant.schema.json -d grants/*/*.yaml`;',
   '(d) validates one grant changed in the working tree plus the cross-file rules it touches (its role\'s grants).',
-  'gitgrant validate parses on all cores (worker threads) and loads no cloud SDK.',
+  'gitgrant runs as the workflows run it: `node dist/gitgrant.mjs` (the committed bundle, rebuilt first). It reads',
+  'every file with the data-only subset reader (src/model/fast-yaml.ts) and asks the `yaml` library for positions only',
+  'for a file with a finding; it loads no cloud SDK. (b) and (c) are the same processes as before.',
   '',
   table,
   raw,

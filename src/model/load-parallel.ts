@@ -27,11 +27,13 @@ export async function loadFilesParallel(files: readonly RepoFile[], workers = de
   const own = loadSequential(shares[0]!);
   const results = (await Promise.all(pending)).flat();
   const bytes = new Map(files.map((file) => [file.path, file.bytes]));
-  for (const { loaded } of results) if (loaded.kind === 'grant' && loaded.value) rebuildOnDemand(loaded.value.source, bytes.get(loaded.value.source.file)!);
+  for (const { loaded } of results) {
+    if ((loaded.kind === 'grant' || loaded.kind === 'role' || loaded.kind === 'policy') && loaded.value) rebuildOnDemand(loaded.value.source, bytes.get(loaded.value.source.file)!);
+  }
   return [...results, ...own];
 }
 
-/** The worker sent the grant without its source map; it is parsed again the first time it is read. */
+/** The worker sent the file without its source map; it is parsed again the first time it is read. */
 function rebuildOnDemand(source: SourceMap, bytes: Uint8Array): void {
   let nodes: SourceMap['nodes'] | undefined;
   Object.defineProperty(source, 'nodes', {

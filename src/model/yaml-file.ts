@@ -5,6 +5,7 @@
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, Position } from '../diagnostics/diagnostic.js';
+import { parseFastYaml } from './fast-yaml.js';
 import { parseFlatMapping } from './flat-yaml.js';
 import { pointer, type SourceMap, type Span } from './source-map.js';
 
@@ -38,9 +39,21 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYaml {
   }
   if (text.includes('\u0000')) return fail('FILE_NOT_TEXT', 'file contains a NUL byte', 'save it as UTF-8 YAML');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const flat = parseFlatMapping(text);
-  if (flat) return { data: flat.data, source: { file, nodes: flat.nodes }, diagnostics: [] };
+  // The main path reads the data only; where a finding needs a place, the positions are recovered
+  // then (and only then) by the flat path or the library, which read the same data (property-tested).
+  const data = parseFastYaml(text);
+  if (data) return { data, source: positionsOnDemand(file, text), diagnostics: [] };
   return parseYamlText(file, text);
+}
+
+function positionsOnDemand(file: string, text: string): SourceMap {
+  let nodes: SourceMap['nodes'] | undefined;
+  return {
+    file,
+    get nodes() {
+      return (nodes ??= parseFlatMapping(text)?.nodes ?? parseYamlText(file, text).source.nodes);
+    },
+  };
 }
 
 /** The reference path: the `yaml` library, for every file the flat fast path does not take. */

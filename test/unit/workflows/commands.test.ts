@@ -15,8 +15,9 @@ const repoRoot = join(import.meta.dirname, '../../..');
 const workflowDir = join(repoRoot, '.github/workflows');
 const workflowFiles = readdirSync(workflowDir).filter((name) => /\.ya?ml$/.test(name)).sort();
 
-// The two ways the workflows start the CLI: the package's bin, or the built entry beside a checkout.
-const INVOCATION = /(?:\bnpx\s+gitgrant|\bnode\s+\S*bin\/gitgrant\.js)\s+([^|;&\n]*)/g;
+// The ways the workflows start the CLI: the package's bin, the built entry beside a checkout, or
+// the committed bundle (dist/gitgrant.mjs, no install step).
+const INVOCATION = /(?:\bnpx\s+gitgrant|\bnode\s+\S*bin\/gitgrant\.js|\bnode\s+\S*dist\/gitgrant\.mjs)\s+([^|;&\n]*)/g;
 
 function runScripts(text: string): string[] {
   const workflow = parse(text) as { jobs?: Record<string, { steps?: Array<{ run?: string }> }> };
@@ -62,12 +63,13 @@ describe('the gitgrant commands the workflows run', () => {
   });
 
   it('would be caught drifting: a renamed command and an unknown flag are both reported', async () => {
-    const stale = 'jobs:\n  j:\n    steps:\n      - run: npx gitgrant report --html site/\n      - run: |\n          node ../bin/gitgrant.js gate --pr "$PR" \\\n            --base "$BASE" | tee out.txt\n      - run: npx gitgrant publish\n';
+    const stale = 'jobs:\n  j:\n    steps:\n      - run: npx gitgrant report --html site/\n      - run: |\n          node ../bin/gitgrant.js gate --pr "$PR" \\\n            --base "$BASE" | tee out.txt\n      - run: npx gitgrant publish\n      - run: node dist/gitgrant.mjs validate --changed-since "$BASE" --strict\n';
 
     expect(drift(invocationsIn('stale.yml', stale), await cliCommands())).toEqual([
       'stale.yml: gitgrant report --html: no such option',
       'stale.yml: gitgrant gate --base: no such option',
       'stale.yml: gitgrant publish: no such command',
+      'stale.yml: gitgrant validate --strict: no such option',
     ]);
   });
 });
