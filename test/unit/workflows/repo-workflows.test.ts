@@ -75,7 +75,7 @@ describe('the trusted gate and the untrusted PR workflow', () => {
   });
 
   it('the App posts the required check from gate.yml only, never from a PR-triggered workflow', () => {
-    const posting = workflowFiles.filter((file) => /gitgrant(?:\.js)? gate\b[^\n]*--post-check/.test(read(file)));
+    const posting = workflowFiles.filter((file) => /gitgrant(?:\.m?js)? gate\b[^\n]*--post-check/.test(read(file)));
     expect(posting).toEqual([`${workflowDir}/gate.yml`]);
     const gateJob = workflow('gate.yml').jobs.gate;
     expect(gateJob.environment).toBe('gitgrant');
