@@ -14,6 +14,7 @@ import { parseIamArn } from './arn.js';
 import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from './iam-grant-policy.js';
 import { MAX_ROLE_SESSION_MS, nextSessionEndPolicy, roleSessionUserId, windowTakenAway } from './iam-revocations.js';
 import { isIamTargetState } from './iam-target-state.js';
+import { nextInlinePolicy } from './identity-center-session-ends.js';
 import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-strategy.js';
 import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
@@ -32,7 +33,7 @@ export function checkAwsLimits(
   observed: TargetState | undefined,
 ): Diagnostic[] {
   if (target.provider !== 'aws') return [];
-  if (target.strategy === 'identity-center') return unmarkedPermissionSets(target.instanceArn, desired, observed);
+  if (target.strategy === 'identity-center') return [...unmarkedPermissionSets(target.instanceArn, desired, observed), ...permissionSetInlineSize(target.account, desired, observed)];
   const byPrincipal = groupBy(desired, (b) => b.principal);
   const diagnostics: Diagnostic[] = [];
   for (const [principal, bindings] of byPrincipal) {
@@ -145,6 +146,36 @@ function unmarkedPermissionSets(instanceArn: string, desired: readonly DesiredBi
       summary: `permission set ${arn} is not one of gitgrant's in ${instanceArn} (missing, or its description lacks ${MANAGED_PERMISSION_SET_MARKER}); gitgrant could never remove the assignments it made`,
       hint: `add ${MANAGED_PERMISSION_SET_MARKER} to the permission set's description, or point the role at a permission set made for gitgrant`,
     }));
+}
+
+/**
+ * A permission set's inline policy, with gitgrant's session ends in it, is provisioned as an inline
+ * policy of the AWSReservedSSO_* role in each account, so IAM's 10,240-character role quota bounds it.
+ * Ends are pruned with the longest session (12 hours) here: the projection can only overstate.
+ */
+function permissionSetInlineSize(account: string, desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
+  if (!isIdentityCenterTargetState(observed) || !observed.inlinePolicies || observed.readAt === undefined) return [];
+  const now = observed.readAt;
+  const wanted = new Set(desired.map((b) => `${b.permission} ${b.principal}`));
+  const removed = observed.bindings.filter((b) => b.managed && !wanted.has(`${b.permission} ${b.principal}`));
+  return Object.entries(observed.inlinePolicies).flatMap(([set, current]) => {
+    const next = nextInlinePolicy(current ?? undefined, {
+      set: desired.filter((b) => b.permission === set && b.window).map((b) => ({ account, userId: b.principal, at: b.window!.expires })),
+      revoke: removed.filter((b) => b.permission === set).map((b) => ({ account, userId: b.principal })),
+      now,
+      sessionMs: MAX_ROLE_SESSION_MS,
+    });
+    const size = next ? policySize(next) : 0;
+    if (size <= IAM_QUOTAS.roleInlinePolicySize) return [];
+    return [
+      {
+        severity: 'error' as const,
+        code: 'AWS_PERMISSION_SET_INLINE_POLICY_TOO_LARGE',
+        summary: `the inline policy of permission set ${set} would be ${size} characters with gitgrant's session ends; IAM allows ${IAM_QUOTAS.roleInlinePolicySize} on the role it is provisioned as; new assignments in ${account} are held back until it fits`,
+        hint: 'Ends are pruned once end + the set\'s SessionDuration has passed: shorten its SessionDuration, move the set\'s own permissions to a managed policy, or split the set.',
+      },
+    ];
+  });
 }
 
 /** For scripts that write role trust policies (bootstrap): IAM rejects trust policies over 2,048. */

@@ -78,6 +78,16 @@ describe('IAM quota checks', () => {
     });
   });
 
+  it('reports a permission set whose inline policy with session ends would exceed the role quota', () => {
+    const target = { provider: 'aws' as const, strategy: 'identity-center' as const, account: ACCOUNT, instanceArn: 'arn:aws:sso:::instance/ssoins-1' };
+    const set = 'arn:aws:sso:::permissionSet/ssoins-1/ps-1';
+    const assignments = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `a${i}`, target, principal: `user-${i}-0000-0000-0000-000000000000`, permission: set, window: { expires: T0 + HOUR }, grants: [] }));
+    const state = { target, bindings: [], managedPermissionSets: [set], inlinePolicies: { [set]: null }, readAt: T0 };
+    expect(checkAwsLimits(target, assignments(20), state)).toEqual([]);
+    expect(codes(checkAwsLimits(target, assignments(40), state))).toEqual(['AWS_PERMISSION_SET_INLINE_POLICY_TOO_LARGE']);
+  });
+
   it('checks role trust policies against their 2,048 character quota', () => {
     const principals = Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${ACCOUNT}:user/person-${i}`);
     const trust = { Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: principals }] };
