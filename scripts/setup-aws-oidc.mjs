@@ -95,7 +95,8 @@ export function permissionsPolicy({ account, policyPath, targetRoles = [] }) {
       {
         Sid: 'RevokeSessionsAlreadyIssued',
         Effect: 'Allow',
-        Action: ['iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+        // Session ends on target roles: GetRole for the role id and MaxSessionDuration.
+        Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
         Resource: revocable,
       },
       {
@@ -110,6 +111,12 @@ export function permissionsPolicy({ account, policyPath, targetRoles = [] }) {
           'sso:ListAccountAssignments',
           'sso:ListInstances',
           'sso:ListPermissionSets',
+          // Session ends in the permission set's inline policy, then provisioned to the account.
+          'sso:GetInlinePolicyForPermissionSet',
+          'sso:PutInlinePolicyToPermissionSet',
+          'sso:DeleteInlinePolicyFromPermissionSet',
+          'sso:ProvisionPermissionSet',
+          'sso:DescribePermissionSetProvisioningStatus',
           'identitystore:DescribeUser',
           'identitystore:GetUserId',
           'identitystore:ListUsers',

@@ -42,8 +42,12 @@ export function desiredState(repo: AccessRepo, now: Instant, identities: Identit
       const binding = bindingFor(grant, role, target, now, identities, directory, diagnostics);
       if (!binding) continue;
       const existing = byId.get(binding.id);
-      // Union, not last writer: overlapping grants that share a binding all justify it.
-      if (existing) existing.grants = [...new Set([...existing.grants, ...binding.grants])].sort();
+      // Union, not last writer: overlapping grants that share a binding all justify it, and its
+      // deadline is the latest of theirs (an Identity Center assignment: all its grants are active now).
+      if (existing) {
+        existing.grants = [...new Set([...existing.grants, ...binding.grants])].sort();
+        if (existing.window && binding.window && binding.window.expires > existing.window.expires) existing.window = { ...existing.window, expires: binding.window.expires };
+      }
       else byId.set(binding.id, binding);
     }
   }
@@ -85,8 +89,9 @@ function bindingFor(
     }
     principal = userId;
   }
+  // The deadline goes into the permission set's inline policy (identity-center-session-ends.ts).
   return {
     id: assignmentBindingId(target.account, target.permissionSetArn, principal),
-    target: ref, principal, permission: target.permissionSetArn, grants: [grant.id],
+    target: ref, principal, permission: target.permissionSetArn, window: { expires: grant.expires }, grants: [grant.id],
   };
 }

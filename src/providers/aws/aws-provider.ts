@@ -15,6 +15,7 @@ import type { AwsClients } from './clients.js';
 import { IamStrategy } from './iam-strategy.js';
 import { IdentityCenterStrategy, defaultStatusPolling, type StatusPolling } from './identity-center-strategy.js';
 import { checkAwsLimits } from './limits.js';
+import { defaultIdentityCenterPacing, identityCenterPacer, type IdentityCenterPacing } from './rate-limit.js';
 
 export interface AwsProviderOptions {
   /** Fixed clients serve every account; a router picks them per account. */
@@ -27,6 +28,8 @@ export interface AwsProviderOptions {
   polling?: Partial<StatusPolling>;
   /** How to wait between polls. Default: a timer; tests pass an immediate one. */
   sleep?: (ms: number) => Promise<void>;
+  /** Identity Center's call rate and assignment operations in flight. Default: 20 a second, 10. */
+  identityCenterPacing?: Partial<IdentityCenterPacing>;
 }
 
 /** The part of accounts.ts's `AwsClientRouter` the provider uses (it never reads the Identity Store). */
@@ -41,6 +44,7 @@ export class AwsProvider implements Provider {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly iamByAccount = new Map<string, IamStrategy>();
   private identityCenterStrategy: IdentityCenterStrategy | undefined;
+  private readonly pacing: IdentityCenterPacing;
 
   constructor(options: AwsProviderOptions) {
     const clients = options.clients;
@@ -50,6 +54,7 @@ export class AwsProvider implements Provider {
     this.now = options.now ?? Date.now;
     this.polling = { ...defaultStatusPolling, ...options.polling };
     this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.pacing = { ...defaultIdentityCenterPacing, ...options.identityCenterPacing };
   }
 
   read(target: TargetRef): Promise<TargetState> {
@@ -74,7 +79,16 @@ export class AwsProvider implements Provider {
   }
 
   private identityCenter(): IdentityCenterStrategy {
-    this.identityCenterStrategy ??= new IdentityCenterStrategy(this.routing.identityCenter().ssoAdmin, this.limit, this.polling, this.sleep);
+    // One pacer for every Identity Center call of this provider: AWS's limits are per instance, not per account.
+    // It always waits in real time (Date.now), whatever clock revocations use.
+    this.identityCenterStrategy ??= new IdentityCenterStrategy(
+      this.routing.identityCenter().ssoAdmin,
+      this.limit,
+      this.polling,
+      this.sleep,
+      identityCenterPacer(this.pacing, Date.now, this.sleep),
+      this.now,
+    );
     return this.identityCenterStrategy;
   }
 

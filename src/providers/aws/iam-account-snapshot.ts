@@ -4,15 +4,17 @@
  * and inline policy lists). It returns every user and local policy of the account, so an account
  * with many thousands of IAM users is read in a few large pages.
  */
-import { paginateGetAccountAuthorizationDetails, type IAMClient, type ManagedPolicyDetail, type UserDetail } from '@aws-sdk/client-iam';
+import { paginateGetAccountAuthorizationDetails, type IAMClient, type ManagedPolicyDetail, type RoleDetail, type UserDetail } from '@aws-sdk/client-iam';
 import { iamArn, parseIamArn } from './arn.js';
 import { GRANT_POLICY_PATH, userNameOfGrantPolicy } from './iam-grant-policy.js';
 import { oldestFirst } from './iam-target-state.js';
-import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
+import { parsePolicyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
 export interface AccountSnapshot {
   usersByName: ReadonlyMap<string, UserDetail>;
   policiesByArn: ReadonlyMap<string, ManagedPolicyDetail>;
+  /** Every role, with its id and inline policies: where session ends live (iam-revocations.ts). */
+  rolesByArn: ReadonlyMap<string, RoleDetail>;
 }
 
 /** A user's gitgrant policy and what the plan needs to know about the user beside it. */
@@ -34,12 +36,14 @@ const PAGE_SIZE = 1000;
 export async function readAccountSnapshot(iam: IAMClient): Promise<AccountSnapshot> {
   const usersByName = new Map<string, UserDetail>();
   const policiesByArn = new Map<string, ManagedPolicyDetail>();
-  const pages = paginateGetAccountAuthorizationDetails({ client: iam, pageSize: PAGE_SIZE }, { Filter: ['User', 'LocalManagedPolicy'] });
+  const rolesByArn = new Map<string, RoleDetail>();
+  const pages = paginateGetAccountAuthorizationDetails({ client: iam, pageSize: PAGE_SIZE }, { Filter: ['User', 'Role', 'LocalManagedPolicy'] });
   for await (const page of pages) {
     for (const user of page.UserDetailList ?? []) if (user.UserName) usersByName.set(user.UserName, user);
     for (const policy of page.Policies ?? []) if (policy.Arn) policiesByArn.set(policy.Arn, policy);
+    for (const role of page.RoleDetailList ?? []) if (role.Arn) rolesByArn.set(role.Arn, role);
   }
-  return { usersByName, policiesByArn };
+  return { usersByName, policiesByArn, rolesByArn };
 }
 
 /** Pure: gitgrant's policies in `account`, each with its user's attachments and inline policies. */
@@ -69,4 +73,29 @@ export function grantPolicyReads(snapshot: AccountSnapshot, account: string): Gr
 export function defaultDocumentOf(policy: ManagedPolicyDetail): PolicyDocument | undefined {
   const version = (policy.PolicyVersionList ?? []).find((v) => v.IsDefaultVersion);
   return version?.Document === undefined ? undefined : parsePolicyDocument(version.Document);
+}
+
+/** What the plan needs to know about a role for its session ends. */
+export interface RoleRead {
+  roleId: string;
+  /** gitgrant's session-end policy on the role, if any. */
+  sessionEnds?: PolicyDocument;
+  /** Characters (whitespace not counted) of the role's other inline policies: they share IAM's aggregate quota. */
+  otherInlineSize: number;
+}
+
+/** Pure: every role of the snapshot by ARN. */
+export function roleReads(snapshot: AccountSnapshot, sessionEndPolicyName: string): Record<string, RoleRead> {
+  const roles: Record<string, RoleRead> = {};
+  for (const [arn, role] of snapshot.rolesByArn) {
+    let otherInlineSize = 0;
+    let sessionEnds: PolicyDocument | undefined;
+    for (const inline of role.RolePolicyList ?? []) {
+      const document = parsePolicyDocument(inline.PolicyDocument ?? '{}');
+      if (inline.PolicyName === sessionEndPolicyName) sessionEnds = document;
+      else otherInlineSize += policySize(document);
+    }
+    roles[arn] = { roleId: role.RoleId ?? '', otherInlineSize, ...(sessionEnds ? { sessionEnds } : {}) };
+  }
+  return roles;
 }

@@ -18,6 +18,7 @@ import {
   DetachUserPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
+  GetRoleCommand,
   GetRolePolicyCommand,
   PutRolePolicyCommand,
   paginateListPolicyVersions,
@@ -26,9 +27,9 @@ import {
 } from '@aws-sdk/client-iam';
 import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
-import type { DesiredBinding, ObservedBinding, ReadBasis, TargetChange } from '../../plan/types.js';
+import type { DesiredBinding, ObservedBinding, ReadBasis, TargetChange, Window } from '../../plan/types.js';
 import { parseIamArn } from './arn.js';
-import { isAwsError, runAll, unlessMissing, type Task } from './errors.js';
+import { AwsApplyError, isAwsError, runAll, unlessMissing, type Task } from './errors.js';
 import {
   GRANT_POLICY_PATH,
   bindingOfStatement,
@@ -40,8 +41,16 @@ import {
   statementSid,
   withGrantStatements,
 } from './iam-grant-policy.js';
-import { REVOCATION_POLICY_NAME, needsRevocation, withRevocations, type Revocation } from './iam-revocations.js';
-import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, type AccountSnapshot, type GrantPolicyRead } from './iam-account-snapshot.js';
+import {
+  MAX_ROLE_SESSION_MS,
+  REVOCATION_POLICY_NAME,
+  accessEnds,
+  holdsSessionEnd,
+  nextSessionEndPolicy,
+  roleSessionUserId,
+  windowTakenAway,
+} from './iam-revocations.js';
+import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, roleReads, type AccountSnapshot, type GrantPolicyRead, type RoleRead } from './iam-account-snapshot.js';
 import { iamBasis, oldestFirst, plannedGrantPolicy, versionNumber, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
 import { IAM_QUOTAS } from './limits.js';
 import {
@@ -67,12 +76,14 @@ export class IamStrategy {
   ) {}
 
   async read(target: IamTarget): Promise<IamTargetState> {
+    const readAt = this.now();
     const snapshot = await readAccountSnapshot(this.iam);
     const reads = grantPolicyReads(snapshot, target.account);
+    const roles = roleReads(snapshot, REVOCATION_POLICY_NAME);
     const managed = reads.flatMap((read) =>
       // An unattached policy grants nothing; leaving its bindings out makes the plan re-add them,
       // which re-attaches it. A deleted user's leftovers are still reported, so they get removed.
-      !read.attached && read.userExists ? [] : read.document.Statement.map((s) => bindingOfStatement(s, read.principal)),
+      !read.attached && read.userExists ? [] : withEnforcedWindows(read.document.Statement.map((s) => bindingOfStatement(s, read.principal)), roles, readAt),
     );
     const managedRoles = new Set(managed.filter((b) => b.managed).map((b) => b.permission));
     const unmanaged = await Promise.all(reads.map((read) => this.unmanagedGrants(read, managedRoles, snapshot)));
@@ -83,6 +94,8 @@ export class IamStrategy {
         reads.filter((r) => r.userExists).map((r) => [r.principal, r.otherPolicyArns.length + (r.attached ? 1 : 0)]),
       ),
       grantPolicyAttached: reads.filter((r) => r.attached).map((r) => r.principal).sort(),
+      roles,
+      readAt,
       basis: iamBasis(
         Object.fromEntries(reads.map((r) => [r.userName, { document: r.document, defaultVersionId: r.defaultVersionId, olderVersionIds: r.olderVersionIds, attached: r.attached }])),
       ),
@@ -94,31 +107,43 @@ export class IamStrategy {
     const removals = change.remove.filter((b) => b.managed && b.id !== undefined);
     const principals = [...new Set([...puts, ...removals].map((b) => b.principal))].sort();
     const label = `aws:iam:${change.target.account}`;
-    await runAll(
-      label,
-      principals.map((principal) => ({
-        label: `policy of ${principal}`,
-        run: () =>
-          this.applyPrincipal(
-            principal,
-            puts.filter((b) => b.principal === principal),
-            removals.filter((b) => b.principal === principal).map((b) => statementSid(b.id!)),
-            change.basis,
-          ),
-      })),
-      this.limit,
+    // The documents each principal holds after this apply (what was written, or meant to be).
+    const intended = new Map<string, PolicyDocument>();
+    const allowFailure = await failureOf(
+      runAll(
+        label,
+        principals.map((principal) => ({
+          label: `policy of ${principal}`,
+          run: () =>
+            this.applyPrincipal(
+              principal,
+              puts.filter((b) => b.principal === principal),
+              removals.filter((b) => b.principal === principal).map((b) => statementSid(b.id!)),
+              change.basis,
+              (document) => intended.set(principal, document),
+            ),
+        })),
+        this.limit,
+      ),
     );
-    // Only after the Allow is gone, so no session can be issued between the revocation and the removal.
-    const at = this.now();
-    const revocations = removals
-      .filter((b) => needsRevocation(b.window, at))
-      .map((b) => ({ role: b.permission, revocation: { bindingId: b.id!, sessionName: sessionNameOf(b.principal), at } }));
-    const roles = [...new Set(revocations.map((r) => r.role))].sort();
-    const tasks: Task[] = roles.map((role) => ({
-      label: `revocations on ${role}`,
-      run: () => this.revoke(role, revocations.filter((r) => r.role === role).map((r) => r.revocation), at),
+    // After the Allow writes, so no session can be issued between a revocation and the Allow's removal.
+    const now = this.now();
+    const taken = [...removals, ...change.update.map((u) => u.from)].filter((b) => b.managed);
+    const touched = new Map<string, Set<string>>(); // role → principals whose ends are recomputed
+    for (const b of [...puts, ...taken]) touched.set(b.permission, new Set([...(touched.get(b.permission) ?? []), b.principal]));
+    const windowsOn = (role: string, principal: string): Window[] => [
+      ...(intended.get(principal)?.Statement ?? [])
+        .map((s) => bindingOfStatement(s, principal))
+        .flatMap((b) => (b.managed && b.permission === role && b.window ? [b.window] : [])),
+      ...taken.filter((b) => b.principal === principal && b.permission === role).flatMap((b) => windowTakenAway(b.window, now) ?? []),
+    ];
+    const tasks: Task[] = [...touched.keys()].sort().map((role) => ({
+      label: `session ends on ${role}`,
+      run: () => this.writeSessionEnds(role, [...touched.get(role)!].sort().map((p) => ({ sessionName: sessionNameOf(p), windows: windowsOn(role, p) })), now),
     }));
-    await runAll(label, tasks, this.limit);
+    const endFailure = await failureOf(runAll(label, tasks, this.limit));
+    const failures = [...(allowFailure?.failures ?? []), ...(endFailure?.failures ?? [])];
+    if (failures.length > 0) throw new AwsApplyError(label, failures);
   }
 
   /**
@@ -164,10 +189,16 @@ export class IamStrategy {
     };
   }
 
-  private async applyPrincipal(principal: string, puts: readonly DesiredBinding[], removeSids: readonly string[], basis: ReadBasis): Promise<void> {
+  private async applyPrincipal(
+    principal: string,
+    puts: readonly DesiredBinding[],
+    removeSids: readonly string[],
+    basis: ReadBasis,
+    intended: (document: PolicyDocument) => void,
+  ): Promise<void> {
     const userName = requireUserArn(principal).name;
     const policyArn = grantPolicyArn(principal);
-    const write = (current: PlannedGrantPolicy | null) => this.writeGrantPolicy(userName, policyArn, current, puts, removeSids);
+    const write = (current: PlannedGrantPolicy | null) => this.writeGrantPolicy(userName, policyArn, current, puts, removeSids, intended);
     const planned = plannedGrantPolicy(basis, userName);
     if (planned === undefined) return write(await this.currentGrantPolicy(policyArn));
     try {
@@ -190,8 +221,10 @@ export class IamStrategy {
     current: PlannedGrantPolicy | null,
     puts: readonly DesiredBinding[],
     removeSids: readonly string[],
+    intended: (document: PolicyDocument) => void,
   ): Promise<void> {
     const next = withGrantStatements(current?.document ?? emptyDocument(), puts.map(grantStatement), removeSids);
+    intended(next);
     if (next.Statement.length === 0) {
       if (current) await this.deleteGrantPolicy(userName, policyArn, current.olderVersionIds);
       return;
@@ -264,15 +297,25 @@ export class IamStrategy {
     return oldestFirst(versions.filter((v) => !v.IsDefaultVersion).map((v) => v.VersionId ?? ''));
   }
 
-  private async revoke(roleArn: string, revocations: readonly Revocation[], now: Instant): Promise<void> {
+  /**
+   * Rewrites the role's session-end policy for these grantees: GetRole (its id and
+   * MaxSessionDuration), GetRolePolicy, then PutRolePolicy or DeleteRolePolicy when it changed.
+   */
+  private async writeSessionEnds(roleArn: string, grantees: readonly { sessionName: string; windows: readonly Window[] }[], now: Instant): Promise<void> {
     const role = parseIamArn(roleArn);
     if (!role || role.kind !== 'role') throw new Error(`expected an IAM role ARN as the permission, got "${roleArn}"`);
+    const described = await unlessMissing(this.iam.send(new GetRoleCommand({ RoleName: role.name })), NOT_FOUND);
+    // A role that does not exist has no sessions to end.
+    if (!described?.Role?.RoleId) return;
+    const roleId = described.Role.RoleId;
+    const maxSessionMs = (described.Role.MaxSessionDuration ?? MAX_ROLE_SESSION_MS / 1000) * 1000;
     const existing = await unlessMissing(
       this.iam.send(new GetRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME })),
       NOT_FOUND,
     );
     const current = existing?.PolicyDocument ? parsePolicyDocument(existing.PolicyDocument) : undefined;
-    const next = withRevocations(current, revocations, now);
+    const recomputed = new Map(grantees.map((g) => [roleSessionUserId(roleId, g.sessionName), g.windows]));
+    const next = nextSessionEndPolicy(current, { recomputed, now, maxSessionMs });
     if (!next) {
       if (current) await unlessMissing(this.iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME })), NOT_FOUND);
       return;
@@ -280,15 +323,13 @@ export class IamStrategy {
     if (current && canonical(next) === canonical(current)) return;
     const size = policySize(next);
     if (size > IAM_QUOTAS.roleInlinePolicySize) {
+      // Never drop a deny to make room: fail loudly; the plan-time check (limits.ts) normally stops this first.
       throw new Error(
-        `the revocation policy on ${role.name} would be ${size} characters, over IAM's ${IAM_QUOTAS.roleInlinePolicySize}; revoke in smaller batches`,
+        `the session-end policy on ${role.name} would be ${size} characters, over IAM's ${IAM_QUOTAS.roleInlinePolicySize}; it was not written, so sessions issued before these ends are not cut (see docs/providers.md, "At the limit")`,
       );
     }
-    // A role that no longer exists has no sessions left to revoke.
     await unlessMissing(
-      this.iam.send(
-        new PutRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: serialisePolicy(next) }),
-      ),
+      this.iam.send(new PutRolePolicyCommand({ RoleName: role.name, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: serialisePolicy(next) })),
       NOT_FOUND,
     );
   }
@@ -310,6 +351,34 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+/**
+ * The window of a managed binding is reported only while the cloud enforces it for sessions too: its
+ * role holds the session end of the person's access (the end of the merged interval that contains the
+ * window). Without it the binding reads as having no cloud deadline, so the plan updates it and apply
+ * writes the end: a failed or older apply converges on the next run.
+ */
+function withEnforcedWindows(bindings: ObservedBinding[], roles: Record<string, RoleRead>, readAt: Instant): ObservedBinding[] {
+  return bindings.map((binding) => {
+    const role = roles[binding.permission];
+    if (!binding.managed || !binding.window || !role || binding.window.expires <= readAt) return binding;
+    const windows = bindings.filter((b) => b.managed && b.permission === binding.permission && b.window).map((b) => b.window!);
+    const end = accessEnds(windows).find((e) => e >= binding.window!.expires)!;
+    if (holdsSessionEnd(role.sessionEnds, roleSessionUserId(role.roleId, sessionNameOf(binding.principal)), end)) return binding;
+    const { window: _missing, ...rest } = binding;
+    return rest;
+  });
+}
+
+async function failureOf(run: Promise<void>): Promise<AwsApplyError | undefined> {
+  try {
+    await run;
+    return undefined;
+  } catch (error) {
+    if (error instanceof AwsApplyError) return error;
+    throw error;
+  }
 }
 
 function sortBindings(bindings: ObservedBinding[]): ObservedBinding[] {

@@ -4,6 +4,7 @@
  * extra JSON-safe fields.
  */
 import type { ReadBasis, TargetState } from '../../plan/types.js';
+import type { RoleRead } from './iam-account-snapshot.js';
 import type { PolicyDocument } from './policy-document.js';
 
 export interface IamTargetState extends TargetState {
@@ -11,6 +12,10 @@ export interface IamTargetState extends TargetState {
   attachedPolicyCounts: Record<string, number>;
   /** Principals whose gitgrant policy exists and is attached. */
   grantPolicyAttached: string[];
+  /** Role ARN → its id, session-end policy and other inline policies' size (absent in plans made before session ends). */
+  roles?: Record<string, RoleRead>;
+  /** When the account was read: session ends older than the horizon are pruned from then. */
+  readAt?: number;
 }
 
 export function isIamTargetState(state: TargetState | undefined): state is IamTargetState {

@@ -12,8 +12,9 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DesiredBinding, TargetRef, TargetState } from '../../plan/types.js';
 import { parseIamArn } from './arn.js';
 import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from './iam-grant-policy.js';
-import { withRevocations } from './iam-revocations.js';
+import { MAX_ROLE_SESSION_MS, nextSessionEndPolicy, roleSessionUserId, windowTakenAway } from './iam-revocations.js';
 import { isIamTargetState } from './iam-target-state.js';
+import { nextInlinePolicy } from './identity-center-session-ends.js';
 import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-strategy.js';
 import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
@@ -32,7 +33,7 @@ export function checkAwsLimits(
   observed: TargetState | undefined,
 ): Diagnostic[] {
   if (target.provider !== 'aws') return [];
-  if (target.strategy === 'identity-center') return unmarkedPermissionSets(target.instanceArn, desired, observed);
+  if (target.strategy === 'identity-center') return [...unmarkedPermissionSets(target.instanceArn, desired, observed), ...permissionSetInlineSize(target.account, desired, observed)];
   const byPrincipal = groupBy(desired, (b) => b.principal);
   const diagnostics: Diagnostic[] = [];
   for (const [principal, bindings] of byPrincipal) {
@@ -49,7 +50,7 @@ export function checkAwsLimits(
     }
   }
   if (isIamTargetState(observed)) diagnostics.push(...attachmentLimit(byPrincipal.keys(), observed.attachedPolicyCounts, observed.grantPolicyAttached));
-  diagnostics.push(...revocationPolicySize(desired, observed));
+  diagnostics.push(...sessionEndPolicySize(desired, observed));
   return diagnostics;
 }
 
@@ -86,25 +87,43 @@ function attachmentLimit(
 }
 
 /**
- * Each managed binding that the plan drops may add a revocation statement to its role's inline
- * policy. Checked on the statements this plan adds; other inline policies on the role are not read
- * here, so this is a lower bound, and IAM's own error remains the last word.
+ * The session-end policy each role will hold after this plan (iam-revocations.ts), against IAM's
+ * aggregate inline quota of the role (its other inline policies count too). Ends are pruned with the
+ * longest possible session (12 hours), since the role's MaxSessionDuration is read only at apply:
+ * the projection can only overstate the size. At the limit, the adds and updates of this target are
+ * blocked (a grant whose sessions could not be ended on time is not given); removals go ahead, and
+ * their session ends are written while they fit (apply fails loudly otherwise, never drops a deny).
  */
-function revocationPolicySize(desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
-  if (!observed) return [];
+function sessionEndPolicySize(desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
+  if (!isIamTargetState(observed) || !observed.roles || observed.readAt === undefined) return [];
+  const now = observed.readAt;
   const kept = new Set(desired.map((b) => statementSid(b.id)));
-  const dropped = observed.bindings.filter((b) => b.managed && b.id !== undefined && !kept.has(b.id));
+  const taken = observed.bindings.filter((b) => b.managed && b.id !== undefined && !kept.has(b.id));
   const diagnostics: Diagnostic[] = [];
-  for (const [role, bindings] of groupBy(dropped, (b) => b.permission)) {
-    const revocations = bindings.map((b) => ({ bindingId: b.id!, sessionName: sessionNameOf(b.principal), at: 0 }));
-    const document: PolicyDocument | undefined = withRevocations(undefined, revocations, 0);
-    const size = document ? policySize(document) : 0;
-    if (size > IAM_QUOTAS.roleInlinePolicySize) {
+  const roleArns = [...new Set([...desired, ...taken].map((b) => b.permission))].sort();
+  for (const roleArn of roleArns) {
+    const role = observed.roles[roleArn];
+    if (!role) continue; // not in the account: no sessions to end
+    const principals = [...new Set([...desired, ...taken].filter((b) => b.permission === roleArn).map((b) => b.principal))];
+    const recomputed = new Map(
+      principals.map((principal) => [
+        roleSessionUserId(role.roleId, sessionNameOf(principal)),
+        [
+          ...desired.filter((b) => b.principal === principal && b.permission === roleArn && b.window).map((b) => b.window!),
+          ...taken.filter((b) => b.principal === principal && b.permission === roleArn).flatMap((b) => windowTakenAway(b.window, now) ?? []),
+        ],
+      ]),
+    );
+    const next = nextSessionEndPolicy(role.sessionEnds, { recomputed, now, maxSessionMs: MAX_ROLE_SESSION_MS });
+    const own = next ? policySize(next) : 0;
+    const total = own + role.otherInlineSize;
+    if (total > IAM_QUOTAS.roleInlinePolicySize) {
+      const name = parseIamArn(roleArn)?.name ?? roleArn;
       diagnostics.push({
         severity: 'error',
         code: 'AWS_ROLE_INLINE_POLICY_TOO_LARGE',
-        summary: `revoking ${bindings.length} bindings on ${role} needs ${size} characters of inline policy; IAM allows ${IAM_QUOTAS.roleInlinePolicySize} per role`,
-        hint: 'Remove these grants in smaller batches, at least 12 hours apart.',
+        summary: `role ${name} would need ${own} characters of session ends (${next?.Statement.length ?? 0} end times) beside ${role.otherInlineSize} in its other inline policies: ${total}, over IAM's ${IAM_QUOTAS.roleInlinePolicySize}; new grants on this account are held back until it fits`,
+        hint: 'Session ends are pruned once end + MaxSessionDuration has passed: lower the role\'s MaxSessionDuration, give grants on this role common end times (whole hours), or split the role.',
       });
     }
   }
@@ -127,6 +146,36 @@ function unmarkedPermissionSets(instanceArn: string, desired: readonly DesiredBi
       summary: `permission set ${arn} is not one of gitgrant's in ${instanceArn} (missing, or its description lacks ${MANAGED_PERMISSION_SET_MARKER}); gitgrant could never remove the assignments it made`,
       hint: `add ${MANAGED_PERMISSION_SET_MARKER} to the permission set's description, or point the role at a permission set made for gitgrant`,
     }));
+}
+
+/**
+ * A permission set's inline policy, with gitgrant's session ends in it, is provisioned as an inline
+ * policy of the AWSReservedSSO_* role in each account, so IAM's 10,240-character role quota bounds it.
+ * Ends are pruned with the longest session (12 hours) here: the projection can only overstate.
+ */
+function permissionSetInlineSize(account: string, desired: readonly DesiredBinding[], observed: TargetState | undefined): Diagnostic[] {
+  if (!isIdentityCenterTargetState(observed) || !observed.inlinePolicies || observed.readAt === undefined) return [];
+  const now = observed.readAt;
+  const wanted = new Set(desired.map((b) => `${b.permission} ${b.principal}`));
+  const removed = observed.bindings.filter((b) => b.managed && !wanted.has(`${b.permission} ${b.principal}`));
+  return Object.entries(observed.inlinePolicies).flatMap(([set, current]) => {
+    const next = nextInlinePolicy(current ?? undefined, {
+      set: desired.filter((b) => b.permission === set && b.window).map((b) => ({ account, userId: b.principal, at: b.window!.expires })),
+      revoke: removed.filter((b) => b.permission === set).map((b) => ({ account, userId: b.principal })),
+      now,
+      sessionMs: MAX_ROLE_SESSION_MS,
+    });
+    const size = next ? policySize(next) : 0;
+    if (size <= IAM_QUOTAS.roleInlinePolicySize) return [];
+    return [
+      {
+        severity: 'error' as const,
+        code: 'AWS_PERMISSION_SET_INLINE_POLICY_TOO_LARGE',
+        summary: `the inline policy of permission set ${set} would be ${size} characters with gitgrant's session ends; IAM allows ${IAM_QUOTAS.roleInlinePolicySize} on the role it is provisioned as; new assignments in ${account} are held back until it fits`,
+        hint: 'Ends are pruned once end + the set\'s SessionDuration has passed: shorten its SessionDuration, move the set\'s own permissions to a managed policy, or split the set.',
+      },
+    ];
+  });
 }
 
 /** For scripts that write role trust policies (bootstrap): IAM rejects trust policies over 2,048. */

@@ -2,7 +2,8 @@
  * The iam strategy's call counts: a read of an account is one listing; apply writes on the plan's
  * own read of each gitgrant policy (the change's basis): a new policy costs CreatePolicy +
  * AttachUserPolicy, a changed one a single CreatePolicyVersion, an emptied one its deletion with no
- * listing of versions. A policy created or deleted since the plan is re-read and written, never
+ * listing of versions; each touched role's session ends cost GetRole, GetRolePolicy and PutRolePolicy.
+ * A policy created or deleted since the plan is re-read and written, never
  * lost or duplicated.
  */
 import { CreatePolicyVersionCommand, DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
@@ -60,6 +61,9 @@ async function applyCounting(change: TargetChange): Promise<Record<string, numbe
   return proxy.calls();
 }
 
+/** Each touched role's session ends (iam-revocations.ts): its id and MaxSessionDuration, its policy, the write. */
+const SESSION_ENDS = { GetRole: 1, GetRolePolicy: 1, PutRolePolicy: 1 };
+
 const deleteConflict: Fault = {
   status: 409,
   headers: { 'content-type': 'text/xml' },
@@ -98,14 +102,14 @@ describe('reading an iam target', () => {
 describe('applying an iam change planned from a read', () => {
   it('creates and attaches a new policy with two calls and no read', async () => {
     const desired = [grant(T0 + HOUR)];
-    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicy: 1, AttachUserPolicy: 1 });
+    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicy: 1, AttachUserPolicy: 1, ...SESSION_ENDS });
     expect(await converged(desired)).toBe(true);
   });
 
   it('changes an existing policy with one CreatePolicyVersion', async () => {
     await provider().apply(await plan([grant(T0 + HOUR)]));
     const desired = [grant(T0 + 2 * HOUR)];
-    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicyVersion: 1 });
+    expect(await applyCounting(await plan(desired))).toEqual({ CreatePolicyVersion: 1, ...SESSION_ENDS });
     expect(await converged(desired)).toBe(true);
   });
 
@@ -114,8 +118,8 @@ describe('applying an iam change planned from a read', () => {
     for (let hours = 1; hours <= 7; hours++) calls.push(await applyCounting(await plan([grant(T0 + hours * HOUR)])));
     // v1 is created and v2..v5 written beside it; v6 and v7 each replace the oldest.
     expect(calls.slice(5)).toEqual([
-      { DeletePolicyVersion: 1, CreatePolicyVersion: 1 },
-      { DeletePolicyVersion: 1, CreatePolicyVersion: 1 },
+      { DeletePolicyVersion: 1, CreatePolicyVersion: 1, ...SESSION_ENDS },
+      { DeletePolicyVersion: 1, CreatePolicyVersion: 1, ...SESSION_ENDS },
     ]);
     expect(await converged([grant(T0 + 7 * HOUR)])).toBe(true);
   });
@@ -125,7 +129,7 @@ describe('applying an iam change planned from a read', () => {
 
     const calls = await applyCounting(withoutVersionLists(await plan([grant(T0 + 6 * HOUR)])));
 
-    expect(calls).toEqual({ ListPolicyVersions: 1, DeletePolicyVersion: 1, CreatePolicyVersion: 1 });
+    expect(calls).toEqual({ ListPolicyVersions: 1, DeletePolicyVersion: 1, CreatePolicyVersion: 1, ...SESSION_ENDS });
     expect(await converged([grant(T0 + 6 * HOUR)])).toBe(true);
   });
 

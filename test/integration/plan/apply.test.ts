@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Instant } from '../../../src/model/types.js';
@@ -209,13 +209,19 @@ describe('apply against the emulators', () => {
     expect((await apply(withoutAlice, revokedAt)).code).toBe(0);
     expect(await grantStatements(ALICE)).toEqual([]);
     const stored = await cloud.aws.iam.send(new GetRolePolicyCommand({ RoleName: 'DbReader', PolicyName: 'gitgrant-revocations' }));
-    const [deny] = (JSON.parse(decodeURIComponent(stored.PolicyDocument!)) as { Statement: unknown[] }).Statement;
-    expect(deny).toEqual({
-      Sid: expect.stringMatching(/^Revokegg[0-9a-f]{24}Foraliceexamplecom$/),
+    const roleId = (await cloud.aws.iam.send(new GetRoleCommand({ RoleName: 'DbReader' }))).Role!.RoleId!;
+    const statements = (JSON.parse(decodeURIComponent(stored.PolicyDocument!)) as { Statement: { Sid: string }[] }).Statement;
+    // Sessions of alice issued before the revocation are denied from then on.
+    expect(statements.find((s) => s.Sid === 'End20261123T101500000Z')).toEqual({
+      Sid: 'End20261123T101500000Z',
       Effect: 'Deny',
       Action: '*',
       Resource: '*',
-      Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-23T10:15:00Z' }, StringLike: { 'aws:userid': `*:${ALICE}` } },
+      Condition: {
+        StringEquals: { 'aws:userid': `${roleId}:${ALICE}` },
+        DateGreaterThanEquals: { 'aws:CurrentTime': '2026-11-23T10:15:00Z' },
+        DateLessThan: { 'aws:TokenIssueTime': '2026-11-23T10:15:00Z' },
+      },
     });
   });
 

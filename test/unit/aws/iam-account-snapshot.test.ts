@@ -18,7 +18,7 @@ function aPolicy(arn: string, versions: { id: string; document: string; isDefaul
 }
 
 function snapshot(users: UserDetail[], policies: ManagedPolicyDetail[]): AccountSnapshot {
-  return { usersByName: new Map(users.map((u) => [u.UserName!, u])), policiesByArn: new Map(policies.map((p) => [p.Arn!, p])) };
+  return { usersByName: new Map(users.map((u) => [u.UserName!, u])), policiesByArn: new Map(policies.map((p) => [p.Arn!, p])), rolesByArn: new Map() };
 }
 
 describe('reading gitgrant policies from an account snapshot', () => {

@@ -1,53 +1,92 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ROLE_SESSION_MS, needsRevocation, withRevocations } from '../../../src/providers/aws/iam-revocations.js';
+import {
+  MAX_ROLE_SESSION_MS,
+  accessEnds,
+  nextSessionEndPolicy,
+  readSessionEnds,
+  windowTakenAway,
+} from '../../../src/providers/aws/iam-revocations.js';
 import { HOUR, T0 } from './builders.js';
 
-const revocation = (bindingId: string, at: number) => ({ bindingId, sessionName: 'alice', at });
+const alice = 'AROAEXAMPLE:alice';
+const bob = 'AROAEXAMPLE:bob';
+const change = (recomputed: [string, { starts?: number; expires: number }[]][], now = T0, maxSessionMs = MAX_ROLE_SESSION_MS) => ({
+  recomputed: new Map(recomputed),
+  now,
+  maxSessionMs,
+});
 
-describe('early revocation', () => {
-  it('denies everything to the grantee sessions issued before the revocation', () => {
-    const document = withRevocations(undefined, [revocation('aliceInc1', T0)], T0);
+describe('the end of a person access on a role', () => {
+  it('is the end of the union: overlapping and touching windows merge', () => {
+    expect(accessEnds([{ starts: T0, expires: T0 + 4 * HOUR }, { starts: T0 + 2 * HOUR, expires: T0 + 8 * HOUR }])).toEqual([T0 + 8 * HOUR]);
+    expect(accessEnds([{ starts: T0 + 4 * HOUR, expires: T0 + 6 * HOUR }, { expires: T0 + 4 * HOUR }])).toEqual([T0 + 6 * HOUR]);
+    expect(accessEnds([{ starts: T0, expires: T0 + 8 * HOUR }, { starts: T0 + HOUR, expires: T0 + 2 * HOUR }])).toEqual([T0 + 8 * HOUR]);
+  });
+
+  it('has one end per interval when there is a gap', () => {
+    expect(accessEnds([{ starts: T0 + 5 * HOUR, expires: T0 + 6 * HOUR }, { starts: T0, expires: T0 + 4 * HOUR }])).toEqual([T0 + 4 * HOUR, T0 + 6 * HOUR]);
+  });
+
+  it('ends a window taken away while open at the moment it was taken, and ignores one that never started', () => {
+    expect(windowTakenAway({ starts: T0, expires: T0 + 4 * HOUR }, T0 + HOUR)).toEqual({ starts: T0, expires: T0 + HOUR });
+    expect(windowTakenAway({ starts: T0, expires: T0 + HOUR }, T0 + 4 * HOUR)).toEqual({ starts: T0, expires: T0 + HOUR });
+    expect(windowTakenAway({ starts: T0 + 2 * HOUR, expires: T0 + 4 * HOUR }, T0 + HOUR)).toBeUndefined();
+    expect(windowTakenAway(undefined, T0)).toEqual({ expires: T0 });
+  });
+});
+
+describe('the session-end policy of a role', () => {
+  it('denies everything, from the end on, to the sessions issued before it', () => {
+    const document = nextSessionEndPolicy(undefined, change([[alice, [{ starts: T0, expires: T0 + 4 * HOUR }]]]));
     expect(document?.Statement).toEqual([
       {
-        Sid: 'RevokealiceInc1Foralice',
+        Sid: 'End20261122T180000000Z',
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
         Condition: {
-          DateLessThan: { 'aws:TokenIssueTime': '2026-11-22T14:00:00Z' },
-          StringLike: { 'aws:userid': '*:alice' },
+          StringEquals: { 'aws:userid': alice },
+          DateGreaterThanEquals: { 'aws:CurrentTime': '2026-11-22T18:00:00Z' },
+          DateLessThan: { 'aws:TokenIssueTime': '2026-11-22T18:00:00Z' },
         },
       },
     ]);
   });
 
-  it('is needed only while the window is open', () => {
-    expect(needsRevocation({ starts: T0, expires: T0 + HOUR }, T0 + 1)).toBe(true);
-    expect(needsRevocation({ starts: T0, expires: T0 + HOUR }, T0 - 1)).toBe(false);
-    expect(needsRevocation({ expires: T0 + HOUR }, T0 + HOUR)).toBe(false);
-    expect(needsRevocation(undefined, T0)).toBe(true);
+  it('lists everyone who ends at the same instant in one statement', () => {
+    const window = [{ expires: T0 + HOUR }];
+    const document = nextSessionEndPolicy(undefined, change([[bob, window], [alice, window]]));
+    expect(document?.Statement.map((s) => s.Condition?.StringEquals?.['aws:userid'])).toEqual([[alice, bob]]);
+    expect(readSessionEnds(document).ends).toEqual([{ userId: alice, at: T0 + HOUR }, { userId: bob, at: T0 + HOUR }]);
   });
 
-  it('keeps revocations that may still match a live session and prunes older ones', () => {
-    const old = withRevocations(undefined, [revocation('old', T0), revocation('recent', T0 + 2 * HOUR)], T0 + 2 * HOUR);
-    const later = withRevocations(old, [revocation('new', T0 + MAX_ROLE_SESSION_MS + 1)], T0 + MAX_ROLE_SESSION_MS + 1);
-    expect(later?.Statement.map((s) => s.Sid)).toEqual(['RevokenewForalice', 'RevokerecentForalice']);
+  it('moves a future end when the person windows change, and leaves other people alone', () => {
+    const before = nextSessionEndPolicy(undefined, change([[alice, [{ expires: T0 + 4 * HOUR }]], [bob, [{ expires: T0 + 2 * HOUR }]]]));
+    const after = nextSessionEndPolicy(before, change([[alice, [{ expires: T0 + 6 * HOUR }]]], T0 + HOUR));
+    expect(readSessionEnds(after).ends).toEqual([{ userId: bob, at: T0 + 2 * HOUR }, { userId: alice, at: T0 + 6 * HOUR }]);
   });
 
-  it('writes one statement per person when two lose the same binding, and one when a person loses it twice', () => {
-    const document = withRevocations(undefined, [
-      { bindingId: 'gg1', sessionName: 'alice', at: T0 },
-      { bindingId: 'gg1', sessionName: 'bob', at: T0 },
-      { bindingId: 'gg1', sessionName: 'alice', at: T0 + HOUR },
-    ], T0 + HOUR);
-    expect(document?.Statement.map((s) => [s.Sid, s.Condition?.DateLessThan?.['aws:TokenIssueTime']])).toEqual([
-      ['Revokegg1Foralice', '2026-11-22T15:00:00Z'],
-      ['Revokegg1Forbob', '2026-11-22T14:00:00Z'],
-    ]);
+  it('keeps an end already reached: it is about sessions issued before it', () => {
+    const before = nextSessionEndPolicy(undefined, change([[alice, [{ expires: T0 + HOUR }]]]));
+    const after = nextSessionEndPolicy(before, change([[alice, [{ starts: T0 + 2 * HOUR, expires: T0 + 3 * HOUR }]]], T0 + 2 * HOUR));
+    expect(readSessionEnds(after).ends).toEqual([{ userId: alice, at: T0 + HOUR }, { userId: alice, at: T0 + 3 * HOUR }]);
   });
 
-  it('leaves nothing to write once every revocation is stale', () => {
-    const old = withRevocations(undefined, [revocation('old', T0)], T0);
-    expect(withRevocations(old, [], T0 + MAX_ROLE_SESSION_MS + 1)).toBeUndefined();
+  it('prunes an end once the longest session issued before it is over, and is then empty', () => {
+    const before = nextSessionEndPolicy(undefined, change([[alice, [{ expires: T0 + HOUR }]]]));
+    expect(nextSessionEndPolicy(before, change([], T0 + HOUR + HOUR - 1, HOUR))).toEqual(before);
+    expect(nextSessionEndPolicy(before, change([], T0 + 2 * HOUR, HOUR))).toBeUndefined();
+  });
+
+  it('keeps statements it cannot read until their token-issue bound is stale', () => {
+    const legacy = {
+      Version: '2012-10-17' as const,
+      Statement: [
+        { Sid: 'RevokeOld', Effect: 'Deny' as const, Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-22T14:00:00Z' }, StringLike: { 'aws:userid': '*:alice' } } },
+        { Sid: 'HandMade', Effect: 'Deny' as const, Action: 's3:*', Resource: '*' },
+      ],
+    };
+    expect(nextSessionEndPolicy(legacy, change([], T0 + HOUR))?.Statement.map((s) => s.Sid)).toEqual(['RevokeOld', 'HandMade']);
+    expect(nextSessionEndPolicy(legacy, change([], T0 + MAX_ROLE_SESSION_MS))?.Statement.map((s) => s.Sid)).toEqual(['HandMade']);
   });
 });

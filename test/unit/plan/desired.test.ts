@@ -28,8 +28,18 @@ describe('desired state', () => {
     expect(byProvider['gcp']).toMatchObject({ principal: 'user:alice@example.com', permission: 'roles/cloudsql.viewer', window, grants: [grant.path] });
     expect(byProvider['iam']).toMatchObject({ principal: `arn:aws:iam::${ACCOUNT}:user/alice@example.com`, permission: `arn:aws:iam::${ACCOUNT}:role/DbReader`, window });
     expect(byProvider['identity-center']).toMatchObject({ principal: ALICE_ID, permission: PERMISSION_SET_ARN, grants: [grant.path] });
-    expect(byProvider['identity-center']!.window).toBeUndefined();
+    // An assignment cannot start later: its deadline is the end, written into the permission set.
+    expect(byProvider['identity-center']!.window).toEqual({ expires: window.expires });
     expect(state.diagnostics).toEqual([]);
+  });
+
+  it('gives an Identity Center assignment the latest end of the active grants that justify it', () => {
+    const first = aGrant().for('alice@example.com').ofRole('db').expiringIn('2h');
+    const second = aGrant().for('alice@example.com').ofRole('db').expiringIn('6h');
+    const [assignment] = desiredFor([second, first]).bindings.filter((b) => b.target.provider === 'aws' && b.target.strategy === 'identity-center');
+    expect(assignment!.window).toEqual({ expires: NOW + 6 * HOUR });
+    const [reversed] = desiredFor([first, second]).bindings.filter((b) => b.target.provider === 'aws' && b.target.strategy === 'identity-center');
+    expect(reversed!.window).toEqual({ expires: NOW + 6 * HOUR });
   });
 
   it('keeps both bindings when two grants of the same person overlap, so neither revokes the other', () => {
