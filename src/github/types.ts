@@ -40,6 +40,11 @@ export interface PullRequestFile {
   status: FileStatus;
   /** For renames: where the file was before. */
   previousPath?: string;
+  /**
+   * The git mode at the head (`100644`, `120000` for a symbolic link...), when the reader knows it:
+   * git trees have it, GitHub's pull request files API does not.
+   */
+  mode?: string;
 }
 
 export interface PullRequestCommit {
