@@ -17,6 +17,8 @@ import { octokitTeamDirectory } from '../../github/teams.js';
 import type { RepoRef } from '../../github/types.js';
 import { loadRepoFromFiles, type LoadedRepo } from '../../model/load-repo.js';
 import { readRepoFiles, type RepoFile } from '../../model/read-repo.js';
+import { classifyPath, refusalDiagnostic } from '../../model/repo-paths.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { markdownText } from '../../render/escape.js';
 import type { Instant } from '../../model/types.js';
 import { git } from '../git.js';
@@ -191,7 +193,8 @@ export function githubRepo(io: CliIo, root: string): RepoRef {
 function loadJudgedRepo(root: string, baseRef: string | undefined): LoadedRepo {
   const { files, diagnostics } = readRepoFiles(root);
   if (baseRef === undefined) return loadRepoFromFiles(files, diagnostics);
-  return loadRepoFromFiles(judgedFiles(filesAt(root, baseRef), files), diagnostics);
+  const base = filesAt(root, baseRef);
+  return loadRepoFromFiles(judgedFiles(base.files, files), [...diagnostics, ...base.diagnostics]);
 }
 
 /** `--head-sha`: the PR head read from git objects, merged into the base in memory. */
@@ -200,10 +203,18 @@ function loadFromObjects(root: string, baseRef: string | undefined, headSha: str
   return loadRepoFromFiles(files, diagnostics);
 }
 
-function filesAt(root: string, ref: string): RepoFile[] {
-  const listing = git(root, ['ls-tree', '-r', '-z', '--name-only', `${ref}^{commit}`, '--', 'policies', 'roles']);
-  return listing
-    .split('\0')
-    .filter(Boolean)
-    .map((path) => ({ path, bytes: new TextEncoder().encode(git(root, ['show', `${ref}:${path}`])) }));
+/** The rule files at `ref`, by their git modes: a symbolic link is refused, never read through. */
+function filesAt(root: string, ref: string): { files: RepoFile[]; diagnostics: Diagnostic[] } {
+  const listing = git(root, ['ls-tree', '-r', '-z', `${ref}^{commit}`, '--', 'policies', 'roles']);
+  const files: RepoFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of listing.split('\0').filter(Boolean)) {
+    const tab = entry.indexOf('\t');
+    const [mode, , object] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    const kind = classifyPath(path, mode);
+    if (kind.kind === 'refused') diagnostics.push(refusalDiagnostic(path, kind));
+    else files.push({ path, bytes: new TextEncoder().encode(git(root, ['cat-file', 'blob', object!])) });
+  }
+  return { files, diagnostics };
 }

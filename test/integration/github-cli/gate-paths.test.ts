@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { aGrant, aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { GITHUB_REPO, NOW, gitgrant, useGitHubDouble } from './harness.js';
+import { GITHUB_REPO, NOW, gitRepo, gitgrant, useGitHubDouble } from './harness.js';
 import { TEAMS, accessPolicy, appReadonly, at } from './org.js';
 
 const double = useGitHubDouble();
@@ -109,6 +109,27 @@ describe('finding 4: a symbolic link under grants/', () => {
     for (const path of ['roles/app-readonly-too.yaml', 'hr/people-too.json', '.github/CODEOWNERS-too', 'grants/app-readonly-too']) {
       expect(run.stdout).toContain(`${path}:1:1: error FILE_NOT_REGULAR`);
     }
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('a symbolic link in the base commit\'s rules (gate --base-ref)', () => {
+  it('is refused by its git mode, not read through', async () => {
+    const gh = double();
+    teams(gh);
+    const repo = gitRepo(baseFiles().without('roles/db-admin.yaml').specs());
+    symlinkSync('app-readonly.yaml', join(repo.root, 'roles/db-admin.yaml'));
+    repo.commitAll('db-admin is app-readonly, by a link');
+    // The PR's checkout has a regular file there; the rules still come from main.
+    repo.remove('roles/db-admin.yaml').write(dbAdmin().build());
+    const grant = aGrant().for('mallory@example.com').ofRole('app-readonly');
+    repo.write(grant.build());
+
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', files: [{ path: grant.path, status: 'added' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+    const run = await gitgrant(gh, repo, ['gate', '--pr', String(pull), '--base-ref', 'main', '--now', NOW]);
+
+    expect(run.stdout).toContain('roles/db-admin.yaml:1:1: error FILE_NOT_REGULAR: symbolic link where only regular files are allowed');
     expect(run.code).toBe(1);
   });
 });
