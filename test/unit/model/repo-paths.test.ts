@@ -2,7 +2,11 @@
  * One classifier of repository paths decides what the loader loads and what the gate judges. These
  * tests hold the two to each other over hostile names (issue 9, findings 2, 4 and 9).
  */
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HR_CONFIG } from '../../../src/hr/config.js';
+import { loadHrRecords } from '../../../src/hr/load.js';
 import { classifyChanges } from '../../../src/github/changed-files.js';
 import { evaluateGate } from '../../../src/github/gate.js';
 import { loadFile } from '../../../src/model/load-file.js';
@@ -10,6 +14,7 @@ import { grantId } from '../../../src/model/types.js';
 import { desiredState } from '../../../src/plan/desired.js';
 import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
 import { NOW, aGrant as aGrantFile, aPolicy, aRepo } from '../../support/builders.js';
+import { TempRepo } from '../../support/temp-repo.js';
 import { aTargetedRole } from '../plan/builders.js';
 import { aGrant, aPullRequest, by } from '../github/gate-builders.js';
 
@@ -114,5 +119,19 @@ describe('the planner applies only what the gate judges as a grant', () => {
       'grants/db/.yaml: GRANT_PATH_UNJUDGED: not applied: grants/db/.yaml is not a grant file of role db as the gate sees it',
     ]);
     expect(desiredState(repo, NOW, DEFAULT_IDENTITIES, undefined).bindings).toHaveLength(1);
+  });
+});
+
+describe('the HR adapter reads hr/ files without following links', () => {
+  it('refuses an HR source that is a symbolic link (e.g. to a file elsewhere on the runner)', async () => {
+    const repo = TempRepo.fromFiles([{ path: 'elsewhere/people.json', text: '[]\n' }]);
+    mkdirSync(join(repo.root, 'hr'));
+    symlinkSync('../elsewhere/people.json', join(repo.root, 'hr/people.json'));
+
+    const result = await loadHrRecords({ ...DEFAULT_HR_CONFIG, sources: [{ kind: 'json', path: 'hr/people.json' }] }, { repoRoot: repo.root, env: {} });
+
+    expect(result.diagnostics.map((d) => `${d.file}: ${d.code}: ${d.summary}`)).toEqual([
+      'hr/people.json: FILE_NOT_REGULAR: HR source hr/people.json is a symbolic link; only regular files are read',
+    ]);
   });
 });
