@@ -31,6 +31,8 @@ export interface PullRequest {
   state: 'open' | 'closed';
   merged: boolean;
   url: string;
+  /** How many files GitHub says the PR changes; its files API lists at most 3,000 of them. */
+  changedFiles?: number;
 }
 
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';

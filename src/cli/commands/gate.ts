@@ -10,6 +10,7 @@ import { GATE_CHECK_NAME, octokitCheckRunPoster } from '../../github/check-runs.
 import { runGate, type GateRun } from '../../github/commands/gate-run.js';
 import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/commands/repo-ref.js';
 import { judgedFiles } from '../../github/commands/rules-from-base.js';
+import { GateInputIncomplete } from '../../github/gate-input.js';
 import { renderGateMarkdown, renderGateText } from '../../github/gate-render.js';
 import { octokitIssueReader } from '../../github/issue-reader.js';
 import { octokitPullRequestReader, openPullsAtHead } from '../../github/pull-requests.js';
@@ -121,7 +122,7 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<GatedPr | 
   const octokit = await githubClient(io);
   const prNumber = options.pr !== undefined ? prOption(options.pr) : await pullAtHead(octokit, github, options.headSha!, options.headRepo);
   if (prNumber === undefined) return undefined;
-  const run = await runGate({
+  const run = await gateOrIncomplete(() => runGate({
     prNumber,
     repo: loaded.repo,
     loadDiagnostics: loaded.diagnostics,
@@ -129,7 +130,7 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<GatedPr | 
     teams: octokitTeamDirectory(octokit),
     issues: octokitIssueReader(octokit, github),
     now,
-  });
+  }));
   return { run, root, now, octokit, github, judgedSha: options.headSha ?? run.pr.headSha, judged: loaded };
 }
 
@@ -144,6 +145,15 @@ async function pullAtHead(octokit: GitHubClient, github: RepoRef, sha: string, h
   // One check run per commit serves every PR at that commit: judging one of several would pass the others.
   if (pulls.length > 1) throw new CommandFailure(`pull requests ${pulls.map((n) => `#${n}`).join(', ')} all have head ${sha.slice(0, 12)}`, 'close all but one; the gate posts no check until then');
   return pulls[0];
+}
+
+async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof GateInputIncomplete) throw new CommandFailure(`gate: FAILED: ${error.message}`, 'split the change into pull requests of fewer than 3,000 files');
+    throw error;
+  }
 }
 
 /**

@@ -113,6 +113,22 @@ describe('finding 4: a symbolic link under grants/', () => {
   });
 });
 
+describe('a PR bigger than GitHub lists', () => {
+  it('fails the gate instead of judging only the first 3,000 files', async () => {
+    const gh = double();
+    teams(gh);
+    const grant = aGrant().for('mallory@example.com').ofRole('db-admin');
+    const repo = TempRepo.fromFiles([...baseFiles().specs(), grant.build()]);
+    // 3,000 grant deletions (no approval needed) push the new grant out of GitHub's listing.
+    const padding = Array.from({ length: 3000 }, (_, i) => ({ path: `grants/app-readonly/old-${String(i).padStart(4, '0')}.yaml`, status: 'removed' as const }));
+
+    const run = await gate(gh, repo, [...padding, { path: grant.path, status: 'added' }]);
+
+    expect(run.stderr).toContain('gitgrant: gate: FAILED: the PR changes 3001 files but GitHub listed only 3000; gitgrant judges every file or none');
+    expect(run.code).toBe(1);
+  });
+});
+
 describe('a symbolic link in the base commit\'s rules (gate --base-ref)', () => {
   it('is refused by its git mode, not read through', async () => {
     const gh = double();
