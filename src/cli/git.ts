@@ -21,12 +21,15 @@ export function changedFilesSince(repo: string, ref: string): { changed: string[
   const base = git(repo, ['merge-base', ref, 'HEAD']).trim() || ref;
   const changed = new Set<string>();
   const deleted = new Set<string>();
-  for (const line of git(repo, ['diff', '--name-status', '--no-renames', base]).split('\n')) {
-    const [status, path] = line.split('\t');
+  // -z: paths exactly as stored, never quoted (a quoted non-ASCII name would match no file and
+  // leave a hostile grant name unvalidated).
+  const fields = git(repo, ['diff', '-z', '--name-status', '--no-renames', base]).split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [status, path] = [fields[i]!, fields[i + 1]!];
     if (!status || !path) continue;
     (status.startsWith('D') ? deleted : changed).add(path);
   }
-  for (const path of git(repo, ['ls-files', '--others', '--exclude-standard']).split('\n')) if (path) changed.add(path);
+  for (const path of git(repo, ['ls-files', '-z', '--others', '--exclude-standard']).split('\0')) if (path) changed.add(path);
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
 }
 

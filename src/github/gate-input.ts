@@ -10,6 +10,14 @@ import type { PullRequestReader } from './pull-requests.js';
 import { parseTeam, type TeamDirectory } from './teams.js';
 import type { PullRequest } from './types.js';
 
+/** The PR changes more files than GitHub listed: the gate cannot judge what it was not shown. */
+export class GateInputIncomplete extends Error {
+  constructor(readonly changed: number, readonly listed: number) {
+    super(`the PR changes ${changed} files but GitHub listed only ${listed}; gitgrant judges every file or none`);
+    this.name = 'GateInputIncomplete';
+  }
+}
+
 export interface GatherGateOptions {
   prNumber: number;
   reader: PullRequestReader;
@@ -25,6 +33,8 @@ export interface GatherGateOptions {
 export async function gatherGateInput(options: GatherGateOptions): Promise<GateInput> {
   const { reader, prNumber } = options;
   const [pr, files, reviews] = await Promise.all([reader.pull(prNumber), reader.files(prNumber), reader.reviews(prNumber)]);
+  // A file the gate never sees is a file nobody judged: GitHub lists at most 3,000 per PR.
+  if (pr.changedFiles !== undefined && files.length < pr.changedFiles) throw new GateInputIncomplete(pr.changedFiles, files.length);
   const grants = await options.requirementsFor(pr, classifyChanges(files).grants);
 
   const teamPrincipals = new Set<string>();

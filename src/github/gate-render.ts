@@ -57,6 +57,9 @@ export function renderGateMarkdown(result: GateResult): string {
     if (notes.length === 0) continue;
     lines.push(`${subjectLabel(verdict.subject, markdownCode)}:`, ...notes.map((n) => `- ${n}`), '');
   }
+  if (result.refused.length > 0) {
+    lines.push('Refused whoever approves (fix or remove these files):', ...result.refused.map((r) => `- ${markdownCode(r.path)}: ${md(r.reason)} (${md(r.hint)})`), '');
+  }
   if (result.deletedGrants.length > 0) {
     lines.push(`Revocations need no approval: ${result.deletedGrants.map(markdownCode).join(', ')}.`, '');
   }
@@ -74,6 +77,7 @@ export function renderGateText(result: GateResult): string {
     }
     for (const note of subjectNotes(verdict, t)) lines.push(`  ${note}`);
   }
+  for (const r of result.refused) lines.push(`${t(r.path)} (refused): ${t(r.reason)} (hint: ${t(r.hint)})`);
   for (const grant of result.deletedGrants) lines.push(`${t(grant)} (deleted): no approval needed`);
   return lines.join('\n') + '\n';
 }

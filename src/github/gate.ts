@@ -5,7 +5,7 @@
  */
 import type { GitHubPrincipal, GrantId } from '../model/types.js';
 import type { ApprovalRequirement, RequiredLevel, Waiver } from '../policy/approval-types.js';
-import { classifyChanges } from './changed-files.js';
+import { classifyChanges, type RefusedFile } from './changed-files.js';
 import { assignToLevels } from './matching.js';
 import type { GitHubUser, PullRequestFile, Review, ReviewState } from './types.js';
 
@@ -88,6 +88,8 @@ export interface GateResult {
   subjects: SubjectVerdict[];
   /** Grant files the PR deletes: revocation needs no approval. */
   deletedGrants: GrantId[];
+  /** Files no approval lets through (bad names under grants/, symbolic links): any one fails the gate. */
+  refused: RefusedFile[];
 }
 
 export function evaluateGate(input: GateInput): GateResult {
@@ -124,9 +126,10 @@ export function evaluateGate(input: GateInput): GateResult {
   return {
     pr: input.pr.number,
     headSha: input.pr.headSha,
-    passed: subjects.every((s) => s.status === 'approved' || s.status === 'waived'),
+    passed: changes.refused.length === 0 && subjects.every((s) => s.status === 'approved' || s.status === 'waived'),
     subjects,
     deletedGrants: changes.deletedGrants,
+    refused: changes.refused,
   };
 }
 

@@ -24,6 +24,7 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         state: data.state === 'closed' ? 'closed' : 'open',
         merged: data.merged,
         url: data.html_url,
+        changedFiles: data.changed_files,
       };
     },
     async files(number) {

@@ -31,6 +31,8 @@ export interface PullRequest {
   state: 'open' | 'closed';
   merged: boolean;
   url: string;
+  /** How many files GitHub says the PR changes; its files API lists at most 3,000 of them. */
+  changedFiles?: number;
 }
 
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
@@ -40,6 +42,11 @@ export interface PullRequestFile {
   status: FileStatus;
   /** For renames: where the file was before. */
   previousPath?: string;
+  /**
+   * The git mode at the head (`100644`, `120000` for a symbolic link...), when the reader knows it:
+   * git trees have it, GitHub's pull request files API does not.
+   */
+  mode?: string;
 }
 
 export interface PullRequestCommit {

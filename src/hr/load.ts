@@ -3,6 +3,7 @@
  * the token from the environment) and merges them. The caller must not compare when the result
  * has errors: a source or row that could not be read would make people look unknown to HR.
  */
+import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -30,8 +31,12 @@ function sourceProblem(code: string, summary: string, hint: string, file?: strin
 async function readFileSource(source: Extract<HrSourceConfig, { path: string }>, repoRoot: string): Promise<HrReadResult> {
   let text: string;
   try {
-    text = await readFile(join(repoRoot, source.path), 'utf8');
+    // Never through a symbolic link: hr/ holds regular files only (issue 9, finding 4).
+    text = await readFile(join(repoRoot, source.path), { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      return sourceProblem('FILE_NOT_REGULAR', `HR source ${source.path} is a symbolic link; only regular files are read`, 'commit the export itself, not a link to it', source.path);
+    }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       return sourceProblem('HR_SOURCE_MISSING', `HR source ${source.path} does not exist`, 'commit the export, or fix `path` in the hr section of the policy', source.path);
     }

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';
 import { classify } from './repo-files.js';
+import { refusalDiagnostic } from './repo-paths.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { validateAgainstSchema } from './schemas.js';
 import { locate, pointer, type SourceMap } from './source-map.js';
@@ -31,7 +32,7 @@ export function loadFile(path: string, bytes: Uint8Array): LoadedFile {
   const place = classify(path);
   if (place.kind === 'ignored') return { kind: 'other', diagnostics: [] };
   if (place.kind === 'misplaced') {
-    return { kind: 'other', diagnostics: [fileProblem(path, 'FILE_MISPLACED', `file is not where gitgrant reads access files: ${place.reason}`, 'move or delete it')] };
+    return { kind: 'other', diagnostics: [refusalDiagnostic(path, place.refusal)] };
   }
   const parsed = parseYamlFile(path, bytes);
   if (parsed.diagnostics.length > 0) return { kind: place.kind, diagnostics: parsed.diagnostics };
@@ -46,10 +47,6 @@ export function loadFile(path: string, bytes: Uint8Array): LoadedFile {
     case 'policy':
       return { kind: 'policy', value: { file: path, data, source: parsed.source }, diagnostics: [] };
   }
-}
-
-function fileProblem(file: string, code: string, summary: string, hint?: string): Diagnostic {
-  return { severity: 'error', code, summary, hint, file, start: { line: 1, col: 1 }, end: { line: 1, col: 1 } };
 }
 
 function at(source: SourceMap, path: (string | number)[], code: string, summary: string, hint?: string, part: 'key' | 'value' = 'value'): Diagnostic {

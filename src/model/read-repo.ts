@@ -1,17 +1,27 @@
 /**
  * Reads the access files of a repository from disk. The only file-system code of the model:
  * everything after it works on bytes.
+ *
+ * Nothing is followed: a symbolic link (or any other non-regular entry) in policies/, roles/,
+ * grants/, hr/ or .github/ is refused with a diagnostic and never read. A link would let one grant's
+ * edit silently rewrite another role's grant that links to it, approved only by the first role's
+ * owners (issue 9, finding 4); a link out of the repo would let a PR make gitgrant read any file
+ * on the runner.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { ACCESS_FOLDERS, notRegular, refusalDiagnostic, REGULAR_ONLY_FOLDERS } from './repo-paths.js';
 
 export interface RepoFile {
   path: string;
   bytes: Uint8Array;
 }
 
-const TOP_FOLDERS = ['policies', 'roles', 'grants'] as const;
+/** Folders whose entries are checked for type but not read here (hr/ is read by the HR adapter). */
+const CHECKED_ONLY = REGULAR_ONLY_FOLDERS.filter((f) => !(ACCESS_FOLDERS as readonly string[]).includes(f));
+/** How deep the type check goes in hr/ and .github/; deeper folders are reported, not walked. */
+const CHECK_DEPTH = 16;
 
 /**
  * `include` narrows which repo-relative paths are read (for `--changed-since`); it is also asked
@@ -20,9 +30,10 @@ const TOP_FOLDERS = ['policies', 'roles', 'grants'] as const;
 export function readRepoFiles(root: string, include?: (path: string) => boolean): { files: RepoFile[]; diagnostics: Diagnostic[] } {
   const files: RepoFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  const realRoot = realpathSync(root);
-  const walk = (dir: string, depth: number): void => {
-    let entries;
+  const refuse = (path: string, what: string) => diagnostics.push(refusalDiagnostic(path, notRegular(what)));
+
+  const walk = (dir: string, depth: number, read: boolean): void => {
+    let entries: Dirent[];
     try {
       entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch {
@@ -31,42 +42,65 @@ export function readRepoFiles(root: string, include?: (path: string) => boolean)
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
+        if (!read) {
+          if (depth < CHECK_DEPTH) walk(path, depth + 1, false);
+          else diagnostics.push(problem(path, 'FILE_MISPLACED', 'folder is nested too deep', 'flatten it'));
+          continue;
+        }
         // A narrowed read (--changed-since) does not even list the grant folders of other roles.
         if (dir === 'grants' && include && !include(`${path}/`)) continue;
-        if (depth < 3) walk(path, depth + 1);
+        if (depth < 3) walk(path, depth + 1, true);
         else diagnostics.push(problem(path, 'FILE_MISPLACED', 'folder is nested too deep to hold access files', 'grants live at grants/<role>/<name>.yaml'));
         continue;
       }
-      if (include && !include(path)) continue;
-      const absolute = join(root, path);
-      if (entry.isSymbolicLink()) {
-        const target = safeRealpath(absolute);
-        // A link out of the repo would let a PR make gitgrant read (and echo) any file on the runner.
-        if (!target || !isInside(realRoot, target)) {
-          diagnostics.push(problem(path, 'FILE_SYMLINK_OUTSIDE_REPO', 'symbolic link points outside the repository', 'replace the link with the file itself'));
-          continue;
-        }
-        if (!statSync(target).isFile()) continue;
-      } else if (!entry.isFile() && !lstatSync(absolute).isFile()) continue;
-      files.push({ path, bytes: readFileSync(absolute) });
+      if (!entry.isFile()) {
+        if (!read || !include || include(path)) refuse(path, kindOf(entry));
+        continue;
+      }
+      if (!read || (include && !include(path))) continue;
+      const bytes = readRegular(join(root, path));
+      if (bytes) files.push({ path, bytes });
+      else refuse(path, 'entry that changed while it was read');
     }
   };
-  for (const top of TOP_FOLDERS) walk(top, 1);
+
+  for (const top of REGULAR_ONLY_FOLDERS) {
+    let stat;
+    try {
+      stat = lstatSync(join(root, top));
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) walk(top, 1, !CHECKED_ONLY.includes(top));
+    else if (!stat.isFile()) refuse(top, kindOf(stat));
+    else if ((ACCESS_FOLDERS as readonly string[]).includes(top)) diagnostics.push(problem(top, 'FILE_MISPLACED', `${top}/ must be a folder`, 'move or delete it'));
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics };
 }
 
-function safeRealpath(path: string): string | undefined {
+/** Reads a file without following a link in its last component, should one appear after listing (undefined then). */
+function readRegular(absolute: string): Uint8Array | undefined {
+  let fd: number;
   try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
+    throw error;
+  }
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.includes(`..${sep}`);
+function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
+  if (entry.isSymbolicLink()) return 'symbolic link';
+  if (entry.isFIFO()) return 'named pipe';
+  if (entry.isSocket()) return 'socket';
+  if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'device';
+  return 'special file';
 }
 
 function problem(file: string, code: string, summary: string, hint: string): Diagnostic {

@@ -1,26 +1,24 @@
-/** Which kind of access file a repo-relative path is, from the design card's layout. */
+/** Which kind of access file a repo-relative path is, for the loader: a view of `repo-paths.ts`. */
+import { ACCESS_FOLDERS, classifyPath, type Refusal } from './repo-paths.js';
 import type { FileKind } from './schema-files.js';
 
 export type Classified =
   | { kind: FileKind; name: string; role?: string }
-  | { kind: 'misplaced'; reason: string }
+  | { kind: 'misplaced'; reason: string; refusal: Refusal }
   | { kind: 'ignored' };
 
-const YAML = /\.ya?ml$/;
-
 export function classify(path: string): Classified {
-  const parts = path.split('/');
-  const [top] = parts;
-  if (top !== 'policies' && top !== 'roles' && top !== 'grants') return { kind: 'ignored' };
-  const base = parts[parts.length - 1]!;
-  if (!YAML.test(base)) {
-    return /^(README\.md|\.gitkeep)$/i.test(base) ? { kind: 'ignored' } : { kind: 'misplaced', reason: 'only .yaml or .yml files belong here' };
+  const place = classifyPath(path);
+  switch (place.kind) {
+    case 'grant':
+      return { kind: 'grant', name: place.name, role: place.role };
+    case 'role':
+    case 'policy':
+      return { kind: place.kind, name: place.name };
+    case 'refused':
+      // Outside the access folders a strange path is not the loader's to read (the gate refuses it).
+      return (ACCESS_FOLDERS as readonly string[]).includes(path.split('/')[0]!) ? { kind: 'misplaced', reason: place.reason, refusal: place } : { kind: 'ignored' };
+    default:
+      return { kind: 'ignored' };
   }
-  const name = base.replace(YAML, '');
-  if (top === 'policies' || top === 'roles') {
-    if (parts.length !== 2) return { kind: 'misplaced', reason: `${top}/ holds files directly, without subfolders` };
-    return { kind: top === 'policies' ? 'policy' : 'role', name };
-  }
-  if (parts.length !== 3) return { kind: 'misplaced', reason: 'a grant lives at grants/<role>/<name>.yaml' };
-  return { kind: 'grant', name, role: parts[1]! };
 }

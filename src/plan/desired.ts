@@ -4,6 +4,7 @@
  * already resolved.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { isGrantPathOf } from '../model/repo-paths.js';
 import type { AccessRepo, Grant, Instant, Role, Target } from '../model/types.js';
 import { isExpired, isScheduled } from '../policy/window.js';
 import { assignmentBindingId, grantBindingId } from './binding-id.js';
@@ -38,6 +39,11 @@ export function desiredState(repo: AccessRepo, now: Instant, identities: Identit
   for (const grant of repo.grants) {
     const role = repo.roles.get(grant.role);
     if (!role || isExpired(grant, now)) continue;
+    // Only what the gate judges as a grant of this role is ever applied, whoever built the repo.
+    if (!isGrantPathOf(grant.id, grant.role)) {
+      diagnostics.push(unjudgedGrant(grant));
+      continue;
+    }
     for (const target of role.targets) {
       const binding = bindingFor(grant, role, target, now, identities, directory, diagnostics);
       if (!binding) continue;
@@ -53,6 +59,13 @@ export function desiredState(repo: AccessRepo, now: Instant, identities: Identit
   }
   const bindings = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
   return { bindings, targets: [...targets.values()], diagnostics };
+}
+
+function unjudgedGrant(grant: Grant): Diagnostic {
+  return {
+    severity: 'error', code: 'GRANT_PATH_UNJUDGED', summary: `not applied: ${grant.id} is not a grant file of role ${grant.role} as the gate sees it`,
+    hint: 'a grant lives at grants/<role>/<name>.yaml', file: grant.id, start: { line: 1, col: 1 }, end: { line: 1, col: 1 },
+  };
 }
 
 function addTarget(targets: Map<string, TargetRef>, ref: TargetRef): void {

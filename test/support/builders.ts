@@ -122,7 +122,7 @@ class GrantBuilder implements Buildable {
   }
 
   get path(): string {
-    const local = this.grantee.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'someone';
+    const local = this.grantee.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'someone';
     return `grants/${this.role}/${this.name ?? `${local}-${this.serial}`}.yaml`;
   }
 

@@ -84,6 +84,7 @@ function pullJson(repo: RepoRecord, pull: PullRecord, issue: IssueRecord, base: 
     merge_commit_sha: pull.mergeCommitSha ?? null,
     merged_by: pull.mergedBy ? userJson(pull.mergedBy, base) : null,
     draft: pull.draft,
+    changed_files: pull.files.length,
   };
 }
 
@@ -172,7 +173,8 @@ function applyIssueChanges(state: GitHubDoubleState, issue: IssueRecord, body: R
 
 export const handlers: Record<string, Handler> = {
   'pulls/get': withPull((r, _s, { repo, issue, pull }) => ({ status: 200, body: pullJson(repo, pull, issue, r.base) })),
-  'pulls/list-files': withPull((_r, _s, { pull }) => ({ status: 200, items: pull.files.map(fileJson) })),
+  // Like GitHub, at most 3,000 files: a bigger PR is listed in part.
+  'pulls/list-files': withPull((_r, _s, { pull }) => ({ status: 200, items: pull.files.slice(0, 3000).map(fileJson) })),
   'pulls/list-reviews': withPull((r, _s, { repo, pull }) => ({ status: 200, items: pull.reviews.map((review) => reviewJson(repo, pull, review, r.base)) })),
   'pulls/list-commits': withPull((r, _s, { pull }) => ({
     status: 200,

@@ -10,6 +10,7 @@ import { GATE_CHECK_NAME, octokitCheckRunPoster } from '../../github/check-runs.
 import { runGate, type GateRun } from '../../github/commands/gate-run.js';
 import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/commands/repo-ref.js';
 import { judgedFiles } from '../../github/commands/rules-from-base.js';
+import { GateInputIncomplete } from '../../github/gate-input.js';
 import { renderGateMarkdown, renderGateText } from '../../github/gate-render.js';
 import { octokitIssueReader } from '../../github/issue-reader.js';
 import { octokitPullRequestReader, openPullsAtHead } from '../../github/pull-requests.js';
@@ -17,6 +18,8 @@ import { octokitTeamDirectory } from '../../github/teams.js';
 import type { RepoRef } from '../../github/types.js';
 import { loadRepoFromFiles, type LoadedRepo } from '../../model/load-repo.js';
 import { readRepoFiles, type RepoFile } from '../../model/read-repo.js';
+import { classifyPath, refusalDiagnostic } from '../../model/repo-paths.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { markdownText } from '../../render/escape.js';
 import type { Instant } from '../../model/types.js';
 import { git } from '../git.js';
@@ -119,7 +122,7 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<GatedPr | 
   const octokit = await githubClient(io);
   const prNumber = options.pr !== undefined ? prOption(options.pr) : await pullAtHead(octokit, github, options.headSha!, options.headRepo);
   if (prNumber === undefined) return undefined;
-  const run = await runGate({
+  const run = await gateOrIncomplete(() => runGate({
     prNumber,
     repo: loaded.repo,
     loadDiagnostics: loaded.diagnostics,
@@ -127,7 +130,7 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<GatedPr | 
     teams: octokitTeamDirectory(octokit),
     issues: octokitIssueReader(octokit, github),
     now,
-  });
+  }));
   return { run, root, now, octokit, github, judgedSha: options.headSha ?? run.pr.headSha, judged: loaded };
 }
 
@@ -142,6 +145,15 @@ async function pullAtHead(octokit: GitHubClient, github: RepoRef, sha: string, h
   // One check run per commit serves every PR at that commit: judging one of several would pass the others.
   if (pulls.length > 1) throw new CommandFailure(`pull requests ${pulls.map((n) => `#${n}`).join(', ')} all have head ${sha.slice(0, 12)}`, 'close all but one; the gate posts no check until then');
   return pulls[0];
+}
+
+async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof GateInputIncomplete) throw new CommandFailure(`gate: FAILED: ${error.message}`, 'split the change into pull requests of fewer than 3,000 files');
+    throw error;
+  }
 }
 
 /**
@@ -191,7 +203,8 @@ export function githubRepo(io: CliIo, root: string): RepoRef {
 function loadJudgedRepo(root: string, baseRef: string | undefined): LoadedRepo {
   const { files, diagnostics } = readRepoFiles(root);
   if (baseRef === undefined) return loadRepoFromFiles(files, diagnostics);
-  return loadRepoFromFiles(judgedFiles(filesAt(root, baseRef), files), diagnostics);
+  const base = filesAt(root, baseRef);
+  return loadRepoFromFiles(judgedFiles(base.files, files), [...diagnostics, ...base.diagnostics]);
 }
 
 /** `--head-sha`: the PR head read from git objects, merged into the base in memory. */
@@ -200,10 +213,18 @@ function loadFromObjects(root: string, baseRef: string | undefined, headSha: str
   return loadRepoFromFiles(files, diagnostics);
 }
 
-function filesAt(root: string, ref: string): RepoFile[] {
-  const listing = git(root, ['ls-tree', '-r', '-z', '--name-only', `${ref}^{commit}`, '--', 'policies', 'roles']);
-  return listing
-    .split('\0')
-    .filter(Boolean)
-    .map((path) => ({ path, bytes: new TextEncoder().encode(git(root, ['show', `${ref}:${path}`])) }));
+/** The rule files at `ref`, by their git modes: a symbolic link is refused, never read through. */
+function filesAt(root: string, ref: string): { files: RepoFile[]; diagnostics: Diagnostic[] } {
+  const listing = git(root, ['ls-tree', '-r', '-z', `${ref}^{commit}`, '--', 'policies', 'roles']);
+  const files: RepoFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of listing.split('\0').filter(Boolean)) {
+    const tab = entry.indexOf('\t');
+    const [mode, , object] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    const kind = classifyPath(path, mode);
+    if (kind.kind === 'refused') diagnostics.push(refusalDiagnostic(path, kind));
+    else files.push({ path, bytes: new TextEncoder().encode(git(root, ['cat-file', 'blob', object!])) });
+  }
+  return { files, diagnostics };
 }

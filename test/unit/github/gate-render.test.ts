@@ -44,3 +44,20 @@ describe('rendering the gate verdict', () => {
     expect(text).not.toMatch(/\n\| injected/);
   });
 });
+
+describe('rendering refused files', () => {
+  const result = evaluateGate(
+    aPullRequest()
+      .changingFiles({ path: 'grants/db/.yaml', status: 'added' }, { path: 'grants/db/x`<img src=x>`.yaml', status: 'added' }, { path: 'grants/db/link.yaml', status: 'added', mode: '120000' })
+      .build(),
+  );
+
+  it('fails the verdict and lists each refused file with its reason, whoever approved', () => {
+    expect(result.passed).toBe(false);
+    expect(renderGateText(result)).toContain('grants/db/link.yaml (refused): symbolic link where only regular files are allowed (hint: replace it with the file itself; gitgrant never follows links)');
+    const md = renderGateMarkdown(result);
+    expect(md).toContain('Refused whoever approves (fix or remove these files):');
+    expect(md).toContain('- <code>grants/db/&#46;yaml</code>: a grant file is named');
+    expect(md).not.toContain('<img');
+  });
+});

@@ -252,8 +252,11 @@ describe('the approval gate', () => {
     expect(result.passed).toBe(false);
   });
 
-  it('needs no policy owner for a README change', () => {
-    expect(evaluateGate(aPullRequest().changingFiles({ path: 'README.md', status: 'modified' }).build())).toMatchObject({ passed: true, subjects: [] });
+  it('needs a policy owner for a README change: everything outside grants/ is policy-owned', () => {
+    expect(evaluateGate(aPullRequest().changingFiles({ path: 'README.md', status: 'modified' }).build())).toMatchObject({
+      passed: false,
+      subjects: [{ subject: { kind: 'policy-files', files: ['README.md'] }, status: 'missing' }],
+    });
   });
 
   it('judges each grant of a multi-grant PR on its own levels', () => {

@@ -41,10 +41,26 @@ describe('classifying changed files', () => {
       grants: [{ grant: 'grants/b/x.yaml', change: 'added' }],
       deletedGrants: ['grants/a/x.yaml'],
       policyFiles: [],
+      refused: [],
     });
   });
 
-  it('sends a rename out of roles/ to the policy owners too', () => {
-    expect(classifyChanges([{ path: 'docs/r.yaml', status: 'renamed', previousPath: 'roles/r.yaml' }]).policyFiles).toEqual(['roles/r.yaml']);
+  it('sends a rename out of roles/ to the policy owners, both ends', () => {
+    expect(classifyChanges([{ path: 'docs/r.yaml', status: 'renamed', previousPath: 'roles/r.yaml' }]).policyFiles).toEqual(['docs/r.yaml', 'roles/r.yaml']);
+  });
+
+  it('sends a grant renamed out of grants/ to the policy owners, and counts the old path as a revocation', () => {
+    expect(classifyChanges([{ path: 'docs/x.yaml', status: 'renamed', previousPath: 'grants/a/x.yaml' }])).toEqual({
+      grants: [],
+      deletedGrants: ['grants/a/x.yaml'],
+      policyFiles: ['docs/x.yaml'],
+      refused: [],
+    });
+  });
+
+  it('refuses a grant renamed to a name the loader cannot load', () => {
+    expect(classifyChanges([{ path: 'grants/a/.yaml', status: 'renamed', previousPath: 'grants/a/x.yaml' }]).refused.map((r) => [r.path, r.code])).toEqual([
+      ['grants/a/.yaml', 'FILE_NAME_INVALID'],
+    ]);
   });
 });

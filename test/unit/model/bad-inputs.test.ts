@@ -28,7 +28,7 @@ interface BadInputCase {
   path: string;
   fixture?: string;
   /** Files built by the test instead of committed: too big, or symbolic links. */
-  generate?: 'huge-file' | 'symlink-outside' | 'symlink-inside';
+  generate?: 'huge-file' | 'symlink-outside' | 'symlink-inside' | 'symlink-folder' | 'symlink-hr';
   /** Other files the case needs, such as the role a grant refers to. */
   extra?: PlacedFile[];
   /** Run as a pull request: the example org is committed and the case's files are the change. */
@@ -92,6 +92,15 @@ function generate(root: string, kind: NonNullable<BadInputCase['generate']>, pat
     case 'symlink-inside':
       symlinkSync('alice-inc-4211.yaml', target);
       return;
+    case 'symlink-folder':
+      symlinkSync('prod-db-readonly', target);
+      return;
+    case 'symlink-hr': {
+      const outside = join(aTempDir(), 'people.json');
+      writeFileSync(outside, '[]\n');
+      symlinkSync(outside, target);
+      return;
+    }
   }
 }
 
