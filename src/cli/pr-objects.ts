@@ -7,30 +7,24 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { judgedFiles } from '../github/commands/rules-from-base.js';
 import type { RepoFile } from '../model/read-repo.js';
+import { ACCESS_FOLDERS, classifyPath, isRegularMode, refusalDiagnostic, REGULAR_ONLY_FOLDERS } from '../model/repo-paths.js';
 import { hasCommit, mergeTree, readBlobs, treeEntries } from './git.js';
 import { CommandFailure } from './io.js';
 
-const ACCESS_FOLDERS = ['policies', 'roles', 'grants'];
-const REGULAR_FILE = new Set(['100644', '100755']);
-
-/** The regular files under the access folders of a commit or tree; anything else is a finding. */
+/**
+ * The regular files under the access folders of a commit or tree. Every entry of the folders where
+ * only regular files may be is judged by the one path classifier; what it refuses is a finding.
+ */
 export function filesInTree(root: string, treeish: string): { files: RepoFile[]; diagnostics: Diagnostic[] } {
-  const entries = treeEntries(root, treeish, ACCESS_FOLDERS);
-  const regular = entries.filter((entry) => REGULAR_FILE.has(entry.mode));
-  const blobs = readBlobs(root, [...new Set(regular.map((entry) => entry.oid))]);
-  const files = regular.map((entry) => ({ path: entry.path, bytes: blobs.get(entry.oid)! }));
-  const diagnostics = entries
-    .filter((entry) => !REGULAR_FILE.has(entry.mode))
-    .map((entry): Diagnostic => ({
-      severity: 'error',
-      code: 'FILE_NOT_REGULAR',
-      summary: entry.mode === '120000' ? 'symbolic link: access files must be regular files' : `not a regular file (git mode ${entry.mode})`,
-      hint: 'replace it with the file itself',
-      file: entry.path,
-      start: { line: 1, col: 1 },
-      end: { line: 1, col: 1 },
-    }));
-  return { files, diagnostics };
+  const entries = treeEntries(root, treeish, REGULAR_ONLY_FOLDERS);
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of entries.filter((e) => !isRegularMode(e.mode))) {
+    const judged = classifyPath(entry.path, entry.mode);
+    if (judged.kind === 'refused') diagnostics.push(refusalDiagnostic(entry.path, judged));
+  }
+  const loaded = entries.filter((e) => isRegularMode(e.mode) && (ACCESS_FOLDERS as readonly string[]).includes(e.path.split('/')[0]!));
+  const blobs = readBlobs(root, [...new Set(loaded.map((entry) => entry.oid))]);
+  return { files: loaded.map((entry) => ({ path: entry.path, bytes: blobs.get(entry.oid)! })), diagnostics };
 }
 
 /**

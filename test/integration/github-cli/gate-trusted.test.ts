@@ -141,7 +141,27 @@ describe('gitgrant gate --head-sha --post-check (the trusted gate)', () => {
     const run = await trustedGate(gh, world, head);
 
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`${grant.path}:1:1: error FILE_NOT_REGULAR: symbolic link: access files must be regular files`);
+    expect(run.stdout).toContain(`${grant.path}:1:1: error FILE_NOT_REGULAR: symbolic link where only regular files are allowed (hint: replace it with the file itself; gitgrant never follows links)`);
+    expect(posted().map((c) => c.conclusion)).toEqual(['failure']);
+  });
+
+  it('refuses a symbolic link in hr/ or .github/ too, even with a policy owner\'s approval', async () => {
+    const gh = double();
+    teams(gh, ['bob']);
+    const world = aWorld();
+    const head = world.pushPr((clone) => {
+      execFileSync('mkdir', ['-p', join(clone, 'hr'), join(clone, '.github')]);
+      symlinkSync('/etc/passwd', join(clone, 'hr/people.json'));
+      symlinkSync('../hr/people.json', join(clone, '.github/CODEOWNERS'));
+    });
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path: 'hr/people.json' }, { path: '.github/CODEOWNERS' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, world, head);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('hr/people.json:1:1: error FILE_NOT_REGULAR: symbolic link where only regular files are allowed');
+    expect(run.stdout).toContain('.github/CODEOWNERS:1:1: error FILE_NOT_REGULAR: symbolic link where only regular files are allowed');
     expect(posted().map((c) => c.conclusion)).toEqual(['failure']);
   });
 
