@@ -6,7 +6,8 @@
 import { formatDuration } from '../model/duration.js';
 import type { Instant } from '../model/types.js';
 import { CONTROLS, controlName, evidences, type Control, type FactName } from './controls.js';
-import { auditEvents, grantInPeriod, type AuditEvent, type Period } from './events.js';
+import type { ForgedTrailers } from '../lifecycle/automation.js';
+import { auditEvents, grantInPeriod, inPeriod, type AuditEvent, type Period } from './events.js';
 import type { EndKind, GrantLifecycle, Reconstruction } from './lifecycle-types.js';
 
 export interface IssueFact {
@@ -58,6 +59,8 @@ export interface AuditReport {
   controls: ControlEvidence[];
   breakGlass: BreakGlassUse[];
   exceptions?: IssueFact[];
+  /** Commits of the period carrying gitgrant's trailers that the automation did not make (counted as people's changes). */
+  forgedTrailers: (ForgedTrailers & { pr?: number })[];
 }
 
 export function buildAuditReport(history: Reconstruction, period: Period, github?: GitHubFacts): AuditReport {
@@ -69,7 +72,18 @@ export function buildAuditReport(history: Reconstruction, period: Period, github
     grant: g.path, grantee: g.grantee, role: g.role, incident: g.incident, at: g.requested.at, commit: g.requested.sha,
     endedAt: g.ended?.removedAt, review: github?.reviews.get(g.path),
   }));
-  return { period, github: github ? 'available' : 'unavailable', grants, events, controls, breakGlass, exceptions: github?.exceptions.slice() };
+  const forgedTrailers = history.forgedTrailers.filter((f) => inPeriod(f.at, period)).map((f) => {
+    const pr = prOfCommit(history, f.commit);
+    return pr === undefined ? f : { ...f, pr };
+  });
+  return { period, github: github ? 'available' : 'unavailable', grants, events, controls, breakGlass, exceptions: github?.exceptions.slice(), forgedTrailers };
+}
+
+function prOfCommit(history: Reconstruction, sha: string): number | undefined {
+  for (const g of history.grants) {
+    for (const ref of [g.requested, ...g.changes.map((c) => c.commit), g.ended?.commit]) if (ref?.sha === sha && ref.pr !== undefined) return ref.pr;
+  }
+  return undefined;
 }
 
 function controlEvidence(control: Control, events: readonly AuditEvent[], figures: Record<FactName, string>): ControlEvidence {

@@ -20,7 +20,7 @@ export class GitHistoryError extends Error {
 
 const RECORD = '\x1e';
 const FIELD = '\x1f';
-const FORMAT = '%x1e' + ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%cI', '%N', '%B'].join('%x1f') + '%x1f';
+const FORMAT = '%x1e' + ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%N', '%B'].join('%x1f') + '%x1f';
 const ZERO_SHA = /^0+$/;
 
 export const AUDITED_FOLDERS = ['grants', 'roles'] as const;
@@ -72,9 +72,9 @@ async function readLog(repo: string): Promise<HistoryCommit[]> {
 
 function parseRecord(record: string): HistoryCommit {
   const fields = record.split(FIELD);
-  const [sha, parents, authorName, authorEmail, authoredAt, committerName, committedAt, notes] = fields;
+  const [sha, parents, authorName, authorEmail, authoredAt, committerName, committerEmail, committedAt, notes] = fields;
   // The message is everything between the notes and the last separator (a message may hold FIELD).
-  const message = fields.slice(8, -1).join(FIELD);
+  const message = fields.slice(9, -1).join(FIELD);
   return {
     sha: sha!,
     parents: parents ? parents.split(' ') : [],
@@ -82,6 +82,7 @@ function parseRecord(record: string): HistoryCommit {
     authorEmail: authorEmail!,
     authoredAt: Date.parse(authoredAt!),
     committerName: committerName!,
+    committerEmail: committerEmail!,
     committedAt: Date.parse(committedAt!),
     notes: notes ? notes.trim() : undefined,
     message: message.trimEnd(),

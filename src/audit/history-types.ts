@@ -21,6 +21,8 @@ export interface HistoryCommit {
   authorEmail: string;
   authoredAt: Instant;
   committerName: string;
+  /** With the name, who made the commit: the automation's trailers count only on its own commits. */
+  committerEmail: string;
   /** When the commit landed on main: the time every audit event is dated by. */
   committedAt: Instant;
   message: string;

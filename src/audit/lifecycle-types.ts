@@ -1,5 +1,6 @@
 /** Grant lifecycles and role versions reconstructed from history: plain, JSON-serialisable data. */
 import type { Instant, Role } from '../model/types.js';
+import type { ForgedTrailers } from '../lifecycle/automation.js';
 import type { ApprovalRecord } from './approval-note.js';
 
 export interface CommitRef {
@@ -10,7 +11,7 @@ export interface CommitRef {
   by: string;
   subject: string;
   pr?: number;
-  /** Made by automation: a `[bot]` author or gitgrant trailers. */
+  /** Committed by the automation's identity (policies: `automation`) on main's first-parent line. */
   bot: boolean;
 }
 
@@ -81,6 +82,8 @@ export interface Reconstruction {
   grants: GrantLifecycle[];
   /** Every version of every role, oldest first. */
   roles: RoleVersion[];
+  /** Commits carrying gitgrant's lifecycle trailers that the automation did not make: counted as people's changes. */
+  forgedTrailers: ForgedTrailers[];
   /** The history's last commit time (grants still open are active "now" as of it). */
   lastCommitAt?: Instant;
   /** The history's last commit: what a report or dashboard was built from. */

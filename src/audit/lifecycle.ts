@@ -3,14 +3,17 @@
  * history (commits and file contents) and the approvals known from GitHub are inputs.
  *
  * A grant is a file's life on main: requested when it lands, changed when it is edited or moved,
- * ended when it is deleted. How it ended comes from the automation's trailers; a deletion without
- * them was a person's PR (history older than the tool, or a revocation by hand), and is an early
- * revocation if it came before `expires`.
+ * ended when it is deleted. How it ended comes from the automation's trailers, counted only on
+ * commits the automation made (see lifecycle/automation.ts); a deletion without them was a
+ * person's PR (history older than the tool, or a revocation by hand), and is an early revocation
+ * if it came before `expires`. A person's commit carrying the trailers is one of those, dated by
+ * its commit, and listed in `forgedTrailers`.
  */
 import { parse } from 'yaml';
 import { loadFile } from '../model/load-file.js';
 import { classify } from '../model/repo-files.js';
 import type { Grant, Instant } from '../model/types.js';
+import { DEFAULT_AUTOMATION, isAutomationCommitter, notAutomationReason, trailersClaimSomething, type AutomationIdentity, type ForgedTrailers } from '../lifecycle/automation.js';
 import { parseTrailers, type GrantTrailer, type LifecycleCommit } from '../lifecycle/trailers.js';
 import { parseApprovalNote, type ApprovalRecord } from './approval-note.js';
 import type { History, HistoryCommit } from './history-types.js';
@@ -21,14 +24,22 @@ export type KnownApprovals = ReadonlyMap<number, ApprovalRecord>;
 
 type GrantFields = Pick<GrantLifecycle, 'grantee' | 'reason' | 'ticket' | 'starts' | 'expires' | 'breakGlass' | 'incident' | 'standing' | 'unreadable'>;
 
-export function reconstruct(history: History, known: KnownApprovals = new Map()): Reconstruction {
+export function reconstruct(history: History, known: KnownApprovals = new Map(), automation: AutomationIdentity = DEFAULT_AUTOMATION): Reconstruction {
   const live = new Map<string, GrantLifecycle>();
   const done: GrantLifecycle[] = [];
   const roles: RoleVersion[] = [];
+  const forgedTrailers: ForgedTrailers[] = [];
   const fieldsOf = cachedReader(history.blobs);
   for (const commit of history.commits) {
-    const trailers = parseTrailers(commit.message);
-    const ref = commitRef(commit, trailers);
+    // The history is main's first-parent line: trailers count when the automation committed them.
+    const byAutomation = isAutomationCommitter(automation, commit.committerName, commit.committerEmail);
+    const claimed = parseTrailers(commit.message);
+    const trailers = byAutomation ? claimed : undefined;
+    if (claimed && !byAutomation && trailersClaimSomething(claimed.action)) {
+      const committer = `${commit.committerName} <${commit.committerEmail}>`;
+      forgedTrailers.push({ commit: commit.sha, at: commit.committedAt, committer, action: claimed.action, why: notAutomationReason(automation, committer, true) });
+    }
+    const ref = commitRef(commit, byAutomation);
     const approval = approvalOf(commit, ref.pr, known);
     for (const change of commit.changes) {
       const place = classify(change.path);
@@ -60,7 +71,7 @@ export function reconstruct(history: History, known: KnownApprovals = new Map())
         live.set(change.path, requested(change.path, place.role!, fields, ref, approval, trailerFor(trailers, change.path)));
         continue;
       }
-      const kind = changeKind(before, fields, change.path, trailers);
+      const kind = changeKind(before, fields, change.path);
       before.changes.push({ kind, commit: ref, approval, fromExpires: before.expires, toExpires: fields.expires, fromPath: change.path === before.path ? undefined : before.path });
       Object.assign(before, fields, { path: change.path, role: place.role! });
       live.set(change.path, before);
@@ -68,7 +79,7 @@ export function reconstruct(history: History, known: KnownApprovals = new Map())
   }
   const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || a.id.localeCompare(b.id));
   const last = history.commits[history.commits.length - 1];
-  return { grants, roles, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
+  return { grants, roles, forgedTrailers, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
 }
 
 const MERGE_SUBJECT = /^Merge pull request #(\d+)\b/;
@@ -79,7 +90,7 @@ export function pullRequestOf(subject: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function commitRef(commit: HistoryCommit, trailers: LifecycleCommit | undefined): CommitRef {
+function commitRef(commit: HistoryCommit, byAutomation: boolean): CommitRef {
   const subject = commit.message.split('\n', 1)[0] ?? '';
   return {
     sha: commit.sha,
@@ -87,7 +98,7 @@ function commitRef(commit: HistoryCommit, trailers: LifecycleCommit | undefined)
     by: commit.authorName,
     subject,
     pr: pullRequestOf(subject) ?? parseApprovalNote(commit.notes)?.pr,
-    bot: trailers !== undefined || /\[bot\]$/.test(commit.authorName),
+    bot: byAutomation,
   };
 }
 
@@ -117,8 +128,9 @@ function requested(path: string, role: string, fields: GrantFields, ref: CommitR
   };
 }
 
-function changeKind(before: GrantLifecycle, after: GrantFields, path: string, trailers: LifecycleCommit | undefined): ChangeKind {
-  if (after.expires > before.expires) return trailers?.action === 'standing' ? 'renewed' : 'extended';
+/** A standing grant (HR-derived, reviewed as a pull request like any change) that stays standing is renewed, not extended. */
+function changeKind(before: GrantLifecycle, after: GrantFields, path: string): ChangeKind {
+  if (after.expires > before.expires) return before.standing && after.standing ? 'renewed' : 'extended';
   if (after.expires < before.expires) return 'shortened';
   return path === before.path ? 'edited' : 'renamed';
 }

@@ -55,6 +55,12 @@ function renderMarkdown(report: AuditReport): string {
       : report.github === 'available' ? 'no review issue found' : 'review status unknown (no GitHub token)';
     out.push(`- ${markdownText(use.grantee)} on ${markdownText(use.role)} at ${time(use.at)} (${commitLink(use.commit, undefined)}), incident ${markdownText(use.incident ?? 'not given')}, ended ${use.endedAt === undefined ? 'not yet' : time(use.endedAt)}; ${review}`);
   }
+  out.push('', '## Lifecycle trailers not made by the automation', '');
+  out.push('gitgrant\'s trailers (`Gitgrant-Action`, `Revoked-At`, ...) count only on commits its automation pushed to main. These commits carry them without being the automation\'s, so the report dates them as the people\'s changes they are.', '');
+  if (report.forgedTrailers.length === 0) out.push('None in the period.');
+  for (const f of report.forgedTrailers) {
+    out.push(`- ${commitLink(f.commit, f.pr)} at ${time(f.at)}: \`Gitgrant-Action: ${f.action}\` ${markdownText(f.why)}; counted as a person's change`);
+  }
   out.push('', '## Exception issues', '');
   if (!report.exceptions) out.push('Not available: no GitHub token; run with GITHUB_TOKEN set to include them.');
   else if (report.exceptions.length === 0) out.push('None.');

@@ -3,6 +3,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { computePlan } from '../plan/diff.js';
+import { failSafePlan, uncertainOf, type HeldBack } from '../plan/fail-safe.js';
 import { identityConfig } from '../plan/identity.js';
 import { targetKey, type Plan, type TargetRef } from '../plan/types.js';
 import { checkAwsLimits } from '../providers/aws/limits.js';
@@ -26,6 +27,8 @@ export interface Planned {
   findings: Diagnostic[];
   readFailures: { target: string; cause: string }[];
   cloud?: Cloud;
+  /** Set when the repo does not validate: the plan holds removals only (plan/fail-safe.ts), and this says what was held. */
+  held?: HeldBack;
 }
 
 export interface PlanOptions {
@@ -45,12 +48,16 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
   const { repo, findings } = loadAndEvaluate(root, now);
   const identities = identityConfig(repo.policy);
   const problems = sortDiagnostics([...findings, ...identities.diagnostics]);
-  const empty: Plan = { at: now, online: !options.offline, changes: [], diagnostics: [] };
-  // Planning from a repo that does not validate could revoke everything a broken file stands for.
-  if (hasErrors(problems)) return { repo, plan: empty, findings: problems, readFailures: [] };
+  // A repo that does not validate is still planned, from every grant that loaded, and then held to
+  // removals that no file on main can stand for (plan/fail-safe.ts): a broken file must neither
+  // widen access nor stop an early revocation elsewhere.
+  const failSafe = hasErrors(problems)
+    ? (plan: Plan, wanted: ReadonlySet<string>) => failSafePlan(plan, wanted, uncertainOf(repo, problems), now)
+    : undefined;
   if (options.offline) {
     const desired = desiredState(repo, now, identities.config, undefined);
-    return { repo, plan: computePlan({ desired, limits: LIMITS, at: now }), findings: problems, readFailures: [] };
+    const plan = computePlan({ desired, limits: LIMITS, at: now });
+    return { repo, findings: problems, readFailures: [], ...held(plan, desired.bindings, failSafe) };
   }
   const cloud = cloudFromEnv(io.env, io.now, repo.policy);
   const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now).catch(async (error: unknown) => {
@@ -71,5 +78,9 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     bindings: desired.bindings.filter((b) => !unread.has(targetKey(b.target))),
   };
   const plan = computePlan({ desired: readable, observed, limits: cloud.providers, at: now });
-  return { repo, plan, findings: problems, readFailures: failures, cloud };
+  return { repo, findings: problems, readFailures: failures, cloud, ...held(plan, named.bindings, failSafe) };
+}
+
+function held(plan: Plan, wanted: readonly { id: string }[], failSafe: ((plan: Plan, wanted: ReadonlySet<string>) => { plan: Plan; held: HeldBack }) | undefined): { plan: Plan; held?: HeldBack } {
+  return failSafe ? failSafe(plan, new Set(wanted.map((b) => b.id))) : { plan };
 }

@@ -58,6 +58,15 @@ export const DEFAULT_HR_CONFIG: HrConfig = {
   onApproverLeft: 'report',
 };
 
+/**
+ * The token a SCIM source sends goes to the source's url, and the policy names both. Were any
+ * variable allowed, a policy change could send AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN or the GCP
+ * access token (GITGRANT_GCP_TOKEN) to a server of its choosing; only variables made for SCIM
+ * tokens can be named, and the token only travels encrypted (plain http to loopback, for tests).
+ */
+export const SCIM_TOKEN_ENV_PATTERN = '^GITGRANT_SCIM_[A-Z0-9_]+$';
+export const SCIM_URL_PATTERN = '^(https://|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]+)?(/|$))';
+
 const action = { enum: ['revoke', 'report'] };
 const name = { type: 'string', minLength: 1, description: 'Short name used in diagnostics.' };
 const repoPath = { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$', description: 'Repo-relative path.' };
@@ -108,8 +117,8 @@ export const hrSchema = {
               required: ['url', 'tokenEnv'],
               properties: {
                 kind: true,
-                url: { type: 'string', pattern: '^https?://' },
-                tokenEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', description: 'Environment variable holding the bearer token.' },
+                url: { type: 'string', pattern: SCIM_URL_PATTERN, description: 'Base URL of the SCIM service: https:// (plain http:// only to localhost, for tests), so the token never travels in clear text.' },
+                tokenEnv: { type: 'string', pattern: SCIM_TOKEN_ENV_PATTERN, description: 'Environment variable holding the bearer token, named GITGRANT_SCIM_<NAME> (e.g. GITGRANT_SCIM_TOKEN): no other variable is ever sent to an HR service.' },
                 pageSize: { type: 'integer', minimum: 1, maximum: 1000 },
                 timeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 },
                 name,
@@ -129,9 +138,19 @@ let validate: ReturnType<Ajv2020['compile']> | undefined;
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? `hr${error.instancePath.replace(/\//g, '.')}` : 'hr';
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/tokenEnv')) return `${where} must name a variable starting GITGRANT_SCIM_, not ${String(error.data)}`;
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/url')) return `${where} must be an https:// URL (http:// only to localhost or 127.0.0.1), not ${String(error.data)}`;
   if (error.keyword === 'additionalProperties') return `${where} has an unknown key \`${String(error.params.additionalProperty)}\``;
   if (error.keyword === 'enum') return `${where} must be one of ${(error.params.allowedValues as string[]).join(', ')}`;
   return `${where} ${error.message ?? 'is invalid'}`;
+}
+
+function hintFor(error: ErrorObject): string {
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/tokenEnv')) {
+    return 'name the SCIM token variable GITGRANT_SCIM_<NAME> (e.g. GITGRANT_SCIM_TOKEN): only those are ever sent to an HR service';
+  }
+  if (error.keyword === 'pattern' && error.instancePath.endsWith('/url')) return 'the bearer token must not travel in clear text: use the service\'s https:// address';
+  return 'see schemas/fragments/hr.schema.json for the keys the hr section takes';
 }
 
 /**
@@ -140,7 +159,7 @@ function describe(error: ErrorObject): string {
  */
 export function readHrConfig(raw: unknown, source?: SourceMap): { value: HrConfig; diagnostics: Diagnostic[] } {
   if (raw === undefined) return { value: DEFAULT_HR_CONFIG, diagnostics: [] };
-  validate ??= new Ajv2020({ allErrors: true, strict: true }).compile(hrSchema);
+  validate ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(hrSchema);
   if (!validate(raw)) {
     // ajv reports the `if` wrapper beside the real cause; keep only the causes.
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
@@ -150,7 +169,7 @@ export function readHrConfig(raw: unknown, source?: SourceMap): { value: HrConfi
         severity: 'error',
         code: 'HR_CONFIG_INVALID',
         summary: describe(error),
-        hint: 'see schemas/fragments/hr.schema.json for the keys the hr section takes',
+        hint: hintFor(error),
         ...(source && span ? { file: source.file, start: span.start, end: span.end } : {}),
       };
     });

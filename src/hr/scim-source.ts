@@ -4,6 +4,7 @@
  * employee number. A user the service describes badly becomes a diagnostic; a service that
  * cannot be read at all throws HrSourceError, whose message never holds the token.
  */
+import { SCIM_URL_PATTERN } from './config.js';
 import { addPerson, type HrFields, type HrOrigin, type HrReadResult } from './record.js';
 import { HrSourceError } from './source-error.js';
 
@@ -131,6 +132,13 @@ function scimErrorDetail(body: string): string {
 
 export async function readScimHr(options: ScimOptions): Promise<HrReadResult> {
   const base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+  // The policy's schema already says so; the url may also come from GITGRANT_SCIM_URL.
+  if (!new RegExp(SCIM_URL_PATTERN).test(base.href)) {
+    throw new HrSourceError(
+      `SCIM ${printable(base).replace(/\/$/, '')} is not an https:// URL: the token would travel in clear text`,
+      'use the service\'s https:// address (plain http:// is allowed only to localhost, for tests)',
+    );
+  }
   const source = options.source ?? `scim:${printable(base).replace(/\/$/, '')}`;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const client = { token: options.token, tokenEnv: options.tokenEnv, fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };

@@ -7,6 +7,7 @@ import { formatInstant } from '../model/instant.js';
 import type { AccessRepo, Email, GrantId, Instant, RoleName } from '../model/types.js';
 import { localTime } from '../policy/local-time.js';
 import type { AnomalyConfig } from './anomaly-config.js';
+import type { ForgedTrailers } from './automation.js';
 import { fingerprint, ownersOf, sortFindings, type Finding } from './findings.js';
 import type { GrantEvent } from './history.js';
 
@@ -22,6 +23,8 @@ export interface AnomalyInput {
   now: Instant;
   config: AnomalyConfig;
   approvals?: Approvals;
+  /** Commits carrying gitgrant's trailers that the automation did not make (history.ts). */
+  forged?: readonly ForgedTrailers[];
 }
 
 export interface AnomalyResult {
@@ -126,6 +129,19 @@ function approverConcentration(input: AnomalyInput, events: readonly GrantEvent[
   return findings;
 }
 
+/** Someone wrote the automation's record themselves: security should know who, and what it claimed. */
+function forgedTrailers(input: AnomalyInput, since: Instant): Finding[] {
+  return (input.forged ?? []).filter((f) => f.at >= since && f.at <= input.now).map((f) => ({
+    kind: 'ANOMALY_FORGED_TRAILERS' as const, source: 'anomalies' as const, fingerprint: fingerprint('ANOMALY_FORGED_TRAILERS', f.commit),
+    summary: `commit ${f.commit.slice(0, 12)} carries gitgrant's lifecycle trailers (${f.action}) but was not made by the automation`,
+    details: [
+      `Why it does not count: ${f.why}.`,
+      'gitgrant reads it as the person\'s change it is (its trailers\' times and reasons are ignored). Find out who wrote the trailers and why: they would have made the audit trail say something that did not happen.',
+    ],
+    outcome: 'reported' as const, grants: [], notify: [...input.repo.policy.owners].sort(),
+  }));
+}
+
 export function detectAnomalies(input: AnomalyInput): AnomalyResult {
   const events = grantEvents(input.repo, input.history);
   const since = input.now - input.config.lookbackDays * DAY;
@@ -137,6 +153,7 @@ export function detectAnomalies(input: AnomalyInput): AnomalyResult {
     ...breakGlass(input, events, since),
     ...offHours(input, events, since),
     ...approverConcentration(input, events, since),
+    ...forgedTrailers(input, since),
   ];
   return { findings: sortFindings(findings), skipped };
 }

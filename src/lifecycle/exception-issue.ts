@@ -29,6 +29,7 @@ export const KIND_SOURCE: Record<FindingKind, FindingSource> = {
   ANOMALY_BREAK_GLASS: 'anomalies',
   ANOMALY_APPROVER_CONCENTRATION: 'anomalies',
   ANOMALY_OFF_HOURS: 'anomalies',
+  ANOMALY_FORGED_TRAILERS: 'anomalies',
 };
 
 const KIND_LABEL_PREFIX = 'exception:';

@@ -23,7 +23,8 @@ export type FindingKind =
   | 'ANOMALY_REPEATED_USE'
   | 'ANOMALY_BREAK_GLASS'
   | 'ANOMALY_APPROVER_CONCENTRATION'
-  | 'ANOMALY_OFF_HOURS';
+  | 'ANOMALY_OFF_HOURS'
+  | 'ANOMALY_FORGED_TRAILERS';
 
 /** What the job did about it: `reported` means people must act. */
 export type FindingOutcome = 'revoked' | 'removed' | 'reported' | 'failed';

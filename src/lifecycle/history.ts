@@ -1,14 +1,15 @@
 /**
  * The grant history from git: every grant file ever added to the grants folder, as it was when
  * added, with the approval note of the commit that landed it (see src/audit/approval-note.ts),
- * and every lifecycle commit's trailers. Two `git log` calls and one `cat-file --batch`, however
- * long the history.
+ * and the trailers of every lifecycle commit the automation made (see automation.ts). Two `git
+ * log` calls, one `rev-list` and one `cat-file --batch`, however long the history.
  */
 import { parse } from 'yaml';
 import { parseApprovalNote, type ApprovalRecord } from '../audit/approval-note.js';
 import { parseInstant } from '../model/instant.js';
 import { email, grantId, roleName, type Email, type GrantId, type Instant, type RoleName } from '../model/types.js';
 import { runGit, runGitBytes } from './git-run.js';
+import { DEFAULT_AUTOMATION, isAutomationCommitter, notAutomationReason, trailersClaimSomething, type AutomationIdentity, type ForgedTrailers } from './automation.js';
 import { parseTrailers, type LifecycleCommit } from './trailers.js';
 
 /** A grant as requested: the file's content in the commit that added it. */
@@ -33,7 +34,10 @@ export interface LifecycleEvent extends LifecycleCommit {
 
 export interface GrantHistory {
   added: GrantEvent[];
+  /** The automation's lifecycle commits on main (see automation.ts). */
   lifecycle: LifecycleEvent[];
+  /** Commits carrying the trailers that the automation did not make: findings, never lifecycle events. */
+  forged: ForgedTrailers[];
 }
 
 const GRANT_PATH = /^grants\/([^/]+)\/[^/]+\.ya?ml$/;
@@ -60,8 +64,10 @@ export function grantEventOf(path: string, text: string, commit: string, committ
   };
 }
 
-export function readGrantHistory(root: string): GrantHistory {
-  const log = runGit(root, ['log', '--reverse', '--notes=gitgrant', '--format=%x1e%H %ct%x1d%N%x1d', '--diff-filter=A', '--name-only', '--no-renames', '--', 'grants/']);
+export function readGrantHistory(root: string, automation: AutomationIdentity = DEFAULT_AUTOMATION): GrantHistory {
+  // Main as it was lived: a merged PR adds its files when its merge commit lands (dated by GitHub),
+  // not when its side-branch commit says it was made.
+  const log = runGit(root, ['log', '--reverse', '--first-parent', '--diff-merges=first-parent', '--notes=gitgrant', '--format=%x1e%H %ct%x1d%N%x1d', '--diff-filter=A', '--name-only', '--no-renames', '--', 'grants/']);
   const wanted: { commit: string; committedAt: Instant; path: string; approval?: ApprovalRecord }[] = [];
   for (const entry of log.split('\x1e').filter((e) => e.trim())) {
     const [header, note, names] = entry.split('\x1d');
@@ -85,15 +91,26 @@ export function readGrantHistory(root: string): GrantHistory {
       if (event) added.push(w.approval ? { ...event, approval: w.approval } : event);
     }
   }
-  const trailerLog = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct%n%B', '--grep=^Gitgrant-Action:']);
+  // Every commit that carries trailers, wherever it is, so that the ones the automation did not make are reported.
+  const firstParent = new Set(runGit(root, ['rev-list', '--first-parent', 'HEAD']).split('\n').filter(Boolean));
+  const trailerLog = runGit(root, ['log', '--reverse', '--format=%x1e%H %ct%x1f%cn%x1f%ce%n%B', '--grep=^Gitgrant-Action:']);
   const lifecycle: LifecycleEvent[] = [];
+  const forged: ForgedTrailers[] = [];
   for (const entry of trailerLog.split('\x1e').filter((e) => e.trim())) {
     const newline = entry.indexOf('\n');
-    const [commit, seconds] = entry.slice(0, newline).split(' ');
+    const [head, committerName = '', committerEmail = ''] = entry.slice(0, newline).split('\x1f');
+    const [commit, seconds] = head!.split(' ');
     const parsed = parseTrailers(entry.slice(newline + 1));
-    if (parsed) lifecycle.push({ ...parsed, commit: commit!, committedAt: Number(seconds) * 1000 });
+    if (!parsed) continue;
+    const committedAt = Number(seconds) * 1000;
+    const onMain = firstParent.has(commit!);
+    if (onMain && isAutomationCommitter(automation, committerName, committerEmail)) lifecycle.push({ ...parsed, commit: commit!, committedAt });
+    else if (trailersClaimSomething(parsed.action)) {
+      const committer = `${committerName} <${committerEmail}>`;
+      forged.push({ commit: commit!, at: committedAt, committer, action: parsed.action, why: notAutomationReason(automation, committer, onMain) });
+    }
   }
   // git gives them oldest first; a stable sort keeps that order among commits of the same second.
   const byTime = (a: { committedAt: Instant }, b: { committedAt: Instant }) => a.committedAt - b.committedAt;
-  return { added: added.sort(byTime), lifecycle: lifecycle.sort(byTime) };
+  return { added: added.sort(byTime), lifecycle: lifecycle.sort(byTime), forged: forged.sort((a, b) => a.at - b.at) };
 }

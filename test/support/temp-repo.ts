@@ -21,6 +21,9 @@ const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
+/** The gitgrant App's bot user as the workflows configure git: lifecycle trailers count only on its commits. */
+export const AUTOMATION_COMMITTER = { name: 'gitgrant[bot]', email: '149000001+gitgrant[bot]@users.noreply.github.com' };
+
 export class TempRepo {
   private constructor(readonly root: string) {}
 
@@ -88,10 +91,11 @@ export class TempRepo {
     return this;
   }
 
-  /** Commits every change and returns the new commit's hash. */
-  commitAll(message: string): string {
+  /** Commits every change and returns the new commit's hash; `committer` for the automation's own commits (AUTOMATION_COMMITTER). */
+  commitAll(message: string, committer?: { name: string; email: string }): string {
     this.git('add', '-A');
-    this.git('commit', '-q', '--no-gpg-sign', '-m', message);
+    const as = committer ? { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email } : {};
+    execFileSync('git', ['commit', '-q', '--no-gpg-sign', '-m', message], { cwd: this.root, encoding: 'utf8', env: { ...process.env, ...GIT_ENV, ...as } });
     return this.git('rev-parse', 'HEAD').trim();
   }
 

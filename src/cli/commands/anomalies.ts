@@ -6,6 +6,7 @@ import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
 import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
 import { detectAnomalies } from '../../lifecycle/anomalies.js';
+import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
 import { approvalsByLogin } from '../../lifecycle/approvals.js';
 import { readGrantHistory, type GrantHistory } from '../../lifecycle/history.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
@@ -23,15 +24,15 @@ export interface AnomaliesOptions {
 }
 
 /** The history, or an empty one with the reason when the checkout is not a full git clone. */
-export function historyOf(root: string): { history: GrantHistory; note?: string } {
-  const empty = { added: [], lifecycle: [] };
+export function historyOf(root: string, automation?: AutomationIdentity): { history: GrantHistory; note?: string } {
+  const empty = { added: [], lifecycle: [], forged: [] };
   let shallow: string;
   try {
     shallow = runGit(root, ['rev-parse', '--is-shallow-repository']).trim();
   } catch {
     return { history: empty, note: 'not a git checkout: the rules see the active grants only' };
   }
-  const history = readGrantHistory(root);
+  const history = readGrantHistory(root, automation);
   return shallow === 'true' ? { history, note: 'shallow clone: history is incomplete (check out with fetch-depth: 0)' } : { history };
 }
 
@@ -42,8 +43,8 @@ export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
     printDiagnostics(io, config.diagnostics);
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };
   }
-  const { history, note } = historyOf(root);
-  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added) });
+  const { history, note } = historyOf(root, automationIdentity(repo.policy.sections.automation));
+  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added), forged: history.forged });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped] };
 }
 

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { applyPlan } from '../../plan/apply.js';
 import { planTotals } from '../../plan/diff.js';
+import { heldHeadline } from '../../plan/fail-safe.js';
 import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../../plan/guards.js';
 import { renderPlanMarkdown, renderPlanText } from '../../plan/render.js';
 import { markdownText, plainText } from '../../render/escape.js';
@@ -30,12 +31,12 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
   if (!options.dryRun && io.env.CI !== 'true' && !options.yes) throw new UsageError('apply changes cloud access; outside CI it needs --yes', 'run with --dry-run to see the plan first');
   const planned = await buildPlan(io, root, now, { offline: false, concurrency });
   try {
-    if (hasErrors(planned.findings)) {
+    const { plan, held } = planned;
+    if (held) {
       printDiagnostics(io, planned.findings);
-      io.stdout('gitgrant apply: the repository does not validate; nothing applied\n');
-      return EXIT.findings;
+      io.stdout(`gitgrant apply: ${heldHeadline(held)}\n`);
+      for (const reason of held.reasons) io.stdout(`gitgrant apply: ${plainText(reason)}\n`);
     }
-    const { plan } = planned;
     io.stdout(renderPlanText(plan));
     if (plan.changes.some((c) => c.blockedBy)) {
       io.stdout('gitgrant apply: some targets would break a cloud limit (see above): only their removals are applied\n');
@@ -49,7 +50,7 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
     }
     if (options.dryRun) {
       io.stdout('gitgrant apply: dry run, nothing applied\n');
-      return planned.readFailures.length > 0 ? EXIT.findings : EXIT.ok;
+      return planned.readFailures.length > 0 || held ? EXIT.findings : EXIT.ok;
     }
     const result = await applyPlan(plan, planned.cloud!.providers, {
       concurrency,
@@ -64,9 +65,11 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
     if (failures.length > 0) io.stdout('hint: nothing is lost: the grant files stay, and the next run retries what failed\n');
     if (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_STEP_SUMMARY) {
       const failed = failures.map((f) => `- ${markdownText(f.target)}: ${markdownText(f.cause)}`).join('\n');
-      await core.summary.addRaw(renderPlanMarkdown(plan)).addRaw(failed ? `\n**Failures**\n\n${failed}\n` : '\nApplied without failures.\n').write();
+      const heldNote = held ? `\n**${markdownText(heldHeadline(held))}**\n\n${held.reasons.map((r) => `- ${markdownText(r)}`).join('\n')}\n` : '';
+      await core.summary.addRaw(heldNote).addRaw(renderPlanMarkdown(plan)).addRaw(failed ? `\n**Failures**\n\n${failed}\n` : '\nApplied without failures.\n').write();
     }
-    return failures.length > 0 || hasErrors(plan.diagnostics) ? EXIT.findings : EXIT.ok;
+    // A repository that does not validate is a finding even when every removal went through.
+    return failures.length > 0 || hasErrors(plan.diagnostics) || held ? EXIT.findings : EXIT.ok;
   } finally {
     await planned.cloud?.close();
   }

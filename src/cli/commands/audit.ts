@@ -6,6 +6,7 @@ import type { History } from '../../audit/history-types.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import type { Reconstruction } from '../../audit/lifecycle-types.js';
 import { renderAudit, type AuditFormat } from '../../audit/render-audit.js';
+import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
 import { parseInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
 import type { Instant } from '../../model/types.js';
@@ -35,7 +36,12 @@ export async function auditCommand(io: CliIo, options: AuditOptions): Promise<nu
 
 /** The reconstructed history of the repo at `root`; git failures become a one-line CommandFailure. */
 export async function historyOf(root: string): Promise<Reconstruction> {
-  return reconstruct(await gitHistory(root));
+  return reconstruct(await gitHistory(root), new Map(), automationOf(root));
+}
+
+/** Whose trailers count: the policy's `automation` identity as main has it now (policies are owner-reviewed). */
+function automationOf(root: string): AutomationIdentity {
+  return automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
 }
 
 async function gitHistory(root: string): Promise<History> {
@@ -53,7 +59,8 @@ async function gitHistory(root: string): Promise<History> {
  */
 export async function auditSources(io: CliIo, root: string, period: Period): Promise<{ history: Reconstruction; github?: GitHubFacts }> {
   const raw = await gitHistory(root);
-  const fromGitAlone = reconstruct(raw);
+  const automation = automationOf(root);
+  const fromGitAlone = reconstruct(raw, new Map(), automation);
   // The GitHub client is loaded only when it will be used: an audit from git alone starts faster.
   if (!io.env.GITHUB_REPOSITORY) return { history: fromGitAlone };
   const [{ gitHubFromEnv }, { readGitHubFacts }, { breakGlassSettings }, { readExceptionsConfig }] = await Promise.all([
@@ -71,7 +78,7 @@ export async function auditSources(io: CliIo, root: string, period: Period): Pro
       reviewLabel: breakGlassSettings(policy).reviewLabel,
       exceptionLabel: readExceptionsConfig(policy.sections.exceptions).value.label,
     });
-    return { history: reconstruct(raw, answers.approvals), github: answers.facts };
+    return { history: reconstruct(raw, answers.approvals, automation), github: answers.facts };
   } catch (error) {
     throw new CommandFailure(`could not read reviews and issues from GitHub: ${(error as Error).message}`, 'check GITHUB_TOKEN can read pull requests and issues of GITHUB_REPOSITORY, or unset GITHUB_REPOSITORY to audit from git alone');
   }

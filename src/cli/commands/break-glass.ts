@@ -16,6 +16,7 @@ import { octokitTeamDirectory } from '../../github/teams.js';
 import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
+import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
 import { loadRepo } from '../../model/load-repo.js';
 import { breakGlassBudgetOf } from '../../model/policy.js';
 import type { Email, Grant, Instant, RoleName } from '../../model/types.js';
@@ -61,7 +62,7 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   const check = await checkBreakGlass({
     role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews,
     policyOwners: repo.policy.owners, budget: breakGlassBudgetOf(repo.policy), now, duration,
-    uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now),
+    uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now, automationIdentity(repo.policy.sections.automation)),
   });
 
   const refusals: Refusal[] = [...check.refusals];
@@ -103,9 +104,9 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
 }
 
 /** The grantee's break-glass uses: main's history (all of it: a shallow clone is refused) and the grant files now. */
-async function usesOnRecord(root: string, grantee: Email, current: readonly Grant[], now: Instant) {
+async function usesOnRecord(root: string, grantee: Email, current: readonly Grant[], now: Instant, automation: AutomationIdentity) {
   try {
-    return breakGlassUses(grantee, reconstruct(await readHistory(root)).grants, current, now);
+    return breakGlassUses(grantee, reconstruct(await readHistory(root), new Map(), automation).grants, current, now);
   } catch (error) {
     // Without the record the budget cannot be judged: refuse rather than guess.
     if (error instanceof GitHistoryError) throw new CommandFailure(`cannot read the break-glass record: ${error.message}`, error.hint);

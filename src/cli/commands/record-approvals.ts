@@ -13,7 +13,9 @@ import { landedPullRequest, landingPullRequests } from '../../github/commands/re
 import { NOTES_REF, writeNote } from '../../github/commands/record-approvals-notes.js';
 import { renderGateText } from '../../github/gate-render.js';
 import { octokitPullRequestReader } from '../../github/pull-requests.js';
+import { automationIdentity, isAutomationCommitter } from '../../lifecycle/automation.js';
 import { parseTrailers, type LifecycleAction } from '../../lifecycle/trailers.js';
+import { loadRepo } from '../../model/load-repo.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
@@ -30,6 +32,8 @@ interface LandedCommit {
   sha: string;
   message: string;
   committedAt: string;
+  committerName: string;
+  committerEmail: string;
   /** The first parent: main as it was before this commit. Absent for a root commit. */
   before?: string;
 }
@@ -73,8 +77,11 @@ function landedCommit(root: string, ref: string): LandedCommit {
   if (head !== sha) {
     throw new UsageError(`the checkout is at ${head.slice(0, 12)}, not at ${sha.slice(0, 12)}`, `check out ${ref} first: the gate reads the grants as that commit has them`);
   }
-  const [committedAt, parents] = git(root, ['show', '-s', '--format=%cI%n%P', sha]).split('\n');
-  return { sha, message: git(root, ['show', '-s', '--format=%B', sha]), committedAt: committedAt!.trim(), ...(parents?.trim() ? { before: parents.trim().split(' ')[0]! } : {}) };
+  const [committedAt, parents, committerName = '', committerEmail = ''] = git(root, ['show', '-s', '--format=%cI%n%P%n%cn%n%ce', sha]).split('\n');
+  return {
+    sha, message: git(root, ['show', '-s', '--format=%B', sha]), committedAt: committedAt!.trim(), committerName, committerEmail,
+    ...(parents?.trim() ? { before: parents.trim().split(' ')[0]! } : {}),
+  };
 }
 
 /**
@@ -86,8 +93,10 @@ async function theLandingPullRequest(io: CliIo, root: string, commit: LandedComm
   const candidates = await landingPullRequests(await githubClient(io), githubRepo(io, root), sha);
   if (candidates.length === 1) return { pr: String(candidates[0]) };
   if (candidates.length === 0) {
+    // The trailers are a record only when the automation committed them (lifecycle/automation.ts).
     const lifecycle = parseTrailers(commit.message);
-    if (lifecycle) return { ownCommit: lifecycle.action };
+    const automation = automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
+    if (lifecycle && isAutomationCommitter(automation, commit.committerName, commit.committerEmail)) return { ownCommit: lifecycle.action };
     throw new CommandFailure(`no merged pull request landed ${sha.slice(0, 12)}`, 'a commit pushed to main without a PR has no approvals to record; if it did come from one, pass --pr N');
   }
   throw new CommandFailure(`several merged pull requests contain ${sha.slice(0, 12)}: ${candidates.map((n) => `#${n}`).join(', ')}`, 'pass the one that landed it with --pr N');

@@ -26,7 +26,10 @@ const CAROL = { name: 'Carol', email: 'carol@example.com' };
 const ERIN = { name: 'Erin', email: 'erin@example.com' };
 const FRANK = { name: 'Frank', email: 'frank@example.com' };
 const SECURITY = { name: 'Sam Security', email: 'sam@example.com' };
-export const BOT = { name: 'gitgrant[bot]', email: 'bot@example.com' };
+/** The gitgrant App's bot user, as the workflows configure git: `<id>+<slug>[bot]@users.noreply.github.com`. */
+export const BOT = { name: 'gitgrant[bot]', email: '149000001+gitgrant[bot]@users.noreply.github.com' };
+/** Who commits squash and rebase merges, and merge commits, made on github.com. */
+export const GITHUB = { name: 'GitHub', email: 'noreply@github.com' };
 
 /** A git repository whose every commit is dated by the caller. */
 export class HistoryRepo {
@@ -48,10 +51,13 @@ export class HistoryRepo {
     return this;
   }
 
-  /** Stages everything and commits it as `who` at `at`; returns the commit. */
-  commit(who: Person, at: string, message: string): string {
+  /**
+   * Stages everything and commits it as `who` at `at`; returns the commit. `committer` differs from
+   * `who` for a squash or rebase merge, which GitHub commits on the author's behalf.
+   */
+  commit(who: Person, at: string, message: string, committer: Person = who): string {
     this.git(who, at, 'add', '-A');
-    this.git(who, at, 'commit', '-q', '--no-gpg-sign', '--allow-empty', '-m', message);
+    this.gitAs(who, committer, at, 'commit', '-q', '--no-gpg-sign', '--allow-empty', '-m', message);
     return this.head();
   }
 
@@ -60,13 +66,17 @@ export class HistoryRepo {
   }
 
   git(who: Person, at: string, ...args: string[]): string {
+    return this.gitAs(who, who, at, ...args);
+  }
+
+  gitAs(who: Person, committer: Person, at: string, ...args: string[]): string {
     return execFileSync('git', args, {
       cwd: this.root,
       encoding: 'utf8',
       env: {
         ...process.env,
         GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_AUTHOR_DATE: at,
-        GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email, GIT_COMMITTER_DATE: at,
+        GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_COMMITTER_DATE: at,
         GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
       },
     });

@@ -3,7 +3,7 @@ import { parseTrailers } from '../../../src/lifecycle/trailers.js';
 import { aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { startGcpDouble } from '../../support/gcp-double.js';
-import type { TempRepo } from '../../support/temp-repo.js';
+import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, startSlackHook, useGitHubDouble } from './harness.js';
 import { TEAMS, accessPolicy } from './org.js';
 
@@ -28,8 +28,12 @@ const ONCALL = 'example-org/oncall';
 const glassRole = () => aRole('prod-break-glass').allowingBreakGlass('2h');
 const REASON = 'Orders API down; restart the writer @org/security <b>now</b>';
 
+/** The break-glass workflow commits as the App's bot user (git config user.*), whose trailers count. */
 function incidentRepo(policy = accessPolicy()): TempRepo {
-  return gitRepo(aRepo().with(policy, glassRole(), aRole('app-readonly')).specs());
+  const repo = gitRepo(aRepo().with(policy, glassRole(), aRole('app-readonly')).specs());
+  repo.git('config', 'user.name', AUTOMATION_COMMITTER.name);
+  repo.git('config', 'user.email', AUTOMATION_COMMITTER.email);
+  return repo;
 }
 
 function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean; now?: string } = {}, env: Record<string, string> = {}) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
+import { AUTOMATION_COMMITTER } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { gcpRole, gitRepo } from './harness.js';
 
@@ -15,7 +16,7 @@ describe('gitgrant report --monthly', () => {
     const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-12-20T18:00:00Z');
     const repo = gitRepo([HR_POLICY, PEOPLE, gcpRole(), alice.build(), bob.build()]);
     // The test repo's commits are all dated 2026-11-20 (see TempRepo).
-    repo.remove(alice.path).commitAll(formatCommitMessage('Expire 1 grant', { action: 'expire', grants: [{ grant: alice.path, role: 'app-readonly', grantee: 'alice@example.com', expiredAt: Date.parse('2026-11-20T18:00:00Z'), revokedAt: Date.parse('2026-11-20T18:04:00Z') }] }));
+    repo.remove(alice.path).commitAll(formatCommitMessage('Expire 1 grant', { action: 'expire', grants: [{ grant: alice.path, role: 'app-readonly', grantee: 'alice@example.com', expiredAt: Date.parse('2026-11-20T18:00:00Z'), revokedAt: Date.parse('2026-11-20T18:04:00Z') }] }), AUTOMATION_COMMITTER);
 
     const run = await runCli(['report', '--monthly', '--repo', repo.root, '--now', '2026-12-01T03:37:00Z', '--out', 'out'], { cwd: repo.root });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatApprovalNote, parseApprovalNote, type ApprovalRecord } from '../../../src/audit/approval-note.js';
 import { aGrant, aRepo, aRole, instant } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
-import type { TempRepo } from '../../support/temp-repo.js';
+import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from '../github-cli/harness.js';
 import { TEAMS, accessPolicy, appReadonly, at } from '../github-cli/org.js';
@@ -11,13 +11,15 @@ import { TEAMS, accessPolicy, appReadonly, at } from '../github-cli/org.js';
 const double = useGitHubDouble();
 
 /** Commits everything as landing on main at `at` (the committer date is when it landed). */
-function land(repo: TempRepo, message: string, at = NOW): string {
-  const env = { ...process.env, GIT_COMMITTER_DATE: at, GIT_AUTHOR_DATE: at, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+function land(repo: TempRepo, message: string, at = NOW, committer?: { name: string; email: string }): string {
+  const as = committer ? { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email } : {};
+  const env = { ...process.env, GIT_COMMITTER_DATE: at, GIT_AUTHOR_DATE: at, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...as };
   execFileSync('git', ['add', '-A'], { cwd: repo.root, env });
   execFileSync('git', ['commit', '-q', '--no-gpg-sign', '-m', message], { cwd: repo.root, env });
   return repo.git('rev-parse', 'HEAD').trim();
 }
 
+const EXPIRY_MESSAGE = 'Expire 1 grant\n\nGitgrant-Action: expire\nGrant: grants/app-readonly/x.yaml\nRole: app-readonly\nGrantee: alice@example.com';
 const notesRef = (repo: TempRepo) => repo.git('rev-parse', '--verify', '--quiet', 'refs/notes/gitgrant').trim();
 const noteOn = (repo: TempRepo, sha: string) => repo.git('notes', '--ref=gitgrant', 'show', sha);
 /** When `login` last reviewed: the review the gate counts. */
@@ -152,13 +154,25 @@ describe('gitgrant record-approvals', () => {
     const gh = double();
     const repo = gitRepo(aRepo().with(accessPolicy(), appReadonly()).specs());
     repo.write({ path: 'grants/app-readonly/.keep', text: '' });
-    const sha = land(repo, 'Expire 1 grant\n\nGitgrant-Action: expire\nGrant: grants/app-readonly/x.yaml\nRole: app-readonly\nGrantee: alice@example.com');
+    const sha = land(repo, EXPIRY_MESSAGE, NOW, AUTOMATION_COMMITTER);
 
     const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha]);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('nothing to record');
     expect(() => notesRef(repo)).toThrow();
+  });
+
+  it('does not take trailers a person committed without a pull request for the automation\'s record', async () => {
+    const gh = double();
+    const repo = gitRepo(aRepo().with(accessPolicy(), appReadonly()).specs());
+    repo.write({ path: 'grants/app-readonly/.keep', text: '' });
+    const sha = land(repo, EXPIRY_MESSAGE, NOW, { name: 'Mallory', email: 'mallory@example.com' });
+
+    const run = await gitgrant(gh, repo, ['record-approvals', '--commit', sha]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no merged pull request landed ${sha.slice(0, 12)}`);
   });
 
   it('still records a PR whose squash message carries gitgrant trailers: GitHub, not the message, says a PR landed it', async () => {

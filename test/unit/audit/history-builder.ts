@@ -3,6 +3,15 @@ import type { FileChange, History, HistoryCommit } from '../../../src/audit/hist
 import { renderGrantFile, type GrantFileFields } from '../../../src/model/grant-file.js';
 import { instant } from '../../support/builders.js';
 
+export interface Committer {
+  name: string;
+  email: string;
+}
+
+export const GITHUB: Committer = { name: 'GitHub', email: 'noreply@github.com' };
+/** The gitgrant App's bot user, as the workflows configure git for its pushes to main. */
+export const AUTOMATION: Committer = { name: 'gitgrant[bot]', email: '149000001+gitgrant[bot]@users.noreply.github.com' };
+
 export class HistoryBuilder {
   private readonly commits: HistoryCommit[] = [];
   private readonly blobs = new Map<string, Uint8Array>();
@@ -13,10 +22,12 @@ export class HistoryBuilder {
     return id;
   }
 
-  commit(at: string, message: string, changes: FileChange[], options: { author?: string; notes?: string } = {}): this {
+  /** Committed by GitHub (a merged pull request) unless `committer` says otherwise, e.g. AUTOMATION for the App's pushes. */
+  commit(at: string, message: string, changes: FileChange[], options: { author?: string; notes?: string; committer?: Committer } = {}): this {
+    const committer = options.committer ?? GITHUB;
     this.commits.push({
       sha: `${String(this.commits.length).padStart(4, '0')}${'c'.repeat(36)}`, parents: [], authorName: options.author ?? 'Alice', authorEmail: 'alice@example.com',
-      authoredAt: instant(at), committerName: 'GitHub', committedAt: instant(at), message, notes: options.notes, changes,
+      authoredAt: instant(at), committerName: committer.name, committerEmail: committer.email, committedAt: instant(at), message, notes: options.notes, changes,
     });
     return this;
   }

@@ -4,7 +4,7 @@ import type { History } from '../../../src/audit/history-types.js';
 import { pullRequestOf, reconstruct } from '../../../src/audit/lifecycle.js';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { instant } from '../../support/builders.js';
-import { HistoryBuilder } from './history-builder.js';
+import { AUTOMATION, HistoryBuilder } from './history-builder.js';
 
 const PATH = 'grants/app-readonly/alice.yaml';
 const summary = (history: History) => reconstruct(history).grants.map((g) => [g.path, g.changes.map((c) => c.kind), g.ended?.kind ?? 'active']);
@@ -40,7 +40,7 @@ describe('reconstructing lifecycles', () => {
     const h = new HistoryBuilder();
     h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T12:00:00Z' }) }])
       .commit('2026-11-01T12:30:00Z', formatCommitMessage('Expire 1 grant', { action: 'expire', grants: [{ grant: PATH, role: 'app-readonly', grantee: 'alice@example.com', expiredAt: instant('2026-11-01T12:00:00Z'), revokedAt: instant('2026-11-01T12:04:00Z') }] }),
-        [{ status: 'D', path: PATH, oldBlob: 'b1' }], { author: 'gitgrant[bot]' });
+        [{ status: 'D', path: PATH, oldBlob: 'b1' }], { author: 'gitgrant[bot]', committer: AUTOMATION });
     const [grant] = reconstruct(h.build()).grants;
     expect([grant!.ended!.kind, new Date(grant!.ended!.removedAt).toISOString(), grant!.ended!.commit.bot]).toEqual(['expired', '2026-11-01T12:04:00.000Z', true]);
   });
@@ -52,6 +52,43 @@ describe('reconstructing lifecycles', () => {
     expect(reconstruct(h.build()).grants[0]!.approval).toMatchObject({ source: 'note', approvers: [{ login: '@bob' }] });
     const known = new Map([[1, { approvers: [{ login: '@carol' }] }]]);
     expect(reconstruct(h.build(), known).grants[0]!.approval).toMatchObject({ source: 'github', approvers: [{ login: '@carol' }] });
+  });
+});
+
+describe('whose lifecycle trailers count', () => {
+  const revokeEarly = formatCommitMessage('Revoke 1 grant', { action: 'revoke', grants: [{ grant: PATH, role: 'app-readonly', grantee: 'alice@example.com', revokedAt: instant('2026-11-01T10:30:00Z') }] });
+  const history = (committer: { name: string; email: string }) => {
+    const h = new HistoryBuilder();
+    return h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T18:00:00Z' }) }])
+      .commit('2026-11-01T15:00:00Z', revokeEarly, [{ status: 'D', path: PATH, oldBlob: 'b1' }], { committer }).build();
+  };
+  const ending = (h: History, automation?: Parameters<typeof reconstruct>[2]) => {
+    const result = reconstruct(h, new Map(), automation);
+    const ended = result.grants[0]!.ended!;
+    return { at: new Date(ended.removedAt).toISOString(), bot: ended.commit.bot, forged: result.forgedTrailers.map((f) => f.why) };
+  };
+
+  it('counts the trailers of the automation\'s own commit', () => {
+    expect(ending(history(AUTOMATION))).toEqual({ at: '2026-11-01T10:30:00.000Z', bot: true, forged: [] });
+  });
+
+  it('dates a person\'s commit carrying them by the commit, and reports it', () => {
+    expect(ending(history({ name: 'Alice', email: 'alice@example.com' }))).toEqual({
+      at: '2026-11-01T15:00:00.000Z', bot: false, forged: ['committed by Alice <alice@example.com>, not by the automation (gitgrant[bot])'],
+    });
+  });
+
+  it('does not take the automation\'s name alone: the email must be its bot user\'s', () => {
+    expect(ending(history({ name: 'gitgrant[bot]', email: 'alice@example.com' })).bot).toBe(false);
+  });
+
+  it('holds to the exact identity the policy names', () => {
+    const pinned = { name: 'acme-gitgrant[bot]', email: '777+acme-gitgrant[bot]@users.noreply.github.com' };
+    expect(ending(history({ name: 'acme-gitgrant[bot]', email: '777+acme-gitgrant[bot]@users.noreply.github.com' }), pinned).bot).toBe(true);
+    expect(ending(history({ name: 'acme-gitgrant[bot]', email: '778+acme-gitgrant[bot]@users.noreply.github.com' }), pinned)).toMatchObject({
+      bot: false, forged: ['committed by acme-gitgrant[bot] <778+acme-gitgrant[bot]@users.noreply.github.com>, not by the automation (acme-gitgrant[bot] <777+acme-gitgrant[bot]@users.noreply.github.com>)'],
+    });
+    expect(ending(history(AUTOMATION), pinned).bot).toBe(false);
   });
 });
 

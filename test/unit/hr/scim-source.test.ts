@@ -27,6 +27,18 @@ async function failure(options: Partial<Parameters<typeof readScimHr>[0]>): Prom
 }
 
 describe('the SCIM HR reader when the service misbehaves', () => {
+  it('never sends the token in clear text: a plain http url (e.g. from GITGRANT_SCIM_URL) is refused before any request', async () => {
+    let requests = 0;
+    const counting = (async () => {
+      requests++;
+      return json(200, { totalResults: 0, Resources: [] })();
+    }) as typeof fetch;
+    const error = await failure({ url: 'http://scim.example.com/scim/v2', fetch: counting });
+    expect(error.message).toBe('SCIM http://scim.example.com/scim/v2 is not an https:// URL: the token would travel in clear text');
+    expect(error.hint).toBe('use the service\'s https:// address (plain http:// is allowed only to localhost, for tests)');
+    expect(requests).toBe(0);
+  });
+
   it('names the status and the SCIM detail of a server error, and says to retry', async () => {
     const error = await failure({ fetch: answering(json(503, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503', detail: 'Directory\nsync in progress' })) });
     expect(error.message).toBe('SCIM https://scim.example.com/scim/v2/Users answered HTTP 503: Directory sync in progress');

@@ -18,6 +18,7 @@ const history: GrantHistory = {
     { action: 'revoke-hr', commit: 'd', committedAt: instant('2026-11-05T03:00:00Z'), grants: [{ grant: 'grants/db/dave-1.yaml', role: 'db', grantee: 'dave@example.com', revokedAt: instant('2026-11-05T03:00:00Z'), reason: '=HYPERLINK("x") dave left, "really"' }] },
     { action: 'expire', commit: 'e', committedAt: instant('2026-12-01T00:10:00Z'), grants: [{ grant: 'grants/db/erin-1.yaml', role: 'db', grantee: 'erin@example.com' }] },
   ],
+  forged: [],
 };
 
 const terminated: Finding = {
