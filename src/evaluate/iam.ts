@@ -33,6 +33,8 @@ export interface IamEvaluationInput {
   identityPolicies: readonly NamedPolicy[];
   /** The resource's policy (a role's trust policy for sts:AssumeRole). */
   resourcePolicy?: PolicyDocument | Record<string, unknown>;
+  /** How to name the resource policy in the answer. Default `(resource policy)`. */
+  resourcePolicyName?: string;
   mode?: 'strict' | 'discovery';
 }
 
@@ -61,12 +63,12 @@ interface AnalysedStatement {
   ignoredConditions?: { key?: string }[];
 }
 
-function describe(s: AnalysedStatement, effect: 'Allow' | 'Deny'): DecidingStatement {
+function describe(s: AnalysedStatement, effect: 'Allow' | 'Deny', policyName?: string): DecidingStatement {
   const raw = s.statement as { Sid?: string } | undefined;
   const identifier = raw?.Sid ?? s.explain?.identifier ?? '';
   const assumed = [...new Set((s.ignoredConditions ?? []).map((c) => c.key ?? '').filter(Boolean))].sort();
   return {
-    policy: s.policyId ?? '(resource policy)',
+    policy: policyName ?? s.policyId ?? '(resource policy)',
     effect,
     statement: /^\d+$/.test(identifier) ? `#${identifier}` : identifier || '(unnamed)',
     ...(assumed.length > 0 ? { assumed } : {}),
@@ -97,11 +99,15 @@ export async function evaluateIam(input: IamEvaluationInput): Promise<IamEvaluat
   const decision = result.overallResult as IamDecision;
   const decidedBy: DecidingStatement[] = [];
   for (const analysis of analyses) {
-    const parts = [analysis.identityAnalysis, analysis.resourceAnalysis] as ({ allowStatements?: AnalysedStatement[]; denyStatements?: AnalysedStatement[] } | undefined)[];
-    for (const part of parts) {
+    type Part = { result?: string; allowStatements?: AnalysedStatement[]; denyStatements?: AnalysedStatement[] } | undefined;
+    const resource = analysis.resourceAnalysis as Part;
+    // A trust policy that only defers to the account (`AllowedForAccount`) decided nothing by itself.
+    const resourceDecided = resource?.result === 'Allowed' || resource?.result === 'ExplicitlyDenied';
+    const parts: [Part, string | undefined][] = [[analysis.identityAnalysis as Part, undefined], [resourceDecided ? resource : undefined, input.resourcePolicyName ?? '(resource policy)']];
+    for (const [part, name] of parts) {
       if (!part) continue;
-      if (decision === 'ExplicitlyDenied') decidedBy.push(...(part.denyStatements ?? []).map((s) => describe(s, 'Deny')));
-      if (decision === 'Allowed') decidedBy.push(...(part.allowStatements ?? []).map((s) => describe(s, 'Allow')));
+      if (decision === 'ExplicitlyDenied') decidedBy.push(...(part.denyStatements ?? []).map((s) => describe(s, 'Deny', name)));
+      if (decision === 'Allowed') decidedBy.push(...(part.allowStatements ?? []).map((s) => describe(s, 'Allow', name)));
     }
   }
   const seen = new Set<string>();

@@ -29,6 +29,7 @@ export const KIND_SOURCE: Record<FindingKind, FindingSource> = {
   ANOMALY_BREAK_GLASS: 'anomalies',
   ANOMALY_APPROVER_CONCENTRATION: 'anomalies',
   ANOMALY_OFF_HOURS: 'anomalies',
+  ACCESS_NOT_ENDED: 'verify',
 };
 
 const KIND_LABEL_PREFIX = 'exception:';

@@ -113,6 +113,7 @@ async function trustPaths(target: IamPrincipalPolicies, role: string, account: s
         request: { principal: named.caller, action: 'sts:AssumeRole', resource: role, account, context: { 'aws:CurrentTime': formatInstant(now) } },
         identityPolicies: foreign ? [{ name: '(its own account\'s policies, assumed to allow)', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role }] } }] : [],
         resourcePolicy: { Version: '2012-10-17', Statement: [statement] },
+        resourcePolicyName: `${roleName(role)} trust policy`,
         mode: 'discovery',
       });
       if (evaluation.decision !== 'Allowed') continue;
