@@ -21,6 +21,7 @@ import { plainText } from '../../render/escape.js';
 import { runGit } from '../../lifecycle/git-run.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
+import { sortFindings } from '../../lifecycle/findings.js';
 import { memoReads, verifyGrants, type GrantProof } from '../../lifecycle/verify.js';
 import { endedGrants, endedRepo, grantsEndedIn, type Window } from '../../lifecycle/verify-select.js';
 import { EVIDENCE_DIR, evidenceFileName, parseEvidence, renderVerifyMarkdown, renderVerifyText, verifyEvidence, verifyFindings } from '../../lifecycle/verify-report.js';
@@ -79,7 +80,7 @@ export async function runVerify(io: CliIo, root: string, window: Window): Promis
     const proofs = await verifyGrants(ended, live, memoReads(reads), now);
     const unverified = proofs.filter((p) => p.verdict === 'unverified');
     return {
-      source: 'verify', complete: unverified.length === 0, findings: verifyFindings(repo, proofs),
+      source: 'verify', complete: unverified.length === 0, findings: sortFindings(verifyFindings(repo, proofs)),
       notes: unverified.map((p) => `${p.grant} could not be verified: ${p.note ?? p.bindings.flatMap((b) => (b.verdict === 'unverified' ? b.checks : [])).join('; ')}`),
       window, proofs,
     };
