@@ -39,6 +39,13 @@ export interface VerifyOptions {
 
 const DEFAULT_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The window `exceptions` verifies: one nightly run and an hour's slack. An issue about a grant
+ * that leaves it is closed, which is right for live sessions (none outlives 12 hours); a hand-made
+ * path that stays is still reported by reconcile.
+ */
+export const VERIFY_EXCEPTIONS_LOOKBACK_MS = 25 * 60 * 60 * 1000;
+
 /** The end of the newest recorded window before `now`, if any run was recorded. */
 export function lastRecordedUntil(root: string, now: Instant): Instant | undefined {
   let names: string[];

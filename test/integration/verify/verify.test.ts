@@ -11,7 +11,9 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/lifecycle/findings.js';
 import type { VerifyEvidence } from '../../../src/lifecycle/verify-report.js';
+import type { AuditJson } from '../../../src/audit/render-audit.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
+import { runCli } from '../../unit/cli/run-cli.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { ALICE, PROJECT, T0, T1, seedScenario, type Scenario } from '../plan/scenario.js';
 
@@ -144,6 +146,41 @@ describe('gitgrant verify', () => {
     const gcp = alice.bindings.find((b) => b.target === `gcp:${PROJECT}`)!;
     expect(gcp.checks).toHaveLength(1);
     expect(gcp.checks[0]).toMatch(/request\.time=2026-11-23T12:59:59\.999Z \(end - 1ms\): true; request\.time=2026-11-23T13:00:00Z \(end\): false; request\.time=2026-11-23T14:30:00Z \(now\): false$/);
+  });
+});
+
+describe('gitgrant verify --record', () => {
+  it('commits its evidence; the next run starts where it ended; audit shows it under the revocation controls', async () => {
+    await withoutHandMadePolicy();
+    const repo = gitScenario();
+    await applyAndExpire(repo);
+
+    const first = await cloud.run(['verify', '--repo', repo.root, '--record', '--since', '2026-11-23T10:00:00Z'], AFTER_SESSIONS);
+
+    expect(first.code, first.stdout).toBe(0);
+    const file = 'evidence/verify/2026-11-23T14-30-00Z.json';
+    expect(first.stdout).toContain(`gitgrant verify: evidence recorded in ${file}`);
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('Verify 2 ended grants: no path remains');
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe(file);
+
+    // No --since: the window starts where the recorded run ended. Bob's grant ended at 15:00 since.
+    const next = await verify(repo, '2026-11-23T15:30:00Z');
+    expect(next.result.since).toBe(AFTER_SESSIONS);
+    expect(next.result.proofs.map((p) => [p.grant, p.how])).toEqual([[scenario.grants.bob.path, 'expired (not yet swept)']]);
+
+    const audit = await runCli(['audit', '--repo', repo.root, '--format', 'json'], { cwd: repo.root });
+    expect(audit.code, audit.stderr).toBe(0);
+    const report = JSON.parse(audit.stdout) as AuditJson;
+    const verified = report.events.filter((e) => e.kind === 'verified');
+    expect(verified.map((e) => [e.grant, e.at])).toEqual([
+      [scenario.grants.heidi.path, Date.parse(AFTER_SESSIONS)],
+      [scenario.grants.alice.path, Date.parse(AFTER_SESSIONS)],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(verified[0]!.summary).toMatch(/^access verified ended at 2026-11-23T1[23]:00:00Z \(expired\): no path remains; evidence evidence\/verify\/2026-11-23T14-30-00Z\.json by gitgrant-test\[bot\]$/);
+    expect(verified[0]!.commit).toBe(repo.git('log', '-1', '--format=%H', '--', file).trim());
+    const privileged = report.controls.find((c) => c.reference === '11.f')!;
+    expect(privileged.evidence.map((i) => report.events[i]!.kind)).toContain('verified');
+    expect(privileged.facts).toContain('2 ended grant(s) verified in the cloud by gitgrant verify: 2 with no path left, 0 with a path remaining, 0 not verified.');
   });
 });
 
