@@ -24,7 +24,8 @@ import { describeEvaluation, evaluateIam, type IamEvaluation, type NamedPolicy }
 import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../evaluate/gcp-condition.js';
 import { parseIamArn } from '../providers/aws/arn.js';
 import { statementSid } from '../providers/aws/iam-grant-policy.js';
-import type { IamAuthorization } from '../providers/aws/iam-authorization.js';
+import { MAX_ROLE_SESSION_MS } from '../providers/aws/iam-revocations.js';
+import type { IamAuthorization, IamPrincipalPolicies } from '../providers/aws/iam-authorization.js';
 import type { PolicyDocument } from '../providers/aws/policy-document.js';
 import { bindingIdFromTitle } from '../providers/gcp/marker.js';
 import type { IamPolicy } from '../providers/gcp/policy.js';
@@ -57,6 +58,8 @@ export interface IdentityCenterReadback {
 export interface VerifyReads {
   gcpPolicy(resource: string): Promise<IamPolicy>;
   iamAuthorization(account: string): Promise<IamAuthorization>;
+  /** A role's maximum session duration in seconds (the account listing leaves it out); undefined when unknown. */
+  roleSessionSeconds(account: string, roleName: string): Promise<number | undefined>;
   identityCenter(instanceArn: string, account: string, permissionSetArn: string): Promise<IdentityCenterReadback>;
 }
 
@@ -99,6 +102,7 @@ export function memoReads(reads: VerifyReads): VerifyReads {
   return {
     gcpPolicy: (r) => once(`gcp\n${r}`, () => reads.gcpPolicy(r)),
     iamAuthorization: (a) => once(`iam\n${a}`, () => reads.iamAuthorization(a)),
+    roleSessionSeconds: (a, r) => once(`session\n${a}\n${r}`, () => reads.roleSessionSeconds(a, r)),
     identityCenter: (i, a, p) => once(`ic\n${i}\n${a}\n${p}`, () => reads.identityCenter(i, a, p)),
   };
 }
@@ -173,9 +177,9 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
     return proof;
   }
   if (target.strategy === 'iam') {
+    const roleName = parseIamArn(binding.permission)?.name ?? binding.permission;
     const authorization = await reads.iamAuthorization(target.account);
     const user = authorization.principals.find((p) => p.kind === 'user' && p.arn === binding.principal);
-    const roleName = parseIamArn(binding.permission)?.name ?? binding.permission;
     const role = authorization.principals.find((p) => p.kind === 'role' && (p.arn === binding.permission || p.name === roleName));
     if (!role) {
       proof.checks.push(`role ${binding.permission} does not exist: nothing can be assumed`);
@@ -202,16 +206,13 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
       else path(text);
     }
     const issued = end - SESSION_LEAD_MS;
-    const maxMs = (role.maxSessionSeconds ?? 3600) * 1000;
+    // Unknown: assume the longest IAM allows, so no session is declared over too early.
+    const maxMs = ((await reads.roleSessionSeconds(target.account, role.name)) ?? MAX_ROLE_SESSION_MS / 1000) * 1000;
     if (now >= issued + maxMs) {
       proof.checks.push(`no session issued before the end can still be alive: the role's sessions last at most ${formatDuration(maxMs)}, over since ${formatInstant(issued + maxMs)}`);
       return proof;
     }
-    const session = await sessionEvaluation(
-      `arn:aws:sts::${target.account}:assumed-role/${role.name}/${sessionName}`, target.account, issued, now,
-      { 'aws:userid': `${role.roleId ?? ''}:${sessionName}`, 'aws:PrincipalArn': role.arn },
-      role.policies.map((p) => ({ name: p.name, document: p.document })),
-    );
+    const session = await roleSessionEvaluation(role, target.account, sessionName, issued, now);
     const text = `session ${role.name}/${sessionName} issued ${formatInstant(issued)}, used ${formatInstant(now)}: ${describeEvaluation(session)}`;
     if (session.decision !== 'Allowed') proof.checks.push(text);
     else if (justifying.length > 0) continues(text);
@@ -240,6 +241,18 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
   else if (justifying.length > 0) continues(sessionText);
   else path(`${sessionText} (alive until ${formatInstant(issued + maxMs)} unless denied)`);
   return proof;
+}
+
+/**
+ * A session of an IAM role named `sessionName` (gitgrant pins it to the grantee's user name),
+ * issued at `issued` and used at `now`, against the role's policies as read back.
+ */
+export function roleSessionEvaluation(role: IamPrincipalPolicies, account: string, sessionName: string, issued: Instant, now: Instant): Promise<IamEvaluation> {
+  return sessionEvaluation(
+    `arn:aws:sts::${account}:assumed-role/${role.name}/${sessionName}`, account, issued, now,
+    { 'aws:userid': `${role.roleId ?? ''}:${sessionName}`, 'aws:PrincipalArn': role.arn },
+    role.policies.map((p) => ({ name: p.name, document: p.document })),
+  );
 }
 
 /**

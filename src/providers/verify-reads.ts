@@ -11,7 +11,7 @@ import {
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterReadback, VerifyReads } from '../lifecycle/verify.js';
-import { readIamAuthorization } from './aws/iam-authorization.js';
+import { readIamAuthorization, readRoleSessionSeconds } from './aws/iam-authorization.js';
 import { parsePolicyDocument } from './aws/policy-document.js';
 import type { Cloud } from './cloud.js';
 import { createGcpClients, gcpConnectionFromEnv, type GcpClients } from './gcp/clients.js';
@@ -24,6 +24,7 @@ export function verifyReads(cloud: Pick<Cloud, 'iam' | 'aws'>, env: Readonly<Rec
       return gcp.forResource(resource).getIamPolicy(resource);
     },
     iamAuthorization: (account) => readIamAuthorization(cloud.iam(account), account),
+    roleSessionSeconds: (account, roleName) => readRoleSessionSeconds(cloud.iam(account), roleName),
     identityCenter: (instanceArn, account, permissionSetArn) => identityCenterReadback(cloud.aws.ssoAdmin, instanceArn, account, permissionSetArn),
     close: async () => {
       await gcp?.close();

@@ -8,6 +8,7 @@
  */
 import {
   GetPolicyCommand,
+  GetRoleCommand,
   GetPolicyVersionCommand,
   paginateGetAccountAuthorizationDetails,
   type AttachedPolicy,
@@ -41,8 +42,6 @@ export interface IamPrincipalPolicies {
   roleId?: string;
   /** Roles: the trust policy. */
   trust?: PolicyDocument;
-  /** Roles: how long a session can last, in seconds (default 3600). */
-  maxSessionSeconds?: number;
 }
 
 export interface IamAuthorization {
@@ -74,7 +73,6 @@ export async function readIamAuthorization(iam: IAMClient, account: string): Pro
       const principal: IamPrincipalPolicies = {
         kind: 'role', arn: r.Arn ?? '', name: r.RoleName ?? '', policies: inline(r.RoleName ?? '', r.RolePolicyList),
         roleId: r.RoleId ?? '', trust: parsePolicyDocument(r.AssumeRolePolicyDocument ?? '{}'),
-        maxSessionSeconds: (r as { MaxSessionDuration?: number }).MaxSessionDuration ?? 3600,
       };
       roles.push(principal);
       attachments.push({ principal, attached: r.AttachedManagedPolicies ?? [] });
@@ -115,6 +113,12 @@ async function awsManagedDocument(iam: IAMClient, arn: string): Promise<PolicyDo
   if (!versionId) return undefined;
   const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
   return version.PolicyVersion?.Document ? parsePolicyDocument(version.PolicyVersion.Document) : undefined;
+}
+
+/** A role's maximum session duration in seconds (GetRole); undefined when the role is gone. */
+export async function readRoleSessionSeconds(iam: IAMClient, roleName: string): Promise<number | undefined> {
+  const read = await unlessMissing(iam.send(new GetRoleCommand({ RoleName: roleName })), 'NoSuchEntityException');
+  return read?.Role?.MaxSessionDuration;
 }
 
 /** The principal of a role by ARN, when the account has it. */
