@@ -1,11 +1,12 @@
 /**
  * `gitgrant verify [--since T] [--record] [--json|--markdown]`: proof that access ended. For every
  * grant whose access ended in the window, reads back what the clouds hold now and evaluates it
- * (src/lifecycle/verify.ts). The window runs from `--since` (default: the end of the last recorded
- * run in evidence/verify/, else 24 hours back) to now. `--record` writes the evidence file and
+ * (src/lifecycle/verify.ts). The window runs from `--since` (default: the end of the last run
+ * recorded in evidence/verify/ by the identity this checkout commits as, else 24 hours back) to now. `--record` writes the evidence file and
  * commits it, which is what the nightly workflow does; `audit` reads it.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readVerifyEvidence } from '../../audit/verify-evidence.js';
 import { join } from 'node:path';
 import { readHistory } from '../../audit/git-history.js';
 import { reconstruct } from '../../audit/lifecycle.js';
@@ -24,7 +25,7 @@ import { renderFindingsText } from '../../lifecycle/render.js';
 import { sortFindings } from '../../lifecycle/findings.js';
 import { memoReads, verifyGrants, type GrantProof } from '../../lifecycle/verify.js';
 import { endedGrants, endedRepo, grantsEndedIn, type Window } from '../../lifecycle/verify-select.js';
-import { EVIDENCE_DIR, evidenceFileName, parseEvidence, renderVerifyMarkdown, renderVerifyText, verifyEvidence, verifyFindings } from '../../lifecycle/verify-report.js';
+import { EVIDENCE_DIR, evidenceFileName, renderVerifyMarkdown, renderVerifyText, verifyEvidence, verifyFindings } from '../../lifecycle/verify-report.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 
@@ -46,18 +47,22 @@ const DEFAULT_LOOKBACK_MS = 24 * 60 * 60 * 1000;
  */
 export const VERIFY_EXCEPTIONS_LOOKBACK_MS = 25 * 60 * 60 * 1000;
 
-/** The end of the newest recorded window before `now`, if any run was recorded. */
+/**
+ * The end of the newest window recorded before `now` by the identity this checkout commits as (the
+ * automation's bot in the nightly run). An evidence file anyone else added, say in a merged pull
+ * request, cannot move the window forward and so hide grants from verification.
+ */
 export function lastRecordedUntil(root: string, now: Instant): Instant | undefined {
-  let names: string[];
+  let self = '';
   try {
-    names = readdirSync(join(root, EVIDENCE_DIR)).filter((n) => n.endsWith('.json'));
+    self = runGit(root, ['config', 'user.name']).trim();
   } catch {
     return undefined;
   }
   let last: Instant | undefined;
-  for (const name of names) {
-    const evidence = parseEvidence(readFileSync(join(root, EVIDENCE_DIR, name), 'utf8'));
-    const until = evidence ? parseInstant(evidence.until) : undefined;
+  for (const record of readVerifyEvidence(root)) {
+    if (!self || record.by !== self) continue;
+    const until = parseInstant(record.evidence.until);
     if (until !== undefined && until <= now && (last === undefined || until > last)) last = until;
   }
   return last;

@@ -163,7 +163,13 @@ describe('gitgrant verify --record', () => {
     expect(repo.git('log', '-1', '--format=%s').trim()).toBe('Verify 2 ended grants: no path remains');
     expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe(file);
 
-    // No --since: the window starts where the recorded run ended. Bob's grant ended at 15:00 since.
+    // Someone else commits an evidence file claiming a later run, which would hide bob's end (15:00).
+    const forged = { kind: 'gitgrant-verify', version: 1, since: AFTER_SESSIONS, until: '2026-11-23T15:20:00Z', proofs: [] };
+    repo.write({ path: 'evidence/verify/2026-11-23T15-20-00Z.json', text: JSON.stringify(forged) });
+    repo.git('add', '-A');
+    repo.git('-c', 'user.name=mallory', '-c', 'user.email=mallory@example.com', 'commit', '-q', '-m', 'Evidence');
+
+    // No --since: the window starts where the automation's recorded run ended. Bob's grant ended at 15:00 since.
     const next = await verify(repo, '2026-11-23T15:30:00Z');
     expect(next.result.since).toBe(AFTER_SESSIONS);
     expect(next.result.proofs.map((p) => [p.grant, p.how])).toEqual([[scenario.grants.bob.path, 'expired (not yet swept)']]);
