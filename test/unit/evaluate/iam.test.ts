@@ -2,12 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { describeEvaluation, evaluateIam } from '../../../src/evaluate/iam.js';
 import { grantStatement } from '../../../src/providers/aws/iam-grant-policy.js';
-import { revocationStatement } from '../../../src/providers/aws/iam-revocations.js';
+import { roleSessionUserId, sessionEndSid, sessionEndStatement } from '../../../src/providers/aws/iam-revocations.js';
 
 const ACCOUNT = '111111111111';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ProdOrdersDbAdmin`;
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const EXPIRES = Date.parse('2026-11-23T16:00:00Z');
+const END_AT = Date.parse('2026-11-23T15:00:00Z');
 const TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
 const grantPolicy = { Version: '2012-10-17' as const, Statement: [grantStatement({ id: 'b1', principal: ALICE, permission: ROLE, window: { expires: EXPIRES } })] };
 
@@ -31,7 +32,7 @@ describe('evaluating gitgrant\'s grant statement', () => {
   });
 });
 
-describe('evaluating a live session against a revocation deny', () => {
+describe('evaluating a live session against gitgrant\'s session-end deny', () => {
   const session = (issued: string) => evaluateIam({
     request: {
       principal: `arn:aws:sts::${ACCOUNT}:assumed-role/ProdOrdersDbAdmin/alice`, action: 'ec2:DescribeInstances', resource: '*', account: ACCOUNT,
@@ -39,17 +40,17 @@ describe('evaluating a live session against a revocation deny', () => {
     },
     identityPolicies: [
       { name: 'role permissions', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
-      { name: 'ProdOrdersDbAdmin/gitgrant-revocations (inline)', document: { Version: '2012-10-17', Statement: [revocationStatement({ bindingId: 'b1', sessionName: 'alice', at: Date.parse('2026-11-23T15:00:00Z') })] } },
+      { name: 'ProdOrdersDbAdmin/gitgrant-revocations (inline)', document: { Version: '2012-10-17', Statement: [sessionEndStatement(END_AT, [roleSessionUserId('AROAEXAMPLE', 'alice')])] } },
     ],
   });
 
-  it('refuses a session issued before the revocation, naming the deny', async () => {
+  it('refuses a session issued before the end, naming the deny', async () => {
     const result = await session('2026-11-23T14:59:59Z');
     expect(result.decision).toBe('ExplicitlyDenied');
-    expect(result.decidedBy).toEqual([{ policy: 'ProdOrdersDbAdmin/gitgrant-revocations (inline)', effect: 'Deny', statement: 'Revokeb1Foralice' }]);
+    expect(result.decidedBy).toEqual([{ policy: 'ProdOrdersDbAdmin/gitgrant-revocations (inline)', effect: 'Deny', statement: sessionEndSid(END_AT) }]);
   });
 
-  it('lets a session issued after the revocation through', async () => {
+  it('lets a session issued after the end through', async () => {
     expect((await session('2026-11-23T15:00:01Z')).decision).toBe('Allowed');
   });
 });
