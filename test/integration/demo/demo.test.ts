@@ -28,7 +28,8 @@ describe('the offline demo', () => {
     // A session issued one second before gina's deadline, used three hours after it, evaluated against IAM as moto holds it.
     const live = stdout.slice(stdout.indexOf('=== A live session after `expires`'));
     const session = /session PaymentsConsoleOperator\/gina@example\.com issued 2026-11-23T15:59:59Z, used 2026-11-23T19:00:00Z: (Allowed|ExplicitlyDenied)\b/.exec(live);
-    expect(session).not.toBeNull();
+    // The deadline deny apply writes on the role ends it (issue 10, point 1).
+    expect(session?.[1]).toBe('ExplicitlyDenied');
     // verify's evidence: every grant that ended since the apply, read back, with when it ended and when it was proven.
     const proof = stdout.slice(stdout.indexOf('$ gitgrant verify'));
     expect(proof).toContain('gitgrant verify: 4 grant(s) ended between 2026-11-23T10:00:00Z and 2026-11-23T19:00:00Z');
