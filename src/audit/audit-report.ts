@@ -63,9 +63,10 @@ export interface AuditReport {
   forgedTrailers: (ForgedTrailers & { pr?: number })[];
 }
 
-export function buildAuditReport(history: Reconstruction, period: Period, github?: GitHubFacts): AuditReport {
+/** `verified`: verify's evidence as events (verify-evidence.ts), already limited to the period. */
+export function buildAuditReport(history: Reconstruction, period: Period, github?: GitHubFacts, verified: readonly AuditEvent[] = []): AuditReport {
   const grants = history.grants.filter((g) => grantInPeriod(g, period));
-  const events = auditEvents(history, period);
+  const events = [...auditEvents(history, period), ...verified].sort((a, b) => a.at - b.at || a.commit.localeCompare(b.commit) || (a.grant ?? '').localeCompare(b.grant ?? ''));
   const figures = periodFigures(grants, events, github);
   const controls = CONTROLS.map((control) => controlEvidence(control, events, figures));
   const breakGlass = grants.filter((g) => g.breakGlass).map((g): BreakGlassUse => ({
@@ -95,6 +96,12 @@ function controlEvidence(control: Control, events: readonly AuditEvent[], figure
   };
 }
 
+function verifiedFact(events: readonly AuditEvent[]): string {
+  const verified = events.filter((e) => e.kind === 'verified');
+  const count = (text: string) => verified.filter((e) => e.summary.includes(`: ${text}`)).length;
+  return `${verified.length} ended grant(s) verified in the cloud by gitgrant verify: ${count('no path remains')} with no path left, ${count('a path remained')} with a path remaining, ${count('could not be verified')} not verified.`;
+}
+
 function periodFigures(grants: readonly GrantLifecycle[], events: readonly AuditEvent[], github: GitHubFacts | undefined): Record<FactName, string> {
   const count = (kind: AuditEvent['kind']) => events.filter((e) => e.kind === kind).length;
   const ended = (kinds: EndKind[]) => events.filter((e) => e.kind === 'ended' && kinds.includes(e.endKind as EndKind)).length;
@@ -122,5 +129,6 @@ function periodFigures(grants: readonly GrantLifecycle[], events: readonly Audit
     grantees: `${new Set(grants.map((g) => g.grantee)).size} distinct grantee(s), each named by email.`,
     roleChanges: `${count('role-changed')} role definition change(s).`,
     exceptions: github ? `${github.exceptions.length} exception issue(s), ${openExceptions} open.` : 'Exception issues: unknown without a GitHub token.',
+    verified: verifiedFact(events),
   };
 }

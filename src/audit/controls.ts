@@ -22,7 +22,7 @@ export interface Control {
 
 export type FactName =
   | 'requests' | 'approvals' | 'unrecorded' | 'selfApprovals' | 'extensions' | 'ended' | 'expired' | 'early'
-  | 'hr' | 'ticket' | 'breakGlass' | 'longest' | 'grantees' | 'roleChanges' | 'exceptions';
+  | 'hr' | 'ticket' | 'breakGlass' | 'longest' | 'grantees' | 'roleChanges' | 'exceptions' | 'verified';
 
 const HITRUST = 'HITRUST CSF v11.2.0';
 const SOC2 = 'SOC 2 Trust Services Criteria';
@@ -32,18 +32,18 @@ const NIST = 'NIST Cybersecurity Framework';
 export const CONTROLS: readonly Control[] = [
   {
     framework: HITRUST, reference: '11.a', title: 'User Access Management', sections: '4.1, 4.3',
-    how: 'Access is granted only by a reviewed pull request adding a grant file, and removed when the file is deleted.',
-    kinds: ['requested', 'approved', 'unrecorded-approval', 'ended'], facts: ['requests', 'approvals', 'unrecorded', 'ended'],
+    how: 'Access is granted only by a reviewed pull request adding a grant file, and removed when the file is deleted; verify reads the cloud back to prove it ended.',
+    kinds: ['requested', 'approved', 'unrecorded-approval', 'ended', 'verified'], facts: ['requests', 'approvals', 'unrecorded', 'ended', 'verified'],
   },
   {
     framework: HITRUST, reference: '11.d', title: 'User Access Review', sections: '4.3, 4.5',
     how: 'Holders are compared nightly with HR data and ticket state; exceptions revoke access or open an issue.',
-    kinds: ['ended'], endKinds: ['revoked-hr', 'revoked-ticket', 'revoked'], facts: ['hr', 'ticket', 'early', 'exceptions'],
+    kinds: ['ended', 'verified'], endKinds: ['revoked-hr', 'revoked-ticket', 'revoked'], facts: ['hr', 'ticket', 'early', 'exceptions', 'verified'],
   },
   {
     framework: HITRUST, reference: '11.f', title: 'Privileged Access Management', sections: '4.2, 4.6',
-    how: 'Every grant is time-boxed; the deadline is written into the cloud policy and the sweep removes what is left.',
-    kinds: ['requested', 'break-glass', 'ended'], endKinds: ['expired', 'break-glass-ended'], facts: ['requests', 'longest', 'expired', 'breakGlass'],
+    how: 'Every grant is time-boxed; the deadline is written into the cloud policy, the sweep removes what is left, and verify proves from the cloud that access ended.',
+    kinds: ['requested', 'break-glass', 'ended', 'verified'], endKinds: ['expired', 'break-glass-ended'], facts: ['requests', 'longest', 'expired', 'breakGlass', 'verified'],
   },
   {
     framework: HITRUST, reference: '02.b', title: 'Information Security Roles and Responsibilities', sections: '4.1',
@@ -57,8 +57,8 @@ export const CONTROLS: readonly Control[] = [
   },
   {
     framework: SOC2, reference: 'CC6.2', title: 'Access Management', sections: '4.3',
-    how: 'Registration and authorisation are the grant PR and its approvals; removal is the file\'s deletion.',
-    kinds: ['requested', 'approved', 'unrecorded-approval', 'ended'], facts: ['requests', 'approvals', 'unrecorded', 'ended'],
+    how: 'Registration and authorisation are the grant PR and its approvals; removal is the file\'s deletion, proven in the cloud by verify.',
+    kinds: ['requested', 'approved', 'unrecorded-approval', 'ended', 'verified'], facts: ['requests', 'approvals', 'unrecorded', 'ended', 'verified'],
   },
   {
     framework: HIPAA, reference: '45 CFR § 164.308(a)(4)', title: 'Information Access Management', sections: '4.1-4.6',

@@ -4,7 +4,7 @@ import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
 import type { Approval, CommitRef, GrantLifecycle, Reconstruction } from './lifecycle-types.js';
 
-export type EventKind = 'requested' | 'break-glass' | 'approved' | 'unrecorded-approval' | 'changed' | 'ended' | 'role-changed';
+export type EventKind = 'requested' | 'break-glass' | 'approved' | 'unrecorded-approval' | 'changed' | 'ended' | 'role-changed' | 'verified';
 
 export interface AuditEvent {
   kind: EventKind;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AccessRepo, GitHubPrincipal, GrantId, RoleName } from '../model/types.js';
 
 /** The job that raises a finding; an issue is only closed when its source ran to completion. */
-export type FindingSource = 'expire' | 'reconcile' | 'hr' | 'anomalies';
+export type FindingSource = 'expire' | 'reconcile' | 'hr' | 'anomalies' | 'verify';
 
 export type FindingKind =
   | 'EXPIRY_FAILED'
@@ -24,7 +24,8 @@ export type FindingKind =
   | 'ANOMALY_BREAK_GLASS'
   | 'ANOMALY_APPROVER_CONCENTRATION'
   | 'ANOMALY_OFF_HOURS'
-  | 'ANOMALY_FORGED_TRAILERS';
+  | 'ANOMALY_FORGED_TRAILERS'
+  | 'ACCESS_NOT_ENDED';
 
 /** What the job did about it: `reported` means people must act. */
 export type FindingOutcome = 'revoked' | 'removed' | 'reported' | 'failed';

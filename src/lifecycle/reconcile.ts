@@ -8,6 +8,7 @@ import type { AccessRepo, GitHubPrincipal, GrantId, RoleName } from '../model/ty
 import { targetRefOf } from '../plan/desired.js';
 import { targetKey, type ObservedBinding, type Plan, type TargetChange } from '../plan/types.js';
 import { fingerprint, ownersOf, type Finding } from './findings.js';
+import type { HandMadePath } from './hand-made-paths.js';
 
 export interface ReconcileResult {
   /** Removals only: orphans and leftovers. */
@@ -33,7 +34,12 @@ function rolesByPermission(repo: AccessRepo): Map<string, RoleName[]> {
   return roles;
 }
 
-export function reconcile(repo: AccessRepo, plan: Plan, owners: ReadonlyMap<string, readonly GrantId[]>): ReconcileResult {
+/**
+ * `paths`: hand-made paths to target roles by target key (aws iam targets whose account was read
+ * for them, see hand-made-paths.ts). They are reported like unmanaged bindings; a path the plan
+ * also saw as an unmanaged binding is reported once.
+ */
+export function reconcile(repo: AccessRepo, plan: Plan, owners: ReadonlyMap<string, readonly GrantId[]>, paths: ReadonlyMap<string, readonly HandMadePath[]> = new Map()): ReconcileResult {
   const findings: Finding[] = [];
   const security = [...new Set(repo.policy.owners)].sort();
   const grants = new Map(repo.grants.map((g) => [g.id, g]));
@@ -71,6 +77,27 @@ export function reconcile(repo: AccessRepo, plan: Plan, owners: ReadonlyMap<stri
       });
     }
   }
+  for (const [key, found] of paths) {
+    for (const path of found) {
+      const roles = permissions.get(`${key}\n${path.role}`) ?? [];
+      const notify: GitHubPrincipal[] = [...new Set([...roles.flatMap((r) => ownersOf(repo, r)), ...security])].sort();
+      const trust = path.kind === 'trust-policy';
+      findings.push({
+        kind: 'UNMANAGED_ACCESS', source: 'reconcile',
+        fingerprint: trust ? fingerprint('UNMANAGED_ACCESS', key, `trust:${path.principal}`, path.role) : fingerprint('UNMANAGED_ACCESS', key, path.principal, path.role),
+        summary: trust
+          ? `${path.principal} may assume ${path.role} on ${key}: named in its trust policy outside gitgrant (${path.via})${roles.length ? `, the permission of role ${roles.join(', ')}` : ''}`
+          : `${path.principal} has ${path.role} on ${key} outside gitgrant (${path.via}), the permission of role ${roles.join(', ') || '(none)'}`,
+        details: [
+          `The IAM evaluator says: ${path.evaluation}.`,
+          'Reported only: gitgrant never changes what it did not make. Remove the path in the cloud, or replace it with a grant.',
+        ],
+        outcome: 'reported', role: roles[0], target: key, grants: [], notify,
+      });
+    }
+  }
   const removals: Plan = { ...plan, changes: plan.changes.map((c) => ({ ...c, add: [], update: [], unmanaged: [] })), diagnostics: [] };
-  return { removals, findings };
+  // The same path seen by the plan and by the path analysis: the first report wins.
+  const seen = new Set<string>();
+  return { removals, findings: findings.filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true))) };
 }

@@ -16,6 +16,8 @@ export interface Cloud {
   providers: Record<ProviderName, Provider>;
   /** Identity Center's clients, in the account where it is administered. */
   readonly aws: Pick<AwsClients, 'ssoAdmin' | 'identityStore'>;
+  /** IAM in an account, for reads beyond the providers' own (reconcile's hand-made paths, verify). */
+  iam(account: string): AwsClients['iam'];
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, 
     get aws() {
       return accounts.identityCenter();
     },
+    iam: (account) => accounts.iam(account),
     async close() {
       accounts.close();
       await gcp.close();

@@ -7,6 +7,7 @@ import { reconstruct } from '../../audit/lifecycle.js';
 import type { Reconstruction } from '../../audit/lifecycle-types.js';
 import { renderAudit, type AuditFormat } from '../../audit/render-audit.js';
 import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
+import { readVerifyEvidence, verificationEvents } from '../../audit/verify-evidence.js';
 import { parseInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
 import type { Instant } from '../../model/types.js';
@@ -29,8 +30,10 @@ export async function auditCommand(io: CliIo, options: AuditOptions): Promise<nu
   if (period.since !== undefined && period.until !== undefined && period.since >= period.until) {
     throw new UsageError('--since must be before --until');
   }
-  const { history, github } = await auditSources(io, repoOption(io, options.repo), period);
-  io.stdout(renderAudit(buildAuditReport(history, period, github), format));
+  const root = repoOption(io, options.repo);
+  const { history, github } = await auditSources(io, root, period);
+  const verified = verificationEvents(readVerifyEvidence(root), period);
+  io.stdout(renderAudit(buildAuditReport(history, period, github, verified), format));
   return EXIT.ok;
 }
 

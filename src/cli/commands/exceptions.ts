@@ -23,6 +23,7 @@ import { runAnomalies } from './anomalies.js';
 import { concurrencyOption, sourceIo, ticketStates } from './expire.js';
 import { runHrCheck } from './hr-check.js';
 import { runReconcile } from './reconcile.js';
+import { runVerify, VERIFY_EXCEPTIONS_LOOKBACK_MS } from './verify.js';
 
 export interface ExceptionsOptions {
   repo?: string;
@@ -53,7 +54,8 @@ export async function collectFindings(io: CliIo, root: string, now: Instant, con
   const reconcile = await guarded('reconcile', () => runReconcile(io, root, now, { dryRun: true, concurrency }));
   const hr = await guarded('hr', () => runHrCheck(io, root, now, { dryRun: true, concurrency }));
   const anomalies = await guarded('anomalies', () => runAnomalies(io, root, now));
-  return [expire, reconcile, hr, anomalies];
+  const verify = await guarded('verify', () => runVerify(io, root, { since: now - VERIFY_EXCEPTIONS_LOOKBACK_MS, until: now }));
+  return [expire, reconcile, hr, anomalies, verify];
 }
 
 export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): Promise<number> {

@@ -119,6 +119,19 @@ const reconcile: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
 };
 
+const verify: CommandModule = (program, io, run) => {
+  program
+  .command('verify')
+  .description('prove that access ended: read back the cloud for every grant that ended in the window and evaluate it')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--now <time>', 'verify as of this instant (RFC 3339)')
+  .option('--since <time>', 'start of the window (default: the end of the last recorded run, else 24 hours back)')
+  .option('--record', 'write the evidence to evidence/verify/ and commit it')
+  .option('--json', 'print the evidence as JSON')
+  .option('--markdown', 'print the evidence as Markdown')
+  .action((opts) => run(async () => (await import('./verify.js')).verifyCommand(io, opts)));
+};
+
 const gate: CommandModule = (program, io, run) => {
   program
   .command('gate')
@@ -320,4 +333,4 @@ const completion: CommandModule = (program, io, run) => {
     }));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];
+export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];

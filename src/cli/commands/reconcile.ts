@@ -10,6 +10,10 @@ import { resolveIdentityCenterDirectory } from '../../providers/identity-center-
 import { plainText } from '../../render/escape.js';
 import { sortFindings, type Finding } from '../../lifecycle/findings.js';
 import { reconcile } from '../../lifecycle/reconcile.js';
+import { awsHandMadePaths, type HandMadePath } from '../../lifecycle/hand-made-paths.js';
+import type { AccessRepo } from '../../model/types.js';
+import type { Cloud } from '../../providers/cloud.js';
+import { readIamAuthorization } from '../../providers/aws/iam-authorization.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
 import { bindingOwners, everLive } from '../../lifecycle/revocation.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
@@ -52,12 +56,13 @@ export async function runReconcile(io: CliIo, root: string, now: Instant, option
     const { repo, plan, cloud } = planned;
     const identities = identityConfig(repo.policy).config;
     const directory = await resolveIdentityCenterDirectory(cloud!.aws, everLive(repo), identities, now);
-    const result = reconcile(repo, plan, bindingOwners(repo, identities, directory, now));
     const notes = planned.readFailures.map((f) => `could not read ${f.target}: ${f.cause}`);
+    const paths = await handMadePaths(cloud!, repo, now, new Set(planned.readFailures.map((f) => f.target)), notes);
+    const result = reconcile(repo, plan, bindingOwners(repo, identities, directory, now), paths.found);
     if ((repo.policy.sections.reconcile as { removeUnmanaged?: boolean } | undefined)?.removeUnmanaged) {
       notes.push('reconcile.removeUnmanaged is set, but gitgrant only reports access it did not make; remove it in the cloud');
     }
-    const complete = planned.readFailures.length === 0;
+    const complete = planned.readFailures.length === 0 && paths.complete;
     if (options.dryRun) {
       return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes, removed: 0 };
     }
@@ -77,6 +82,36 @@ export async function runReconcile(io: CliIo, root: string, now: Instant, option
   } finally {
     await planned.cloud?.close();
   }
+}
+
+/**
+ * Every hand-made path to the iam strategy's target roles, per account: the account's users,
+ * groups and roles read once and evaluated (hand-made-paths.ts). A failed read is a note and
+ * makes the run incomplete, so no issue is closed on what was not seen.
+ */
+async function handMadePaths(cloud: Cloud, repo: AccessRepo, now: Instant, unread: ReadonlySet<string>, notes: string[]): Promise<{ found: Map<string, HandMadePath[]>; complete: boolean }> {
+  const rolesByAccount = new Map<string, Set<string>>();
+  for (const role of repo.roles.values()) {
+    for (const target of role.targets) {
+      if (target.kind !== 'aws' || target.strategy !== 'iam') continue;
+      const set = rolesByAccount.get(target.account) ?? new Set<string>();
+      set.add(`arn:aws:iam::${target.account}:role/${target.roleName}`);
+      rolesByAccount.set(target.account, set);
+    }
+  }
+  const found = new Map<string, HandMadePath[]>();
+  let complete = true;
+  for (const [account, roles] of [...rolesByAccount].sort(([a], [b]) => a.localeCompare(b))) {
+    const key = targetKey({ provider: 'aws', strategy: 'iam', account });
+    if (unread.has(key)) continue;
+    try {
+      found.set(key, await awsHandMadePaths(await readIamAuthorization(cloud.iam(account), account), [...roles].sort(), now));
+    } catch (error) {
+      complete = false;
+      notes.push(`could not read the users, groups and roles of AWS account ${account} for hand-made paths: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { found, complete };
 }
 
 export async function reconcileCommand(io: CliIo, options: ReconcileOptions): Promise<number> {

@@ -1,0 +1,67 @@
+/**
+ * `verify`'s evidence in the audit: the files under evidence/verify/ (written and committed by the
+ * nightly run, see src/cli/commands/verify.ts) become `verified` events, one per ended grant,
+ * dated when the cloud was read back. Reading is I/O; turning records into events is pure.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseInstant } from '../model/instant.js';
+import { runGit } from '../lifecycle/git-run.js';
+import { EVIDENCE_DIR, parseEvidence, type VerifyEvidence } from '../lifecycle/verify-report.js';
+import type { AuditEvent, Period } from './events.js';
+import { inPeriod } from './events.js';
+
+export interface EvidenceRecord {
+  file: string;
+  /** The commit that added the file, and who made it (the automation's bot in the nightly run). */
+  commit?: string;
+  by?: string;
+  evidence: VerifyEvidence;
+}
+
+/** Every evidence file in the checkout, with the commit that added it; unreadable files are skipped. */
+export function readVerifyEvidence(root: string): EvidenceRecord[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, EVIDENCE_DIR)).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  const added = new Map<string, { commit: string; by: string }>();
+  try {
+    const log = runGit(root, ['log', '--diff-filter=A', '--format=%x1e%H%x1f%an', '--name-only', '--', EVIDENCE_DIR]);
+    for (const entry of log.split('\x1e').filter((e) => e.trim())) {
+      const [header, ...files] = entry.trim().split('\n');
+      const [commit, by] = header!.split('\x1f');
+      for (const file of files) if (file && !added.has(file)) added.set(file, { commit: commit!, by: by! });
+    }
+  } catch {
+    // Not a git checkout: the files still count, without their commits.
+  }
+  return names.flatMap((name) => {
+    const file = `${EVIDENCE_DIR}/${name}`;
+    const evidence = parseEvidence(readFileSync(join(root, file), 'utf8'));
+    return evidence ? [{ file, ...added.get(file), evidence }] : [];
+  });
+}
+
+const VERDICT: Record<string, string> = {
+  ended: 'no path remains',
+  continues: 'access continues under another live grant',
+  'path-remains': 'a path remained',
+  unverified: 'could not be verified',
+};
+
+export function verificationEvents(records: readonly EvidenceRecord[], period: Period): AuditEvent[] {
+  return records.flatMap((record) =>
+    record.evidence.proofs.flatMap((proof): AuditEvent[] => {
+      const at = parseInstant(proof.provenAt);
+      if (at === undefined || !inPeriod(at, period)) return [];
+      const paths = proof.bindings.flatMap((b) => b.paths);
+      return [{
+        kind: 'verified', at, commit: record.commit ?? '', grant: proof.grant, grantee: proof.grantee, role: proof.role,
+        summary: `access verified ended at ${proof.endedAt} (${proof.how}): ${VERDICT[proof.verdict] ?? proof.verdict}${paths.length > 0 ? `: ${paths.join('; ')}` : ''}; evidence ${record.file}${record.by ? ` by ${record.by}` : ''}`,
+      }];
+    }),
+  );
+}
