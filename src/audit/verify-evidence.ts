@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInstant } from '../model/instant.js';
+import { isAutomationCommitter, type AutomationIdentity } from '../lifecycle/automation.js';
 import { runGit } from '../lifecycle/git-run.js';
 import { EVIDENCE_DIR, parseEvidence, type VerifyEvidence } from '../lifecycle/verify-report.js';
 import type { AuditEvent, Period } from './events.js';
@@ -14,13 +15,17 @@ import { inPeriod } from './events.js';
 export interface EvidenceRecord {
   file: string;
   /** The commit that added the file, and who made it (the automation's bot in the nightly run). */
-  commit?: string;
-  by?: string;
+  commit: string;
+  by: string;
   evidence: VerifyEvidence;
 }
 
-/** Every evidence file in the checkout, with the commit that added it; unreadable files are skipped. */
-export function readVerifyEvidence(root: string): EvidenceRecord[] {
+/**
+ * Every evidence file the automation added, with the commit that added it; unreadable files are
+ * skipped. Like lifecycle trailers, evidence counts only when the automation's identity committed
+ * it on main's first-parent line: a file a person added (in a pull request, say) proves nothing.
+ */
+export function readVerifyEvidence(root: string, automation: AutomationIdentity): EvidenceRecord[] {
   let names: string[];
   try {
     names = readdirSync(join(root, EVIDENCE_DIR)).filter((n) => n.endsWith('.json')).sort();
@@ -29,19 +34,21 @@ export function readVerifyEvidence(root: string): EvidenceRecord[] {
   }
   const added = new Map<string, { commit: string; by: string }>();
   try {
-    const log = runGit(root, ['log', '--diff-filter=A', '--format=%x1e%H%x1f%an', '--name-only', '--', EVIDENCE_DIR]);
+    const log = runGit(root, ['log', '--first-parent', '-m', '--diff-filter=A', '--format=%x1e%H%x1f%cn%x1f%ce', '--name-only', '--', EVIDENCE_DIR]);
     for (const entry of log.split('\x1e').filter((e) => e.trim())) {
       const [header, ...files] = entry.trim().split('\n');
-      const [commit, by] = header!.split('\x1f');
-      for (const file of files) if (file && !added.has(file)) added.set(file, { commit: commit!, by: by! });
+      const [commit, name, email] = header!.split('\x1f');
+      if (!isAutomationCommitter(automation, name!, email!)) continue;
+      for (const file of files) if (file && !added.has(file)) added.set(file, { commit: commit!, by: name! });
     }
   } catch {
-    // Not a git checkout: the files still count, without their commits.
+    // Not a git checkout: nothing can show who added the files, so none counts.
   }
   return names.flatMap((name) => {
     const file = `${EVIDENCE_DIR}/${name}`;
-    const evidence = parseEvidence(readFileSync(join(root, file), 'utf8'));
-    return evidence ? [{ file, ...added.get(file), evidence }] : [];
+    const by = added.get(file);
+    const evidence = by ? parseEvidence(readFileSync(join(root, file), 'utf8')) : undefined;
+    return evidence && by ? [{ file, ...by, evidence }] : [];
   });
 }
 
@@ -59,8 +66,8 @@ export function verificationEvents(records: readonly EvidenceRecord[], period: P
       if (at === undefined || !inPeriod(at, period)) return [];
       const paths = proof.bindings.flatMap((b) => b.paths);
       return [{
-        kind: 'verified', at, commit: record.commit ?? '', grant: proof.grant, grantee: proof.grantee, role: proof.role,
-        summary: `access verified ended at ${proof.endedAt} (${proof.how}): ${VERDICT[proof.verdict] ?? proof.verdict}${paths.length > 0 ? `: ${paths.join('; ')}` : ''}; evidence ${record.file}${record.by ? ` by ${record.by}` : ''}`,
+        kind: 'verified', at, commit: record.commit, grant: proof.grant, grantee: proof.grantee, role: proof.role,
+        summary: `access verified ended at ${proof.endedAt} (${proof.how}): ${VERDICT[proof.verdict] ?? proof.verdict}${paths.length > 0 ? `: ${paths.join('; ')}` : ''}; evidence ${record.file} by ${record.by}`,
       }];
     }),
   );

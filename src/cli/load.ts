@@ -2,10 +2,16 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadRepo, type LoadedRepo } from '../model/load-repo.js';
 import type { Instant } from '../model/types.js';
+import { automationIdentity, type AutomationIdentity } from '../lifecycle/automation.js';
 import { evaluatePolicy } from '../policy/engine.js';
 
 export function loadAndEvaluate(root: string, now: Instant): LoadedRepo & { findings: Diagnostic[] } {
   const loaded = loadRepo(root);
   const findings = sortDiagnostics([...loaded.diagnostics, ...evaluatePolicy(loaded.repo, { now })]);
   return { ...loaded, findings };
+}
+
+/** Whose trailers and evidence count: the policy's `automation` identity as main has it now (policies are owner-reviewed). */
+export function automationOf(root: string): AutomationIdentity {
+  return automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
 }

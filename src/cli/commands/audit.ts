@@ -6,10 +6,10 @@ import type { History } from '../../audit/history-types.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import type { Reconstruction } from '../../audit/lifecycle-types.js';
 import { renderAudit, type AuditFormat } from '../../audit/render-audit.js';
-import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
 import { readVerifyEvidence, verificationEvents } from '../../audit/verify-evidence.js';
 import { parseInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { automationOf } from '../load.js';
 import type { Instant } from '../../model/types.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { repoOption } from '../options.js';
@@ -32,7 +32,7 @@ export async function auditCommand(io: CliIo, options: AuditOptions): Promise<nu
   }
   const root = repoOption(io, options.repo);
   const { history, github } = await auditSources(io, root, period);
-  const verified = verificationEvents(readVerifyEvidence(root), period);
+  const verified = verificationEvents(readVerifyEvidence(root, automationOf(root)), period);
   io.stdout(renderAudit(buildAuditReport(history, period, github, verified), format));
   return EXIT.ok;
 }
@@ -40,11 +40,6 @@ export async function auditCommand(io: CliIo, options: AuditOptions): Promise<nu
 /** The reconstructed history of the repo at `root`; git failures become a one-line CommandFailure. */
 export async function historyOf(root: string): Promise<Reconstruction> {
   return reconstruct(await gitHistory(root), new Map(), automationOf(root));
-}
-
-/** Whose trailers count: the policy's `automation` identity as main has it now (policies are owner-reviewed). */
-function automationOf(root: string): AutomationIdentity {
-  return automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
 }
 
 async function gitHistory(root: string): Promise<History> {

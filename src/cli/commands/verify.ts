@@ -12,6 +12,7 @@ import { readHistory } from '../../audit/git-history.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import { formatInstant, parseInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { automationOf } from '../load.js';
 import type { Instant } from '../../model/types.js';
 import { desiredState } from '../../plan/desired.js';
 import { identityConfig } from '../../plan/identity.js';
@@ -48,20 +49,13 @@ const DEFAULT_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 export const VERIFY_EXCEPTIONS_LOOKBACK_MS = 25 * 60 * 60 * 1000;
 
 /**
- * The end of the newest window recorded before `now` by the identity this checkout commits as (the
- * automation's bot in the nightly run). An evidence file anyone else added, say in a merged pull
- * request, cannot move the window forward and so hide grants from verification.
+ * The end of the newest window recorded before `now` by the automation (evidence counts only when
+ * the automation's identity committed it on main's first-parent line). An evidence file anyone else
+ * added, say in a merged pull request, cannot move the window forward and so hide grants.
  */
 export function lastRecordedUntil(root: string, now: Instant): Instant | undefined {
-  let self = '';
-  try {
-    self = runGit(root, ['config', 'user.name']).trim();
-  } catch {
-    return undefined;
-  }
   let last: Instant | undefined;
-  for (const record of readVerifyEvidence(root)) {
-    if (!self || record.by !== self) continue;
+  for (const record of readVerifyEvidence(root, automationOf(root))) {
     const until = parseInstant(record.evidence.until);
     if (until !== undefined && until <= now && (last === undefined || until > last)) last = until;
   }

@@ -105,6 +105,7 @@ describe('gitgrant audit', () => {
       '1 request(s) with a recorded approval (reviews or the apply step\'s note).',
       '5 request(s) whose approval is not recorded in git (no note, no token to ask GitHub).',
       '6 grant(s) ended: 1 expired, 2 revoked, 1 revoked-hr, 1 revoked-ticket, 1 break-glass-ended.',
+      '0 ended grant(s) verified in the cloud by gitgrant verify: 0 with no path left, 0 with a path remaining, 0 not verified.',
     ]);
   });
 

@@ -14,7 +14,7 @@ import type { VerifyEvidence } from '../../../src/lifecycle/verify-report.js';
 import type { AuditJson } from '../../../src/audit/render-audit.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { runCli } from '../../unit/cli/run-cli.js';
-import type { TempRepo } from '../../support/temp-repo.js';
+import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { ALICE, PROJECT, T0, T1, seedScenario, type Scenario } from '../plan/scenario.js';
 
 let cloud: TestCloud;
@@ -31,8 +31,9 @@ type VerifyJson = VerifyEvidence & { findings: Finding[]; complete: boolean; rec
 
 function gitScenario(): TempRepo {
   const repo = scenario.repo().initGit();
-  repo.git('config', 'user.name', 'gitgrant-test[bot]');
-  repo.git('config', 'user.email', 'bot@example.com');
+  // The nightly workflow commits as the App's bot user: the automation identity the policy trusts.
+  repo.git('config', 'user.name', AUTOMATION_COMMITTER.name);
+  repo.git('config', 'user.email', AUTOMATION_COMMITTER.email);
   return repo;
 }
 
@@ -182,7 +183,7 @@ describe('gitgrant verify --record', () => {
       [scenario.grants.heidi.path, Date.parse(AFTER_SESSIONS)],
       [scenario.grants.alice.path, Date.parse(AFTER_SESSIONS)],
     ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
-    expect(verified[0]!.summary).toMatch(/^access verified ended at 2026-11-23T1[23]:00:00Z \(expired\): no path remains; evidence evidence\/verify\/2026-11-23T14-30-00Z\.json by gitgrant-test\[bot\]$/);
+    expect(verified[0]!.summary).toMatch(/^access verified ended at 2026-11-23T1[23]:00:00Z \(expired\): no path remains; evidence evidence\/verify\/2026-11-23T14-30-00Z\.json by gitgrant\[bot\]$/);
     expect(verified[0]!.commit).toBe(repo.git('log', '-1', '--format=%H', '--', file).trim());
     const privileged = report.controls.find((c) => c.reference === '11.f')!;
     expect(privileged.evidence.map((i) => report.events[i]!.kind)).toContain('verified');
