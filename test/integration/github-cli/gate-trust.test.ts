@@ -59,7 +59,7 @@ describe('finding 3: the grantee never approves their own grant', () => {
     const grant = aGrant().for('nina@example.com').ofRole('app-readonly');
     const run = await gate(gh, { author: 'carol', grant, reviewers: ['bob'] }, TempRepo.fromFiles(aRepo().with(shared, appReadonly(), grant).specs()));
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('error IDENTITY_LOGIN_SHARED: GitHub login `Olga` is mapped to 2 people (nina@example.com, olga@example.com)');
+    expect(run.stdout).toContain('error IDENTITY_LOGIN_SHARED: GitHub login `olga` is mapped to 2 people (nina@example.com, olga@example.com)');
   });
 });
 
@@ -67,7 +67,7 @@ describe('finding 5: exempt and auto-approve lists waive approval only for the l
   it('an exempt author cannot open a waived grant for someone else', async () => {
     const gh = double();
     const grant = aGrant().for('bob@example.com').ofRole('app-readonly');
-    const run = await gate(gh, { author: 'alice', grant, files: [appReadonly().exempting('@alice')] });
+    const run = await gate(gh, { author: 'alice', grant, files: [appReadonly().exempting('@alice').build()] });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`${grant.path} (added): approvals missing`);
     expect(run.stdout).toContain("not waived (exempt): @alice is on role app-readonly's exempt list, but the grant is for bob@example.com; the list waives approval only for the listed person's own access");
@@ -76,7 +76,7 @@ describe('finding 5: exempt and auto-approve lists waive approval only for the l
   it('nobody can open a waived grant for an exempt grantee', async () => {
     const gh = double();
     const grant = aGrant().for('alice@example.com').ofRole('app-readonly');
-    const run = await gate(gh, { author: 'carol', grant, files: [appReadonly().exempting('alice@example.com')] });
+    const run = await gate(gh, { author: 'carol', grant, files: [appReadonly().exempting('alice@example.com').build()] });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("not waived (exempt): alice@example.com is on role app-readonly's exempt list, but the request was opened by @carol (carol@example.com); the list waives approval only for the listed person's own access");
   });
@@ -84,7 +84,7 @@ describe('finding 5: exempt and auto-approve lists waive approval only for the l
   it('an auto-approve requester cannot open a waived grant for someone else', async () => {
     const gh = double();
     const grant = aGrant().for('bob@example.com').ofRole('app-readonly');
-    const run = await gate(gh, { author: 'carol', grant, files: [appReadonly().autoApprovingRequests('@carol')] });
+    const run = await gate(gh, { author: 'carol', grant, files: [appReadonly().autoApprovingRequests('@carol').build()] });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("not waived (auto-approve-requester): @carol is on role app-readonly's auto-approve requesters, but the grant is for bob@example.com");
   });
@@ -92,7 +92,7 @@ describe('finding 5: exempt and auto-approve lists waive approval only for the l
   it('still waives an exempt person asking for their own access, and says so', async () => {
     const gh = double();
     const grant = aGrant().for('alice@example.com').ofRole('app-readonly');
-    const run = await gate(gh, { author: 'alice', grant, files: [appReadonly().exempting('alice@example.com')] });
+    const run = await gate(gh, { author: 'alice', grant, files: [appReadonly().exempting('alice@example.com').build()] });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain("approval waived (exempt): alice@example.com is on role app-readonly's exempt list and asked for their own access");
   });

@@ -56,7 +56,7 @@ describe('gitgrant validate with an HR source', () => {
     const repo = withAtRequest(TempRepo.fromExample(), 'ignore');
     const run = await runCli(['validate', '--now', EXAMPLE_NOW], { cwd: repo.root });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('hr.atRequest must be one of refuse, warn');
+    expect(run.stdout).toContain('policies/hr.yaml:8:14: error SCHEMA_ENUM: `hr.atRequest` must be one of refuse, warn');
   });
 });
 

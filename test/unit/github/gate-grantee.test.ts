@@ -18,7 +18,7 @@ describe('a grant whose grantee has no known GitHub login', () => {
         .build(),
     );
     expect(result.passed).toBe(false);
-    expect(result.subjects[0]).toMatchObject({ status: 'grantee-unknown', granteeUnknown: 'grantee@example.com' });
+    expect(result.subjects[0]).toMatchObject({ status: 'grantee-unknown', granteeUnknown: { grantee: 'grantee@example.com', identitiesFile: 'policies/identities.yaml' } });
   });
 
   it('keeps the approvals it saw, so the verdict says what else is missing', () => {
