@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { aGrant, aRepo, type FileSpec } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from './harness.js';
+import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble, withBareOrigin } from './harness.js';
 import { PEOPLE, TEAMS, accessPolicy, appReadonly } from './org.js';
 
 const double = useGitHubDouble();
@@ -155,5 +155,16 @@ describe('finding 10: HR at request time', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('error GRANT_GRANTEE_LEFT: olga@example.com is terminated in HR');
     expect(run.stdout).toContain('notice HR_SOURCE_NOT_READ: HR source scim:https://scim.invalid/scim/v2 was not read here ($GITGRANT_SCIM_TOKEN is not set)');
+  });
+
+  it('gitgrant request refuses to push a request for someone HR marks as terminated', async () => {
+    const gh = double();
+    const repo = gitRepo(files().specs());
+    const origin = withBareOrigin(repo);
+    const run = await gitgrant(gh, repo, ['request', '--role', 'app-readonly', '--reason', 'Investigate the slow checkout queries', '--grantee', 'olga@example.com', '--ticket', 'INC-7', '--now', NOW]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('grants/app-readonly/olga-inc-7.yaml:2:10: error GRANT_GRANTEE_LEFT: olga@example.com is terminated in HR (hr/people.json)');
+    expect(run.stdout).toContain('gitgrant request: the grant would not pass validation; nothing pushed');
+    expect(origin.git('branch', '--list').trim()).toBe('* main');
   });
 });
