@@ -56,10 +56,10 @@ function aTempDir(): string {
   return dir;
 }
 
-/** A copy of this repository's example organisation: policies/, roles/ and grants/. */
+/** A copy of this repository's example organisation: policies/, roles/, grants/ and its HR export. */
 function anExampleOrg(): string {
   const root = aTempDir();
-  for (const folder of ['policies', 'roles', 'grants']) cpSync(join(REPO_ROOT, folder), join(root, folder), { recursive: true });
+  for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(join(REPO_ROOT, folder), join(root, folder), { recursive: true });
   return root;
 }
 
