@@ -47,6 +47,10 @@ export function generateRepo(dir: string, roles: number, grants: number, start: 
     // Quoted times read as strings under YAML 1.1 too, so ajv-cli (js-yaml) validates the same data.
     writeFileSync(join(folder, `person${g}-inc-${g}.yaml`), text.replace(/^(starts|expires): (.*)$/gm, "$1: '$2'"));
   }
+  // The example policy reads HR from hr/people.json; validate checks each grantee against it.
+  mkdirSync(join(dir, 'hr'), { recursive: true });
+  const people = Array.from({ length: grants }, (_, g) => ({ email: `person${g}@example.com`, active: true, status: 'active', department: 'Engineering' }));
+  writeFileSync(join(dir, 'hr', 'people.json'), JSON.stringify({ people }) + '\n');
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');

@@ -39,7 +39,7 @@ const step = (title: string) => say(`\n${bold(`=== ${title}`)}\n`);
 
 async function demo(): Promise<number> {
   const repo = mkdtempSync(join(tmpdir(), 'gitgrant-demo-'));
-  for (const folder of ['policies', 'roles', 'grants']) cpSync(folder, join(repo, folder), { recursive: true });
+  for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(folder, join(repo, folder), { recursive: true });
   initRepository(repo);
   // The emulators take any credentials; the SDKs' default chain reads them from the environment.
   Object.assign(process.env, { MOTO_ACCOUNT_ID: ACCOUNT, AWS_ACCESS_KEY_ID: 'demo', AWS_SECRET_ACCESS_KEY: 'demo', AWS_REGION: 'us-east-1' });

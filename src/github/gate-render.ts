@@ -12,6 +12,7 @@ const STATUS_WORDS: Record<SubjectStatus, string> = {
   missing: 'approvals missing',
   blocked: 'changes requested',
   unevaluated: 'not evaluated (the grant did not load; fix validation first)',
+  'grantee-unknown': "grantee's GitHub login unknown",
 };
 
 const LEVEL_MARK: Record<LevelVerdict['status'], string> = { satisfied: '✅ satisfied', missing: '⏳ missing', waived: '➖ waived' };
@@ -85,6 +86,14 @@ export function renderGateText(result: GateResult): string {
 function subjectNotes(verdict: SubjectVerdict, escape: (s: string) => string): string[] {
   const notes: string[] = [];
   if (verdict.waivedBy) notes.push(`approval waived (${escape(verdict.waivedBy.kind)}): ${escape(verdict.waivedBy.because)}`);
+  if (verdict.notWaived) notes.push(`not waived (${escape(verdict.notWaived.kind)}): ${escape(verdict.notWaived.because)}`);
+  if (verdict.granteeUnknown) {
+    const { grantee, identitiesFile } = verdict.granteeUnknown;
+    notes.push(
+      `cannot tell ${escape(grantee)}'s GitHub login, so their own approval cannot be told apart from anyone else's: ` +
+        `add ${escape(`\`${grantee}: { github: <login> }\``)} under identities.people in ${escape(identitiesFile)}`,
+    );
+  }
   for (const b of verdict.blockedBy) notes.push(`changes requested by ${escape(b.login)}, who could approve ${b.levels.map(escape).join(', ')}`);
   for (const i of verdict.ignored) notes.push(`not counted: ${escape(i.login)} (${i.state.toLowerCase()}): ${IGNORE_WORDS[i.reason]}`);
   return notes;

@@ -3,7 +3,7 @@
  * approval levels are met. No I/O and no clock: team membership arrives as data, fetched by
  * `gatherGateInput`. The same decision runs in the PR check and before apply.
  */
-import type { GitHubPrincipal, GrantId } from '../model/types.js';
+import type { Email, GitHubPrincipal, GrantId } from '../model/types.js';
 import type { ApprovalRequirement, RequiredLevel, Waiver } from '../policy/approval-types.js';
 import { classifyChanges, type RefusedFile } from './changed-files.js';
 import { assignToLevels } from './matching.js';
@@ -11,8 +11,13 @@ import type { GitHubUser, PullRequestFile, Review, ReviewState } from './types.j
 
 export interface GrantUnderReview {
   requirement: ApprovalRequirement;
-  /** The grantee's GitHub login, when the identity mapping knows it. */
+  /**
+   * The grantee's GitHub login, when the identity mapping knows it. Absent, the gate cannot tell
+   * the grantee's own approval from anyone else's, so the grant fails closed unless it is waived.
+   */
   granteeLogin?: string;
+  /** Where the login is to be added (the policy file holding `identities`), for the fix hint. */
+  identitiesFile?: string;
 }
 
 export interface GateInput {
@@ -68,14 +73,22 @@ export interface Blocker {
 
 export type GateSubject = { kind: 'grant'; grant: GrantId; change: 'added' | 'modified' } | { kind: 'policy-files'; files: string[] };
 
-/** `unevaluated`: a changed grant had no requirement (it did not load); the gate fails closed. */
-export type SubjectStatus = 'approved' | 'waived' | 'missing' | 'blocked' | 'unevaluated';
+/**
+ * `unevaluated`: a changed grant had no requirement (it did not load); the gate fails closed.
+ * `grantee-unknown`: the grantee's GitHub login is unknown, so their own approval could be counted;
+ * the gate fails closed.
+ */
+export type SubjectStatus = 'approved' | 'waived' | 'missing' | 'blocked' | 'unevaluated' | 'grantee-unknown';
 
 export interface SubjectVerdict {
   subject: GateSubject;
   status: SubjectStatus;
   levels: LevelVerdict[];
   waivedBy?: Waiver;
+  /** An exempt or auto-approve list that names someone here but does not waive it (see approval-types). */
+  notWaived?: ApprovalRequirement['notWaived'];
+  /** For `grantee-unknown`: whose login is missing and where to add it. */
+  granteeUnknown?: { grantee: Email; identitiesFile: string };
   blockedBy: Blocker[];
   ignored: IgnoredReview[];
 }
@@ -108,7 +121,15 @@ export function evaluateGate(input: GateInput): GateResult {
       ...(granteeLogin ? { grantee: granteeLogin } : {}),
       ...(requirement.cannotApprove.requester ? { requester: requirement.cannotApprove.requester } : {}),
     };
-    return judge(subject, requirement.levels, requirement.waivedBy, decisions, excluded, input.pr.headSha, members);
+    const verdict = judge(subject, requirement.levels, requirement.waivedBy, decisions, excluded, input.pr.headSha, members);
+    if (requirement.notWaived) verdict.notWaived = requirement.notWaived;
+    // Fail closed: without the grantee's login, any approval counted could be their own. A waived
+    // grant counts no approval, so it does not depend on telling them apart.
+    if (!granteeLogin && verdict.status !== 'waived') {
+      verdict.status = 'grantee-unknown';
+      verdict.granteeUnknown = { grantee: requirement.cannotApprove.grantee, identitiesFile: underReview.identitiesFile ?? 'policies/identities.yaml' };
+    }
+    return verdict;
   });
 
   if (changes.policyFiles.length > 0) {

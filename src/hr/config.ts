@@ -9,6 +9,9 @@ import { locate, type SourceMap } from '../model/source-map.js';
 
 export type HrAction = 'revoke' | 'report';
 
+/** What `validate`, `new-grant`, `request` and the gate do with a grant for someone HR marks as gone or does not know. */
+export type HrAtRequest = 'refuse' | 'warn';
+
 /** The fields a CSV source maps from its own column names. */
 export const HR_COLUMNS = ['email', 'active', 'status', 'department', 'title', 'manager', 'employeeNumber'] as const;
 export type HrColumn = (typeof HR_COLUMNS)[number];
@@ -48,6 +51,7 @@ export interface HrConfig {
   onTerminated: HrAction;
   onIneligible: HrAction;
   onApproverLeft: HrAction;
+  atRequest: HrAtRequest;
 }
 
 /** Defaults: a leaver loses access at once; softer findings go to people first. */
@@ -56,6 +60,7 @@ export const DEFAULT_HR_CONFIG: HrConfig = {
   onTerminated: 'revoke',
   onIneligible: 'report',
   onApproverLeft: 'report',
+  atRequest: 'refuse',
 };
 
 /**
@@ -131,6 +136,10 @@ export const hrSchema = {
     onTerminated: { ...action, description: 'A grantee HR lists as terminated or inactive, or does not list at all.' },
     onIneligible: { ...action, description: "A grantee who no longer matches the role's `eligible` attributes." },
     onApproverLeft: { ...action, description: 'An approver of an active grant has left.' },
+    atRequest: {
+      enum: ['refuse', 'warn'],
+      description: 'A grant requested for someone HR marks as gone or does not know: refuse it (the default) or only warn.',
+    },
   },
 } as const;
 

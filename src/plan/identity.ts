@@ -57,11 +57,44 @@ export function identityConfig(policy: Policy): { config: IdentityConfig; diagno
   if (!unknownPlaceholder('awsIamUser') && !IAM_USER_NAME.test(expand(config.awsIamUser, 'a@b.c'))) {
     problem(['awsIamUser'], `\`${config.awsIamUser}\` does not make a valid IAM user name`, 'IAM user names use letters, digits and +=,.@_- (at most 64)');
   }
+  const byLogin = new Map<string, { login: string; people: string[] }>();
   for (const [person, identity] of Object.entries(raw.people ?? {})) {
     const key = person.trim().toLowerCase();
+    // Two entries for one person: the later would silently replace the earlier login, so the
+    // grantee could approve under the login that lost.
+    if (config.people[key]) {
+      const summary = `${key} is listed twice (the addresses differ only in case or spaces)`;
+      if (source) {
+        const span = locate(source, pointer(['identities', 'people', person]));
+        diagnostics.push({ severity: 'error', code: 'IDENTITY_PERSON_DUPLICATE', summary, hint: 'keep one entry per person', file: source.file, start: span.start, end: span.end });
+      }
+    }
     config.people[key] = identity;
+    if (identity.github !== undefined) {
+      const login = identity.github.replace(/^@/, '').toLowerCase();
+      const entry = byLogin.get(login) ?? { login, people: [] };
+      entry.people.push(key);
+      byLogin.set(login, entry);
+    }
     if (identity.gcp !== undefined && !GCP_MEMBER.test(identity.gcp)) problem(['people', person, 'gcp'], `\`${identity.gcp}\` is not a GCP member`, 'write user:name@domain, group:... or serviceAccount:...');
     if (identity.awsIamUser !== undefined && !IAM_USER_NAME.test(identity.awsIamUser)) problem(['people', person, 'awsIamUser'], `\`${identity.awsIamUser}\` is not a valid IAM user name`, 'IAM user names use letters, digits and +=,.@_- (at most 64)');
+  }
+  // One login for two people: an approval under it could be either, and either could be the grantee.
+  for (const { login, people } of byLogin.values()) {
+    if (people.length < 2) continue;
+    const last = Object.keys(raw.people ?? {}).find((p) => p.trim().toLowerCase() === people.at(-1))!;
+    if (source) {
+      const span = locate(source, pointer(['identities', 'people', last, 'github']));
+      diagnostics.push({
+        severity: 'error',
+        code: 'IDENTITY_LOGIN_SHARED',
+        summary: `GitHub login \`${login}\` is mapped to ${people.length} people (${[...people].sort().join(', ')})`,
+        hint: 'each person has their own GitHub login; fix the wrong entry',
+        file: source.file,
+        start: span.start,
+        end: span.end,
+      });
+    }
   }
   return { config, diagnostics };
 }

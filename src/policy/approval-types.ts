@@ -38,6 +38,12 @@ export interface ApprovalRequirement {
   levels: RequiredLevel[];
   /** When set, no human approval is needed, and `levels` lists what would have been needed. */
   waivedBy?: Waiver;
+  /**
+   * An exempt or auto-approve list that names the grantee or the requester but does not waive this
+   * grant, because they are not the same person: the lists waive approval only for the listed
+   * person's own access. Shown by `explain` and the gate so nobody wonders why it did not apply.
+   */
+  notWaived?: { kind: 'exempt' | 'auto-approve-requester'; because: string };
   /** Never count as approvers of this grant: the grantee and the requester. */
   cannotApprove: { grantee: Email; requester?: string };
 }
@@ -46,6 +52,12 @@ export interface ApprovalRequirement {
 export interface RequestContext {
   /** GitHub login of the PR author (without `@`). */
   author?: string;
+  /**
+   * The person who asked, by email: the author mapped through `identities.people` (for the app's
+   * PRs from an issue, the issue's author). Absent when the login maps to nobody or to more than
+   * one person; then no exempt or auto-approve list can waive approval.
+   */
+  requester?: Email;
   /** The instant the request is judged at (PR event time, or `now`). */
   at: Instant;
 }

@@ -38,22 +38,56 @@ export function approvalRequirement(grant: Grant, role: Role, policy: Policy, re
   // An escalation exists because the request is unusual; no standing waiver may skip it. Nor can
   // break-glass grants be waived here: they only land through the break-glass workflow.
   if (escalations.length === 0 && !grant.breakGlass) {
-    const waiver = findWaiver(grant, role, request, duration);
+    const { waiver, notWaived } = findWaiver(grant, role, request, duration);
     if (waiver) requirement.waivedBy = waiver;
+    else if (notWaived) requirement.notWaived = notWaived;
   }
   return requirement;
 }
 
-function findWaiver(grant: Grant, role: Role, request: RequestContext, duration: number): Waiver | undefined {
-  const requesters = [grant.grantee as string, ...(request.author ? [`@${request.author.toLowerCase()}`] : [])];
-  const exempt = requesters.find((r) => role.exempt.includes(r));
-  if (exempt) {
-    return { kind: 'exempt', because: `${exempt} is on role ${role.name}'s exempt list`, source: ruleSource(role.source, ['exempt']) };
+interface WaiverSearch {
+  waiver?: Waiver;
+  notWaived?: ApprovalRequirement['notWaived'];
+}
+
+/**
+ * Exempt and auto-approve lists waive approval only for the listed person's own access: the
+ * requester (the PR author, mapped to a person) must be the grantee. Otherwise an exempt author
+ * could grant anyone access, and anyone could open a waived grant for an exempt grantee.
+ */
+function requesterWaiver(grant: Grant, role: Role, request: RequestContext): WaiverSearch {
+  const author = request.author ? `@${request.author.toLowerCase()}` : undefined;
+  const lists = [
+    { kind: 'exempt' as const, entries: role.exempt, name: 'exempt list', path: ['exempt'] },
+    { kind: 'auto-approve-requester' as const, entries: role.autoApprove?.requesters ?? [], name: 'auto-approve requesters', path: ['autoApprove', 'requesters'] },
+  ];
+  const own = request.requester !== undefined && request.requester === grant.grantee;
+  for (const list of lists) {
+    const listed = [grant.grantee, author, request.requester].find((who): who is string => who !== undefined && list.entries.includes(who));
+    if (!listed) continue;
+    const onList = `${listed} is on role ${role.name}'s ${list.name}`;
+    if (own) {
+      return { waiver: { kind: list.kind, because: `${onList} and asked for their own access`, source: ruleSource(role.source, list.path) } };
+    }
+    return { notWaived: { kind: list.kind, because: `${onList}${whyNotOwn(grant, request, listed)}` } };
   }
-  const auto = requesters.find((r) => role.autoApprove?.requesters.includes(r));
-  if (auto) {
-    return { kind: 'auto-approve-requester', because: `${auto} is on role ${role.name}'s auto-approve requesters`, source: ruleSource(role.source, ['autoApprove', 'requesters']) };
+  return {};
+}
+
+function whyNotOwn(grant: Grant, request: RequestContext, listed: string): string {
+  const onlyOwn = "; the list waives approval only for the listed person's own access";
+  if (!request.author) return `; it waives approval only when ${grant.grantee} opens the pull request themselves`;
+  const unmapped = `@${request.author}, who is not mapped to a person in identities.people`;
+  if (listed !== grant.grantee) {
+    // The requester is on the list: it cannot carry over to someone else's access.
+    return request.requester ? `, but the grant is for ${grant.grantee}${onlyOwn}` : `, but the request was opened by ${unmapped}${onlyOwn}`;
   }
+  return `, but the request was opened by ${request.requester ? `@${request.author} (${request.requester})` : unmapped}${onlyOwn}`;
+}
+
+function findWaiver(grant: Grant, role: Role, request: RequestContext, duration: number): WaiverSearch {
+  const byRequester = requesterWaiver(grant, role, request);
+  if (byRequester.waiver) return byRequester;
   const windows = role.autoApprove?.windows ?? [];
   for (const [index, window] of windows.entries()) {
     const local = localTime(request.at, window.timezone);
@@ -61,14 +95,15 @@ function findWaiver(grant: Grant, role: Role, request: RequestContext, duration:
     if (window.maxDuration !== undefined && duration > window.maxDuration) continue;
     // The window decides when a request is approved automatically; how long the grant lasts is
     // bounded by the window's maxDuration and the usual caps, not by the window's end.
-    return {
+    const waiver: Waiver = {
       kind: 'auto-approve-window',
       because: `role ${role.name} auto-approves ${describeWindow(window)}${window.maxDuration ? ` up to ${formatDuration(window.maxDuration)}` : ''}`,
       clock: { at: request.at, timezone: window.timezone, local: local.display },
       source: ruleSource(role.source, ['autoApprove', 'windows', index]),
     };
+    return { waiver };
   }
-  return undefined;
+  return byRequester;
 }
 
 function inWindow(window: AutoApproveWindow, weekday: AutoApproveWindow['days'][number], hhmm: string): boolean {

@@ -12,7 +12,7 @@ import { onTestFinished } from 'vitest';
 import type { FileSpec } from './builders.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLE_FOLDERS = ['policies', 'roles', 'grants'];
+const EXAMPLE_FOLDERS = ['policies', 'roles', 'grants', 'hr'];
 
 /** Fixed identity and dates, so commits do not depend on the machine or the clock. */
 const GIT_ENV = {
@@ -33,7 +33,7 @@ export class TempRepo {
     return new TempRepo(root);
   }
 
-  /** A copy of the example organisation in policies/, roles/ and grants/. */
+  /** A copy of the example organisation in policies/, roles/, grants/ and its HR export in hr/. */
   static fromExample(): TempRepo {
     const repo = TempRepo.empty();
     for (const folder of EXAMPLE_FOLDERS) cpSync(join(PROJECT_ROOT, folder), join(repo.root, folder), { recursive: true });

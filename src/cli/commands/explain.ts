@@ -9,6 +9,8 @@ import { effectiveStart, grantDuration, isExpired, isScheduled } from '../../pol
 import { plainText } from '../../render/escape.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { grantIdFor } from '../grant-argument.js';
+import { emailForLogin } from '../../github/commands/people.js';
+import { identityConfig } from '../../plan/identity.js';
 import { loadAndEvaluate } from '../load.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -40,7 +42,10 @@ export function explainCommand(io: CliIo, grantPath: string, options: ExplainOpt
     for (const d of own) io.stdout(formatDiagnostic(d) + '\n');
     return EXIT.findings;
   }
-  const requirement = approvalRequirement(grant, role, repo.policy, { at: now, author: options.author });
+  // The requester is the author mapped to a person: exempt lists waive only their own access.
+  const author = options.author?.replace(/^@/, '');
+  const requester = author === undefined ? undefined : emailForLogin(identityConfig(repo.policy).config, author);
+  const requirement = approvalRequirement(grant, role, repo.policy, { at: now, author, ...(requester ? { requester } : {}) });
   if (options.json) {
     io.stdout(JSON.stringify({ grant: describeGrant(grant, now), caps: caps(grant, role, repo.policy), requirement, targets: role.targets, findings: own }, null, 2) + '\n');
   } else {
@@ -109,6 +114,9 @@ function renderExplanation(grant: Grant, role: Role, policy: Policy, requirement
     lines.push(`  WAIVED (${w.kind}): ${w.because}${w.source ? ` [${w.source.file}:${w.source.line}]` : ''}`);
     if (w.clock) lines.push(`     decided at ${formatInstant(w.clock.at)} = ${w.clock.local}`);
     lines.push('     no human approval is needed; the levels above would apply otherwise');
+  }
+  if (requirement.notWaived) {
+    lines.push(`  NOT WAIVED (${requirement.notWaived.kind}): ${plainText(requirement.notWaived.because)}`);
   }
   lines.push(`  never counted as approvers: the grantee ${requirement.cannotApprove.grantee}${requirement.cannotApprove.requester ? ` and the requester @${requirement.cannotApprove.requester}` : ' and the PR author'}`);
   lines.push('', 'Cloud targets:');

@@ -23,6 +23,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { markdownText } from '../../render/escape.js';
 import type { Instant } from '../../model/types.js';
 import { git } from '../git.js';
+import { hrAtRequest } from '../hr-at-request.js';
 import { judgedFromObjects } from '../pr-objects.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -119,10 +120,14 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<GatedPr | 
   if (options.postCheck && options.headSha === undefined) throw new UsageError('--post-check needs --head-sha', 'the check is posted on the commit that was judged, read from git objects');
   const github = githubRepo(io, root);
   const loaded = options.headSha === undefined ? loadJudgedRepo(root, options.baseRef) : loadFromObjects(root, options.baseRef, options.headSha);
+  // HR data is judged like the rules: from the base commit (or the trusted checkout), so the PR
+  // cannot edit who works here.
+  const checkRequested = await hrAtRequest(io, root, loaded.repo, now, options.baseRef);
   const octokit = await githubClient(io);
   const prNumber = options.pr !== undefined ? prOption(options.pr) : await pullAtHead(octokit, github, options.headSha!, options.headRepo);
   if (prNumber === undefined) return undefined;
   const run = await gateOrIncomplete(() => runGate({
+    checkRequested,
     prNumber,
     repo: loaded.repo,
     loadDiagnostics: loaded.diagnostics,

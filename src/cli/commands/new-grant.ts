@@ -8,6 +8,7 @@ import { loadFile } from '../../model/load-file.js';
 import { loadRepo } from '../../model/load-repo.js';
 import { grantId, type AccessRepo, type Instant, type Role, type RoleName } from '../../model/types.js';
 import { evaluatePolicy } from '../../policy/engine.js';
+import { hrAtRequest, type RequestedGrantsCheck } from '../hr-at-request.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
 
@@ -55,7 +56,8 @@ export async function newGrantCommand(io: CliIo, options: NewGrantOptions, promp
     : (starts ?? now) + durationOption('duration', options.duration ?? (ask ? await ask.input('Duration', formatDuration(fallback)) : formatDuration(fallback)));
 
   const fields: GrantFileFields = { grantee, reason, ticket: ticket || undefined, starts, expires };
-  const draft = draftGrant(repo, role, fields, now, options.name);
+  const draft = draftGrant(repo, role, fields, now, options.name, await hrAtRequest(io, root, repo, now));
+  for (const line of draft.notes) io.stdout(line + '\n');
   if (draft.problems.length > 0) {
     for (const line of draft.problems) io.stdout(line + '\n');
     io.stdout('gitgrant new-grant: the grant would not pass validation; nothing written\n');
@@ -79,13 +81,19 @@ export interface GrantDraft {
   path: string;
   text: string;
   problems: string[];
+  /** Warnings and notices from the request-time checks (HR), formatted; they do not stop the draft. */
+  notes: string[];
 }
 
-/** Shared by new-grant, request and break-glass: one way to turn fields into a checked grant file. */
-export function draftGrant(repo: AccessRepo, role: Role, fields: GrantFileFields, now: Instant, name?: string): GrantDraft {
+/**
+ * Shared by new-grant, request and break-glass: one way to turn fields into a checked grant file.
+ * `requested`: checks that apply to a grant being requested (HR at request time).
+ */
+export function draftGrant(repo: AccessRepo, role: Role, fields: GrantFileFields, now: Instant, name?: string, requested?: RequestedGrantsCheck): GrantDraft {
   const text = renderGrantFile(fields);
   const path = `grants/${role.name}/${name ?? grantFileName(fields.grantee, fields.ticket ?? fields.incident, now)}`;
-  return { path, text, problems: checkNewGrant(repo, path, text, now) };
+  const { problems, notes } = checkNewGrant(repo, path, text, now, requested);
+  return { path, text, problems, notes };
 }
 
 export function writeDraft(root: string, draft: GrantDraft): void {
@@ -96,12 +104,15 @@ export function writeDraft(root: string, draft: GrantDraft): void {
 }
 
 /** The new file is checked with the same loader and rules as a pull request would be. */
-function checkNewGrant(repo: AccessRepo, path: string, text: string, now: number): string[] {
+function checkNewGrant(repo: AccessRepo, path: string, text: string, now: number, requested?: RequestedGrantsCheck): { problems: string[]; notes: string[] } {
   const loaded = loadFile(path, new TextEncoder().encode(text));
-  if (loaded.kind !== 'grant' || !loaded.value) return loaded.diagnostics.map(formatDiagnostic);
+  if (loaded.kind !== 'grant' || !loaded.value) return { problems: loaded.diagnostics.map(formatDiagnostic), notes: [] };
   const withNew: AccessRepo = { ...repo, grants: [...repo.grants, loaded.value] };
   const id = grantId(path);
-  return evaluatePolicy(withNew, { now, changed: new Set([id]), scope: new Set([id]) })
-    .filter((d) => d.severity === 'error' && d.file === path)
-    .map(formatDiagnostic);
+  const policy = evaluatePolicy(withNew, { now, changed: new Set([id]), scope: new Set([id]) }).filter((d) => d.file === path);
+  const hr = requested?.([loaded.value]) ?? [];
+  return {
+    problems: [...policy, ...hr].filter((d) => d.severity === 'error').map(formatDiagnostic),
+    notes: hr.filter((d) => d.severity !== 'error').map(formatDiagnostic),
+  };
 }

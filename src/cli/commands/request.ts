@@ -21,6 +21,7 @@ import { markdownText, plainText } from '../../render/escape.js';
 import { pushChangeBranch } from '../branch.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
+import { hrAtRequest } from '../hr-at-request.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
 import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
 import { defaultDuration, draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
@@ -58,7 +59,9 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   if (!role) return refuse(io, octokit, github, asked.issue, [`there is no role ${asked.role} (known roles: ${[...repo.roles.keys()].sort().join(', ')})`]);
   const starts = asked.starts === undefined ? undefined : instantOption('starts', asked.starts);
   const expires = (starts ?? now) + (asked.duration === undefined ? defaultDuration(role, repo) : durationOption('duration', asked.duration));
-  const draft = draftGrant(repo, role, { grantee: asked.grantee, reason: asked.reason, ...(asked.ticket ? { ticket: asked.ticket } : {}), starts, expires }, now);
+  const fields = { grantee: asked.grantee, reason: asked.reason, ...(asked.ticket ? { ticket: asked.ticket } : {}), starts, expires };
+  const draft = draftGrant(repo, role, fields, now, undefined, await hrAtRequest(io, root, repo, now));
+  for (const line of draft.notes) io.stdout(`${plainText(line)}\n`);
   if (draft.problems.length > 0) return refuse(io, octokit, github, asked.issue, draft.problems);
 
   const branch = `access-request/${draft.path.replace(/^grants\//, '').replace(/\.ya?ml$/, '')}`;

@@ -5,6 +5,7 @@ import { identityConfig } from '../../plan/identity.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import { changedFilesSince } from '../git.js';
+import { hrAtRequest } from '../hr-at-request.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { countDiagnostics, plural, printDiagnostics } from '../report.js';
@@ -23,10 +24,14 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
   const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
+  // HR at request time: the grants a change adds or edits; without --changed-since, every grant.
+  const requested = selection ? repo.grants.filter((g) => selection.changedGrants.has(g.id)) : repo.grants;
+  const checkHr = await hrAtRequest(io, root, repo, now);
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
     ...identityConfig(repo.policy).diagnostics,
+    ...checkHr(requested),
   ]);
   const counts = countDiagnostics(diagnostics);
   if (options.json) {

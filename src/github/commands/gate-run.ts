@@ -4,6 +4,7 @@
  * GitHub, the pure gate, and the validation findings of the PR's files.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { locate, pointer } from '../../model/source-map.js';
 import type { AccessRepo, Grant, GrantId, Instant } from '../../model/types.js';
 import { identityConfig, githubLogin, type IdentityConfig } from '../../plan/identity.js';
 import { approvalRequirement } from '../../policy/approval.js';
@@ -27,6 +28,8 @@ export interface GateRunOptions {
   teams: TeamDirectory;
   issues: IssueReader;
   now: Instant;
+  /** Checks for the grants the PR adds or changes beyond the policy engine (HR at request time). */
+  checkRequested?: (grants: readonly Grant[]) => Diagnostic[];
 }
 
 export interface GateRun {
@@ -56,23 +59,45 @@ export async function runGate(options: GateRunOptions): Promise<GateRun> {
       const ids = new Set<GrantId>(changes.map((c) => c.grant));
       changedGrants = repo.grants.filter((g) => ids.has(g.id));
       const requesters = await requestersOf(pull, changedGrants, identities.config, options.issues);
+      const identitiesFile = repo.policy.sources.identities?.file ?? 'policies/identities.yaml';
+      const unmapped: Diagnostic[] = [];
+      const underReview = changedGrants.flatMap((grant): GrantUnderReview[] => {
+        const role = repo.roles.get(grant.role);
+        // No role, no requirement: the gate fails this grant closed ("unevaluated").
+        if (!role) return [];
+        const author = requesters.get(grant.id)!;
+        const requester = emailForLogin(identities.config, author);
+        const requirement = approvalRequirement(grant, role, repo.policy, { author, ...(requester ? { requester } : {}), at: now });
+        const granteeLogin = githubLogin(identities.config, grant.grantee);
+        if (!granteeLogin && !requirement.waivedBy) unmapped.push(granteeLoginUnknown(grant, identitiesFile));
+        return [{ requirement, identitiesFile, ...(granteeLogin ? { granteeLogin } : {}) }];
+      });
       findings = sortDiagnostics([
         ...options.loadDiagnostics,
         ...identities.diagnostics,
         ...evaluatePolicy(repo, { now, changed: ids, request: { author: pull.author.login, at: now } }),
+        ...unmapped,
+        ...(options.checkRequested?.(changedGrants) ?? []),
       ]);
-      return changedGrants.flatMap((grant): GrantUnderReview[] => {
-        const role = repo.roles.get(grant.role);
-        // No role, no requirement: the gate fails this grant closed ("unevaluated").
-        if (!role) return [];
-        const requirement = approvalRequirement(grant, role, repo.policy, { author: requesters.get(grant.id)!, at: now });
-        const granteeLogin = githubLogin(identities.config, grant.grantee);
-        return [{ requirement, ...(granteeLogin ? { granteeLogin } : {}) }];
-      });
+      return underReview;
     },
   });
   const result = evaluateGate(input);
   return { pr: pr!, result, findings, changedGrants, passed: result.passed && !hasErrors(findings) };
+}
+
+/** The grantee's own approval cannot be told apart: said at the grant's `grantee:` line, with the fix. */
+function granteeLoginUnknown(grant: Grant, identitiesFile: string): Diagnostic {
+  const span = locate(grant.source, pointer(['grantee']));
+  return {
+    severity: 'error',
+    code: 'GATE_GRANTEE_LOGIN_UNKNOWN',
+    summary: `the GitHub login of ${grant.grantee} is not known, so the gate cannot make sure they do not approve their own access`,
+    hint: `add \`${grant.grantee}: { github: <login> }\` under identities.people in ${identitiesFile} (see docs/security.md, mapping people)`,
+    file: grant.source.file,
+    start: span.start,
+    end: span.end,
+  };
 }
 
 /**

@@ -170,14 +170,15 @@ describe('finding 9: files outside grants/ are the policy owners\' to approve', 
   it('a deleted grant needs no approval; a grant renamed into another role needs that role\'s owners', async () => {
     const gh = double();
     teams(gh);
-    const moved = aGrant().for('mallory@example.com').ofRole('db-admin').named('mallory');
+    // A grantee with a mapped login (olga), so the verdict is about the role's owners (gate-trust covers unmapped ones).
+    const moved = aGrant().for('olga@example.com').ofRole('db-admin').named('mallory');
     const repo = TempRepo.fromFiles([...baseFiles().specs(), moved.build()]);
 
     const deleted = await gate(gh, repo, [{ path: 'grants/app-readonly/gone.yaml', status: 'removed' }]);
     expect(deleted.stdout).toContain('grants/app-readonly/gone.yaml (deleted): no approval needed');
     expect(deleted.code).toBe(0);
 
-    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', files: [{ path: moved.path, status: 'renamed', previousPath: 'grants/app-readonly/mallory.yaml' }] });
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'olga', files: [{ path: moved.path, status: 'renamed', previousPath: 'grants/app-readonly/mallory.yaml' }] });
     gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
     const renamed = await gitgrant(gh, repo, ['gate', '--pr', String(pull), '--now', NOW]);
     expect(renamed.stdout).toContain(`${moved.path} (added): approvals missing`);

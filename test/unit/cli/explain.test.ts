@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aGrant } from '../../support/builders.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { runCli } from './run-cli.js';
 
@@ -83,5 +84,33 @@ describe('gitgrant explain', () => {
     expect(run.stderr).toBe(
       'gitgrant: alice-inc-4211 names 2 grants: grants/prod-db-admin/alice-inc-4211.yaml, grants/prod-db-readonly/alice-inc-4211.yaml\nhint: give more of the path, e.g. <role>/<file>.yaml\n',
     );
+  });
+
+  describe('exempt lists waive approval only for the listed person themselves (issue 9, finding 5)', () => {
+    // prod-db-readonly exempts @dba-lead and dana@example.com, who are one person (policies/identities.yaml).
+    const danasOwn = aGrant().ofRole('prod-db-readonly').for('dana@example.com').withTicket('INC-5').startingAt('2026-11-22T13:00:00Z').expiringIn('1h').named('dana-inc-5');
+    const forHeidi = aGrant().ofRole('prod-db-readonly').for('heidi@example.com').withTicket('INC-6').startingAt('2026-11-22T13:00:00Z').expiringIn('1h').named('heidi-inc-6');
+    const explainIn = (grant: typeof danasOwn, ...args: string[]) =>
+      runCli(['explain', grant.path, '--now', '2026-11-22T12:00:00Z', ...args], { cwd: TempRepo.fromExample().write(grant.build()).root });
+
+    it('waives the exempt person asking for their own access', async () => {
+      const run = await explainIn(danasOwn, '--author', 'dba-lead');
+      expect(run.stdout).toContain("  WAIVED (exempt): dana@example.com is on role prod-db-readonly's exempt list and asked for their own access [roles/prod-db-readonly.yaml:21]");
+    });
+
+    it('does not waive what an exempt author asks for someone else, and says why', async () => {
+      const run = await explainIn(forHeidi, '--author', '@dba-lead');
+      expect(run.lines.some((l) => /^\s+WAIVED/.test(l))).toBe(false);
+      expect(run.stdout).toContain(
+        "  NOT WAIVED (exempt): @dba-lead is on role prod-db-readonly's exempt list, but the grant is for heidi@example.com; the list waives approval only for the listed person's own access",
+      );
+    });
+
+    it('without --author, says the waiver needs the exempt person to open the pull request', async () => {
+      const run = await explainIn(danasOwn);
+      expect(run.stdout).toContain(
+        "  NOT WAIVED (exempt): dana@example.com is on role prod-db-readonly's exempt list; it waives approval only when dana@example.com opens the pull request themselves",
+      );
+    });
   });
 });

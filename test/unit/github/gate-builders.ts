@@ -10,7 +10,8 @@ export const OLD_HEAD = 'o'.repeat(40);
 class GrantBuilder {
   private readonly levels: RequiredLevel[] = [];
   private waiver?: Waiver;
-  private login?: string;
+  /** Mapped by default: most scenarios are not about the identities. */
+  private login: string | undefined = 'the-grantee';
 
   constructor(readonly path: string) {}
 
@@ -31,6 +32,12 @@ class GrantBuilder {
 
   grantedTo(login: string): this {
     this.login = login;
+    return this;
+  }
+
+  /** A grantee the identities give no GitHub login (a new hire, say). */
+  withUnmappedGrantee(): this {
+    this.login = undefined;
     return this;
   }
 

@@ -32,7 +32,7 @@ describe('the hr section of the policy', () => {
     };
     const { value, diagnostics } = readHrConfig(raw);
     expect(diagnostics).toEqual([]);
-    expect(value).toEqual({ ...raw, onIneligible: 'report', onApproverLeft: 'report' });
+    expect(value).toEqual({ ...raw, onIneligible: 'report', onApproverLeft: 'report', atRequest: 'refuse' });
     expect(value.sources.map(sourceName)).toEqual(['hr/people.json', 'hr/people.csv', 'scim:https://scim.example.com/scim/v2']);
   });
 

@@ -56,10 +56,14 @@ function aTempDir(): string {
   return dir;
 }
 
-/** A copy of this repository's example organisation: policies/, roles/ and grants/. */
+/**
+ * A copy of this repository's example organisation: policies/, roles/ and grants/, without the HR
+ * section (the corpus is about files; HR at request time has its own tests in hr-at-request).
+ */
 function anExampleOrg(): string {
   const root = aTempDir();
   for (const folder of ['policies', 'roles', 'grants']) cpSync(join(REPO_ROOT, folder), join(root, folder), { recursive: true });
+  rmSync(join(root, 'policies', 'hr.yaml'));
   return root;
 }
 

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { approvalRequirement } from '../../../src/policy/approval.js';
 import type { ApprovalRequirement } from '../../../src/policy/approval-types.js';
+import { email } from '../../../src/model/types.js';
 import { aGrant, aPolicy, aRepo, aRole, instant, level, lineContaining, NOW, WEEKDAYS } from '../../support/builders.js';
 
 type RoleBuilder = ReturnType<typeof aRole>;
 type GrantBuilder = ReturnType<typeof aGrant>;
 type PolicyBuilder = ReturnType<typeof aPolicy>;
 
-/** The requirement for `grant` of `role`, judged at `at` for a PR opened by `author`. */
-function requirementOf(role: RoleBuilder, grant: GrantBuilder, request: { at?: number; author?: string; policy?: PolicyBuilder } = {}): ApprovalRequirement {
+/** The requirement for `grant` of `role`, judged at `at` for a PR opened by `author` (the person `requester`). */
+function requirementOf(role: RoleBuilder, grant: GrantBuilder, request: { at?: number; author?: string; requester?: string; policy?: PolicyBuilder } = {}): ApprovalRequirement {
   const loaded = aRepo().with(request.policy ?? aPolicy(), role, grant.ofRole(role.name)).load();
-  return approvalRequirement(loaded.grant(grant), loaded.role(role.name), loaded.repo.policy, { at: request.at ?? NOW, author: request.author });
+  return approvalRequirement(loaded.grant(grant), loaded.role(role.name), loaded.repo.policy, {
+    at: request.at ?? NOW,
+    author: request.author,
+    ...(request.requester ? { requester: email(request.requester) } : {}),
+  });
 }
 
 const vpAbove72h = () => aPolicy().escalatingAbove('72h', 'vp-approval', '@example-org/vp-engineering');
@@ -136,18 +141,21 @@ describe('auto-approval windows', () => {
 describe('exempt lists and auto-approve requesters', () => {
   const exemptRole = () => aRole().exempting('Dana@Example.com', '@DBA-Lead');
 
-  it('waive approval for an exempt grantee, whatever the case of the address', () => {
+  it('waive approval for an exempt grantee asking for their own access, whatever the case of the address', () => {
     const role = exemptRole();
-    expect(requirementOf(role, aGrant().for('dana@EXAMPLE.com')).waivedBy).toEqual({
+    expect(requirementOf(role, aGrant().for('dana@EXAMPLE.com'), { author: 'dana-gh', requester: 'dana@example.com' }).waivedBy).toEqual({
       kind: 'exempt',
-      because: "dana@example.com is on role app-readonly's exempt list",
+      because: "dana@example.com is on role app-readonly's exempt list and asked for their own access",
       source: { file: 'roles/app-readonly.yaml', line: lineContaining(role, '- Dana@Example.com') },
     });
   });
 
-  it('waive approval for an exempt @login opening the PR, whatever its case', () => {
-    expect(requirementOf(exemptRole(), aGrant().for('erin@example.com'), { author: 'dba-lead' }).waivedBy?.because).toBe("@dba-lead is on role app-readonly's exempt list");
-    expect(requirementOf(exemptRole(), aGrant().for('erin@example.com'), { author: 'DBA-LEAD' }).waivedBy?.kind).toBe('exempt');
+  it('waive approval for an exempt @login opening the PR for their own access, whatever its case', () => {
+    const own = { requester: 'erin@example.com' };
+    expect(requirementOf(exemptRole(), aGrant().for('erin@example.com'), { author: 'dba-lead', ...own }).waivedBy?.because).toBe(
+      "@dba-lead is on role app-readonly's exempt list and asked for their own access",
+    );
+    expect(requirementOf(exemptRole(), aGrant().for('erin@example.com'), { author: 'DBA-LEAD', ...own }).waivedBy?.kind).toBe('exempt');
   });
 
   it('do not waive for someone not on the list', () => {
@@ -156,9 +164,9 @@ describe('exempt lists and auto-approve requesters', () => {
 
   it('waive approval for a listed auto-approve requester', () => {
     const role = aRole().autoApprovingRequests('@release-bot-operator');
-    expect(requirementOf(role, aGrant(), { author: 'release-bot-operator' }).waivedBy).toEqual({
+    expect(requirementOf(role, aGrant(), { author: 'release-bot-operator', requester: 'alice@example.com' }).waivedBy).toEqual({
       kind: 'auto-approve-requester',
-      because: "@release-bot-operator is on role app-readonly's auto-approve requesters",
+      because: "@release-bot-operator is on role app-readonly's auto-approve requesters and asked for their own access",
       source: { file: 'roles/app-readonly.yaml', line: lineContaining(role, '- "@release-bot-operator"') },
     });
   });
