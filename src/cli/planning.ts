@@ -59,7 +59,7 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     const plan = computePlan({ desired, limits: LIMITS, at: now });
     return { repo, findings: problems, readFailures: [], ...held(plan, desired.bindings, failSafe) };
   }
-  const cloud = cloudFromEnv(io.env, io.now, repo.policy);
+  const cloud = cloudFromEnv(io.env, () => now, repo.policy);
   const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now).catch(async (error: unknown) => {
     // A failed lookup is an I/O failure, not a bug: nothing has been changed yet, and the next run retries.
     await cloud.close();

@@ -22,6 +22,11 @@ export interface Cloud {
 }
 
 /** `policy`: the repo's, for its `aws` section; without it every account uses the default credentials. */
+/**
+ * The clouds the environment points at. `now` is the instant the command computes for (`--now`, or
+ * the clock at its start): the providers prune stale session ends by it, so a plan and the apply
+ * that follows it agree about what the cloud should hold.
+ */
 export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant, policy: Pick<Policy, 'sections'> = { sections: {} }): Cloud {
   // Credentials expire in real time, whatever instant the plan is computed for (--now).
   const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: awsSettings(policy), now: Date.now });

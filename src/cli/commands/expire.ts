@@ -65,7 +65,7 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
     return EXIT.ok;
   }
   for (const r of due) say(`${options.dryRun ? 'would revoke' : 'revoking'} ${r.grant.id} (${r.grant.grantee}): ${r.reason}`);
-  const cloud = cloudFromEnv(io.env, io.now, repo.policy);
+  const cloud = cloudFromEnv(io.env, () => now, repo.policy);
   try {
     const result = await sweep({ root, repo, revocations: due, identities, cloud, now, concurrency, dryRun: Boolean(options.dryRun) });
     const totals = planTotals(result.plan);

@@ -61,7 +61,7 @@ export async function runHrCheck(io: CliIo, root: string, now: Instant, options:
     if (!options.dryRun) result.standing = await syncStandingAccess(io.env, root, repo, loaded.records, now);
     return result;
   }
-  const cloud = cloudFromEnv(io.env, io.now, repo.policy);
+  const cloud = cloudFromEnv(io.env, () => now, repo.policy);
   try {
     const result = await sweep({ root, repo, revocations, identities, cloud, now, concurrency: options.concurrency, dryRun: false });
     const revoked = new Set(result.revoked.map((r) => r.grant.id));

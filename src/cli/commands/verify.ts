@@ -74,7 +74,7 @@ export async function runVerify(io: CliIo, root: string, window: Window): Promis
   const identities = identityConfig(repo.policy).config;
   const selected = grantsEndedIn(reconstruct(await readHistory(root)), window);
   if (selected.length === 0) return { source: 'verify', complete: true, findings: [], notes: [], window, proofs: [] };
-  const cloud = cloudFromEnv(io.env, io.now, repo.policy);
+  const cloud = cloudFromEnv(io.env, () => now, repo.policy);
   const reads = verifyReads(cloud, io.env);
   try {
     const directory = new Map([
