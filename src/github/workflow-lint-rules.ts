@@ -5,7 +5,7 @@
 import type { Node, Scalar } from 'yaml';
 import type { Severity } from '../diagnostics/diagnostic.js';
 import { findReferencesTo, findUntrustedReferences } from './workflow-lint-expressions.js';
-import { mapAt, scalarAt } from './workflow-lint-view.js';
+import { mapAt, scalarAt, source, span } from './workflow-lint-view.js';
 import type { JobView, StepView, WorkflowView } from './workflow-lint-view.js';
 
 export const WorkflowCode = {
@@ -44,16 +44,6 @@ const DOCKER_DIGEST = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
 const VERSION_COMMENT = /^\s*v?\d+(\.\d+)*\b/;
 const CHECKOUT = /^actions\/checkout@/i;
 const GIT_PUSH = /\bgit\b[^\n]*\bpush\b/;
-
-function span(node: Node): { start: number; end: number } {
-  const [start, end] = node.range ?? [0, 0];
-  return { start, end };
-}
-
-function source(workflow: WorkflowView, node: Node): string {
-  const { start, end } = span(node);
-  return workflow.text.slice(start, end);
-}
 
 function isCheckout(step: StepView): boolean {
   return step.uses !== undefined && CHECKOUT.test(String(step.uses.value));

@@ -53,6 +53,18 @@ export function parseWorkflow(text: string): ParsedWorkflow {
 }
 
 /** The value node under `key` when it is a map. */
+/** A node's character range in the workflow's text. */
+export function span(node: Node): { start: number; end: number } {
+  const [start, end] = node.range ?? [0, 0];
+  return { start, end };
+}
+
+/** A node's text as written in the workflow. */
+export function source(workflow: WorkflowView, node: Node): string {
+  const { start, end } = span(node);
+  return workflow.text.slice(start, end);
+}
+
 export function mapAt(map: YAMLMap, key: string): YAMLMap | undefined {
   const value = map.get(key, true);
   return isMap(value) ? value : undefined;

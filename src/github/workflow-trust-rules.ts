@@ -13,7 +13,7 @@
  */
 import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { findExpressions, findContextReferences, findReferencesTo } from './workflow-lint-expressions.js';
-import { mapAt, scalarAt } from './workflow-lint-view.js';
+import { mapAt, scalarAt, source, span } from './workflow-lint-view.js';
 import type { JobView, StepView, WorkflowView } from './workflow-lint-view.js';
 import { WorkflowCode, type Rule } from './workflow-lint-rules.js';
 
@@ -60,16 +60,6 @@ const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/g;
 // Runs code from the working tree: package managers (their scripts and lifecycle hooks), builds,
 // interpreters, and scripts by path.
 const RUNS_CODE = /(^|[\s;&|(])(npm|npx|yarn|pnpm|bun|deno|node|make|python3?|pip3?|bash|sh|\.\/[\w./-]+)\b/g;
-
-function span(node: Node): { start: number; end: number } {
-  const [start, end] = node.range ?? [0, 0];
-  return { start, end };
-}
-
-function source(workflow: WorkflowView, node: Node): string {
-  const { start, end } = span(node);
-  return workflow.text.slice(start, end);
-}
 
 function prTrigger(workflow: WorkflowView): string | undefined {
   return workflow.triggers.find((name) => PR_TRIGGERS.has(name));
