@@ -77,7 +77,8 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     targets: desired.targets.filter((t) => !unread.has(targetKey(t))),
     bindings: desired.bindings.filter((b) => !unread.has(targetKey(b.target))),
   };
-  const plan = computePlan({ desired: readable, observed, limits: cloud.providers, at: now });
+  const computed = computePlan({ desired: readable, observed, limits: cloud.providers, at: now });
+  const plan = failures.length > 0 ? { ...computed, unread: [...unread].sort() } : computed;
   return { repo, findings: problems, readFailures: failures, cloud, ...held(plan, named.bindings, failSafe) };
 }
 

@@ -10,11 +10,16 @@ function windowText(window: Window | undefined): string {
   return `${window.starts === undefined ? 'now' : formatInstant(window.starts)} -> ${formatInstant(window.expires)}`;
 }
 
-function summaryLine(plan: Plan): string {
+/** `name` escapes the target names for where the line goes (config text, not gitgrant's own words). */
+function summaryLine(plan: Plan, name: (text: string) => string = (text) => text): string {
   const t = planTotals(plan);
-  const head = t.add + t.update + t.remove === 0 ? 'No changes: the cloud matches the grants.' : `Plan: ${t.add} to add, ${t.update} to change, ${t.remove} to remove, on ${t.targets} target${t.targets === 1 ? '' : 's'}.`;
+  const unread = plan.unread?.length ?? 0;
+  // "No changes" would be a claim about targets nobody read: say what was and was not compared.
+  const none = unread === 0 ? 'No changes: the cloud matches the grants.' : 'No changes on the targets that were read.';
+  const head = t.add + t.update + t.remove === 0 ? none : `Plan: ${t.add} to add, ${t.update} to change, ${t.remove} to remove, on ${t.targets} target${t.targets === 1 ? '' : 's'}.`;
+  const unknown = unread === 0 ? '' : ` ${unread} target${unread === 1 ? '' : 's'} could not be read, so ${unread === 1 ? 'its' : 'their'} changes are unknown: ${plan.unread!.map(name).join(', ')}.`;
   const unmanaged = t.unmanaged > 0 ? ` ${t.unmanaged} unmanaged binding${t.unmanaged === 1 ? '' : 's'} seen on managed targets (never touched; reconcile reports them).` : '';
-  return head + unmanaged;
+  return head + unknown + unmanaged;
 }
 
 export function renderPlanText(plan: Plan): string {
@@ -37,7 +42,7 @@ export function renderPlanText(plan: Plan): string {
 
 export function renderPlanMarkdown(plan: Plan): string {
   // The headline is gitgrant's own words and numbers, never user input: it reads as written.
-  const out = [`### gitgrant plan ${plan.online ? '' : '(offline)'}`.trim(), '', summaryLine(plan), ''];
+  const out = [`### gitgrant plan ${plan.online ? '' : '(offline)'}`.trim(), '', summaryLine(plan, markdownCode), ''];
   const rows = (change: TargetChange) => [
     ...change.add.map((b) => ['add', b.principal, b.permission, windowText(b.window), b.grants.join(', ')]),
     ...change.update.map((u) => ['change', u.to.principal, u.to.permission, `${windowText(u.from.window)} => ${windowText(u.to.window)}`, u.to.grants.join(', ')]),

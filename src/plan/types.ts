@@ -105,4 +105,6 @@ export interface Plan {
   online: boolean;
   changes: TargetChange[];
   diagnostics: Diagnostic[];
+  /** Targets that could not be read: left alone this run, so their changes are unknown, not none. */
+  unread?: string[];
 }

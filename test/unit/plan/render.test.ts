@@ -102,3 +102,16 @@ describe('rendering hostile values', () => {
     expect(renderPlanText(aPlan(AT, [aChange(PROJECT, { unmanaged: [observed('user:a@example.com', 'roles/viewer', { label: 'red \u001b[31m alert \u202e' })] })]))).not.toMatch(/[\u001b\u202e]/);
   });
 });
+
+describe('a plan with targets that could not be read', () => {
+  const unread: Plan = { ...NOTHING, unread: ['aws:iam:111111111111', 'gcp:folders/281746352014'] };
+
+  it('does not claim the cloud matches the grants, and names what it could not compare', () => {
+    expect(renderPlanText(NOTHING)).toContain('No changes: the cloud matches the grants.');
+    expect(renderPlanText(unread).trimEnd().split('\n').at(-1)).toBe(
+      'No changes on the targets that were read. 2 targets could not be read, so their changes are unknown: aws:iam:111111111111, gcp:folders/281746352014.',
+    );
+    expect(renderPlanMarkdown(unread)).toContain('No changes on the targets that were read. 2 targets could not be read, so their changes are unknown: <code>aws&#58;iam&#58;111111111111</code>, <code>gcp&#58;folders/281746352014</code>.');
+    expect(JSON.parse(renderPlanJson(unread)).unread).toEqual(['aws:iam:111111111111', 'gcp:folders/281746352014']);
+  });
+});
