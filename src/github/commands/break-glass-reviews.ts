@@ -15,6 +15,8 @@ export interface ReviewIssue {
   state: 'open' | 'closed';
   /** Which use it reviews: the grant file's name, as `open` was given it. */
   key: string;
+  /** When GitHub says the issue was opened: set by GitHub, not editable, unlike the body's marker. */
+  createdAt: number;
   /** For a closed issue: who closed it last (the events API's `closed` actor); undefined if GitHub does not say. */
   closedBy?: string;
   /** For a closed issue: `completed`, `not_planned`, or null when GitHub gives none. */
@@ -49,7 +51,7 @@ export function octokitBreakGlassReviews(octokit: GitHubClient, repo: RepoRef, l
       for (const data of issues) {
         const fingerprint = data.pull_request ? undefined : readFingerprint(data.body ?? '').fingerprint;
         if (!fingerprint?.startsWith(prefix)) continue;
-        const review: ReviewIssue = { number: data.number, title: data.title, url: data.html_url, state: data.state === 'closed' ? 'closed' : 'open', key: fingerprint.slice(prefix.length) };
+        const review: ReviewIssue = { number: data.number, title: data.title, url: data.html_url, state: data.state === 'closed' ? 'closed' : 'open', key: fingerprint.slice(prefix.length), createdAt: Date.parse(data.created_at) };
         if (review.state === 'closed') Object.assign(review, await lastClose(octokit, repo, data.number, data.state_reason ?? null));
         reviews.push(review);
       }

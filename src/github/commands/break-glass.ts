@@ -110,6 +110,9 @@ function budgetRefusal(grantee: Email, uses: readonly BreakGlassUse[], budget: B
  * blocking. Every use the automation made within the budget's window must have its review issue,
  * so removing the label or the hidden marker from one does not hide it.
  */
+/** The review issue is opened right after the break-glass commit; this allows for clocks that differ. */
+const REVIEW_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
 async function reviewRefusals(input: BreakGlassCheckInput, uses: readonly BreakGlassUse[]): Promise<Refusal[]> {
   const { actor } = input;
   const owners = input.policyOwners.join(', ') || '(none)';
@@ -128,12 +131,14 @@ async function reviewRefusals(input: BreakGlassCheckInput, uses: readonly BreakG
       refusals.push({ summary: `${actor}'s break-glass review ${label} was closed as ${issue.stateReason ?? 'no reason'}, not as completed`, hint: completeHint });
     }
   }
-  const keys = new Set(reviews.map((r) => r.key));
   const since = input.now - input.budget.window;
   for (const use of uses) {
     if (!use.byAutomation || use.until <= since) continue;
     const name = use.grant.slice(use.grant.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
-    if (keys.has(reviewKey(name))) continue;
+    // The marker in a body can be edited by anyone with write access, so it alone cannot tie an
+    // issue to a use: the issue must also have been opened after the use began (GitHub's own
+    // timestamp), or an old issue a policy owner once closed could be re-marked to stand in for it.
+    if (reviews.some((r) => r.key === reviewKey(name) && r.createdAt >= use.from - REVIEW_CLOCK_SKEW_MS)) continue;
     refusals.push({
       summary: `${actor}'s break-glass use ${use.grant} (from ${formatInstant(use.from)}) has no review issue labelled ${input.settings.reviewLabel}`,
       hint: `its issue may have lost its label or its hidden marker: a policy owner (${owners}) restores them and closes it as completed once reviewed`,

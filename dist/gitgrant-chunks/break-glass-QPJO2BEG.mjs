@@ -4,4 +4,4 @@ import { fileURLToPath as __gitgrantFileURLToPath } from 'node:url';
 const require = __gitgrantCreateRequire(import.meta.url);
 const __filename = __gitgrantFileURLToPath(import.meta.url);
 const __dirname = __gitgrantFileURLToPath(new URL('.', import.meta.url));
-import{c as a,d as b,e as c}from"./chunk-G675T2HN.mjs";import"./chunk-UURVUL7O.mjs";import"./chunk-KPFIPII6.mjs";import"./chunk-5GILTYMD.mjs";import"./chunk-B57KXDPK.mjs";import"./chunk-LSNORICP.mjs";import"./chunk-N3B6T34M.mjs";export{a as DEFAULT_REVIEW_LABEL,b as breakGlassSettings,c as checkBreakGlass};
+import{c as a,d as b,e as c}from"./chunk-OQRIXJDV.mjs";import"./chunk-UURVUL7O.mjs";import"./chunk-KPFIPII6.mjs";import"./chunk-5GILTYMD.mjs";import"./chunk-B57KXDPK.mjs";import"./chunk-LSNORICP.mjs";import"./chunk-N3B6T34M.mjs";export{a as DEFAULT_REVIEW_LABEL,b as breakGlassSettings,c as checkBreakGlass};
