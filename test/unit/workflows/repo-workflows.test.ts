@@ -82,6 +82,10 @@ describe('the trusted gate and the untrusted PR workflow', () => {
     expect(JSON.stringify(gateJob.steps)).not.toMatch(/"ref":|npm ci[^"]*pr\/|working-directory/);
   });
 
+  it('never cancels a gate run in progress, so edits to a pull request cannot starve its verdict', () => {
+    expect((workflow('gate.yml') as unknown as { concurrency: { 'cancel-in-progress': boolean } }).concurrency['cancel-in-progress']).toBe(false);
+  });
+
   it('every job on main that holds a credential runs in the gitgrant environment', () => {
     const credentialed = workflowFiles.flatMap((file) =>
       Object.entries((parse(read(file)) as { jobs: Record<string, Record<string, unknown>> }).jobs)
