@@ -74,7 +74,8 @@ export function readBlobs(repo: string, oids: readonly string[]): Map<string, Ui
 export function mergeTree(repo: string, base: string, head: string): string {
   const args = ['merge-tree', '--write-tree', '--no-messages', ...revisionArgs(base, head)];
   return gitText(repo, args, {}, (exit) => {
-    if (exit.status === 1) return new GitError(`the pull request head ${head.slice(0, 12)} conflicts with ${base}`, 'rebase the pull request on main; the gate judges it once it merges cleanly');
+    // 1 is a conflict, or (with something on stderr) a name git cannot merge: not the same message.
+    if (exit.status === 1 && exit.stderr.trim() === '') return new GitError(`the pull request head ${head.slice(0, 12)} conflicts with ${base}`, 'rebase the pull request on main; the gate judges it once it merges cleanly');
     return new GitError(`git merge-tree failed: ${exit.stderr.trim().split('\n')[0] ?? ''}`, 'the runner needs git 2.38 or later and the history of main (checkout with fetch-depth: 0)');
   }).split('\n')[0]!.trim();
 }
