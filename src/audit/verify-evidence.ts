@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInstant } from '../model/instant.js';
 import { isAutomationCommitter, type AutomationIdentity } from '../lifecycle/automation.js';
-import { runGit } from '../lifecycle/git-run.js';
+import { runGit } from '../adapters/git/plumbing.js';
 import { EVIDENCE_DIR, parseEvidence, type VerifyEvidence } from '../lifecycle/verify-report.js';
 import type { AuditEvent, Period } from './events.js';
 import { inPeriod } from './events.js';

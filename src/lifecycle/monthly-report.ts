@@ -7,7 +7,7 @@ import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
 import { markdownCode, markdownText } from '../render/escape.js';
 import type { Finding } from './findings.js';
-import type { GrantHistory } from './history.js';
+import type { GrantHistory } from './grant-events.js';
 
 export interface ReportMonth {
   /** `2026-11` */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANOMALY_CONFIG, readAnomalyConfig, type AnomalyConfig } from '../../../src/lifecycle/anomaly-config.js';
 import { detectAnomalies, type Approvals } from '../../../src/lifecycle/anomalies.js';
 import { approvalsByLogin } from '../../../src/lifecycle/approvals.js';
-import type { GrantEvent } from '../../../src/lifecycle/history.js';
+import type { GrantEvent } from '../../../src/lifecycle/grant-events.js';
 import { email, grantId, roleName } from '../../../src/model/types.js';
 import { aRepo, aRole, instant, NOW } from '../../support/builders.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint, type Finding } from '../../../src/lifecycle/findings.js';
-import type { GrantHistory } from '../../../src/lifecycle/history.js';
+import type { GrantHistory } from '../../../src/lifecycle/grant-events.js';
 import { monthlyReport, reportMonth } from '../../../src/lifecycle/monthly-report.js';
 import { email, gitHubPrincipal, grantId, roleName } from '../../../src/model/types.js';
 import { markdownText } from '../../../src/render/escape.js';
