@@ -1,6 +1,6 @@
 /**
  * `verify`'s evidence in the audit: the files under evidence/verify/ (written and committed by the
- * nightly run, see src/cli/commands/verify.ts) become `verified` events, one per ended grant,
+ * nightly run, see src/app/verify.ts) become `verified` events, one per ended grant,
  * dated when the cloud was read back. Reading is I/O; turning records into events is pure.
  */
 import { readdirSync, readFileSync } from 'node:fs';

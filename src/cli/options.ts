@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import { parseInstant } from '../model/instant.js';
 import type { Instant, Millis } from '../model/types.js';
+import { parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
 import { UsageError, type CliIo } from './io.js';
 
 export function nowOption(io: CliIo, value: string | undefined): Instant {
@@ -11,6 +12,21 @@ export function nowOption(io: CliIo, value: string | undefined): Instant {
   const parsed = parseInstant(value);
   if (parsed === undefined) throw new UsageError(`--now ${value} is not a date and time with a zone`, 'write e.g. --now 2026-11-22T18:00:00Z');
   return parsed;
+}
+
+/** `--concurrency`: how many targets are read or changed at once (default 8). */
+export function concurrencyOption(text: string | undefined): number {
+  const value = Number(text ?? 8);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--concurrency ${text} is not a positive whole number`);
+  return value;
+}
+
+/** `--max-removals`: a count or a percentage of the managed bindings; undefined when not given. */
+export function removalLimitOption(text: string | undefined): RemovalLimit | undefined {
+  if (text === undefined) return undefined;
+  const limit = parseRemovalLimit(text);
+  if (!limit) throw new UsageError(`--max-removals ${text} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
+  return limit;
 }
 
 export function instantOption(name: string, value: string): Instant {

@@ -1,21 +1,13 @@
 /** `gitgrant anomalies [--json]`: the anomaly rules over the grant history and the active set. */
-import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
-import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
-import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
-import { detectAnomalies } from '../../lifecycle/anomalies.js';
-import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
-import { approvalsByLogin } from '../../lifecycle/approvals.js';
-import { readGrantHistory, type GrantHistory } from '../../lifecycle/history.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
-import type { SourceRun } from '../../lifecycle/source-run.js';
-import { runGit } from '../../lifecycle/git-run.js';
-import { EXIT, type CliIo } from '../io.js';
+import { anomalies } from '../../app/anomalies.js';
+import { besideJson, EXIT, type CliIo } from '../io.js';
+import { historyReader } from '../job-adapters.js';
 import { nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
-import { sourceIo } from './expire.js';
 
 export interface AnomaliesOptions {
   repo?: string;
@@ -23,35 +15,12 @@ export interface AnomaliesOptions {
   json?: boolean;
 }
 
-/** The history, or an empty one with the reason when the checkout is not a full git clone. */
-export function historyOf(root: string, automation?: AutomationIdentity): { history: GrantHistory; note?: string } {
-  const empty = { added: [], lifecycle: [], forged: [] };
-  let shallow: string;
-  try {
-    shallow = runGit(root, ['rev-parse', '--is-shallow-repository']).trim();
-  } catch {
-    return { history: empty, note: 'not a git checkout: the rules see the active grants only' };
-  }
-  const history = readGrantHistory(root, automation);
-  return shallow === 'true' ? { history, note: 'shallow clone: history is incomplete (check out with fetch-depth: 0)' } : { history };
-}
-
-export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
-  const { repo } = loadRepo(root);
-  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies);
-  if (hasErrors(config.diagnostics)) {
-    printDiagnostics(io, config.diagnostics);
-    return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };
-  }
-  const { history, note } = historyOf(root, automationIdentity(repo.policy.sections.automation));
-  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added), forged: history.forged });
-  return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped] };
-}
-
 export function anomaliesCommand(io: CliIo, options: AnomaliesOptions): number {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const run = runAnomalies(sourceIo(io, options.json), root, now);
+  const { repo } = loadRepo(root);
+  const { diagnostics, ...run } = anomalies({ history: historyReader(root) }, { repo, now });
+  printDiagnostics(besideJson(io, options.json), diagnostics);
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), ...run }, null, 2) + '\n');
   } else {
