@@ -15,7 +15,7 @@ import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from
 import { MAX_ROLE_SESSION_MS, nextSessionEndPolicy, roleSessionUserId, windowTakenAway } from './iam-revocations.js';
 import { isIamTargetState } from './iam-target-state.js';
 import { nextInlinePolicy } from './identity-center-session-ends.js';
-import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-strategy.js';
+import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-target-state.js';
 import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
 export const IAM_QUOTAS = {

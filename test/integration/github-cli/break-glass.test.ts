@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
-import { aRepo, aRole } from '../../support/builders.js';
+import { aGrant, aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { startGcpDouble } from '../../support/gcp-double.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
@@ -179,6 +179,37 @@ describe('gitgrant break-glass', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('gitgrant break-glass: warning: Slack notification failed: the webhook answered HTTP 403');
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+
+  describe('attacks through the apply it runs', () => {
+    it('is stopped by apply\'s removal guard when its apply would also remove other people\'s access', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const gcp = await startGcpDouble();
+      onTestFinished(() => gcp.close());
+      const cloudEnv = { GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token, CI: 'true' };
+      const repo = incidentRepo();
+      const holders = ['alice', 'bob', 'carol'];
+      for (const name of holders) repo.write(aGrant().for(`${name}@example.com`).ofRole('app-readonly').startingAt(NOW).expiringIn('8h').named(`${name}-inc-1`).build());
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'Three people hold app-readonly');
+      const applied = await gitgrant(gh, repo, ['apply', '--now', NOW], cloudEnv);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const members = () => (gcp.policy('projects/acme-test')?.bindings ?? []).flatMap((b) => b.members ?? []).sort();
+      const granted = members();
+      expect(granted).toEqual(holders.map((name) => `user:${name}@example.com`));
+      // The checkout the break-glass job acts on has lost the other grants (a bad merge, a broken checkout).
+      repo.git('rm', '-q', '-r', 'grants/app-readonly');
+      repo.git('commit', '-q', '-m', 'Lose every other grant');
+
+      const run = await breakGlass(gh, repo, { apply: true, incident: 'INC-4500' }, cloudEnv);
+
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toContain('gitgrant break-glass: stopped before any change: the plan removes 3 bindings, more than the limit of 0 (10% of 3 managed bindings)');
+      expect(members()).toEqual(granted);
+      const review = gh.issues(GITHUB_REPO).find((i) => i.title.includes('INC-4500'))!;
+      expect(review.body).toContain('| Status | committed, but applying it FAILED');
+    });
   });
 
   describe('attacks on the budget and the review', () => {

@@ -68,7 +68,7 @@ describe('apply against the emulators', () => {
     const writesBefore = cloud.double.calls('setIamPolicy');
     const second = await apply(repo, T0);
     expect(second.stdout).toContain('No changes: the cloud matches the grants.');
-    expect(second.stdout).toContain('0 targets changed');
+    expect(second.stdout).toContain('gitgrant apply: 0 of 0 changes applied on 0 targets (0 added, 0 changed, 0 removed); 0 failures');
     expect(writesThroughProxy()).toEqual([]);
     expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
   });
