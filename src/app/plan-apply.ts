@@ -78,7 +78,7 @@ export function checkScope(state: RepoState, request: PlanRequest): ScopeProblem
 export function planOffline(state: RepoState, request: PlanRequest): Planned {
   const identities = identityConfig(state.repo.policy);
   const findings = sortDiagnostics([...state.findings, ...identities.diagnostics]);
-  const desired = scoped(desiredState(state.repo, request.now, identities.config, undefined), request);
+  const desired = scoped(desiredState(inScope(state.repo, request.scope), request.now, identities.config, undefined), request);
   const plan = withScope(computePlan({ desired, limits: OFFLINE_LIMITS, at: request.now }), request.scope);
   return { repo: state.repo, findings, readFailures: [], ...failSafe(state.repo, findings, plan, desired, request.now) };
 }
@@ -94,7 +94,8 @@ export async function planOnline(state: RepoState, request: PlanRequest, reader:
   const directory = await reader.identityCenterUsers(scopedRepo, identities.config, request.now).catch((error: unknown) => {
     throw new IdentityLookupFailure(error instanceof Error ? error.message : String(error));
   });
-  const named = scoped(desiredState(state.repo, request.now, identities.config, directory), request);
+  // Only the targets in scope: the directory was looked up for them alone.
+  const named = scoped(desiredState(scopedRepo, request.now, identities.config, directory), request);
   const { observed, failures } = await readTargets(reader.readers, named.targets, concurrency);
   const unread = new Set(failures.map((f) => f.target));
   const readable: DesiredState = {
