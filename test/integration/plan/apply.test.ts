@@ -231,7 +231,7 @@ describe('apply against the emulators', () => {
     expect(applied.code).toBe(1);
     expect(applied.stdout).toContain(`gitgrant apply: aws:iam:${scenario.account}: will fail again until fixed: ${carol.path}:1:1: warning AWS_IAM_USER_MISSING`);
     expect(applied.stdout).toContain('hint: retrying will not help there: create the missing principals in the cloud, or map the people to ones that exist');
-    expect(applied.stdout).not.toContain('the next run retries what failed');
+    expect(applied.stdout).not.toMatch(/next run retries/);
   });
 
   it('--provider and --target plan and apply only part of the cloud', async () => {
