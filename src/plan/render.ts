@@ -15,11 +15,14 @@ function summaryLine(plan: Plan, name: (text: string) => string = (text) => text
   const t = planTotals(plan);
   const unread = plan.unread?.length ?? 0;
   // "No changes" would be a claim about targets nobody read: say what was and was not compared.
-  const none = unread === 0 ? 'No changes: the cloud matches the grants.' : 'No changes on the targets that were read.';
+  const none = plan.scope !== undefined
+    ? `No changes on ${unread === 0 ? '' : 'the readable ones of '}${name(plan.scope)}.`
+    : unread === 0 ? 'No changes: the cloud matches the grants.' : 'No changes on the targets that were read.';
   const head = t.add + t.update + t.remove === 0 ? none : `Plan: ${t.add} to add, ${t.update} to change, ${t.remove} to remove, on ${t.targets} target${t.targets === 1 ? '' : 's'}.`;
   const unknown = unread === 0 ? '' : ` ${unread} target${unread === 1 ? '' : 's'} could not be read, so ${unread === 1 ? 'its' : 'their'} changes are unknown: ${plan.unread!.map(name).join(', ')}.`;
   const unmanaged = t.unmanaged > 0 ? ` ${t.unmanaged} unmanaged binding${t.unmanaged === 1 ? '' : 's'} seen on managed targets (never touched; reconcile reports them).` : '';
-  return head + unknown + unmanaged;
+  const only = plan.scope === undefined || t.add + t.update + t.remove === 0 ? '' : ` Only ${name(plan.scope)} ${plan.scope.endsWith(' targets') ? 'were' : 'was'} planned.`;
+  return head + only + unknown + unmanaged;
 }
 
 export function renderPlanText(plan: Plan): string {

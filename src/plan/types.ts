@@ -107,4 +107,6 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** Targets that could not be read: left alone this run, so their changes are unknown, not none. */
   unread?: string[];
+  /** Set when the run covers part of the targets (`--provider`, `--target`): which part, for people. */
+  scope?: string;
 }

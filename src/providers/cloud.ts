@@ -3,14 +3,14 @@
  * section, and the reads a plan needs. Credentials come only from the SDKs' default chains (OIDC in
  * Actions), and for other AWS accounts from roles assumed with them (aws/accounts.ts).
  */
-import pLimit from 'p-limit';
 import type { Instant, Policy } from '../model/types.js';
-import { targetKey, type ProviderName, type TargetRef, type TargetState } from '../plan/types.js';
+import type { ProviderName } from '../plan/types.js';
 import { AwsProvider } from './aws/aws-provider.js';
 import { AwsAccounts, awsSettings } from './aws/accounts.js';
 import { awsClientOptionsFromEnv, type AwsClients } from './aws/clients.js';
 import { gcpProviderFromEnv, type GcpProvider } from './gcp/provider.js';
-import type { Provider } from './provider.js';
+import { resolveIdentityCenterDirectory } from './identity-center-directory.js';
+import type { CloudApplier, CloudReader, Provider } from './provider.js';
 
 export interface Cloud {
   providers: Record<ProviderName, Provider>;
@@ -44,27 +44,24 @@ export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, 
   };
 }
 
-export interface ReadResult {
-  observed: Map<string, TargetState>;
-  failures: { target: string; cause: string }[];
+/**
+ * The cloud narrowed to reads: closures over the providers, so the object holds no way to write
+ * (not even by a cast). What `plan` and every dry run get.
+ */
+export function cloudReaderOf(cloud: Cloud): CloudReader {
+  const { aws, gcp } = cloud.providers;
+  return {
+    readers: { aws: { read: (t) => aws.read(t) }, gcp: { read: (t) => gcp.read(t) } },
+    limits: { aws: { checkLimits: (t, d, o) => aws.checkLimits(t, d, o) }, gcp: { checkLimits: (t, d, o) => gcp.checkLimits(t, d, o) } },
+    identityCenterUsers: (repo, identities, now) => resolveIdentityCenterDirectory(cloud.aws, repo, identities, now),
+    close: () => cloud.close(),
+  };
 }
 
-/** Reads every target once, with bounded concurrency; a failed read is recorded, not thrown. */
-export async function readTargets(providers: Record<ProviderName, Provider>, targets: readonly TargetRef[], concurrency: number): Promise<ReadResult> {
-  const limit = pLimit(concurrency);
-  const observed = new Map<string, TargetState>();
-  const failures: ReadResult['failures'] = [];
-  await Promise.all(
-    targets.map((target) =>
-      limit(async () => {
-        try {
-          observed.set(targetKey(target), await providers[target.provider].read(target));
-        } catch (error) {
-          failures.push({ target: targetKey(target), cause: error instanceof Error ? error.message : String(error) });
-        }
-      }),
-    ),
-  );
-  failures.sort((a, b) => a.target.localeCompare(b.target));
-  return { observed, failures };
+/** The cloud as apply needs it: the reads, and the writes. */
+export function cloudApplierOf(cloud: Cloud): CloudApplier {
+  const { aws, gcp } = cloud.providers;
+  return { ...cloudReaderOf(cloud), appliers: { aws: { apply: (c) => aws.apply(c) }, gcp: { apply: (c) => gcp.apply(c) } } };
 }
+
+export { readTargets, type ReadResult } from './read-targets.js';

@@ -3,6 +3,9 @@
  * ask for that part (`BindingReader`, `ChangeApplier`).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AccessRepo, Instant } from '../model/types.js';
+import type { IdentityCenterDirectory } from '../plan/desired.js';
+import type { IdentityConfig } from '../plan/identity.js';
 import type { DesiredBinding, ProviderName, TargetChange, TargetRef, TargetState } from '../plan/types.js';
 
 export interface BindingReader {
@@ -25,4 +28,22 @@ export interface LimitChecker {
 
 export interface Provider extends BindingReader, ChangeApplier, LimitChecker {
   readonly name: ProviderName;
+}
+
+/**
+ * The clouds as a plan sees them: reads and the pure limit checks, never a write. `plan` and every
+ * dry run get only this, so no path of theirs can change access (peribolos enforces dry-run in its
+ * client for the same reason).
+ */
+export interface CloudReader {
+  readonly readers: Readonly<Record<ProviderName, BindingReader>>;
+  readonly limits: Readonly<Record<ProviderName, LimitChecker>>;
+  /** Identity Store user ids for the Identity Center targets of the repo's active grants. */
+  identityCenterUsers(repo: AccessRepo, identities: IdentityConfig, now: Instant): Promise<IdentityCenterDirectory>;
+  close(): Promise<void>;
+}
+
+/** The clouds as apply sees them: a reader that can also write. Only `apply` and `break-glass` open one. */
+export interface CloudApplier extends CloudReader {
+  readonly appliers: Readonly<Record<ProviderName, ChangeApplier>>;
 }

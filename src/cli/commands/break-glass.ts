@@ -26,7 +26,9 @@ import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
 import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
-import { draftGrant, writeDraft } from './new-grant.js';
+// draftGrant moves to src/app/draft-grant.ts (app-requests lane); this import follows it then.
+import { draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
+import { runApply } from '../planning.js';
 
 export interface BreakGlassOptions {
   role: string;
@@ -38,6 +40,10 @@ export interface BreakGlassOptions {
   now?: string;
   /** `--no-apply` sets false: commit only, and let the apply workflow land it. */
   apply?: boolean;
+  /** The removal guard of the apply it runs; default DEFAULT_MAX_REMOVALS. */
+  maxRemovals?: string;
+  /** Check and show what would be committed and applied; write nothing, anywhere. */
+  dryRun?: boolean;
 }
 
 export function breakGlassCommand(io: CliIo, options: BreakGlassOptions): Promise<number> {
@@ -75,6 +81,8 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
     return EXIT.findings;
   }
 
+  if (options.dryRun) return dryRun(io, options, root, now, draft);
+
   writeDraft(root, draft);
   const message = formatCommitMessage(`Break glass: ${actor} takes ${role.name} for ${options.incident}`, {
     action: 'break-glass',
@@ -87,7 +95,7 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   const commit = git(root, ['rev-parse', 'HEAD']).trim();
   io.stdout(`gitgrant break-glass: ${actor} (eligible as ${check.eligibleVia}) gets ${role.name} for ${formatDuration(duration)}: committed ${draft.path} (${commit.slice(0, 12)})\n`);
 
-  const applied = options.apply === false ? 'not-applied' : await applyNow(io, options);
+  const applied = options.apply === false ? 'not-applied' : await applyNow(io, options, root, now);
   const event: BreakGlassEvent = {
     actor, grantee: check.grantee, role: role.name, path: draft.path, duration, expires, reason: options.reason, incident: options.incident,
     notify: role.breakGlass?.notify ?? [], commit, applied,
@@ -114,15 +122,37 @@ async function usesOnRecord(root: string, grantee: Email, current: readonly Gran
   }
 }
 
-async function applyNow(io: CliIo, options: BreakGlassOptions): Promise<BreakGlassEvent['applied']> {
+/**
+ * The apply of the whole repo, through the same use case and guards as `gitgrant apply`: a checkout
+ * that would also remove other people's access beyond the removal limit, or a protected principal's,
+ * is stopped before any change. Dispatching break-glass is the confirmation apply asks for outside CI.
+ */
+async function applyNow(io: CliIo, options: BreakGlassOptions, root: string, now: Instant): Promise<BreakGlassEvent['applied']> {
   try {
-    // Dispatching break-glass is the confirmation apply asks for outside CI. Loaded here so a
-    // refusal or `--no-apply` does not load the cloud SDKs.
-    const { applyCommand } = await import('./apply.js');
-    const code = await applyCommand(io, { ...(options.repo ? { repo: options.repo } : {}), ...(options.now ? { now: options.now } : {}), yes: true });
+    const code = await runApply(io, { prefix: 'gitgrant break-glass', root, now, concurrency: 8, dryRun: false, ...maxRemovalsOf(options) });
     return code === EXIT.ok ? 'applied' : 'apply-failed';
   } catch (error) {
     io.stdout(`gitgrant break-glass: apply failed: ${plainText(error instanceof Error ? error.message : String(error))}\n`);
     return 'apply-failed';
   }
+}
+
+/** `--dry-run`: the grant it would commit and the plan it would apply (read from the cloud, guards checked); nothing written. */
+async function dryRun(io: CliIo, options: BreakGlassOptions, root: string, now: Instant, draft: GrantDraft): Promise<number> {
+  io.stdout(`gitgrant break-glass: dry run: would commit ${draft.path}:\n`);
+  for (const line of draft.text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1)) io.stdout(`  ${plainText(line)}\n`);
+  if (options.apply === false) {
+    io.stdout('gitgrant break-glass: dry run: would not apply (--no-apply); nothing committed, no review issue opened\n');
+    return EXIT.ok;
+  }
+  const code = await runApply(io, { prefix: 'gitgrant break-glass', root, now, concurrency: 8, dryRun: true, pending: [{ path: draft.path, text: draft.text }], ...maxRemovalsOf(options) });
+  io.stdout('gitgrant break-glass: dry run: nothing committed, applied or notified; no review issue opened\n');
+  return code;
+}
+
+/** Break-glass applies unattended, so its removal guard is on unless raised: the apply workflow's limit. */
+const DEFAULT_MAX_REMOVALS = '10%';
+
+function maxRemovalsOf(options: BreakGlassOptions): { maxRemovals: string } {
+  return { maxRemovals: options.maxRemovals ?? DEFAULT_MAX_REMOVALS };
 }

@@ -2,7 +2,18 @@
  * Every subcommand of the CLI. Implementations are imported when their command runs, so `validate`
  * does not pay for loading the cloud SDKs; adding a command is one declaration here.
  */
+import type { Command } from 'commander';
 import type { CommandModule } from '../command.js';
+
+/** The options of every command that plans: which part of the cloud it covers. Declared once. */
+function scopeOptions(command: Command): Command {
+  return command
+  .option('--provider <aws|gcp>', 'only the targets of this cloud')
+  .option('--target <id>', 'only this target, as plans name it (e.g. gcp:projects/acme-prod, aws:iam:123456789012)');
+}
+
+/** The removal guard of every command that applies. */
+const MAX_REMOVALS = ['--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this'] as const;
 
 const validate: CommandModule = (program, io, run) => {
   program
@@ -69,7 +80,7 @@ const newGrant: CommandModule = (program, io, run) => {
 };
 
 const plan: CommandModule = (program, io, run) => {
-  program
+  const command = program
   .command('plan')
   .description('show the bindings to add, change and remove in AWS and GCP')
   .option('--repo <dir>', 'the access repository', '.')
@@ -77,21 +88,21 @@ const plan: CommandModule = (program, io, run) => {
   .option('--offline', 'do not read the cloud: the intended bindings only (for PRs from forks)')
   .option('--json', 'print the plan as JSON')
   .option('--markdown', 'print the plan as Markdown')
-  .option('--concurrency <n>', 'cloud reads in flight at once', '8')
-  .action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
+  .option('--concurrency <n>', 'cloud reads in flight at once', '8');
+  scopeOptions(command).action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
 };
 
 const apply: CommandModule = (program, io, run) => {
-  program
+  const command = program
   .command('apply')
   .description('apply the plan to AWS and GCP')
   .option('--repo <dir>', 'the access repository', '.')
   .option('--now <time>', 'apply as of this instant (RFC 3339)')
   .option('--dry-run', 'plan and check the guards, change nothing')
-  .option('--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this')
+  .option(...MAX_REMOVALS)
   .option('--concurrency <n>', 'targets changed at once', '8')
-  .option('--yes', 'confirm applying outside CI')
-  .action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
+  .option('--yes', 'confirm applying outside CI');
+  scopeOptions(command).action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
 };
 
 const expire: CommandModule = (program, io, run) => {
@@ -171,6 +182,8 @@ const breakGlass: CommandModule = (program, io, run) => {
   .option('--repo <dir>', 'the access repository', '.')
   .option('--now <time>', 'as of this instant (RFC 3339)')
   .option('--no-apply', 'commit only; the apply workflow lands it')
+  .option(MAX_REMOVALS[0], `${MAX_REMOVALS[1]} (the apply it runs; default 10%, as the apply workflow)`)
+  .option('--dry-run', 'check, and print the grant it would commit and the plan it would apply; change nothing')
   .action((opts) => run(async () => (await import('./break-glass.js')).breakGlassCommand(io, opts)));
 };
 

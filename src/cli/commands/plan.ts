@@ -1,13 +1,11 @@
-/** `gitgrant plan [--json] [--markdown] [--offline]`. */
-import * as core from '@actions/core';
+/** `gitgrant plan [--json] [--markdown] [--offline] [--provider aws|gcp] [--target ID]`: reads, never writes. */
 import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { planOffline, type PlanRequest, type Planned } from '../../app/plan-apply.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../plan/render.js';
-import { plainText } from '../../render/escape.js';
-import { buildPlan } from '../planning.js';
-import { heldHeadline } from '../../plan/fail-safe.js';
+import { actionsCore } from '../actions.js';
+import { concurrencyOf, loadState, openReader, planReading, printHeld, scopeOf } from '../planning.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
 
 export interface PlanOptions {
   repo?: string;
@@ -16,26 +14,36 @@ export interface PlanOptions {
   markdown?: boolean;
   offline?: boolean;
   concurrency?: string;
+  provider?: string;
+  target?: string;
 }
 
 export async function planCommand(io: CliIo, options: PlanOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const planned = await buildPlan(io, root, now, { offline: Boolean(options.offline), concurrency: Number(options.concurrency ?? 8) });
-  try {
-    const { plan, held } = planned;
-    if (held) {
-      // On stderr with --json, so stdout stays one JSON document.
-      const say = options.json ? io.stderr : io.stdout;
-      printDiagnostics(options.json ? { ...io, stdout: io.stderr } : io, planned.findings);
-      say(`gitgrant plan: ${heldHeadline(held)}\n`);
-      for (const reason of held.reasons) say(`gitgrant plan: ${plainText(reason)}\n`);
+  const concurrency = concurrencyOf(options.concurrency);
+  const state = loadState(root, now);
+  const request: PlanRequest = { now };
+  const scope = scopeOf(state, request, options);
+  if (scope) request.scope = scope;
+  let planned: Planned;
+  if (options.offline) planned = planOffline(state, request);
+  else {
+    // A reader, never an applier: nothing this command does can change access.
+    const reader = await openReader(io, now, state.repo.policy);
+    try {
+      planned = await planReading(state, request, reader, concurrency);
+    } finally {
+      await reader.close();
     }
-    io.stdout(options.json ? renderPlanJson(plan) : options.markdown ? renderPlanMarkdown(plan) : renderPlanText(plan));
-    for (const failure of planned.readFailures) io.stdout(`gitgrant plan: could not read ${failure.target}: ${failure.cause}\n`);
-    if (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderPlanMarkdown(plan)).write();
-    return hasErrors(plan.diagnostics) || planned.readFailures.length > 0 || held ? EXIT.findings : EXIT.ok;
-  } finally {
-    await planned.cloud?.close();
   }
+  const { plan, held } = planned;
+  // On stderr with --json, so stdout stays one JSON document.
+  printHeld(io, 'gitgrant plan', planned, options.json ? io.stderr : io.stdout);
+  io.stdout(options.json ? renderPlanJson(plan) : options.markdown ? renderPlanMarkdown(plan) : renderPlanText(plan));
+  for (const failure of planned.readFailures) io.stdout(`gitgrant plan: could not read ${failure.target}: ${failure.cause}\n`);
+  // Loaded by the CLI entry in Actions only: a run elsewhere never loads @actions/core.
+  const core = io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_STEP_SUMMARY ? actionsCore() : undefined;
+  if (core) await core.summary.addRaw(renderPlanMarkdown(plan)).write();
+  return hasErrors(plan.diagnostics) || planned.readFailures.length > 0 || held ? EXIT.findings : EXIT.ok;
 }

@@ -25,7 +25,8 @@ export class AwsApplyError extends Error {
     readonly target: string,
     readonly failures: readonly string[],
   ) {
-    super(`${failures.length} change(s) failed on ${target}: ${failures.join('; ')}; the next run retries them`);
+    // No promise of a retry here: whether one can succeed is for the caller to say (a missing user's cannot).
+    super(`${failures.length} change(s) failed on ${target}: ${failures.join('; ')}`);
     this.name = 'AwsApplyError';
   }
 }

@@ -96,6 +96,7 @@ export class IamStrategy {
       grantPolicyAttached: reads.filter((r) => r.attached).map((r) => r.principal).sort(),
       roles,
       readAt,
+      userNames: [...snapshot.usersByName.keys()].sort(),
       basis: iamBasis(
         Object.fromEntries(reads.map((r) => [r.userName, { document: r.document, defaultVersionId: r.defaultVersionId, olderVersionIds: r.olderVersionIds, attached: r.attached }])),
       ),

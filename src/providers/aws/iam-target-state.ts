@@ -16,6 +16,8 @@ export interface IamTargetState extends TargetState {
   roles?: Record<string, RoleRead>;
   /** When the account was read: session ends older than the horizon are pruned from then. */
   readAt?: number;
+  /** Every IAM user name in the account, sorted (absent in plans made before it was read): a grant to anyone else cannot take effect. */
+  userNames?: string[];
 }
 
 export function isIamTargetState(state: TargetState | undefined): state is IamTargetState {

@@ -35,7 +35,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../model/types.js';
-import type { DesiredBinding, ObservedBinding, TargetChange, TargetState } from '../../plan/types.js';
+import type { DesiredBinding, ObservedBinding, TargetChange } from '../../plan/types.js';
 import { AwsApplyError, errorMessage, runAll, unlessMissing } from './errors.js';
 import { endKey, nextInlinePolicy, readAssignmentEnds, sessionDurationMs } from './identity-center-session-ends.js';
 import { parsePolicyDocument, serialisePolicy, type PolicyDocument } from './policy-document.js';
@@ -43,28 +43,9 @@ import type { Pacer } from './rate-limit.js';
 
 type IdentityCenterTarget = { provider: 'aws'; strategy: 'identity-center'; account: string; instanceArn: string };
 
-export const MANAGED_PERMISSION_SET_MARKER = 'gitgrant:managed=true';
-
-export function isManagedPermissionSet(description: string | undefined): boolean {
-  return (description ?? '').includes(MANAGED_PERMISSION_SET_MARKER);
-}
-
-/** The binding id gitgrant gives an assignment: the planner must use the same for desired ones. */
-export function identityCenterBindingId(account: string, permissionSetArn: string, principalId: string): string {
-  return `${account}/${permissionSetArn.split('/').at(-1)}/${principalId}`;
-}
-
-/** What the read adds to the bindings: the permission sets that carry gitgrant's marker. */
-export interface IdentityCenterTargetState extends TargetState {
-  managedPermissionSets: string[];
-  /** Each managed set's inline policy as read (with gitgrant's session ends), for the size check. */
-  inlinePolicies?: Record<string, PolicyDocument | null>;
-  readAt?: number;
-}
-
-export function isIdentityCenterTargetState(state: TargetState | undefined): state is IdentityCenterTargetState {
-  return state !== undefined && 'managedPermissionSets' in state;
-}
+// SDK-free, so the pure limit checks (and an offline plan) do not load the SDK.
+export { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId, isIdentityCenterTargetState, isManagedPermissionSet, type IdentityCenterTargetState } from './identity-center-target-state.js';
+import { identityCenterBindingId, isManagedPermissionSet, type IdentityCenterTargetState } from './identity-center-target-state.js';
 
 export interface StatusPolling {
   /** First wait; doubles each poll up to `maxIntervalMs`. */

@@ -15,7 +15,7 @@ import { grantStatement, sessionNameOf, statementSid, withGrantStatements } from
 import { MAX_ROLE_SESSION_MS, nextSessionEndPolicy, roleSessionUserId, windowTakenAway } from './iam-revocations.js';
 import { isIamTargetState } from './iam-target-state.js';
 import { nextInlinePolicy } from './identity-center-session-ends.js';
-import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-strategy.js';
+import { isIdentityCenterTargetState, MANAGED_PERMISSION_SET_MARKER } from './identity-center-target-state.js';
 import { emptyDocument, policySize, type PolicyDocument } from './policy-document.js';
 
 export const IAM_QUOTAS = {
@@ -50,7 +50,33 @@ export function checkAwsLimits(
     }
   }
   if (isIamTargetState(observed)) diagnostics.push(...attachmentLimit(byPrincipal.keys(), observed.attachedPolicyCounts, observed.grantPolicyAttached));
+  if (isIamTargetState(observed) && observed.userNames) diagnostics.push(...missingUsers(target.account, byPrincipal, new Set(observed.userNames)));
   diagnostics.push(...sessionEndPolicySize(desired, observed));
+  return diagnostics;
+}
+
+/**
+ * A grant to an IAM user the account does not have cannot take effect, and applying it fails the
+ * same way on every run: said at plan time, on the grant file, with what to fix. A warning, not a
+ * block: the other people on the account still get their grants.
+ */
+function missingUsers(account: string, byPrincipal: ReadonlyMap<string, readonly DesiredBinding[]>, users: ReadonlySet<string>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const [principal, bindings] of byPrincipal) {
+    const name = parseIamArn(principal)?.name;
+    if (name === undefined || users.has(name)) continue;
+    for (const grant of [...new Set(bindings.flatMap((b) => b.grants))].sort()) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'AWS_IAM_USER_MISSING',
+        summary: `account ${account} has no IAM user ${name}, so this grant cannot take effect there (apply fails on it until fixed)`,
+        hint: `create the IAM user ${name} in ${account}, or map the person to their user under identities.people in policies/ (awsIamUser)`,
+        file: grant,
+        start: { line: 1, col: 1 },
+        end: { line: 1, col: 1 },
+      });
+    }
+  }
   return diagnostics;
 }
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
-import { aRepo, aRole } from '../../support/builders.js';
+import { aGrant, aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { startGcpDouble } from '../../support/gcp-double.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
@@ -36,10 +36,10 @@ function incidentRepo(policy = accessPolicy()): TempRepo {
   return repo;
 }
 
-function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean; now?: string } = {}, env: Record<string, string> = {}) {
+function breakGlass(gh: GitHubDouble, repo: TempRepo, overrides: { role?: string; duration?: string; actor?: string; incident?: string; apply?: boolean; now?: string; dryRun?: boolean } = {}, env: Record<string, string> = {}) {
   const args = [
     'break-glass', '--role', overrides.role ?? 'prod-break-glass', '--duration', overrides.duration ?? '1h', '--reason', REASON,
-    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', ...(overrides.apply ? [] : ['--no-apply']), '--now', overrides.now ?? NOW,
+    '--incident', overrides.incident ?? 'INC-4321', '--actor', overrides.actor ?? 'olga', ...(overrides.apply ? [] : ['--no-apply']), ...(overrides.dryRun ? ['--dry-run'] : []), '--now', overrides.now ?? NOW,
   ];
   return gitgrant(gh, repo, args, env);
 }
@@ -179,6 +179,72 @@ describe('gitgrant break-glass', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('gitgrant break-glass: warning: Slack notification failed: the webhook answered HTTP 403');
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
+  });
+
+  describe('attacks through the apply it runs', () => {
+    it('is stopped by apply\'s removal guard when its apply would also remove other people\'s access', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const gcp = await startGcpDouble();
+      onTestFinished(() => gcp.close());
+      const cloudEnv = { GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token, CI: 'true' };
+      const repo = incidentRepo();
+      const holders = ['alice', 'bob', 'carol'];
+      for (const name of holders) repo.write(aGrant().for(`${name}@example.com`).ofRole('app-readonly').startingAt(NOW).expiringIn('8h').named(`${name}-inc-1`).build());
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'Three people hold app-readonly');
+      const applied = await gitgrant(gh, repo, ['apply', '--now', NOW], cloudEnv);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      const members = () => (gcp.policy('projects/acme-test')?.bindings ?? []).flatMap((b) => b.members ?? []).sort();
+      const granted = members();
+      expect(granted).toEqual(holders.map((name) => `user:${name}@example.com`));
+      // The checkout the break-glass job acts on has lost the other grants (a bad merge, a broken checkout).
+      repo.git('rm', '-q', '-r', 'grants/app-readonly');
+      repo.git('commit', '-q', '-m', 'Lose every other grant');
+
+      const run = await breakGlass(gh, repo, { apply: true, incident: 'INC-4500' }, cloudEnv);
+
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toContain('gitgrant break-glass: stopped before any change: the plan removes 3 bindings, more than the limit of 0 (10% of 3 managed bindings)');
+      expect(members()).toEqual(granted);
+      const review = gh.issues(GITHUB_REPO).find((i) => i.title.includes('INC-4500'))!;
+      expect(review.body).toContain('| Status | committed, but applying it FAILED');
+    });
+  });
+
+  it('--dry-run prints the grant it would commit and the plan it would apply, and changes nothing', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const gcp = await startGcpDouble();
+    onTestFinished(() => gcp.close());
+    const repo = incidentRepo();
+    const before = head(repo);
+    const issuesBefore = gh.issues(GITHUB_REPO).length;
+    const slack = await startSlackHook();
+
+    const run = await breakGlass(gh, repo, { apply: true, incident: 'INC-4600', dryRun: true }, {
+      GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token, CI: 'true', GITGRANT_SLACK_WEBHOOK_URL: slack.url,
+    });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('gitgrant break-glass: dry run: would commit grants/prod-break-glass/olga-inc-4600.yaml:\n  # yaml-language-server: $schema=../../schemas/grant.schema.json\n  grantee: olga@example.com\n');
+    expect(run.stdout).toContain('  expires: 2026-11-23T11:00:00Z\n  breakGlass: true\n  incident: INC-4600\n');
+    expect(run.stdout).toContain('  + user:olga@example.com  roles/viewer  now -> 2026-11-23T11:00:00Z  (grants/prod-break-glass/olga-inc-4600.yaml)');
+    expect(run.stdout).toContain('gitgrant break-glass: dry run, nothing applied\n');
+    expect(run.stdout).toContain('gitgrant break-glass: dry run: nothing committed, applied or notified; no review issue opened\n');
+    expect(head(repo)).toBe(before);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(gcp.calls('setIamPolicy')).toBe(0);
+    expect(gh.issues(GITHUB_REPO)).toHaveLength(issuesBefore);
+    expect(slack.received).toEqual([]);
+  });
+
+  it('--dry-run still refuses what the real run would refuse', async () => {
+    const gh = double();
+    gh.seedTeam(ONCALL, { active: ['olga'] });
+    const run = await breakGlass(gh, incidentRepo(), { actor: 'bob', dryRun: true });
+    expect(run.code).toBe(1);
+    expect(run.lines).toEqual([`gitgrant break-glass: refused: bob may not break glass on prod-break-glass (hint: break-glass is for active members of @${ONCALL})`]);
   });
 
   describe('attacks on the budget and the review', () => {

@@ -68,7 +68,7 @@ describe('apply against the emulators', () => {
     const writesBefore = cloud.double.calls('setIamPolicy');
     const second = await apply(repo, T0);
     expect(second.stdout).toContain('No changes: the cloud matches the grants.');
-    expect(second.stdout).toContain('0 targets changed');
+    expect(second.stdout).toContain('gitgrant apply: 0 of 0 changes applied on 0 targets (0 added, 0 changed, 0 removed); 0 failures');
     expect(writesThroughProxy()).toEqual([]);
     expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
   });
@@ -194,11 +194,81 @@ describe('apply against the emulators', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(new RegExp(`apply: aws:iam:${scenario.account}: 2 changes FAILED: .*not allowed to iam:CreatePolicy`));
     expect(failed.stdout).toContain('1 failure');
+    // Every planned change is accounted for once: 3 applied + 2 failed = the 5 planned, and the headline says it is incomplete.
+    expect(failed.stdout).toContain('gitgrant apply: incomplete: 3 of 5 changes applied on 2 targets (3 added, 0 changed, 0 removed); 2 failed, 0 not applied; 1 failure\n');
+    expect(failed.stdout).toContain('hint: nothing is lost: the grant files stay, and the next run retries what failed');
     expect(managedOf(await cloud.gcpBindings(PROJECT))).toHaveLength(2);
 
     const next = await apply(repo, T0);
     expect(next.code, next.stdout).toBe(0);
     expect(await planTotals(repo, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('counts what a target over a provider limit did not apply, so the numbers still add up', async () => {
+    const handMadeSet = await cloud.createPermissionSet('hand-made', false);
+    const repo = scenario.repo([
+      ...scenario.files,
+      aTargetedRole('ops-legacy').onIdentityCenter(handMadeSet, { account: scenario.account, instanceArn: scenario.instanceArn }).build(),
+      aGrant().for('heidi@example.com').ofRole('ops-legacy').expiringIn('2h').build(),
+    ]);
+
+    const run = await apply(repo, T0);
+
+    expect(run.code).toBe(1);
+    // The Identity Center target's two adds are blocked (one set is not gitgrant's): 4 applied, 0 failed, 2 not applied.
+    expect(run.stdout).toContain('gitgrant apply: incomplete: 4 of 6 changes applied on 2 targets (4 added, 0 changed, 0 removed); 0 failed, 2 not applied; 1 failure\n');
+  });
+
+  it('plan warns when a grantee has no IAM user, and apply says what to fix instead of promising a retry', async () => {
+    const carol = aGrant().for('carol@example.com').ofRole('db-readonly').expiringIn('2h').named('carol-no-user').build();
+    const repo = scenario.repo([...scenario.files, carol]);
+
+    const plan = await cloud.run(['plan', '--repo', repo.root], T0);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toContain(`${carol.path}:1:1: warning AWS_IAM_USER_MISSING: account ${scenario.account} has no IAM user carol@example.com, so this grant cannot take effect there`);
+
+    const applied = await apply(repo, T0);
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).toContain(`gitgrant apply: aws:iam:${scenario.account}: will fail again until fixed: ${carol.path}:1:1: warning AWS_IAM_USER_MISSING`);
+    expect(applied.stdout).toContain('hint: retrying will not help there: create the missing principals in the cloud, or map the people to ones that exist');
+    expect(applied.stdout).not.toMatch(/next run retries/);
+  });
+
+  it('--provider and --target plan and apply only part of the cloud', async () => {
+    const repo = scenario.repo();
+    const gcpOnly = await cloud.run(['plan', '--provider', 'gcp', '--repo', repo.root], T0);
+    expect(gcpOnly.code, gcpOnly.stdout + gcpOnly.stderr).toBe(0);
+    expect(gcpOnly.stdout).toContain('# gcp:projects/acme-prod');
+    expect(gcpOnly.stdout).not.toContain('# aws:');
+    expect(gcpOnly.stdout).toContain('Plan: 2 to add, 0 to change, 0 to remove, on 1 target. Only gcp targets were planned.');
+
+    const iam = `aws:iam:${scenario.account}`;
+    cloud.proxy.resetCounts();
+    const writesBefore = cloud.double.calls('setIamPolicy');
+    const one = await apply(repo, T0, '--target', iam);
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(one.stdout).toContain(`gitgrant apply: 2 of 2 changes applied on 1 target (2 added, 0 changed, 0 removed); 0 failures`);
+    expect(await grantStatements(ALICE)).toHaveLength(1);
+    expect(cloud.double.calls('setIamPolicy')).toBe(writesBefore);
+    expect(await assignedUsers()).toEqual([]);
+    expect(await planTotals(repo, T0)).toMatchObject({ add: 3, remove: 0 });
+  });
+
+  it('a --target the roles do not name is a usage error that lists the ones they do', async () => {
+    const repo = scenario.repo();
+    cloud.proxy.resetCounts();
+    for (const command of ['plan', 'apply']) {
+      const run = await cloud.run([command, '--target', 'gcp:projects/acme-prd', '--repo', repo.root], T0);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        'gitgrant: there is no target gcp:projects/acme-prd\n'
+        + `hint: the roles name these targets: aws:iam:${scenario.account}, aws:identity-center:${scenario.account}:${scenario.instanceArn}, gcp:projects/acme-prod\n`,
+      );
+    }
+    const wrong = await cloud.run(['plan', '--provider', 'azure', '--repo', repo.root], T0);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--provider azure is not a provider gitgrant manages');
+    expect(cloud.proxy.totalCalls()).toBe(0);
   });
 
   it('revoking a grant early also denies the grantee\'s sessions issued before the revocation', async () => {

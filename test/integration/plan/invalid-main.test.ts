@@ -60,7 +60,7 @@ describe('apply on a main that does not validate', () => {
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`${scenario.grants.bob.path}:\\d+:\\d+: error `));
     expect(run.stdout).toContain(`gitgrant apply: the repository does not validate: additions and changes are held back (${heldBack}); removals still apply`);
-    expect(run.stdout).toContain('gitgrant apply: 2 targets changed (0 added, 0 changed, 2 removed); 0 failures');
+    expect(run.stdout).toContain('gitgrant apply: 2 of 2 changes applied on 2 targets (0 added, 0 changed, 2 removed); 0 failures');
     // Alice's access is gone in both clouds; carol got nothing; bob's stayed exactly as it was approved.
     expect(await gcpMembers()).toEqual([`user:${BOB}`]);
     expect(await grantStatements(ALICE)).toEqual([]);
