@@ -24,11 +24,11 @@ import type { CliIo } from '../src/cli/io.js';
 import { parseInstant } from '../src/model/instant.js';
 import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
 import { MANAGED_PERMISSION_SET_MARKER } from '../src/providers/aws/identity-center-strategy.js';
-import { startMoto } from '../src/providers/aws/moto-process.js';
+import { startMoto } from '../src/adapters/sandbox/moto.js';
 import { describeEvaluation } from '../src/evaluate/iam.js';
 import { roleSessionEvaluation } from '../src/lifecycle/verify.js';
 import { readIamAuthorization } from '../src/providers/aws/iam-authorization.js';
-import { startGcpDouble, type GcpDouble } from '../test/support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const ACCOUNT = '111111111111';
 const T0 = '2026-11-23T10:00:00Z';
