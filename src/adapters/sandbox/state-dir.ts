@@ -8,12 +8,15 @@
  * who planted it could read the emulator's token or feed another shell its environment).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface SandboxRecord {
+  /** gitgrant's own process, which stops the emulators on SIGINT or SIGTERM. */
   pid: number;
+  /** moto's python process, so a check can prove it is gone after the stop. */
+  motoPid: number;
   repo: string;
   env: Record<string, string | undefined>;
 }
@@ -52,7 +55,7 @@ export function runningSandbox(dir: string): SandboxRecord | undefined {
   try {
     process.kill(record.pid, 0);
     return record;
-  } catch (error) {
+  } catch {
     // EPERM: the process exists but is not ours, so it is not the sandbox this user started.
     return undefined;
   }
@@ -70,6 +73,11 @@ export function readEnvScript(dir: string): string {
 export function removeSandboxRecord(dir: string): void {
   rmSync(join(dir, 'sandbox.json'), { force: true });
   rmSync(join(dir, 'env.sh'), { force: true });
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty: someone keeps other files there.
+  }
 }
 
 function writePrivate(path: string, text: string): void {

@@ -63,7 +63,7 @@ export async function sandboxCommand(io: CliIo, options: SandboxOptions, stopSig
   }
   try {
     const script = envScript(sandbox.env);
-    writeSandboxRecord(stateDir, { pid: process.pid, repo: root, env: sandbox.env }, script);
+    writeSandboxRecord(stateDir, { pid: process.pid, motoPid: sandbox.moto.pid, repo: root, env: sandbox.env }, script);
     const s = sandbox.summary;
     io.stderr(
       [
