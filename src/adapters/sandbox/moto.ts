@@ -16,6 +16,8 @@ export interface MotoProcess {
   readonly port: number;
   /** The python process's id, for checks that it is gone after `stop`. */
   readonly pid: number;
+  /** Settles when the process ends, with how it ended (after `stop`, or on its own). */
+  readonly exited: Promise<string>;
   /** Forgets every resource (POST /moto-api/reset). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -85,6 +87,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoProcess>
     stderr.push(chunk);
     if (stderr.length > 50) stderr.shift();
   });
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`exited with ${code ?? signal}`)));
   // The pipe is the child's lifeline; an error on it (the child died first) is not ours to report.
   child.stdin?.on('error', () => {});
   try {
@@ -97,6 +100,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoProcess>
     endpoint,
     port,
     pid: child.pid!,
+    exited,
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed with HTTP ${response.status}; is ${endpoint} still moto?`);

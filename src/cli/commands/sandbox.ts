@@ -82,8 +82,11 @@ export async function sandboxCommand(io: CliIo, options: SandboxOptions, stopSig
       ].join('\n'),
     );
     io.stdout(script);
-    const signal = await stopped;
-    io.stderr(`gitgrant sandbox: ${signal}: stopping\n`);
+    const ended = await Promise.race([stopped.then((signal) => ({ signal })), sandbox.moto.exited.then((how) => ({ how }))]);
+    if ('how' in ended) {
+      throw new CommandFailure(`moto ${ended.how} while the sandbox was running; the GCP emulator is stopped too`, 'start the sandbox again; if moto keeps stopping, run `python3 -m moto.server` alone to see why');
+    }
+    io.stderr(`gitgrant sandbox: ${ended.signal}: stopping\n`);
   } finally {
     removeSandboxRecord(stateDir);
     await sandbox.stop();

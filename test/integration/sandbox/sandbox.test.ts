@@ -164,7 +164,19 @@ describe('gitgrant sandbox', () => {
     const after = gitgrant(['sandbox', '--print-env', '--state-dir', stateDir], repo.root, shell);
     expect(after.code).toBe(1);
     expect(after.stderr).toMatch(/^gitgrant: no sandbox is running for .*\nhint: start one in another terminal with `gitgrant sandbox --state-dir .*`, then run this again\n$/);
-  });
+  }, 300_000);
+
+  it('stops and says so when moto dies under it, leaving nothing running', async () => {
+    const stateDir = privateDir();
+    const sandbox = startForeground(['--state-dir', stateDir], TempRepo.fromExample().root, cleanEnv());
+    await ready(sandbox);
+    const record = JSON.parse(readFileSync(join(stateDir, 'sandbox.json'), 'utf8')) as { motoPid: number; env: Record<string, string> };
+    process.kill(record.motoPid, 'SIGKILL');
+    expect(await sandbox.exited).toBe(1);
+    expect(sandbox.stderr()).toContain('gitgrant: moto exited with SIGKILL while the sandbox was running; the GCP emulator is stopped too\nhint: start the sandbox again');
+    await expect(fetch(`${record.env['GITGRANT_GCP_ENDPOINT']}/`)).rejects.toThrow();
+    expect(existsSync(join(stateDir, 'sandbox.json'))).toBe(false);
+  }, 300_000);
 
   it('without moto, says so in one line with how to install it, and exits 1', () => {
     const repo = TempRepo.fromExample();
