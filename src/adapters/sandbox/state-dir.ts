@@ -1,7 +1,7 @@
 /**
  * Where a running sandbox leaves its environment for other shells: `<state dir>/env.sh` (the
  * export lines) and `<state dir>/sandbox.json` (its pid and endpoints), removed when it stops.
- * `gitgrant sandbox --print-env` reads them.
+ * `gitgrant sandbox --print-env` reads the record and prints its environment again, quoted.
  *
  * The default folder is per repository under the system's temporary folder, which other users can
  * write to: it must be a real folder of ours that nobody else can enter, or it is refused (someone
@@ -34,6 +34,14 @@ export function defaultStateDir(repoRoot: string): string {
 /** Makes (or checks) the folder: a directory, not a link, owned by this user, closed to others. */
 export function prepareStateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkStateDir(dir);
+}
+
+/**
+ * The same checks before reading: what `--print-env` prints is eval'd by a shell, so it is read
+ * only from a folder nobody else could have written.
+ */
+export function checkStateDir(dir: string): void {
   const stat = lstatSync(dir);
   const uid = process.getuid?.();
   if (!stat.isDirectory()) throw new StateDirProblem(`${dir} is not a folder`, 'give another --state-dir');
@@ -45,13 +53,15 @@ export function prepareStateDir(dir: string): void {
 export function runningSandbox(dir: string): SandboxRecord | undefined {
   const path = join(dir, 'sandbox.json');
   if (!existsSync(path)) return undefined;
+  checkStateDir(dir);
   let record: SandboxRecord;
   try {
     record = JSON.parse(readFileSync(path, 'utf8')) as SandboxRecord;
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(record.pid) || record.pid <= 0) return undefined;
+  if (!Number.isInteger(record.pid) || record.pid <= 0 || typeof record.env !== 'object' || record.env === null) return undefined;
+  record.env = Object.fromEntries(Object.entries(record.env).map(([name, value]) => [name, typeof value === 'string' ? value : undefined]));
   try {
     process.kill(record.pid, 0);
     return record;
@@ -63,11 +73,9 @@ export function runningSandbox(dir: string): SandboxRecord | undefined {
 
 export function writeSandboxRecord(dir: string, record: SandboxRecord, envScript: string): void {
   writePrivate(join(dir, 'env.sh'), envScript);
-  writePrivate(join(dir, 'sandbox.json'), JSON.stringify(record, null, 2) + '\n');
-}
-
-export function readEnvScript(dir: string): string {
-  return readFileSync(join(dir, 'env.sh'), 'utf8');
+  // null for a variable to unset: JSON would drop an undefined.
+  const env = Object.fromEntries(Object.entries(record.env).map(([name, value]) => [name, value ?? null]));
+  writePrivate(join(dir, 'sandbox.json'), JSON.stringify({ ...record, env }, null, 2) + '\n');
 }
 
 export function removeSandboxRecord(dir: string): void {

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { MotoUnavailable } from '../../adapters/sandbox/moto.js';
 import {
-  defaultStateDir, prepareStateDir, readEnvScript, removeSandboxRecord, runningSandbox, StateDirProblem, writeSandboxRecord,
+  defaultStateDir, prepareStateDir, removeSandboxRecord, runningSandbox, StateDirProblem, writeSandboxRecord,
 } from '../../adapters/sandbox/state-dir.js';
 import { SandboxUnsupported, startSandbox, type Sandbox } from '../../app/sandbox.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
@@ -103,7 +103,11 @@ function printEnv(io: CliIo, root: string, stateDir: string, explicit: boolean):
       `start one in another terminal with \`gitgrant sandbox${explicit ? ` --state-dir ${shellQuote(stateDir)}` : ''}\`, then run this again`,
     );
   }
-  io.stdout(readEnvScript(stateDir));
+  // Printed from the record, names checked and values quoted here: the output goes to `eval`.
+  const names = Object.keys(running.env);
+  const bad = names.find((name) => !/^[A-Z_][A-Z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new CommandFailure(`${stateDir}/sandbox.json names a variable \`${bad}\` the sandbox never sets`, 'stop that sandbox, delete the file, and start it again');
+  io.stdout(envScript(running.env));
   return EXIT.ok;
 }
 

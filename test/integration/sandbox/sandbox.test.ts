@@ -201,6 +201,25 @@ describe('gitgrant sandbox', () => {
     expect(run.code).toBe(1);
   });
 
+  it('prints no environment from a state folder someone else could have planted, since the shell evals it', () => {
+    const repo = TempRepo.fromExample();
+    const dir = mkdtempSync(join(tmpdir(), 'gitgrant-planted-state-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // A live pid (this test's), and a value that would run a command when eval'd unquoted.
+    writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ pid: process.pid, motoPid: process.pid, repo: repo.root, env: { GITGRANT_AWS_ENDPOINT: 'x; touch pwned' } }));
+    writeFileSync(join(dir, 'env.sh'), 'touch pwned\n');
+    spawnSync('chmod', ['755', dir]);
+    const planted = gitgrant(['sandbox', '--print-env', '--state-dir', dir], repo.root, cleanEnv());
+    expect(planted.stdout).toBe('');
+    expect(planted.stderr).toBe(`gitgrant: ${dir} can be read or entered by other users\nhint: run \`chmod 700 ${dir}\` or give another --state-dir\n`);
+    expect(planted.code).toBe(1);
+
+    // Even from a private folder, the values are quoted for the shell, never copied from env.sh.
+    spawnSync('chmod', ['700', dir]);
+    const quoted = gitgrant(['sandbox', '--print-env', '--state-dir', dir], repo.root, cleanEnv());
+    expect(quoted.stdout).toBe("# gitgrant sandbox: point gitgrant at the emulators on loopback\nexport GITGRANT_AWS_ENDPOINT='x; touch pwned'\n");
+  });
+
   it('takes a port from 1024 to 65534 only', () => {
     const run = gitgrant(['sandbox', '--port', '80'], TempRepo.fromExample().root, cleanEnv());
     expect(run.stderr).toContain('gitgrant: --port 80 is not a port from 1024 to 65534');
