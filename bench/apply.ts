@@ -22,7 +22,7 @@ import { targetKey, type Plan, type TargetState } from '../src/plan/types.js';
 import { isIamTargetState } from '../src/providers/aws/iam-target-state.js';
 import { readTargets } from '../src/providers/cloud.js';
 import type { FaultProxy } from '../test/support/fault-proxy.js';
-import type { GcpDouble } from '../test/support/gcp-double.js';
+import type { GcpIamEmulator as GcpDouble } from '../src/adapters/sandbox/gcp-iam-emulator.js';
 import { seedIamUsers } from './lib/aws-accounts.js';
 import { startBenchClouds } from './lib/emulators.js';
 import { criticalPathBoundMs, type Phase } from './lib/critical-path.js';

@@ -17,7 +17,7 @@ import type { DesiredBinding, TargetRef } from '../src/plan/types.js';
 import { REVOCATION_POLICY_NAME } from '../src/providers/aws/iam-revocations.js';
 import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../src/providers/aws/identity-center-strategy.js';
 import { IAM_QUOTAS, checkAwsLimits } from '../src/providers/aws/limits.js';
-import { startMoto } from '../src/providers/aws/moto-process.js';
+import { startMoto } from '../src/adapters/sandbox/moto.js';
 import { parsePolicyDocument, policySize } from '../src/providers/aws/policy-document.js';
 import { accountOf, changeFor, clientsFor, createUser, isEmpty, providerFor } from '../test/integration/aws/harness.js';
 import { startFaultProxy } from '../test/support/fault-proxy.js';

@@ -1,6 +1,6 @@
 /**
- * The offline demo: starts the AWS emulator (moto) and the GCP IAM double on loopback, seeds them
- * with some access gitgrant did not make, and walks a copy of the example organisation (a fresh
+ * The offline demo: starts `gitgrant sandbox`'s clouds (moto and the GCP IAM emulator on loopback,
+ * seeded from the repo's roles), adds some access gitgrant did not make, and walks a copy of the example organisation (a fresh
  * git repository) through validate -> plan -> apply -> (clock advanced past expiry) -> expire, the
  * real sweep, which revokes and commits the deletion of the expired grants with machine-readable
  * trailers, printing the cloud at each step; then a session issued just before a deadline, used after
@@ -10,25 +10,23 @@
  *   npm run demo
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AttachUserPolicyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, GetPolicyVersionCommand,
-  ListAttachedUserPoliciesCommand, ListPoliciesCommand, ListUsersCommand, type IAMClient,
+  AttachUserPolicyCommand, CreatePolicyCommand, GetPolicyVersionCommand, ListAttachedUserPoliciesCommand, ListPoliciesCommand,
+  ListUsersCommand, UpdateRoleCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
-import { CreateUserCommand as CreateIdentityUserCommand } from '@aws-sdk/client-identitystore';
-import { CreatePermissionSetCommand, ListAccountAssignmentsCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
+import { ListAccountAssignmentsCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { parseInstant } from '../src/model/instant.js';
 import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
-import { MANAGED_PERMISSION_SET_MARKER } from '../src/providers/aws/identity-center-strategy.js';
-import { startMoto } from '../src/providers/aws/moto-process.js';
+import { startSandbox } from '../src/app/sandbox.js';
 import { describeEvaluation } from '../src/evaluate/iam.js';
 import { roleSessionEvaluation } from '../src/lifecycle/verify.js';
 import { readIamAuthorization } from '../src/providers/aws/iam-authorization.js';
-import { startGcpDouble, type GcpDouble } from '../test/support/gcp-double.js';
+import type { GcpIamEmulator as GcpDouble } from '../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const ACCOUNT = '111111111111';
 const T0 = '2026-11-23T10:00:00Z';
@@ -41,27 +39,30 @@ async function demo(): Promise<number> {
   const repo = mkdtempSync(join(tmpdir(), 'gitgrant-demo-'));
   for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(folder, join(repo, folder), { recursive: true });
   initRepository(repo);
-  // The emulators take any credentials; the SDKs' default chain reads them from the environment.
-  Object.assign(process.env, { MOTO_ACCOUNT_ID: ACCOUNT, AWS_ACCESS_KEY_ID: 'demo', AWS_SECRET_ACCESS_KEY: 'demo', AWS_REGION: 'us-east-1' });
-  step('Starting the emulators on loopback');
-  const moto = await startMoto();
-  const gcp = await startGcpDouble();
-  say(`moto (AWS IAM, Identity Center, Identity Store) at ${moto.endpoint}; GCP IAM double at ${gcp.url}`);
+  step('Starting the sandbox: `gitgrant sandbox`, as a user runs it on their own repo');
+  const sandbox = await startSandbox({ root: repo });
+  const { moto, gcp, summary } = sandbox;
+  say(`moto (AWS IAM, Identity Center, Identity Store) behind ${sandbox.env.GITGRANT_AWS_ENDPOINT}; GCP IAM emulator at ${gcp.url}`);
+  say(`Seeded from the roles: ${summary.roles} target roles and ${summary.iamUsers} IAM users in ${summary.accounts.join(', ')}, ${summary.permissionSets} Identity Center`);
+  say(`permission sets marked as gitgrant's, ${summary.identityStoreUsers} Identity Store users, ${summary.gcpResources.length} GCP resources with empty policies.`);
+  // The sandbox's environment, as `eval "$(gitgrant sandbox --print-env)"` sets it in a shell.
+  for (const [name, value] of Object.entries(sandbox.env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   const env = {
     ...process.env,
     CI: 'true',
-    GITGRANT_AWS_ENDPOINT: moto.endpoint, GITGRANT_GCP_ENDPOINT: gcp.url, GITGRANT_GCP_TOKEN: gcp.token,
     // Offline: no GitHub, so ticket states are not looked up (expiry does not depend on them).
     GITHUB_ACTIONS: undefined, GITHUB_REPOSITORY: undefined, GITHUB_TOKEN: undefined,
   };
+  // Straight to moto, to add what a real account would already hold and to show the state.
   const aws = createAwsClients({ endpoint: moto.endpoint, region: 'us-east-1' });
   try {
-    step('Seeding the clouds with people, roles and some access gitgrant did not make');
-    await seedAws(aws.iam, repo);
-    await seedIdentityCenter(aws, repo);
-    commitAll(repo, 'Demo: point the Identity Center roles at the emulator\'s instance');
+    step('Adding some access gitgrant did not make');
+    await seedAws(aws.iam);
     seedGcp(gcp);
-    say('AWS: IAM users and the target roles; a hand-made policy lets alice assume ProdOrdersDbAdmin (unmanaged).');
+    say('AWS: a hand-made policy lets alice assume ProdOrdersDbAdmin (unmanaged); the roles allow 12-hour sessions.');
     say('GCP: a standing, unconditional roles/owner for legacy-admin on projects/acme-prod-orders (unmanaged).');
     say('A new grant is requested for heidi on the Identity Center role staging-poweruser:');
     await run(env, T0, ['new-grant', '--repo', repo, '--role', 'staging-poweruser', '--grantee', 'heidi@example.com', '--reason', 'Test the release candidate against staging data', '--duration', '6h', '--starts', T0, '--now', T0]);
@@ -99,8 +100,7 @@ async function demo(): Promise<number> {
     return 0;
   } finally {
     destroyAwsClients(aws);
-    await gcp.close();
-    await moto.stop();
+    await sandbox.stop();
     rmSync(repo, { recursive: true, force: true });
   }
 }
@@ -155,37 +155,16 @@ async function run(env: Record<string, string | undefined>, now: string, argv: s
   return output;
 }
 
-async function seedAws(iam: IAMClient, repo: string): Promise<void> {
-  for (const user of ['alice@example.com', 'bob.example', 'gina@example.com']) await iam.send(new CreateUserCommand({ UserName: user }));
-  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] });
-  const roleNames = new Set<string>();
-  for (const file of readdirSync(join(repo, 'roles'))) for (const m of readFileSync(join(repo, 'roles', file), 'utf8').matchAll(/roleName: (\w+)/g)) roleNames.add(m[1]!);
+async function seedAws(iam: IAMClient): Promise<void> {
   // Twelve-hour sessions, as many organisations allow: a session outlives the grant it came from.
-  for (const name of roleNames) await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust, MaxSessionDuration: 43_200 }));
+  for (const name of ['PaymentsConsoleOperator', 'ProdOrdersDbAdmin', 'ProdOrdersDbReadOnly', 'ProdOrdersDbReadWrite']) {
+    await iam.send(new UpdateRoleCommand({ RoleName: name, MaxSessionDuration: 43_200 }));
+  }
   const legacy = await iam.send(new CreatePolicyCommand({
     PolicyName: 'legacy-db-admin',
     PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCOUNT}:role/ProdOrdersDbAdmin` }] }),
   }));
   await iam.send(new AttachUserPolicyCommand({ UserName: 'alice@example.com', PolicyArn: legacy.Policy!.Arn! }));
-}
-
-/** moto makes its own Identity Center instance; the demo's copy of the roles is pointed at it. */
-async function seedIdentityCenter(aws: ReturnType<typeof createAwsClients>, repo: string): Promise<void> {
-  const instance = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances![0]!;
-  await aws.identityStore.send(new CreateIdentityUserCommand({
-    IdentityStoreId: instance.IdentityStoreId!, UserName: 'heidi@example.com', DisplayName: 'Heidi',
-    Name: { GivenName: 'Heidi', FamilyName: 'Example' }, Emails: [{ Value: 'heidi@example.com', Primary: true }],
-  }));
-  for (const file of readdirSync(join(repo, 'roles'))) {
-    const path = join(repo, 'roles', file);
-    const text = readFileSync(path, 'utf8');
-    const permissionSet = /permissionSetArn: (\S+)/.exec(text)?.[1];
-    if (!permissionSet) continue;
-    const created = await aws.ssoAdmin.send(new CreatePermissionSetCommand({
-      InstanceArn: instance.InstanceArn!, Name: file.replace('.yaml', ''), Description: `Just-in-time access. ${MANAGED_PERMISSION_SET_MARKER}`,
-    }));
-    writeFileSync(path, text.replace(/instanceArn: \S+/, `instanceArn: ${instance.InstanceArn}`).replace(permissionSet, created.PermissionSet!.PermissionSetArn!));
-  }
 }
 
 function seedGcp(gcp: GcpDouble): void {
@@ -221,4 +200,11 @@ async function showCloud(aws: ReturnType<typeof createAwsClients>, gcp: GcpDoubl
   if (count === 0) say('  AWS Identity Center: (no assignments)');
 }
 
-process.exitCode = await demo();
+process.exitCode = await demo().catch((error: unknown) => {
+  // moto missing and the like: the cause and the fix, not a stack.
+  if (error instanceof Error && 'hint' in error) {
+    process.stderr.write(`demo: ${error.message}\nhint: ${String(error.hint)}\n`);
+    return 1;
+  }
+  throw error;
+});

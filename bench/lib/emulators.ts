@@ -4,11 +4,11 @@
  */
 import type { Instant } from '../../src/model/types.js';
 import type { ProviderName } from '../../src/plan/types.js';
-import { startMoto, type MotoProcess } from '../../src/providers/aws/moto-process.js';
+import { startMoto, type MotoProcess } from '../../src/adapters/sandbox/moto.js';
 import { gcpProviderFromEnv } from '../../src/providers/gcp/provider.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
-import { startGcpDouble, type GcpDouble } from '../../test/support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { perAccountIamProvider } from './aws-accounts.js';
 
 export interface BenchClouds {

@@ -27,7 +27,7 @@ import type { Instant } from '../../src/model/types.js';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws/clients.js';
 import { MANAGED_PERMISSION_SET_MARKER } from '../../src/providers/aws/identity-center-strategy.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { startGcpDouble, type GcpDouble, type GcpDoubleOptions, type StoredBinding } from './gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble, type GcpIamEmulatorOptions as GcpDoubleOptions, type StoredBinding } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { startMoto } from './moto.js';
 
 export interface CloudRun {

@@ -7,7 +7,7 @@
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../src/adapters/sandbox/seeded-random.js';
 
 export type Fault =
   /** 400 Throttling (query XML) / ThrottlingException (JSON). */

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GcpProvider } from '../../src/providers/gcp/provider.js';
 import { aChange, aGcpBinding, type GcpBindingBuilder } from './gcp-builders.js';
-import type { StoredBinding } from './gcp-double.js';
+import type { StoredBinding } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 export interface GcpContractHarness {
   provider: GcpProvider;

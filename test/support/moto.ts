@@ -2,7 +2,7 @@
  * moto for tests: one server per test file, or an external endpoint when GITGRANT_AWS_ENDPOINT is
  * already set (so the integration suite can run against another emulator or a sandbox).
  */
-import { startMoto, type MotoProcess } from '../../src/providers/aws/moto-process.js';
+import { startMoto, type MotoProcess } from '../../src/adapters/sandbox/moto.js';
 
 export type { MotoProcess };
 export { startMoto };

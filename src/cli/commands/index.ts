@@ -329,6 +329,18 @@ const recordApprovals: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };
 
+const sandbox: CommandModule = (program, io, run) => {
+  program
+  .command('sandbox')
+  .description('run AWS (moto) and GCP IAM emulators on loopback, seeded from this repo\'s roles, until Ctrl-C; prints the environment to export')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--print-env', 'print the environment of the sandbox running for this repo, for eval "$(gitgrant sandbox --print-env)"')
+  .option('--port <n>', 'AWS endpoint on this loopback port, GCP on the next (default: free ports)')
+  .option('--state-dir <dir>', 'where the running sandbox writes env.sh for --print-env (default: a private folder per repo under the temporary folder)')
+  .option('--python <path>', 'the python that has moto installed', 'python3')
+  .action((opts) => run(async () => (await import('./sandbox.js')).sandboxCommand(io, opts)));
+};
+
 const completion: CommandModule = (program, io, run) => {
   program
   .command('completion')
@@ -346,4 +358,4 @@ const completion: CommandModule = (program, io, run) => {
     }));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, completion];
+export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, sandbox, completion];

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TargetChange } from '../../../src/plan/types.js';
 import { gcpProviderFromEnv, type GcpProvider } from '../../../src/providers/gcp/provider.js';
 import { aChange, aGcpBinding, gcpTarget } from '../../support/gcp-builders.js';
-import { startGcpDouble, type GcpDouble } from '../../support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const resource = 'projects/gitgrant-sandbox';
 const standing = { role: 'roles/owner', members: ['user:root@example.com'] };

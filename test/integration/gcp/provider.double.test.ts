@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gcpProviderFromEnv, type GcpProvider, type GcpProviderEnvOptions } from '../../../src/providers/gcp/provider.js';
 import { aChange, aGcpBinding } from '../../support/gcp-builders.js';
 import { describeGcpProviderContract } from '../../support/gcp-contract.js';
-import { startGcpDouble, type GcpDouble, type StoredBinding } from '../../support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble, type StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 // Unmanaged bindings, one unconditional, one conditional written by someone else, one with a
 // condition location. Keys are in the order the SDK's proto3 JSON serializer writes them

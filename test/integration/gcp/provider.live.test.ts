@@ -12,7 +12,7 @@ import { createGcpClients, gcpConnectionFromEnv } from '../../../src/providers/g
 import { compactBinding } from '../../../src/providers/gcp/policy.js';
 import { gcpProviderFromEnv } from '../../../src/providers/gcp/provider.js';
 import { describeGcpProviderContract } from '../../support/gcp-contract.js';
-import type { StoredBinding } from '../../support/gcp-double.js';
+import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const resource = process.env['GITGRANT_GCP_LIVE_RESOURCE'];
 const [first = 'user:missing@example.com', second = first] = (process.env['GITGRANT_GCP_LIVE_MEMBERS'] ?? '').split(',').filter(Boolean);

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/lifecycle/trailers.js';
 import { aGrant, aRepo, aRole } from '../../support/builders.js';
 import type { GitHubDouble } from '../../support/github-double.js';
-import { startGcpDouble } from '../../support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, startSlackHook, useGitHubDouble } from './harness.js';
 import { TEAMS, accessPolicy } from './org.js';

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { aGrant, aPolicy, aRole, type FileSpec } from '../../support/builders.js';
-import { startGcpDouble, type GcpDouble } from '../../support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { runCli, type CliRun } from '../../unit/cli/run-cli.js';
 

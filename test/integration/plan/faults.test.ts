@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault, FaultRate } from '../../support/fault-proxy.js';
 import { startTestCloud, type CloudRun, type TestCloud } from '../../support/cloud.js';
-import type { GcpFault, GcpFaultRates } from '../../support/gcp-double.js';
+import type { GcpFault, GcpFaultRates } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { PROJECT, T0, UNMANAGED_GCP, seedScenario, unmanagedOf, type Scenario } from './scenario.js';
 
 const MAX_RUNS = 3;

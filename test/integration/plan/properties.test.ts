@@ -18,7 +18,7 @@ import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
 import type { TargetRef } from '../../../src/plan/types.js';
 import { NOW, aGrant, aPolicy, aRepo, type FileSpec } from '../../support/builders.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
-import type { StoredBinding } from '../../support/gcp-double.js';
+import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { aTargetedRole } from '../../unit/plan/builders.js';
 

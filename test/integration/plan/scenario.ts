@@ -9,7 +9,7 @@
 import { NOW, aGrant, aPolicy, instant } from '../../support/builders.js';
 import type { FileSpec } from '../../support/builders.js';
 import type { TestCloud } from '../../support/cloud.js';
-import type { StoredBinding } from '../../support/gcp-double.js';
+import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { aTargetedRole } from '../../unit/plan/builders.js';
 

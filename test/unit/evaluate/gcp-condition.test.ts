@@ -7,7 +7,7 @@ import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../.
 import { windowExpression } from '../../../src/providers/gcp/marker.js';
 import { gcpProviderFromEnv, type GcpProvider } from '../../../src/providers/gcp/provider.js';
 import { aChange, aGcpBinding, SANDBOX_PROJECT } from '../../support/gcp-builders.js';
-import { startGcpDouble, type GcpDouble } from '../../support/gcp-double.js';
+import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const STARTS = Date.parse('2026-11-23T10:00:00Z');
 const EXPIRES = Date.parse('2026-11-23T16:00:00Z');

@@ -1,5 +1,6 @@
 /**
- * A loopback double of the Cloud Resource Manager v3 IAM endpoints, speaking the REST shapes the
+ * A loopback emulator of the Cloud Resource Manager v3 IAM endpoints (`gitgrant sandbox` serves it;
+ * the tests use it as their GCP double), speaking the REST shapes the
  * real `@google-cloud/resource-manager` clients send with `fallback: 'rest'`:
  *   POST /v3/{projects|folders|organizations}/{id}:getIamPolicy  {options:{requestedPolicyVersion}}
  *   POST /v3/{projects|folders|organizations}/{id}:setIamPolicy  {policy, updateMask?}
@@ -8,13 +9,15 @@
  * It keeps the semantics gitgrant depends on: etags (a stale one is 409 ABORTED), version 3 for
  * conditions, the default update mask `bindings,etag`, and it stores exactly the JSON it is given
  * so tests can compare unmanaged bindings byte for byte. It is stricter than GCP in one way: a set
- * without an etag is refused, so a client that forgets it fails loudly.
+ * without an etag is refused, so a client that forgets it fails loudly. Faults (status codes,
+ * concurrent writers, hangs) can be scripted or drawn at seeded rates, to test a client's retries.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from './seeded-random.js';
 
+/** The token the emulator accepts unless it is given another (the sandbox makes a random one). */
 export const GCP_DOUBLE_TOKEN = 'gitgrant-gcp-double-token';
 
 /** The etag GCP returns for a resource whose policy was never set. */
@@ -68,15 +71,17 @@ export interface RecordedRequest {
   answeredEtag?: string;
 }
 
-export interface GcpDoubleOptions {
+export interface GcpIamEmulatorOptions {
   token?: string;
+  /** Loopback port to listen on; default: any free port. */
+  port?: number;
   /** Fixed delay before every answer, for benchmarks. */
   latencyMs?: number;
   /** Seed of the generator behind fault rates. */
   seed?: number;
 }
 
-export interface GcpDouble {
+export interface GcpIamEmulator {
   /** `http://127.0.0.1:<port>`: what GITGRANT_GCP_ENDPOINT should be set to. */
   readonly url: string;
   readonly port: number;
@@ -106,7 +111,7 @@ interface ApiError {
   retryAfterSeconds?: number;
 }
 
-export async function startGcpDouble(options: GcpDoubleOptions = {}): Promise<GcpDouble> {
+export async function startGcpIamEmulator(options: GcpIamEmulatorOptions = {}): Promise<GcpIamEmulator> {
   const token = options.token ?? GCP_DOUBLE_TOKEN;
   let latencyMs = options.latencyMs ?? 0;
   const random = seededRandom(options.seed ?? 1);
@@ -207,7 +212,13 @@ export async function startGcpDouble(options: GcpDoubleOptions = {}): Promise<Gc
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendError(res, { status: 500, code: 'INTERNAL', message: String(error) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
 
   return {
