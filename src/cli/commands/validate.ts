@@ -55,10 +55,13 @@ interface Selection {
 /**
  * What a change touches: the files it adds or edits, the role of each grant it touches and every
  * grant of that role (exclusive and duplicate rules compare grants of one role), and everything
- * when a policy changes. Other roles and their grants are not read at all.
+ * when a policy changes. Other roles and their grants are not read at all: no rule compares grants
+ * of different roles (overlapRules groups by role; every other rule looks at one grant).
+ * A deleted role counts as a changed one, so the grants it leaves behind are checked (unknown role).
  */
 function selectChanged(root: string, ref: string): Selection {
-  const { changed } = changedFilesSince(root, ref);
+  const { changed: edited, deleted } = changedFilesSince(root, ref);
+  const changed = [...edited, ...deleted.filter((path) => path.startsWith('roles/') || path.startsWith('policies/'))];
   const changedGrants = new Set<GrantId>();
   const roleFolders = new Set<string>();
   const changedRoles = new Set<string>();
