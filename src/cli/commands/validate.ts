@@ -20,7 +20,7 @@ export interface ValidateOptions {
 export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const selection = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
+  const selection = options.changedSince === undefined ? undefined : await selectChanged(root, options.changedSince);
   const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
@@ -59,8 +59,8 @@ interface Selection {
  * of different roles (overlapRules groups by role; every other rule looks at one grant).
  * A deleted role counts as a changed one, so the grants it leaves behind are checked (unknown role).
  */
-function selectChanged(root: string, ref: string): Selection {
-  const { changed: edited, deleted } = changedFilesSince(root, ref);
+async function selectChanged(root: string, ref: string): Promise<Selection> {
+  const { changed: edited, deleted } = await changedFilesSince(root, ref);
   const changed = [...edited, ...deleted.filter((path) => path.startsWith('roles/') || path.startsWith('policies/'))];
   const changedGrants = new Set<GrantId>();
   const roleFolders = new Set<string>();
