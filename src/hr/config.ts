@@ -3,8 +3,9 @@
  * JSON Schema fragment below is also written to schemas/fragments/hr.schema.json, which is merged
  * into the policy schema; a unit test keeps the two equal.
  */
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { validateHrSection } from '../model/schemas.js';
 import { locate, type SourceMap } from '../model/source-map.js';
 
 export type HrAction = 'revoke' | 'report';
@@ -143,8 +144,6 @@ export const hrSchema = {
   },
 } as const;
 
-let validate: ReturnType<Ajv2020['compile']> | undefined;
-
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? `hr${error.instancePath.replace(/\//g, '.')}` : 'hr';
   if (error.keyword === 'pattern' && error.instancePath.endsWith('/tokenEnv')) return `${where} must name a variable starting GITGRANT_SCIM_, not ${String(error.data)}`;
@@ -168,7 +167,8 @@ function hintFor(error: ErrorObject): string {
  */
 export function readHrConfig(raw: unknown, source?: SourceMap): { value: HrConfig; diagnostics: Diagnostic[] } {
   if (raw === undefined) return { value: DEFAULT_HR_CONFIG, diagnostics: [] };
-  validate ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(hrSchema);
+  // schemas/fragments/hr.schema.json (kept equal to hrSchema by a test), precompiled by the build.
+  const validate = validateHrSection;
   if (!validate(raw)) {
     // ajv reports the `if` wrapper beside the real cause; keep only the causes.
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');

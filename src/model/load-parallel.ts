@@ -13,7 +13,7 @@ import { parseYamlFile } from './yaml-file.js';
 import type { RepoFile } from './read-repo.js';
 
 /** Below this, starting a worker (loading yaml and ajv again) costs more than it saves. */
-const PARALLEL_THRESHOLD = 1_000;
+export const PARALLEL_THRESHOLD = 1_000;
 /** A worker starts later than the main thread, so it gets a slightly smaller share. */
 const WORKER_SHARE = 0.85;
 
@@ -87,7 +87,7 @@ function runWorker(url: URL, files: RepoFile[]): Promise<Loaded> {
  * against 1.25 s sequential), because the worker's start-up and the main thread's contention for
  * the second core cost more than the split saved.
  */
-function defaultWorkers(): number {
+export function defaultWorkers(): number {
   const configured = process.env.GITGRANT_WORKERS;
   if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
   return Math.min(Math.max(availableParallelism() - 2, 0), 3);

@@ -3,7 +3,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkRoles } from '../policy/role-checks.js';
 import { assembleRepo } from './assemble.js';
 import { loadFile } from './load-file.js';
-import { loadFilesParallel, type Loaded } from './load-parallel.js';
+import { defaultWorkers, loadFilesParallel, PARALLEL_THRESHOLD, type Loaded } from './load-parallel.js';
+import { readRepoFilesInBatches } from './read-repo-batched.js';
 import { readRepoFiles, type RepoFile } from './read-repo.js';
 import type { AccessRepo } from './types.js';
 
@@ -27,8 +28,20 @@ export function loadRepo(root: string, include?: (path: string) => boolean): Loa
   return loadRepoFromFiles(files, diagnostics);
 }
 
-/** The same as `loadRepo`, on several cores for large repositories. */
+/**
+ * The same as `loadRepo`, on several cores for large repositories: with parse workers (3 cores or
+ * more), or, where there are none, with the files read on a second thread while this one parses.
+ * `GITGRANT_READ_THREAD=0` reads them here instead.
+ */
 export async function loadRepoParallel(root: string, include?: (path: string) => boolean): Promise<LoadedRepo> {
+  if (defaultWorkers() === 0) {
+    const loaded: Loaded = [];
+    const threshold = process.env.GITGRANT_READ_THREAD === '0' ? Infinity : PARALLEL_THRESHOLD;
+    const diagnostics = await readRepoFilesInBatches(root, include, threshold, (files) => {
+      for (const file of files) loaded.push({ path: file.path, loaded: loadFile(file.path, file.bytes) });
+    });
+    return assemble(loaded, diagnostics);
+  }
   const { files, diagnostics } = readRepoFiles(root, include);
   return assemble(await loadFilesParallel(files), diagnostics);
 }

@@ -28,7 +28,34 @@ const CHECK_DEPTH = 16;
  * about each `grants/<role>/` folder, as that path with a trailing slash.
  */
 export function readRepoFiles(root: string, include?: (path: string) => boolean): { files: RepoFile[]; diagnostics: Diagnostic[] } {
+  const { paths, diagnostics } = listRepoFiles(root, include);
+  const read = readListedFiles(root, paths);
+  return { files: read.files, diagnostics: [...diagnostics, ...read.diagnostics] };
+}
+
+/** Reads listed paths, in their order. */
+export function readListedFiles(root: string, paths: readonly string[]): { files: RepoFile[]; diagnostics: Diagnostic[] } {
   const files: RepoFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const path of paths) {
+    const bytes = readRegular(join(root, path));
+    if (bytes) files.push({ path, bytes });
+    else diagnostics.push(changedWhileRead(path));
+  }
+  return { files, diagnostics };
+}
+
+/** A file that turned into a link between listing and reading: refused, never followed. */
+export function changedWhileRead(path: string): Diagnostic {
+  return refusalDiagnostic(path, notRegular('entry that changed while it was read'));
+}
+
+/**
+ * The regular files to read, sorted by path, and the refusals of everything else (links, pipes,
+ * misplaced folders): the walk of `readRepoFiles` without the reading.
+ */
+export function listRepoFiles(root: string, include?: (path: string) => boolean): { paths: string[]; diagnostics: Diagnostic[] } {
+  const paths: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const refuse = (path: string, what: string) => diagnostics.push(refusalDiagnostic(path, notRegular(what)));
 
@@ -58,9 +85,7 @@ export function readRepoFiles(root: string, include?: (path: string) => boolean)
         continue;
       }
       if (!read || (include && !include(path))) continue;
-      const bytes = readRegular(join(root, path));
-      if (bytes) files.push({ path, bytes });
-      else refuse(path, 'entry that changed while it was read');
+      paths.push(path);
     }
   };
 
@@ -75,8 +100,8 @@ export function readRepoFiles(root: string, include?: (path: string) => boolean)
     else if (!stat.isFile()) refuse(top, kindOf(stat));
     else if ((ACCESS_FOLDERS as readonly string[]).includes(top)) diagnostics.push(problem(top, 'FILE_MISPLACED', `${top}/ must be a folder`, 'move or delete it'));
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, diagnostics };
+  paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { paths, diagnostics };
 }
 
 /** Reads a file without following a link in its last component, should one appear after listing (undefined then). */

@@ -3,7 +3,7 @@
  * holds, the contents of blobs, the tree of a merge. Objects only: nothing here checks out,
  * builds or runs anything of the commits it reads (the gate reads pull request heads this way).
  */
-import { catFileSync, GitError, GitObjectError, gitSucceeds, gitText, revisionArgs } from './run.js';
+import { catFileSync, GitError, GitObjectError, gitExit, gitSucceeds, gitText, revisionArgs } from './run.js';
 
 /** A revision a person or a payload named is not a commit here; the CLI says which flag it came from. */
 export class UnknownRevisionError extends GitError {
@@ -25,13 +25,23 @@ export function commitOf(repo: string, rev: string): string {
 
 /** Files added, modified or deleted since `ref` (committed or not), plus untracked files. */
 export function changedFilesSince(repo: string, ref: string): { changed: string[]; deleted: string[] } {
-  const commit = commitOf(repo, ref);
-  const base = gitText(repo, ['merge-base', ...revisionArgs(commit, 'HEAD')]).trim() || commit;
+  // Two git processes, not four (each reads the index and scans the checkout, ~50 ms on 10,000
+  // files): `diff --merge-base` finds the merge base itself. Only when it fails (no such commit,
+  // no common history, a git older than 2.30) are the separate questions asked, to say which.
+  const diff = ['diff', '-z', '--name-status', '--no-renames'];
+  const merged = gitExit(repo, [...diff, '--merge-base', ...revisionArgs(ref), '--']);
+  let listing: string;
+  if (merged.status === 0) listing = merged.stdout.toString('utf8');
+  else {
+    const commit = commitOf(repo, ref);
+    const base = gitText(repo, ['merge-base', ...revisionArgs(commit, 'HEAD')]).trim() || commit;
+    listing = gitText(repo, [...diff, ...revisionArgs(base), '--']);
+  }
   const changed = new Set<string>();
   const deleted = new Set<string>();
   // -z: paths exactly as stored, never quoted (a quoted non-ASCII name would match no file and
   // leave a hostile grant name unvalidated).
-  const fields = gitText(repo, ['diff', '-z', '--name-status', '--no-renames', ...revisionArgs(base), '--']).split('\0');
+  const fields = listing.split('\0');
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const [status, path] = [fields[i]!, fields[i + 1]!];
     if (!status || !path) continue;

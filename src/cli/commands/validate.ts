@@ -1,11 +1,11 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
-import { loadRepoParallel } from '../../model/load-repo.js';
-import { grantId, type GrantId } from '../../model/types.js';
+import { loadRepo, loadRepoParallel } from '../../model/load-repo.js';
+import { grantId, type AccessRepo, type GrantId, type Instant } from '../../model/types.js';
 import { identityConfig } from '../../plan/identity.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import { changedFilesSince } from '../git.js';
-import { hrAtRequest } from '../hr-at-request.js';
+import { hrAtRequest, type RequestedGrantsCheck } from '../hr-at-request.js';
 import { EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
 import { countDiagnostics, plural, printDiagnostics } from '../report.js';
@@ -20,13 +20,18 @@ export interface ValidateOptions {
 export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const selection = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
+  const selecting = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
+  // While git scans the checkout (in processes of its own), HR is read here.
+  const early = selecting ? hrWhileGitRuns(io, root, now) : undefined;
+  const selection = await selecting;
   const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
   // HR at request time: the grants a change adds or edits; without --changed-since, every grant.
   const requested = selection ? repo.grants.filter((g) => selection.changedGrants.has(g.id)) : repo.grants;
-  const checkHr = await hrAtRequest(io, root, repo, now);
+  const read = await early;
+  // The early read counts only if it used the hr section of the policy validated here.
+  const checkHr = read && read.hr === hrSection(repo) ? read.check : await hrAtRequest(io, root, repo, now);
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
@@ -46,6 +51,20 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
   return counts.errors > 0 ? EXIT.findings : EXIT.ok;
 }
 
+function hrSection(repo: AccessRepo): string {
+  return JSON.stringify(repo.policy.sections.hr ?? null);
+}
+
+/** HR as the policy on disk names it, read before the grants are; undefined if anything failed (read again later, where failures are reported). */
+async function hrWhileGitRuns(io: CliIo, root: string, now: Instant): Promise<{ hr: string; check: RequestedGrantsCheck } | undefined> {
+  try {
+    const { repo } = loadRepo(root, (path) => path.startsWith('policies/'));
+    return { hr: hrSection(repo), check: await hrAtRequest(io, root, repo, now) };
+  } catch {
+    return undefined;
+  }
+}
+
 interface Selection {
   include: (path: string) => boolean;
   inScope: (grant: GrantId, role: string) => boolean;
@@ -55,10 +74,13 @@ interface Selection {
 /**
  * What a change touches: the files it adds or edits, the role of each grant it touches and every
  * grant of that role (exclusive and duplicate rules compare grants of one role), and everything
- * when a policy changes. Other roles and their grants are not read at all.
+ * when a policy changes. Other roles and their grants are not read at all: no rule compares grants
+ * of different roles (overlapRules groups by role; every other rule looks at one grant).
+ * A deleted role counts as a changed one, so the grants it leaves behind are checked (unknown role).
  */
-function selectChanged(root: string, ref: string): Selection {
-  const { changed } = changedFilesSince(root, ref);
+async function selectChanged(root: string, ref: string): Promise<Selection> {
+  const { changed: edited, deleted } = await changedFilesSince(root, ref);
+  const changed = [...edited, ...deleted.filter((path) => path.startsWith('roles/') || path.startsWith('policies/'))];
   const changedGrants = new Set<GrantId>();
   const roleFolders = new Set<string>();
   const changedRoles = new Set<string>();

@@ -3,6 +3,8 @@ import { formatInstant } from '../../model/instant.js';
 import type { Grant } from '../../model/types.js';
 import type { RuleContext } from '../context.js';
 
+/** The first character (a whole code point) past `~`: what the check below names. */
+const NOT_PRINTABLE_ASCII = /[^\u0000-\u007e]/u;
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function roleExists(ctx: RuleContext, grant: Grant): boolean {
@@ -18,7 +20,7 @@ export function roleExists(ctx: RuleContext, grant: Grant): boolean {
 export function granteeIsValidEmail(ctx: RuleContext, grant: Grant): void {
   // Non-ASCII look-alikes (Cyrillic "а" for Latin "a") would map to a different person in HR and
   // in the cloud; they are refused rather than guessed at.
-  const foreign = [...grant.grantee].find((c) => c.charCodeAt(0) > 0x7e);
+  const foreign = NOT_PRINTABLE_ASCII.exec(grant.grantee)?.[0];
   if (foreign) {
     const code = foreign.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     ctx.report(grant, ['grantee'], {

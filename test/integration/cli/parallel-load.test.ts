@@ -4,6 +4,8 @@
  * map the worker left behind.
  */
 import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_ENTRY, ensureBuilt } from '../../support/built-cli.js';
 import { TempRepo } from '../../support/temp-repo.js';
@@ -32,9 +34,9 @@ function largeRepo(): TempRepo {
   return repo;
 }
 
-function validate(root: string, workers: string): { status: number | null; json: { grants: number; diagnostics: unknown[] } } {
+function validate(root: string, workers: string, readThread = '1'): { status: number | null; json: { grants: number; diagnostics: unknown[] } } {
   const run = spawnSync(process.execPath, [BUILT_ENTRY.replace('dist/cli/main.js', 'bin/gitgrant.js'), 'validate', '--json', '--now', NOW], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, GITGRANT_WORKERS: workers, GITHUB_ACTIONS: '' },
+    cwd: root, encoding: 'utf8', env: { ...process.env, GITGRANT_WORKERS: workers, GITGRANT_READ_THREAD: readThread, GITHUB_ACTIONS: '' },
   });
   return { status: run.status, json: JSON.parse(run.stdout) };
 }
@@ -48,5 +50,17 @@ describe('validate on several cores', () => {
     expect(parallel.json.diagnostics.length).toBeGreaterThanOrEqual(26);
     expect(parallel.status).toBe(1);
     expect(parallel).toEqual(sequential);
+  });
+
+  it('reads the files on a second thread with the same answer and the same refusals as reading them here', () => {
+    const repo = largeRepo();
+    // A link among the grants is refused, never followed, whichever thread reads.
+    symlinkSync(join(repo.root, 'grants/gcp-platform-folder-viewer/person1-debug.yaml'), join(repo.root, 'grants/gcp-platform-folder-viewer/zz-link.yaml'));
+    const threaded = validate(repo.root, '0', '1');
+    const here = validate(repo.root, '0', '0');
+    expect(threaded.json.grants).toBeGreaterThan(1200);
+    expect(JSON.stringify(threaded.json.diagnostics)).toContain('grants/gcp-platform-folder-viewer/zz-link.yaml');
+    expect(threaded.status).toBe(1);
+    expect(threaded).toEqual(here);
   });
 });

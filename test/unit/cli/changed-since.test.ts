@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aGrant } from '../../support/builders.js';
 import { TempRepo } from '../../support/temp-repo.js';
@@ -76,6 +78,33 @@ describe('gitgrant validate --changed-since', () => {
     const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD~1'], { cwd: repo.root });
     expect(run.code).toBe(1);
     expect(run.lines.filter((l) => l.includes('GRANT_EXCLUSIVE_OVERLAP')).map((l) => l.split(':')[0])).toEqual([ivan.path, jana.path]);
+  });
+
+  it('reports the grants left behind when a change deletes their role', async () => {
+    const ivan = aGrant().ofRole('staging-poweruser').for('ivan@example.com').because('Test the release candidate on staging').startingAt('2026-11-23T10:00:00Z').expiringIn('4h').named('ivan-rc');
+    const repo = TempRepo.fromExample().write(ivan.build()).initGit();
+    repo.remove('roles/staging-poweruser.yaml').commitAll('Retire the staging role');
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD~1'], { cwd: repo.root });
+    expect(run.code).toBe(1);
+    expect(run.lines.filter((l) => l.includes('GRANT_ROLE_UNKNOWN')).map((l) => l.split(':')[0])).toContain(ivan.path);
+  });
+
+  it('sees a grant deleted from the index but still in the working tree (untracked again)', async () => {
+    const repo = mainWithABrokenGrant();
+    repo.write(hugoOverlappingGina().build()).commitAll('Request payments access for Hugo');
+    repo.git('rm', '-q', '--cached', hugoOverlappingGina().path);
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'main', '--json'], { cwd: repo.root });
+    expect(JSON.parse(run.stdout).diagnostics.map((d: { file: string; code: string }) => `${d.file} ${d.code}`)).toEqual([
+      'grants/payments-console-operator/hugo-inc-4400.yaml GRANT_EXCLUSIVE_OVERLAP',
+    ]);
+  });
+
+  it('reads a ref that looks like an option as a ref, never as an option to git', async () => {
+    const repo = mainWithABrokenGrant();
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', `--output=${repo.root}/pwned`], { cwd: repo.root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--changed-since --output=${repo.root}/pwned is not a commit in this repository`);
+    expect(existsSync(join(repo.root, 'pwned'))).toBe(false);
   });
 
   it('refuses a ref that is not a commit, with exit 2', async () => {

@@ -45,6 +45,24 @@ describe('gitgrant validate with an HR source', () => {
     expect(run.stdout).toContain('grants/prod-db-readonly/zed-inc-1.yaml:1:10: error GRANT_GRANTEE_NOT_IN_HR: zed@example.com is not in the HR data (hr/people.json)');
   });
 
+  it('with --changed-since, refuses the changed grant for someone HR marks as terminated (HR read while git runs)', async () => {
+    const repo = exampleWithHeidiGone().initGit();
+    repo.write(readonlyGrantFor('heidi@example.com', 'heidi-inc-1').build());
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
+    expect(run.code).toBe(1);
+    expect(run.lines).toContain(
+      'grants/prod-db-readonly/heidi-inc-1.yaml:1:10: error GRANT_GRANTEE_LEFT: heidi@example.com is terminated in HR (hr/people.json); access cannot be requested for them (hint: check the grantee; if HR is wrong, correct the HR record first)',
+    );
+  });
+
+  it('with --changed-since, follows an hr section the change edits (only warns with hr.atRequest: warn)', async () => {
+    const repo = exampleWithHeidiGone().initGit();
+    withAtRequest(repo, 'warn').write(readonlyGrantFor('heidi@example.com', 'heidi-inc-1').build());
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain('warning GRANT_GRANTEE_LEFT: heidi@example.com is terminated in HR');
+  });
+
   it('only warns with hr.atRequest: warn', async () => {
     const repo = withAtRequest(exampleWithHeidiGone(), 'warn').write(readonlyGrantFor('heidi@example.com', 'heidi-inc-1').build());
     const run = await runCli(['validate', '--now', EXAMPLE_NOW], { cwd: repo.root });

@@ -41,6 +41,11 @@ describe('the grantee', () => {
     expect(finding).toMatchObject(placeOf(grant, 'grantee'));
   });
 
+  it('names a character outside the basic plane whole (both halves of its surrogate pair)', () => {
+    const grant = aGrant().for('al\u{1D5C2}ce@example.com');
+    expect(theOne(aRepo().with(grant).validate(), 'GRANTEE_NOT_ASCII').summary).toBe('grantee contains the non-ASCII character "\u{1D5C2}" (U+1D5C2)');
+  });
+
   it('refuses something that is not an email address', () => {
     const grant = aGrant().for('alice');
     const finding = theOne(aRepo().with(grant).validate(), 'GRANTEE_INVALID');
