@@ -11,6 +11,7 @@
  * Pure: the git arguments and how to read their answer; the readers run git.
  */
 import { EPOCH_PATH } from '../policy/org-init.js';
+import type { HistoryCommit } from './history-types.js';
 
 export { EPOCH_PATH };
 
@@ -28,4 +29,17 @@ export function epochFrom(logOutput: string): string | undefined {
 /** Revisions for `git log`/`rev-list`: HEAD, without what came before the epoch (`^E^@`: all of E's parents). */
 export function historyRevisions(epoch: string | undefined): string[] {
   return epoch ? ['HEAD', `^${epoch}^@`] : ['HEAD'];
+}
+
+/**
+ * The epoch commit as the first event of history: what it deletes (the example organisation an
+ * older template had at the root) never existed as far as history goes, and what it writes is new.
+ * `commits` are oldest first and start at the epoch (the log read with `historyRevisions`).
+ */
+export function startAtEpoch(commits: HistoryCommit[], epoch: string | undefined): HistoryCommit[] {
+  if (!epoch) return commits;
+  return commits.map((commit) => commit.sha !== epoch ? commit : {
+    ...commit,
+    changes: commit.changes.filter((c) => c.newBlob !== undefined).map((c) => ({ status: 'A' as const, path: c.path, newBlob: c.newBlob })),
+  });
 }
