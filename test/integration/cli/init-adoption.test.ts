@@ -48,7 +48,7 @@ function makeTemplate(dir: string): void {
     cpSync(join(PROJECT_ROOT, path), join(dir, path), { verbatimSymlinks: true });
   }
   git(dir, ['add', '-A']);
-  git(dir, ['commit', '-q', '--no-gpg-sign', '-m', 'gitgrant: the example organisation lives in examples/'], '2026-11-21T12:00:00Z');
+  git(dir, ['commit', '-q', '--no-gpg-sign', '-m', 'gitgrant: the example organisation lives in examples/'], '2026-11-25T12:00:00Z');
 }
 
 beforeAll(() => {
