@@ -6,7 +6,7 @@
  * example organisation, and `npm run demo` still passes. Run with tsx from the clone's own sources.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ beforeAll(() => {
   clone = join(work, 'acme-access');
   execFileSync('git', ['clone', '-q', join(work, 'template'), clone], { env: { ...process.env, ...GIT_ENV } });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(clone, 'node_modules'));
+  appendFileSync(join(clone, '.git/info/exclude'), 'node_modules\n');
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
