@@ -18,6 +18,8 @@ const GIT_ENV = {
   GIT_COMMITTER_NAME: 'Template Author', GIT_COMMITTER_EMAIL: 'author@example.com',
 };
 const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+/** An organisation's paths (README, "Taking later gitgrant releases"): never part of the template. */
+const ORG_DATA = ['policies/', 'roles/', 'grants/', 'hr/', 'evidence/', '.gitgrant/'];
 /** When the example organisation's grants were active (alice, carol, erin, gina). */
 const EXAMPLE_BUSY = '2026-11-23T10:00:00Z';
 
@@ -42,7 +44,8 @@ function makeTemplate(dir: string): void {
   git(dir, ['commit', '-q', '--no-gpg-sign', '-m', 'The example organisation at the root, as older templates had it']);
   git(dir, ['rm', '-rq', 'policies', 'roles', 'grants', 'hr']);
   const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).split('\0');
-  for (const path of tracked.filter(Boolean)) {
+  // In an organisation's repo (after init), its own data is not part of the template it came from.
+  for (const path of tracked.filter((p) => p && !ORG_DATA.some((prefix) => p.startsWith(prefix)))) {
     if (!existsSync(join(PROJECT_ROOT, path))) continue;
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     cpSync(join(PROJECT_ROOT, path), join(dir, path), { verbatimSymlinks: true });
