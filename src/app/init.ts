@@ -11,18 +11,10 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadRepoFromFiles } from '../model/load-repo.js';
 import { CODEOWNERS_PATH, renderCodeowners } from '../policy/codeowners.js';
-import { EPOCH_PATH, orgFiles, type OrgSetup } from '../policy/org-init.js';
-import type { Instant } from '../model/types.js';
+import { EPOCH_PATH, orgFiles, type OrgFolder, type OrgSetup } from '../policy/org-init.js';
 
-/** The repository's files as init needs them; paths are repo-relative with `/`. */
-export interface OrgFolder {
-  /** Every entry under `dir`, recursively; `regular` is false for links and other non-files. */
-  entries(dir: string): { path: string; regular: boolean }[];
-  /** A regular file's bytes, or undefined when there is none. */
-  read(path: string): Uint8Array | undefined;
-  write(path: string, text: string): void;
-  remove(path: string): void;
-}
+export type { OrgFolder };
+import type { Instant } from '../model/types.js';
 
 export const EXAMPLE_ORG_DIR = 'examples/example-org';
 /** Where an organisation's own data lives: init owns these paths in a fresh repo. */

@@ -273,3 +273,13 @@ function epochFile(setup: OrgSetup, at: Instant): string {
     '',
   ].join('\n');
 }
+
+/** The repository's files as init needs them; paths are repo-relative with `/`. */
+export interface OrgFolder {
+  /** Every entry under `dir`, recursively; `regular` is false for links and other non-files. */
+  entries(dir: string): { path: string; regular: boolean }[];
+  /** A regular file's bytes, or undefined when there is none. */
+  read(path: string): Uint8Array | undefined;
+  write(path: string, text: string): void;
+  remove(path: string): void;
+}

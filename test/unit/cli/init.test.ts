@@ -152,7 +152,7 @@ describe('gitgrant init on a terminal', () => {
   });
 });
 
-describe('the epoch init records: history starts at its commit', () => {
+describe('the epoch init records: history starts at its commit', { timeout: 30_000 }, () => {
   const busy = '2026-11-23T10:00:00Z';
   const acmeGrant = () => aGrant().ofRole('db').for('hugo@acme.test').withTicket('INC-7').because('Investigate the slow orders query').startingAt('2026-11-23T09:00:00Z').expiringIn('4h').named('hugo-inc-7').build();
   const initialised = async (): Promise<TempRepo> => {
