@@ -72,7 +72,7 @@ interface GrantSpec {
 /** Writes the access repo: one GCP role per project, two AWS iam roles per account, 2,000 grants. */
 function writeAccessRepo(dir: string): GrantSpec[] {
   mkdirSync(join(dir, 'roles'), { recursive: true });
-  cpSync('policies', join(dir, 'policies'), { recursive: true });
+  cpSync('examples/example-org/policies', join(dir, 'policies'), { recursive: true });
   const role = (name: string, target: string) =>
     writeFileSync(join(dir, 'roles', `${name}.yaml`), [
       `description: Benchmark role ${name}, one cloud target.`,

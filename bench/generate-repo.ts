@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 
 export function generateRepo(dir: string, roles: number, grants: number, start: number): void {
   mkdirSync(join(dir, 'roles'), { recursive: true });
-  cpSync('policies', join(dir, 'policies'), { recursive: true });
+  cpSync('examples/example-org/policies', join(dir, 'policies'), { recursive: true });
   for (let r = 0; r < roles; r++) {
     const name = `bench-role-${String(r).padStart(4, '0')}`;
     writeFileSync(join(dir, 'roles', `${name}.yaml`), [

@@ -126,7 +126,7 @@ const awsUser = (a: number, u: number) => `sweep-${pad(a, 3)}-${u}@example.com`;
 
 function writeSweepRepo(dir: string): void {
   mkdirSync(join(dir, 'roles'), { recursive: true });
-  cpSync('policies', join(dir, 'policies'), { recursive: true });
+  cpSync('examples/example-org/policies', join(dir, 'policies'), { recursive: true });
   const role = (name: string, target: string) =>
     writeFileSync(join(dir, 'roles', `${name}.yaml`), `description: Sweep role ${name}.\nowners: ['@example-org/platform']\nmaxDuration: 7d\napprovals:\n  - { name: owners, from: ['@example-org/platform'] }\ntargets:\n  - ${target}\n`);
   const grant = (roleName: string, grantee: string, expired: boolean, index: number) => {

@@ -74,7 +74,7 @@ const env = { ...process.env, GITHUB_ACTIONS: '', GITHUB_REPOSITORY: '' };
 // The repositories the commands run in: the example organisation (a copy) and 10,000 grants.
 const example = join(CACHE, 'startup-example');
 rmSync(example, { recursive: true, force: true });
-for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(join(clone, folder), join(example, folder), { recursive: true });
+for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(join(clone, 'examples/example-org', folder), join(example, folder), { recursive: true });
 execFileSync('git', ['init', '-q'], { cwd: example });
 execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'example', '--allow-empty'], { cwd: example });
 execFileSync('git', ['add', '-A'], { cwd: example });

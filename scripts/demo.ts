@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   AttachUserPolicyCommand, CreatePolicyCommand, GetPolicyVersionCommand, ListAttachedUserPoliciesCommand, ListPoliciesCommand,
   ListUsersCommand, UpdateRoleCommand, type IAMClient,
@@ -28,6 +29,7 @@ import { roleSessionEvaluation } from '../src/lifecycle/verify.js';
 import { readIamAuthorization } from '../src/providers/aws/iam-authorization.js';
 import type { GcpIamEmulator as GcpDouble } from '../src/adapters/sandbox/gcp-iam-emulator.js';
 
+const EXAMPLE_ORG = fileURLToPath(new URL('../examples/example-org/', import.meta.url));
 const ACCOUNT = '111111111111';
 const T0 = '2026-11-23T10:00:00Z';
 const T1 = '2026-11-23T19:00:00Z';
@@ -37,7 +39,8 @@ const step = (title: string) => say(`\n${bold(`=== ${title}`)}\n`);
 
 async function demo(): Promise<number> {
   const repo = mkdtempSync(join(tmpdir(), 'gitgrant-demo-'));
-  for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(folder, join(repo, folder), { recursive: true });
+  // The example organisation lives in examples/, never at the repository root (that is the adopting org's).
+  for (const folder of ['policies', 'roles', 'grants', 'hr']) cpSync(join(EXAMPLE_ORG, folder), join(repo, folder), { recursive: true });
   initRepository(repo);
   step('Starting the sandbox: `gitgrant sandbox`, as a user runs it on their own repo');
   const sandbox = await startSandbox({ root: repo });

@@ -12,6 +12,8 @@ import { onTestFinished } from 'vitest';
 import type { FileSpec } from './builders.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The example organisation: fixtures live here, never at the repository root (that is the adopting org's). */
+export const EXAMPLE_ORG = join(PROJECT_ROOT, 'examples/example-org');
 const EXAMPLE_FOLDERS = ['policies', 'roles', 'grants', 'hr'];
 
 /** Fixed identity and dates, so commits do not depend on the machine or the clock. */
@@ -36,7 +38,7 @@ export class TempRepo {
   /** A copy of the example organisation in policies/, roles/, grants/ and its HR export in hr/. */
   static fromExample(): TempRepo {
     const repo = TempRepo.empty();
-    for (const folder of EXAMPLE_FOLDERS) cpSync(join(PROJECT_ROOT, folder), join(repo.root, folder), { recursive: true });
+    for (const folder of EXAMPLE_FOLDERS) cpSync(join(EXAMPLE_ORG, folder), join(repo.root, folder), { recursive: true });
     return repo;
   }
 

@@ -18,6 +18,7 @@ import type { Instant } from '../../model/types.js';
 import { DEFAULT_AUTOMATION, isAutomationCommitter, notAutomationReason, trailersClaimSomething, type AutomationIdentity, type ForgedTrailers } from '../../lifecycle/automation.js';
 import { grantEventOf, type GrantEvent, type GrantHistory, type LifecycleEvent } from '../../lifecycle/grant-events.js';
 import { parseTrailers } from '../../lifecycle/trailers.js';
+import { epochFrom, epochLogArguments, historyRevisions, startAtEpoch } from '../../audit/epoch.js';
 import { catFile, catFileSync, GitError, GitObjectError, gitExit, gitStream, gitText } from './run.js';
 
 /** Reading the history failed; the hint says how to get a checkout that has it. */
@@ -31,12 +32,24 @@ const HINT = 'run gitgrant inside a git checkout of the access repo with its ful
 
 export const AUDITED_FOLDERS = ['grants', 'roles'] as const;
 
-/** The git arguments of the one log read; exported so the benchmark times the same command. */
-export function logArguments(folders: readonly string[] = AUDITED_FOLDERS): string[] {
+/**
+ * The git arguments of the one log read; exported so the benchmark times the same command. With an
+ * epoch (`gitgrant init`, src/audit/epoch.ts), history starts at that commit.
+ */
+export function logArguments(folders: readonly string[] = AUDITED_FOLDERS, epoch?: string): string[] {
   return [
     'log', '-z', '--raw', '--no-abbrev', '-M', '--relative', '--first-parent', '--diff-merges=first-parent',
-    '--notes=gitgrant', `--format=${FORMAT}`, 'HEAD', '--', ...folders,
+    '--notes=gitgrant', `--format=${FORMAT}`, ...historyRevisions(epoch), '--', ...folders,
   ];
+}
+
+/** The commit `gitgrant init`'s epoch file was first added in on main's first-parent line, if any. */
+export function readEpoch(repo: string): string | undefined {
+  const exit = gitExit(repo, epochLogArguments());
+  if (exit.status !== 0 && !emptyRepo(exit.status, exit.stderr)) {
+    throw new GitHistoryError(`git log failed: ${exit.stderr.trim().split('\n')[0] ?? ''}`, HINT, { args: ['log'], status: exit.status, stderr: exit.stderr });
+  }
+  return exit.status === 0 ? epochFrom(exit.stdout.toString('utf8')) : undefined;
 }
 
 /** A repo without commits has no history to read: no error. */
@@ -64,15 +77,16 @@ export async function readHistory(repo: string): Promise<History> {
 
 async function streamHistory(repo: string): Promise<History> {
   await refuseShallow(repo);
+  const epoch = readEpoch(repo);
   const log = new LogReader();
   const decoder = new StringDecoder('utf8');
-  await gitStream(repo, logArguments(), {
+  await gitStream(repo, logArguments(AUDITED_FOLDERS, epoch), {
     hint: HINT,
     onStdout: (chunk) => log.push(decoder.write(chunk)),
     onEnd: () => log.push(decoder.end()),
     accept: emptyRepo,
   });
-  const commits = log.end();
+  const commits = startAtEpoch(log.end(), epoch);
   return { commits, blobs: await catFile(repo, newBlobs(commits), unreadable, HINT) };
 }
 
@@ -86,13 +100,14 @@ export function readHistorySync(repo: string, folders: readonly string[] = AUDIT
 }
 
 function readLogSync(repo: string, folders: readonly string[]): History {
-  const exit = gitExit(repo, logArguments(folders));
+  const epoch = readEpoch(repo);
+  const exit = gitExit(repo, logArguments(folders, epoch));
   if (exit.status !== 0 && !emptyRepo(exit.status, exit.stderr)) {
     throw new GitHistoryError(`git log failed: ${exit.stderr.trim().split('\n')[0] ?? ''}`, HINT, { args: ['log'], status: exit.status, stderr: exit.stderr });
   }
   const log = new LogReader();
   log.push(exit.stdout.toString('utf8'));
-  const commits = log.end();
+  const commits = startAtEpoch(log.end(), epoch);
   return { commits, blobs: catFileSync(repo, newBlobs(commits), unreadable) };
 }
 
@@ -201,7 +216,8 @@ export function readGrantHistory(root: string, automation: AutomationIdentity = 
     }
   }
   const firstParent = new Set(gitText(root, ['rev-list', '--first-parent', 'HEAD'], { hint: HINT }).split('\n').filter(Boolean));
-  const trailerLog = gitText(root, ['log', '--reverse', '--format=%x1e%H %ct%x1f%cn%x1f%ce%n%B', '--grep=^Gitgrant-Action:'], { hint: HINT });
+  // Lifecycle commits before `gitgrant init`'s epoch are the template's, not this organisation's.
+  const trailerLog = gitText(root, ['log', '--reverse', '--format=%x1e%H %ct%x1f%cn%x1f%ce%n%B', '--grep=^Gitgrant-Action:', ...historyRevisions(readEpoch(root))], { hint: HINT });
   const lifecycle: LifecycleEvent[] = [];
   const forged: ForgedTrailers[] = [];
   for (const entry of trailerLog.split('\x1e').filter((e) => e.trim())) {

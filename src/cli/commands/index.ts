@@ -61,6 +61,24 @@ const codeowners: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./codeowners.js')).codeownersCommand(io, opts)));
 };
 
+const init: CommandModule = (program, io, run) => {
+  program
+  .command('init')
+  .description('turn a repo made from the template into your organisation\'s access repo (asks on a terminal)')
+  .option('--repo <dir>', 'the access repository', '.')
+  .option('--org <name>', 'your GitHub organisation, e.g. acme')
+  .option('--domain <domain>', 'the email domain of your people, e.g. acme.com')
+  .option('--owners <handles>', 'who approves roles, policies and code: @org/team or @user, comma-separated')
+  .option('--role <name>', 'optional first role, e.g. prod-db-readonly')
+  .option('--role-description <text>', 'what the first role is for')
+  .option('--role-owners <handles>', 'who approves the first role\'s grants (default: --owners)')
+  .option('--gcp-target <resource:role>', 'the first role\'s GCP target, e.g. projects/acme-prod:roles/viewer')
+  .option('--aws-target <account:role>', 'the first role\'s AWS target (iam strategy), e.g. 123456789012:ProdReadOnly')
+  .option('--now <time>', 'record this instant (RFC 3339) as the start instead of the clock')
+  .option('--yes', 'do not ask for confirmation (needed when not on a terminal)')
+  .action((opts) => run(async () => (await import('./init.js')).initCommand(io, opts, (await import('../prompts.js')).inquirerInitPrompter)));
+};
+
 const newGrant: CommandModule = (program, io, run) => {
   program
   .command('new-grant')
@@ -358,4 +376,4 @@ const completion: CommandModule = (program, io, run) => {
     }));
 };
 
-export const COMMANDS: CommandModule[] = [validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, sandbox, completion];
+export const COMMANDS: CommandModule[] = [init, validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, sandbox, completion];

@@ -13,7 +13,7 @@ import { formatApprovalNote } from '../../../src/audit/approval-note.js';
 import { renderGrantFile, type GrantFileFields } from '../../../src/model/grant-file.js';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { instant } from '../../support/builders.js';
-import { PROJECT_ROOT } from '../../support/temp-repo.js';
+import { EXAMPLE_ORG } from '../../support/temp-repo.js';
 
 export interface Person {
   name: string;
@@ -107,7 +107,7 @@ export interface Fixture {
 export function buildFixture(): Fixture {
   const repo = new HistoryRepo();
   const c: Partial<Fixture['commits']> = {};
-  for (const folder of ['policies', 'roles']) cpSync(join(PROJECT_ROOT, folder), join(repo.root, folder), { recursive: true });
+  for (const folder of ['policies', 'roles']) cpSync(join(EXAMPLE_ORG, folder), join(repo.root, folder), { recursive: true });
   c.setup = repo.commit(SECURITY, '2026-11-01T08:00:00Z', 'Set up the access repo');
 
   // Before gitgrant: a file in an older shape (no `reason`, `until` for `expires`), committed straight to main.

@@ -11,7 +11,7 @@ import type { AuditJson } from '../../../src/audit/render-audit.js';
 import { readGrantHistory } from '../../../src/adapters/git/history.js';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { instant } from '../../support/builders.js';
-import { PROJECT_ROOT } from '../../support/temp-repo.js';
+import { EXAMPLE_ORG } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';
 import { BOT, GITHUB, HistoryRepo, grantText } from './fixture-history.js';
 
@@ -27,7 +27,7 @@ const commits: Record<string, string> = {};
 
 beforeAll(() => {
   repo = new HistoryRepo();
-  for (const folder of ['policies', 'roles']) cpSync(join(PROJECT_ROOT, folder), join(repo.root, folder), { recursive: true });
+  for (const folder of ['policies', 'roles']) cpSync(join(EXAMPLE_ORG, folder), join(repo.root, folder), { recursive: true });
   commits.setup = repo.commit(SECURITY, '2026-11-01T08:00:00Z', 'Set up the access repo');
 
   // PR #1, squash-merged: alice holds the role 09:00-18:00.

@@ -10,7 +10,7 @@ import type { FileKind } from '../../../src/model/schema-files.js';
 import { validateAgainstSchema } from '../../../src/model/schemas.js';
 import { parseYamlText } from '../../../src/model/yaml-file.js';
 import { ensureBuilt } from '../../support/built-cli.js';
-import { PROJECT_ROOT } from '../../support/temp-repo.js';
+import { EXAMPLE_ORG, PROJECT_ROOT } from '../../support/temp-repo.js';
 
 type Validate = typeof validateAgainstSchema;
 let built: Validate;
@@ -28,9 +28,9 @@ function samples(): { name: string; kind: FileKind; data: unknown }[] {
   const list = Array.isArray(cases) ? cases : cases.cases;
   const fromCorpus = list.filter((c) => c.fixture).map((c) => ({ file: join(corpus, c.fixture!), path: c.path }));
   const fromExample = ['policies', 'roles', 'grants'].flatMap((top) =>
-    readdirSync(join(PROJECT_ROOT, top), { recursive: true, withFileTypes: true })
+    readdirSync(join(EXAMPLE_ORG, top), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
-      .map((e) => ({ file: join(e.parentPath, e.name), path: join(e.parentPath, e.name).slice(PROJECT_ROOT.length + 1) })),
+      .map((e) => ({ file: join(e.parentPath, e.name), path: join(e.parentPath, e.name).slice(EXAMPLE_ORG.length + 1) })),
   );
   return [...fromCorpus, ...fromExample].flatMap(({ file, path }) => {
     const kind: FileKind | undefined = path.startsWith('grants/') ? 'grant' : path.startsWith('roles/') ? 'role' : path.startsWith('policies/') ? 'policy' : undefined;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../support/temp-repo.js';
+import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
 import { runCli } from './run-cli.js';
 
 describe('the CLI as a user meets it', () => {
@@ -21,15 +21,17 @@ describe('the CLI as a user meets it', () => {
   });
 
   it('reads `access-at now` on the same clock as every other command', async () => {
-    const now = await runCli(['access-at', 'now', '--json'], { cwd: PROJECT_ROOT });
-    const sameInstant = await runCli(['access-at', '2000-01-01T00:00:00Z', '--json'], { cwd: PROJECT_ROOT });
+    const repo = TempRepo.fromExample().initGit();
+    const now = await runCli(['access-at', 'now', '--json'], { cwd: repo.root });
+    const sameInstant = await runCli(['access-at', '2000-01-01T00:00:00Z', '--json'], { cwd: repo.root });
     expect(now.code).toBe(0);
     expect(now.stdout).toBe(sameInstant.stdout);
   });
 
   it('finds the repo root from a subfolder, as git does', async () => {
-    const fromRoot = await runCli(['validate'], { cwd: PROJECT_ROOT });
-    const fromGrants = await runCli(['validate'], { cwd: join(PROJECT_ROOT, 'grants') });
+    const repo = TempRepo.fromExample();
+    const fromRoot = await runCli(['validate'], { cwd: repo.root });
+    const fromGrants = await runCli(['validate'], { cwd: join(repo.root, 'grants/prod-db-readonly') });
     expect(fromRoot.code).toBe(0);
     expect(fromGrants).toEqual(fromRoot);
   });

@@ -62,7 +62,7 @@ function aTempDir(): string {
  */
 function anExampleOrg(): string {
   const root = aTempDir();
-  for (const folder of ['policies', 'roles', 'grants']) cpSync(join(REPO_ROOT, folder), join(root, folder), { recursive: true });
+  for (const folder of ['policies', 'roles', 'grants']) cpSync(join(REPO_ROOT, 'examples/example-org', folder), join(root, folder), { recursive: true });
   rmSync(join(root, 'policies', 'hr.yaml'));
   return root;
 }

@@ -6,7 +6,7 @@ import { loadFile } from '../../../src/model/load-file.js';
 import { evaluatePolicy } from '../../../src/policy/engine.js';
 import { aGrant, aRepo, NOW, type FileSpec } from '../../support/builders.js';
 
-const exampleRoot = new URL('../../../', import.meta.url);
+const exampleRoot = new URL('../../../examples/example-org/', import.meta.url);
 const exampleFiles = (folder: string): FileSpec[] =>
   readdirSync(new URL(`${folder}/`, exampleRoot)).map((name) => ({ path: `${folder}/${name}`, text: readFileSync(new URL(`${folder}/${name}`, exampleRoot), 'utf8') }));
 /** The example organisation's policy (with its CEL rules) and roles, without its grants; loaded once, as loading is the slow part. */
