@@ -62,7 +62,7 @@ export async function auditSources(io: CliIo, root: string, period: Period): Pro
   // The GitHub client is loaded only when it will be used: an audit from git alone starts faster.
   if (!io.env.GITHUB_REPOSITORY) return { history: fromGitAlone };
   const [{ gitHubFromEnv }, { readGitHubFacts }, { breakGlassSettings }, { readExceptionsConfig }] = await Promise.all([
-    import('../../lifecycle/github-env.js'), import('../../audit/github-facts.js'), import('../../github/commands/break-glass.js'), import('../../lifecycle/exceptions-config.js'),
+    import('../../lifecycle/github-env.js'), import('../../audit/github-facts.js'), import('../../app/break-glass-checks.js'), import('../../lifecycle/exceptions-config.js'),
   ]);
   const gh = await gitHubFromEnv(io.env);
   if ('missing' in gh) return { history: fromGitAlone };

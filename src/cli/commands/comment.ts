@@ -1,6 +1,6 @@
 /** `gitgrant comment --pr N`: the one gitgrant comment on the PR, created or edited in place. */
 import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { renderPrComment } from '../../github/commands/pr-comment.js';
+import { renderPrComment } from '../../github/pr-comment.js';
 import { octokitCommentPoster } from '../../github/comments.js';
 import { renderPlanMarkdown } from '../../plan/render.js';
 import { buildPlan, offlinePlanOf } from '../planning.js';

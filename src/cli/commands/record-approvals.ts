@@ -8,8 +8,8 @@
  * depend on the commit, not on when the command runs, so a re-run writes the same note.
  */
 import { formatApprovalNote } from '../../audit/approval-note.js';
-import { approvalRecordOf } from '../../github/commands/record-approvals-note.js';
-import { landedPullRequest, landingPullRequests } from '../../github/commands/record-approvals-github.js';
+import { approvalRecordOf } from '../../github/record-approvals-note.js';
+import { landedPullRequest, landingPullRequests } from '../../github/record-approvals-github.js';
 import { NOTES_REF, writeNote } from '../../github/commands/record-approvals-notes.js';
 import { renderGateText } from '../../github/gate-render.js';
 import { octokitPullRequestReader } from '../../github/pull-requests.js';

@@ -2,8 +2,8 @@
  * The GitHub questions `record-approvals` asks beyond the gate's: which pull request landed a
  * commit, and who opened and merged it. GET requests only.
  */
-import type { GitHubClient } from '../client.js';
-import type { RepoRef } from '../types.js';
+import type { GitHubClient } from './client.js';
+import type { RepoRef } from './types.js';
 import type { LandedPullRequest } from './record-approvals-note.js';
 
 /**

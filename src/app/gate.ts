@@ -3,20 +3,20 @@
  * grant the PR adds or changes (from the policy engine), the reviews and team memberships from
  * GitHub, the pure gate, and the validation findings of the PR's files.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { locate, pointer } from '../../model/source-map.js';
-import type { AccessRepo, Grant, GrantId, Instant } from '../../model/types.js';
-import { identityConfig, githubLogin, type IdentityConfig } from '../../plan/identity.js';
-import { approvalRequirement } from '../../policy/approval.js';
-import { evaluatePolicy } from '../../policy/engine.js';
-import { evaluateGate, type GateResult, type GrantUnderReview } from '../gate.js';
-import { gatherGateInput } from '../gate-input.js';
-import type { IssueReader } from '../issue-reader.js';
-import type { PullRequestReader } from '../pull-requests.js';
-import type { TeamDirectory } from '../teams.js';
-import type { PullRequest } from '../types.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, pointer } from '../model/source-map.js';
+import type { AccessRepo, Grant, GrantId, Instant } from '../model/types.js';
+import { identityConfig, githubLogin, type IdentityConfig } from '../plan/identity.js';
+import { approvalRequirement } from '../policy/approval.js';
+import { evaluatePolicy } from '../policy/engine.js';
+import { evaluateGate, type GateResult, type GrantUnderReview } from '../github/gate.js';
+import { gatherGateInput } from '../github/gate-input.js';
+import type { IssueReader } from '../github/issue-reader.js';
+import type { PullRequestReader } from '../github/pull-requests.js';
+import type { TeamDirectory } from '../github/teams.js';
+import type { PullRequest } from '../github/types.js';
 import { emailForLogin } from './people.js';
-import { requestIssueOf } from './request-pr.js';
+import { requestIssueOf } from '../github/request-pr.js';
 
 export interface GateRunOptions {
   prNumber: number;
