@@ -25,9 +25,8 @@ import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
-// draftGrant moves to src/app/draft-grant.ts (app-requests lane); this import follows it then.
-import { draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
+import { draftGrant, writeDraft, type GrantDraft } from '../../app/draft-grant.js';
 import { runApply } from '../planning.js';
 
 export interface BreakGlassOptions {
