@@ -188,13 +188,6 @@ export async function judgePullRequest(input: JudgeInput, readers: GateReaders):
   return { run, judgedSha, judged: input.judged, passed: run.passed && reasons.length === 0, reasons };
 }
 
-/** As `judgePullRequest`, for callers that name a PR that must be there. */
-export async function judgeExistingPullRequest(input: JudgeInput, readers: GateReaders): Promise<Judgement> {
-  const judgement = await judgePullRequest(input, readers);
-  if (!judgement) throw new CommandFailure(`no open pull request into ${PROTECTED_BRANCH} has head ${'headSha' in input.pull ? input.pull.headSha : ''}`, 'pass --pr N');
-  return judgement;
-}
-
 /** Posts the verdict as the `gitgrant gate` check run on the commit that was judged. */
 export function postVerdict(judgement: Judgement, checks: CheckRunPoster): Promise<{ id: number; url: string }> {
   const { passed, reasons } = judgement;

@@ -8,7 +8,8 @@
  * depend on the commit, not on when the command runs, so a re-run writes the same note.
  */
 import { formatApprovalNote } from '../audit/approval-note.js';
-import { approvalRecordOf, type LandedPullRequest } from '../github/record-approvals-note.js';
+import { approvalRecordOf } from '../audit/approval-record.js';
+import type { LandedPullRequest } from '../github/record-approvals-github.js';
 import type { Review } from '../github/types.js';
 import { isAutomationCommitter, type AutomationIdentity } from '../lifecycle/automation.js';
 import { parseTrailers, type LifecycleAction } from '../lifecycle/trailers.js';

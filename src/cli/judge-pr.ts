@@ -62,7 +62,8 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<JudgedPr |
   return judgement && { ...judgement, root, now, octokit, github };
 }
 
-function prOption(value: string): number {
+/** `--pr N`: a positive whole number. */
+export function prOption(value: string): number {
   const prNumber = Number(value);
   if (!Number.isSafeInteger(prNumber) || prNumber < 1) throw new UsageError(`--pr ${value} is not a pull request number`);
   return prNumber;

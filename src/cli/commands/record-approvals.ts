@@ -9,8 +9,8 @@ import { landedPullRequest, landingPullRequests } from '../../github/record-appr
 import { octokitPullRequestReader } from '../../github/pull-requests.js';
 import { plainText } from '../../render/escape.js';
 import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { judgePr } from '../judge-pr.js';
+import { EXIT, type CliIo } from '../io.js';
+import { judgePr, prOption } from '../judge-pr.js';
 import { landedCommit } from '../landed-commit.js';
 import { automationOf } from '../load.js';
 import { repoOption } from '../options.js';
@@ -36,7 +36,8 @@ export async function recordApprovalsCommand(io: CliIo, options: RecordApprovals
         landedPullRequest: (number) => landedPullRequest(octokit, github, number),
         reviews: (number) => octokitPullRequestReader(octokit, github).reviews(number),
       },
-      judge: (number, landed) => judgePr(io, { pr: String(number), repo: root, now: landed.committedAt, ...(landed.before ? { baseRef: landed.before } : {}) }).then((judged) => judged!),
+      // Judged by number, so there is always a pull request to judge (GitHub answers 404 otherwise).
+      judge: async (number, landed) => (await judgePr(io, { pr: String(number), repo: root, now: landed.committedAt, ...(landed.before ? { baseRef: landed.before } : {}) }))!,
       notes: { write: (sha, text) => writeNote(root, sha, text) },
       automation: () => automationOf(root),
     });
@@ -54,10 +55,4 @@ export async function recordApprovalsCommand(io: CliIo, options: RecordApprovals
     io.stdout(`record-approvals: the gate does not pass for PR #${run.pr.number} as merged: it landed without the approvals the policy requires\n`);
     return EXIT.findings;
   });
-}
-
-function prOption(value: string): number {
-  const prNumber = Number(value);
-  if (!Number.isSafeInteger(prNumber) || prNumber < 1) throw new UsageError(`--pr ${value} is not a pull request number`);
-  return prNumber;
 }
