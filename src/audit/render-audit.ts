@@ -1,9 +1,14 @@
-/** Renders the audit report as Markdown (for people), CSV (one row per evidence) or JSON. Pure. */
-import { markdownCode, markdownText } from '../render/escape.js';
+/**
+ * Renders the audit report as Markdown (for people, in a file or a PR), plain text (for people, in a
+ * terminal), CSV (one row per evidence) or JSON. Pure. Values from files are untrusted: Markdown
+ * writes them as entities so they render literally; a terminal gets them with control characters
+ * and escape sequences stripped instead, so `carol@example.com` reads as itself.
+ */
+import { markdownCode, markdownText, plainText } from '../render/escape.js';
 import type { AuditReport, ControlEvidence } from './audit-report.js';
 import { time } from './events.js';
 
-export type AuditFormat = 'md' | 'csv' | 'json';
+export type AuditFormat = 'md' | 'text' | 'csv' | 'json';
 
 /** The JSON form states each event once; a control's evidence is the indexes of its events in `events`. */
 export interface AuditJson extends Omit<AuditReport, 'controls'> {
@@ -13,7 +18,7 @@ export interface AuditJson extends Omit<AuditReport, 'controls'> {
 export function renderAudit(report: AuditReport, format: AuditFormat): string {
   if (format === 'json') return JSON.stringify(toJson(report)) + '\n';
   if (format === 'csv') return renderCsv(report);
-  return renderMarkdown(report);
+  return renderForPeople(report, format === 'text' ? TERMINAL : MARKDOWN);
 }
 
 function toJson(report: AuditReport): AuditJson {
@@ -26,11 +31,17 @@ function periodText(report: AuditReport): string {
   return `${since === undefined ? 'the beginning' : time(since)} to ${until === undefined ? 'the last commit' : time(until)}`;
 }
 
-function commitLink(sha: string, pr: number | undefined): string {
-  return `${markdownCode(sha.slice(0, 12))}${pr === undefined ? '' : ` (PR #${pr})`}`;
+/** How a value from a file is written: as inline text, and as code (a path, a commit). */
+interface Escaper {
+  text(value: string): string;
+  code(value: string): string;
 }
 
-function renderMarkdown(report: AuditReport): string {
+const MARKDOWN: Escaper = { text: markdownText, code: markdownCode };
+const TERMINAL: Escaper = { text: plainText, code: plainText };
+
+function renderForPeople(report: AuditReport, { text, code }: Escaper): string {
+  const commitLink = (sha: string, pr: number | undefined) => `${code(sha.slice(0, 12))}${pr === undefined ? '' : ` (PR #${pr})`}`;
   const out: string[] = [`# Access audit: ${periodText(report)}`, ''];
   out.push(`${report.grants.length} grant(s) in the period. Source: git history of main${report.github === 'available' ? ' and GitHub (reviews, issues)' : '; no GitHub token, so approvals come from the apply step\'s notes only, and break-glass reviews and exception issues are not included'}.`, '');
   out.push('## Evidence per control', '');
@@ -42,7 +53,7 @@ function renderMarkdown(report: AuditReport): string {
     if (control.evidence.length > 0) {
       out.push('| When | Commit | Grant | Event |', '|---|---|---|---|');
       for (const e of control.evidence) {
-        out.push(`| ${time(e.at)} | ${commitLink(e.commit, e.pr)} | ${e.grant ? markdownCode(e.grant) : markdownText(e.role)} | ${markdownText(e.summary)} |`);
+        out.push(`| ${time(e.at)} | ${commitLink(e.commit, e.pr)} | ${e.grant ? code(e.grant) : text(e.role)} | ${text(e.summary)} |`);
       }
     }
     out.push('');
@@ -53,23 +64,23 @@ function renderMarkdown(report: AuditReport): string {
     const review = use.review
       ? `review issue #${use.review.number} ${use.review.state}${use.review.closedAt === undefined ? '' : ` ${time(use.review.closedAt)}`}`
       : report.github === 'available' ? 'no review issue found' : 'review status unknown (no GitHub token)';
-    out.push(`- ${markdownText(use.grantee)} on ${markdownText(use.role)} at ${time(use.at)} (${commitLink(use.commit, undefined)}), incident ${markdownText(use.incident ?? 'not given')}, ended ${use.endedAt === undefined ? 'not yet' : time(use.endedAt)}; ${review}`);
+    out.push(`- ${text(use.grantee)} on ${text(use.role)} at ${time(use.at)} (${commitLink(use.commit, undefined)}), incident ${text(use.incident ?? 'not given')}, ended ${use.endedAt === undefined ? 'not yet' : time(use.endedAt)}; ${review}`);
   }
   out.push('', '## Lifecycle trailers not made by the automation', '');
   out.push('gitgrant\'s trailers (`Gitgrant-Action`, `Revoked-At`, ...) count only on commits its automation pushed to main. These commits carry them without being the automation\'s, so the report dates them as the people\'s changes they are.', '');
   if (report.forgedTrailers.length === 0) out.push('None in the period.');
   for (const f of report.forgedTrailers) {
-    out.push(`- ${commitLink(f.commit, f.pr)} at ${time(f.at)}: \`Gitgrant-Action: ${f.action}\` ${markdownText(f.why)}; counted as a person's change`);
+    out.push(`- ${commitLink(f.commit, f.pr)} at ${time(f.at)}: \`Gitgrant-Action: ${f.action}\` ${text(f.why)}; counted as a person's change`);
   }
   out.push('', '## Exception issues', '');
   if (!report.exceptions) out.push('Not available: no GitHub token; run with GITHUB_TOKEN set to include them.');
   else if (report.exceptions.length === 0) out.push('None.');
-  else for (const issue of report.exceptions) out.push(`- #${issue.number} ${markdownText(issue.title)}: ${issue.state}${issue.resolution ? ` (${issue.resolution})` : ''}`);
+  else for (const issue of report.exceptions) out.push(`- #${issue.number} ${text(issue.title)}: ${issue.state}${issue.resolution ? ` (${issue.resolution})` : ''}`);
   out.push('', '## Grants', '', '| Grant | Grantee | Role | Requested | Approval | Changes | Ended |', '|---|---|---|---|---|---|---|');
   for (const g of report.grants) {
     const approval = g.breakGlass ? 'break-glass' : g.approval.source === 'unrecorded' ? 'not recorded' : g.approval.approvers.map((a) => a.login).join(', ') || (g.approval.waiver ?? 'none');
     const ended = g.ended ? `${g.ended.kind} ${time(g.ended.removedAt)}` : 'active';
-    out.push(`| ${markdownCode(g.path)} | ${markdownText(g.grantee)} | ${markdownText(g.role)} | ${time(g.requested.at)} ${commitLink(g.requested.sha, g.requested.pr)} | ${markdownText(approval)} | ${g.changes.length} | ${ended} |`);
+    out.push(`| ${code(g.path)} | ${text(g.grantee)} | ${text(g.role)} | ${time(g.requested.at)} ${commitLink(g.requested.sha, g.requested.pr)} | ${text(approval)} | ${g.changes.length} | ${ended} |`);
   }
   return out.join('\n') + '\n';
 }

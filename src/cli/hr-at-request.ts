@@ -4,18 +4,18 @@
  * requested. No HR section: no check. File sources are always read; a SCIM source only where its
  * token is set (never in the pull request check), and the output says when one was skipped.
  */
+import type { RequestedGrantsCheck } from '../app/draft-grant.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkGranteesAtRequest } from '../hr/at-request.js';
 import { readHrConfig } from '../hr/config.js';
 import { loadHrForRequest } from '../hr/load.js';
 import { HrSourceError } from '../hr/source-error.js';
 import { withEnvScimSource } from '../lifecycle/hr-findings.js';
-import type { AccessRepo, Grant, Instant } from '../model/types.js';
+import type { AccessRepo, Instant } from '../model/types.js';
 import { git } from './git.js';
 import { CommandFailure, type CliIo } from './io.js';
 
-/** Findings for the grants being requested: HR's word on each grantee, and what could not be read. */
-export type RequestedGrantsCheck = (grants: readonly Grant[]) => Diagnostic[];
+export type { RequestedGrantsCheck };
 
 const NO_CHECK: RequestedGrantsCheck = () => [];
 

@@ -26,18 +26,7 @@ export function besideJson(io: CliIo, json: boolean | undefined): CliIo {
   return json ? { ...io, stdout: io.stderr } : io;
 }
 
-/** A mistake in how the command was called: exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
-}
-
-/** A failure outside the user's files (I/O, a cloud call): exit code 1 with a cause and a hint. */
-export class CommandFailure extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
-}
+/** Defined with the use cases (app/errors.ts), which stop with them too; mapped to exit codes in main.ts. */
+export { CommandFailure, UsageError } from '../app/errors.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

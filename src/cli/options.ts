@@ -59,3 +59,11 @@ export function repoOption(io: CliIo, value: string | undefined): string {
 function isFolder(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
+
+/** `2026-11-01` (midnight UTC) or a full RFC 3339 instant. */
+export function dayOrInstant(name: string, value: string | undefined): Instant | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (parsed === undefined) throw new UsageError(`--${name} ${value} is not a date`, 'write a day (2026-11-01) or an instant (2026-11-01T09:00:00Z)');
+  return parsed;
+}

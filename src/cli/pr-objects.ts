@@ -5,10 +5,12 @@
  * it can be seen, instead of being followed.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { judgedFiles } from '../github/commands/rules-from-base.js';
-import type { RepoFile } from '../model/read-repo.js';
+import { judgedFiles } from '../github/rules-from-base.js';
+import { loadRepoFromFiles, type LoadedRepo } from '../model/load-repo.js';
+import { readRepoFiles, type RepoFile } from '../model/read-repo.js';
 import { ACCESS_FOLDERS, classifyPath, isRegularMode, refusalDiagnostic, REGULAR_ONLY_FOLDERS } from '../model/repo-paths.js';
 import { hasCommit, mergeTree, readBlobs, treeEntries } from '../adapters/git/queries.js';
+import { git } from './git.js';
 import { CommandFailure } from './io.js';
 
 /**
@@ -39,4 +41,36 @@ export function judgedFromObjects(root: string, baseRef: string, headSha: string
   const base = filesInTree(root, baseRef);
   const merged = filesInTree(root, mergeTree(root, baseRef, headSha));
   return { files: judgedFiles(base.files, merged.files), diagnostics: [...base.diagnostics, ...merged.diagnostics] };
+}
+
+/**
+ * The repo a pull request is judged as. With `headSha`: the PR head read from git objects, merged
+ * into the base in memory. Without it, everything comes from the working tree (local use), or with
+ * `baseRef` the rules come from the base.
+ */
+export function judgedRepo(root: string, baseRef: string | undefined, headSha: string | undefined): LoadedRepo {
+  if (headSha !== undefined) {
+    const { files, diagnostics } = judgedFromObjects(root, baseRef ?? 'HEAD', headSha);
+    return loadRepoFromFiles(files, diagnostics);
+  }
+  const { files, diagnostics } = readRepoFiles(root);
+  if (baseRef === undefined) return loadRepoFromFiles(files, diagnostics);
+  const base = ruleFilesAt(root, baseRef);
+  return loadRepoFromFiles(judgedFiles(base.files, files), [...diagnostics, ...base.diagnostics]);
+}
+
+/** The rule files at `ref`, by their git modes: a symbolic link is refused, never read through. */
+function ruleFilesAt(root: string, ref: string): { files: RepoFile[]; diagnostics: Diagnostic[] } {
+  const listing = git(root, ['ls-tree', '-r', '-z', '--end-of-options', `${ref}^{commit}`, '--', 'policies', 'roles']);
+  const files: RepoFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of listing.split('\0').filter(Boolean)) {
+    const tab = entry.indexOf('\t');
+    const [mode, , object] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    const kind = classifyPath(path, mode);
+    if (kind.kind === 'refused') diagnostics.push(refusalDiagnostic(path, kind));
+    else files.push({ path, bytes: new TextEncoder().encode(git(root, ['cat-file', 'blob', object!])) });
+  }
+  return { files, diagnostics };
 }

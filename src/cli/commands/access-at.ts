@@ -1,10 +1,11 @@
 /** `gitgrant access-at T [--grantee E] [--role R] [--json]`: who could do what at T, from history alone. */
+import { grantHistory } from '../../app/audit-sources.js';
 import { accessAt } from '../../audit/access-at.js';
 import { renderAccessJson, renderAccessText } from '../../audit/render-access.js';
 import { normaliseEmail } from '../../model/load-file.js';
+import { auditAdapters } from '../audit-adapters.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { repoOption } from '../options.js';
-import { dayOrInstant, historyOf } from './audit.js';
+import { dayOrInstant, repoOption } from '../options.js';
 
 export interface AccessAtOptions {
   repo?: string;
@@ -17,7 +18,7 @@ export async function accessAtCommand(io: CliIo, when: string, options: AccessAt
   // `now` is the question an on-call engineer asks most; it reads the same clock as every command.
   const at = when === 'now' ? io.now() : dayOrInstant('time', when);
   if (at === undefined) throw new UsageError('give the instant to look at');
-  const history = await historyOf(repoOption(io, options.repo));
+  const history = await grantHistory(auditAdapters(io, repoOption(io, options.repo)));
   const held = accessAt(history, at, { grantee: options.grantee && normaliseEmail(options.grantee), role: options.role });
   io.stdout(options.json ? renderAccessJson(at, held) : renderAccessText(at, held));
   return EXIT.ok;

@@ -8,10 +8,10 @@ import { GitHistoryError, readHistory } from '../../audit/git-history.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import { breakGlassUses } from '../../lifecycle/break-glass-budget.js';
 import { runGit } from '../../lifecycle/git-run.js';
-import { octokitBreakGlassReviews } from '../../github/commands/break-glass-reviews.js';
-import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/commands/break-glass-notice.js';
-import { breakGlassSettings, checkBreakGlass, type Refusal } from '../../github/commands/break-glass.js';
-import { postSlackWebhook } from '../../github/commands/slack-webhook.js';
+import { octokitBreakGlassReviews } from '../../github/break-glass-reviews.js';
+import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/break-glass-notice.js';
+import { breakGlassSettings, checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
+import { postSlackWebhook } from '../../adapters/notify/slack-webhook.js';
 import { octokitTeamDirectory } from '../../github/teams.js';
 import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { formatDuration } from '../../model/duration.js';
@@ -25,9 +25,8 @@ import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, nowOption, repoOption } from '../options.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
-// draftGrant moves to src/app/draft-grant.ts (app-requests lane); this import follows it then.
-import { draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
+import { draftGrant, writeDraft, type GrantDraft } from '../../app/draft-grant.js';
 import { runApply } from '../planning.js';
 
 export interface BreakGlassOptions {

@@ -1,33 +1,32 @@
-/** `gitgrant comment --pr N`: the one gitgrant comment on the PR, created or edited in place. */
+/** `gitgrant comment --pr N`: the one gitgrant comment on the PR, created or edited in place (app/comment.ts). */
+import { commentOnPullRequest, type OfflinePlanner } from '../../app/comment.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { renderPrComment } from '../../github/commands/pr-comment.js';
 import { octokitCommentPoster } from '../../github/comments.js';
-import { renderPlanMarkdown } from '../../plan/render.js';
-import { buildPlan, offlinePlanOf } from '../planning.js';
+import { reportingGitHubErrors } from '../github-session.js';
 import { EXIT, type CliIo } from '../io.js';
-import { judgePr, reportingGitHubErrors, type PrOptions } from './gate.js';
+import { judgePr, type JudgedPr, type PrOptions } from '../judge-pr.js';
+import { buildPlan, offlinePlanOf } from '../planning.js';
 
 export function commentCommand(io: CliIo, options: PrOptions): Promise<number> {
-  return reportingGitHubErrors(() => comment(io, options));
+  return reportingGitHubErrors(async () => {
+    const judged = await judgePr(io, options);
+    if (!judged) {
+      io.stdout(`gitgrant comment: no open pull request has head ${options.headSha}; nothing to comment on\n`);
+      return EXIT.ok;
+    }
+    const posted = await commentOnPullRequest(judged, planner(io, judged, options), octokitCommentPoster(judged.octokit, judged.github));
+    io.stdout(`gitgrant comment: PR #${posted.pr}: comment ${posted.id} ${posted.action}\n`);
+    return EXIT.ok;
+  });
 }
 
-async function comment(io: CliIo, options: PrOptions): Promise<number> {
-  const gated = await judgePr(io, options);
-  if (!gated) {
-    io.stdout(`gitgrant comment: no open pull request has head ${options.headSha}; nothing to comment on\n`);
-    return EXIT.ok;
-  }
-  const { run, root, now, octokit, github } = gated;
-  let planMarkdown: string | undefined;
+/** A checkout plans its working tree; a PR read from git objects plans what the judged repo asks for. */
+function planner(io: CliIo, judged: JudgedPr, options: PrOptions): OfflinePlanner {
   if (options.headSha === undefined) {
-    const planned = await buildPlan(io, root, now, { offline: true, concurrency: 1 });
-    planMarkdown = hasErrors(planned.findings) ? undefined : renderPlanMarkdown(planned.plan);
-  } else if (!hasErrors(run.findings)) {
-    // The PR read from git objects: plan what the judged repo asks for, offline, as buildPlan does.
-    planMarkdown = renderPlanMarkdown(offlinePlanOf(gated.judged.repo, now));
+    return async () => {
+      const planned = await buildPlan(io, judged.root, judged.now, { offline: true, concurrency: 1 });
+      return hasErrors(planned.findings) ? undefined : planned.plan;
+    };
   }
-  const body = renderPrComment({ grants: run.changedGrants, findings: run.findings, gate: run.result, ...(planMarkdown ? { planMarkdown } : {}) });
-  const posted = await octokitCommentPoster(octokit, github).upsert(run.pr.number, body);
-  io.stdout(`gitgrant comment: PR #${run.pr.number}: comment ${posted.id} ${posted.action}\n`);
-  return EXIT.ok;
+  return async () => (hasErrors(judged.run.findings) ? undefined : offlinePlanOf(judged.judged.repo, judged.now));
 }

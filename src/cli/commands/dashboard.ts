@@ -1,10 +1,11 @@
 /** `gitgrant dashboard --out DIR`: the static audit dashboard, written as DIR/index.html. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { auditSources } from '../../app/audit-sources.js';
 import { renderDashboard } from '../../audit/dashboard.js';
+import { auditAdapters } from '../audit-adapters.js';
 import { CommandFailure, EXIT, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
-import { auditSources } from './audit.js';
 
 export interface DashboardOptions {
   repo?: string;
@@ -15,7 +16,7 @@ export interface DashboardOptions {
 export async function dashboardCommand(io: CliIo, options: DashboardOptions): Promise<number> {
   const now = nowOption(io, options.now);
   const root = repoOption(io, options.repo);
-  const { history, github } = await auditSources(io, root, {});
+  const { history, github } = await auditSources({}, auditAdapters(io, root));
   const dir = resolve(io.cwd, options.out);
   const path = join(dir, 'index.html');
   try {

@@ -9,7 +9,7 @@ import { effectiveStart, grantDuration, isExpired, isScheduled } from '../../pol
 import { plainText } from '../../render/escape.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { grantIdFor } from '../grant-argument.js';
-import { emailForLogin } from '../../github/commands/people.js';
+import { emailForLogin } from '../../app/people.js';
 import { identityConfig } from '../../plan/identity.js';
 import { loadAndEvaluate } from '../load.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';

@@ -219,6 +219,7 @@ const request: CommandModule = (program, io, run) => {
   .option('--base <branch>', 'the branch the pull request targets', 'main')
   .option('--repo <dir>', 'the access repository', '.')
   .option('--now <time>', 'as of this instant (RFC 3339)')
+  .option('--dry-run', 'print the grant file and the pull request; write, push and open nothing')
   .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
 };
 
@@ -268,7 +269,7 @@ const audit: CommandModule = (program, io, run) => {
   .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
   .option('--since <date>', 'from this day or instant')
   .option('--until <date>', 'up to (not including) this day or instant')
-  .option('--format <md|csv|json>', 'output format', 'md')
+  .option('--format <text|md|csv|json>', 'output format (default: text in a terminal, md when piped)')
   .action((opts) => run(async () => (await import('./audit.js')).auditCommand(io, opts)));
 };
 

@@ -1,14 +1,10 @@
 /** `gitgrant new-grant`: writes a well-formed grant file from flags, or from prompts on a TTY. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { formatDiagnostic } from '../../diagnostics/format.js';
+import { defaultDuration, draftGrant, writeDraft } from '../../app/draft-grant.js';
 import { formatDuration } from '../../model/duration.js';
-import { grantFileName, renderGrantFile, type GrantFileFields } from '../../model/grant-file.js';
-import { loadFile } from '../../model/load-file.js';
+import type { GrantFileFields } from '../../model/grant-file.js';
 import { loadRepo } from '../../model/load-repo.js';
-import { grantId, type AccessRepo, type Instant, type Role, type RoleName } from '../../model/types.js';
-import { evaluatePolicy } from '../../policy/engine.js';
-import { hrAtRequest, type RequestedGrantsCheck } from '../hr-at-request.js';
+import type { RoleName } from '../../model/types.js';
+import { hrAtRequest } from '../hr-at-request.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
 
@@ -70,49 +66,4 @@ export async function newGrantCommand(io: CliIo, options: NewGrantOptions, promp
   writeDraft(root, draft);
   io.stdout(`gitgrant new-grant: wrote ${draft.path} (${formatDuration(expires - (starts ?? now))}); open a pull request to request it\n`);
   return EXIT.ok;
-}
-
-export function defaultDuration(role: Role, repo: AccessRepo): number {
-  return role.defaultDuration ?? repo.policy.durations.default;
-}
-
-/** A grant file not yet written: where it goes, its text, and the validation errors it would raise. */
-export interface GrantDraft {
-  path: string;
-  text: string;
-  problems: string[];
-  /** Warnings and notices from the request-time checks (HR), formatted; they do not stop the draft. */
-  notes: string[];
-}
-
-/**
- * Shared by new-grant, request and break-glass: one way to turn fields into a checked grant file.
- * `requested`: checks that apply to a grant being requested (HR at request time).
- */
-export function draftGrant(repo: AccessRepo, role: Role, fields: GrantFileFields, now: Instant, name?: string, requested?: RequestedGrantsCheck): GrantDraft {
-  const text = renderGrantFile(fields);
-  const path = `grants/${role.name}/${name ?? grantFileName(fields.grantee, fields.ticket ?? fields.incident, now)}`;
-  const { problems, notes } = checkNewGrant(repo, path, text, now, requested);
-  return { path, text, problems, notes };
-}
-
-export function writeDraft(root: string, draft: GrantDraft): void {
-  const absolute = join(root, draft.path);
-  if (existsSync(absolute)) throw new UsageError(`${draft.path} already exists`, 'choose another --name, or edit the existing grant');
-  mkdirSync(dirname(absolute), { recursive: true });
-  writeFileSync(absolute, draft.text);
-}
-
-/** The new file is checked with the same loader and rules as a pull request would be. */
-function checkNewGrant(repo: AccessRepo, path: string, text: string, now: number, requested?: RequestedGrantsCheck): { problems: string[]; notes: string[] } {
-  const loaded = loadFile(path, new TextEncoder().encode(text));
-  if (loaded.kind !== 'grant' || !loaded.value) return { problems: loaded.diagnostics.map(formatDiagnostic), notes: [] };
-  const withNew: AccessRepo = { ...repo, grants: [...repo.grants, loaded.value] };
-  const id = grantId(path);
-  const policy = evaluatePolicy(withNew, { now, changed: new Set([id]), scope: new Set([id]) }).filter((d) => d.file === path);
-  const hr = requested?.([loaded.value]) ?? [];
-  return {
-    problems: [...policy, ...hr].filter((d) => d.severity === 'error').map(formatDiagnostic),
-    notes: hr.filter((d) => d.severity !== 'error').map(formatDiagnostic),
-  };
 }

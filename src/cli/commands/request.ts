@@ -1,30 +1,29 @@
 /**
  * `gitgrant request`: writes the grant file, commits it on a new branch, pushes it to `origin` and
  * opens the pull request. `--from-issue N` takes the answers from an access-request issue form and
- * the grantee from the issue's author (the workflow runs this with the app's token).
+ * the grantee from the issue's author (the workflow runs this with the app's token). `--dry-run`
+ * prints the file and the pull request, and writes, pushes, opens and comments nothing.
+ * The use case is app/request.ts.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { askedFromIssue, openRequest, planRequest, refuseOnIssue, type AskedFor, type RequestPublisher, type RequestReady, type RequestRefused } from '../../app/request.js';
+import { writeDraft } from '../../app/draft-grant.js';
 import type { GitHubClient } from '../../github/client.js';
 import { octokitCommentPoster } from '../../github/comments.js';
-import { parseRequestForm } from '../../github/commands/issue-form.js';
-import { emailForLogin, unknownLoginHint } from '../../github/commands/people.js';
-import { requestBody, requestTitle } from '../../github/commands/request-pr.js';
 import { octokitIssueReader } from '../../github/issue-reader.js';
 import { octokitPullRequestOpener } from '../../github/pull-request-opener.js';
 import type { RepoRef } from '../../github/types.js';
 import { formatDuration } from '../../model/duration.js';
 import { loadRepo } from '../../model/load-repo.js';
-import type { AccessRepo, RoleName } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
-import { markdownText, plainText } from '../../render/escape.js';
+import type { AccessRepo } from '../../model/types.js';
+import { plainText } from '../../render/escape.js';
 import { pushChangeBranch } from '../branch.js';
 import { git } from '../git.js';
-import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
 import { hrAtRequest } from '../hr-at-request.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from './gate.js';
-import { defaultDuration, draftGrant, writeDraft, type GrantDraft } from './new-grant.js';
 
 export interface RequestOptions {
   role?: string;
@@ -37,6 +36,7 @@ export interface RequestOptions {
   base: string;
   repo?: string;
   now?: string;
+  dryRun?: boolean;
 }
 
 /** The marker of the comment `request` keeps on an access-request issue. */
@@ -50,45 +50,58 @@ async function request(io: CliIo, options: RequestOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const flags = options.fromIssue === undefined ? fromFlags(root, options) : undefined;
-  const github = githubRepo(io, root);
-  const octokit = await githubClient(io);
+  // A dry run from flags asks GitHub nothing; every other run needs the repository and a token.
+  const github = flags && options.dryRun ? undefined : await gitHub(io, root);
   const { repo } = loadRepo(root);
-  const asked = flags ?? (await fromIssue(octokit, github, repo, options.fromIssue!));
+  const asked = flags ?? (await fromIssue(github!, repo, options));
 
-  const role = repo.roles.get(asked.role as RoleName);
-  if (!role) return refuse(io, octokit, github, asked.issue, [`there is no role ${asked.role} (known roles: ${[...repo.roles.keys()].sort().join(', ')})`]);
-  const starts = asked.starts === undefined ? undefined : instantOption('starts', asked.starts);
-  const expires = (starts ?? now) + (asked.duration === undefined ? defaultDuration(role, repo) : durationOption('duration', asked.duration));
-  const fields = { grantee: asked.grantee, reason: asked.reason, ...(asked.ticket ? { ticket: asked.ticket } : {}), starts, expires };
-  const draft = draftGrant(repo, role, fields, now, undefined, await hrAtRequest(io, root, repo, now));
-  for (const line of draft.notes) io.stdout(`${plainText(line)}\n`);
-  if (draft.problems.length > 0) return refuse(io, octokit, github, asked.issue, draft.problems);
+  const plan = planRequest({
+    asked, repo, now, base: options.base,
+    starts: (text) => instantOption('starts', text),
+    duration: (text) => durationOption('duration', text),
+    checkRequested: await hrAtRequest(io, root, repo, now),
+    exists: (path) => existsSync(join(root, path)),
+  });
+  for (const line of plan.notes) io.stdout(`${plainText(line)}\n`);
+  if (plan.kind === 'refused') return refuse(io, github, plan, options.dryRun);
+  if (options.dryRun) return dryRun(io, plan);
 
-  const branch = `access-request/${draft.path.replace(/^grants\//, '').replace(/\.ya?ml$/, '')}`;
-  pushRequestBranch(root, branch, draft, `Request ${role.name} for ${asked.grantee}\n\n${asked.reason.trim()}\n`);
-
-  const summary = { path: draft.path, role: role.name, grantee: asked.grantee, reason: asked.reason, ...(asked.ticket ? { ticket: asked.ticket } : {}), ...(starts !== undefined ? { starts } : {}), expires, ...(asked.issue !== undefined ? { fromIssue: asked.issue } : {}) };
-  const pr = await octokitPullRequestOpener(octokit, github).openOrUpdate({ head: branch, base: options.base, title: requestTitle(summary, now), body: requestBody(summary) });
-  if (asked.issue !== undefined) {
-    await octokitCommentPoster(octokit, github, ISSUE_COMMENT_MARKER).upsert(asked.issue, `Opened ${pr.url} for this request. Follow the approvals there.`);
-  }
-  io.stdout(`gitgrant request: pushed ${branch} with ${draft.path} (${formatDuration(expires - (starts ?? now))}); pull request #${pr.number} ${pr.created ? 'opened' : 'updated'}: ${pr.url}\n`);
+  const pr = await openRequest(plan, publisher(root, github!));
+  io.stdout(`gitgrant request: pushed ${plan.branch} with ${plan.draft.path} (${formatDuration(plan.lasts)}); pull request #${pr.number} ${pr.created ? 'opened' : 'updated'}: ${pr.url}\n`);
   return EXIT.ok;
 }
 
-function pushRequestBranch(root: string, branch: string, draft: GrantDraft, message: string): void {
-  if (existsSync(join(root, draft.path))) throw new UsageError(`${draft.path} already exists`, 'edit the existing grant in a pull request instead');
-  pushChangeBranch(root, { branch, message, paths: [draft.path], write: () => writeDraft(root, draft) });
+interface GitHubSide {
+  octokit: GitHubClient;
+  repo: RepoRef;
 }
 
-interface AskedFor {
-  role: string;
-  grantee: string;
-  reason: string;
-  ticket?: string;
-  duration?: string;
-  starts?: string;
-  issue?: number;
+async function gitHub(io: CliIo, root: string): Promise<GitHubSide> {
+  const repo = githubRepo(io, root);
+  return { repo, octokit: await githubClient(io) };
+}
+
+function publisher(root: string, github: GitHubSide): RequestPublisher {
+  const opener = octokitPullRequestOpener(github.octokit, github.repo);
+  return {
+    pushBranch: (change) => pushChangeBranch(root, change),
+    openOrUpdate: (draft) => opener.openOrUpdate(draft),
+    writeDraft: (draft) => writeDraft(root, draft),
+    ...issueComments(github),
+  };
+}
+
+/** What the request would do, exactly as it would be sent; user text stripped of control characters for the terminal. */
+function dryRun(io: CliIo, plan: RequestReady): number {
+  const indented = (text: string) => text.trimEnd().split('\n').map((line) => `  ${plainText(line)}\n`).join('');
+  io.stdout(`gitgrant request --dry-run: would write ${plan.draft.path} (${formatDuration(plan.lasts)}):\n`);
+  io.stdout(indented(plan.draft.text));
+  const comment = plan.issue === undefined ? '' : `, and link it on issue #${plan.issue}`;
+  io.stdout(`gitgrant request --dry-run: would push branch ${plan.branch} and open a pull request into ${plainText(plan.pullRequest.base)}${comment}:\n`);
+  io.stdout(`  title: ${plainText(plan.pullRequest.title)}\n  body:\n`);
+  io.stdout(indented(plan.pullRequest.body).replace(/^ {2}/gm, '    '));
+  io.stdout('gitgrant request --dry-run: nothing written, pushed or opened\n');
+  return EXIT.ok;
 }
 
 function fromFlags(root: string, options: RequestOptions): AskedFor {
@@ -114,41 +127,23 @@ function gitEmail(root: string): string | undefined {
   }
 }
 
-async function fromIssue(octokit: GitHubClient, github: RepoRef, repo: AccessRepo, number: string): Promise<AskedFor> {
-  const issueNumber = Number(number);
-  if (!Number.isSafeInteger(issueNumber) || issueNumber < 1) throw new UsageError(`--from-issue ${number} is not an issue number`);
-  const issue = await octokitIssueReader(octokit, github).issue(issueNumber);
-  if (!issue) throw new CommandFailure(`issue #${issueNumber} does not exist in ${github.owner}/${github.repo}`, 'pass the number of an access-request issue');
-  const form = parseRequestForm(issue.body);
-  const grantee = emailForLogin(identityConfig(repo.policy).config, issue.author.login);
-  const missing = [...(form.role ? [] : ['Role']), ...(form.reason ? [] : ['Reason'])];
-  const problems = [
-    ...(missing.length > 0 ? [`the issue form has no ${missing.join(' or ')}`] : []),
-    ...(grantee ? [] : [`GitHub user ${issue.author.login} is not mapped to a grantee email: ${unknownLoginHint(issue.author.login)}`]),
-  ];
-  if (problems.length > 0) {
-    await commentProblems(octokit, github, issueNumber, problems);
-    throw new CommandFailure(`cannot request access from issue #${issueNumber}: ${problems.join('; ')}`, 'fix the issue (or the identities), then re-run the request workflow');
-  }
-  return {
-    role: form.role!,
-    grantee: grantee!,
-    reason: form.reason!,
-    issue: issueNumber,
-    ...(form.ticket ? { ticket: form.ticket } : {}),
-    ...(form.duration ? { duration: form.duration } : {}),
-    ...(form.starts ? { starts: form.starts } : {}),
-  };
+async function fromIssue(github: GitHubSide, repo: AccessRepo, options: RequestOptions): Promise<AskedFor> {
+  const issueNumber = Number(options.fromIssue);
+  if (!Number.isSafeInteger(issueNumber) || issueNumber < 1) throw new UsageError(`--from-issue ${options.fromIssue} is not an issue number`);
+  const answer = await askedFromIssue(issueNumber, repo, octokitIssueReader(github.octokit, github.repo), `${github.repo.owner}/${github.repo.repo}`);
+  if ('asked' in answer) return answer.asked;
+  if (!options.dryRun) await refuseOnIssue(issueNumber, answer.problems, issueComments(github));
+  throw new CommandFailure(`cannot request access from issue #${issueNumber}: ${answer.problems.join('; ')}`, 'fix the issue (or the identities), then re-run the request workflow');
 }
 
-async function refuse(io: CliIo, octokit: GitHubClient, github: RepoRef, issue: number | undefined, problems: string[]): Promise<number> {
-  for (const p of problems) io.stdout(`${plainText(p)}\n`);
+function issueComments(github: GitHubSide): Pick<RequestPublisher, 'commentOnIssue'> {
+  const comments = octokitCommentPoster(github.octokit, github.repo, ISSUE_COMMENT_MARKER);
+  return { commentOnIssue: async (issue, body) => void (await comments.upsert(issue, body)) };
+}
+
+async function refuse(io: CliIo, github: GitHubSide | undefined, plan: RequestRefused, dryRun: boolean | undefined): Promise<number> {
+  for (const p of plan.problems) io.stdout(`${plainText(p)}\n`);
   io.stdout('gitgrant request: the grant would not pass validation; nothing pushed\n');
-  if (issue !== undefined) await commentProblems(octokit, github, issue, problems);
+  if (plan.issue !== undefined && !dryRun) await refuseOnIssue(plan.issue, plan.problems, issueComments(github!));
   return EXIT.findings;
-}
-
-async function commentProblems(octokit: GitHubClient, github: RepoRef, issue: number, problems: string[]): Promise<void> {
-  const body = ['This request cannot become a pull request yet:', '', ...problems.map((p) => `- ${markdownText(p)}`), '', 'Edit the issue, then ask a maintainer to re-run the request workflow, or open a new request.'].join('\n');
-  await octokitCommentPoster(octokit, github, ISSUE_COMMENT_MARKER).upsert(issue, body);
 }

@@ -135,6 +135,37 @@ describe('gitgrant audit', () => {
     expect(csv).toContain(`"HITRUST CSF v11.2.0 11.d - User Access Review","2026-11-02T16:00:00Z","revoked-hr","${fixture.commits.bobHr}","","${PATHS.bob}@${fixture.commits.bob.slice(0, 12)}","bob@example.com","prod-db-admin","revoked-hr 1h before expiry, removed by gitgrant[bot]: HR: bob@example.com moved to Sales"`);
   });
 
+  it('prints plain text in a terminal: addresses and paths as themselves, no HTML entities', async () => {
+    const terminal = await runCli(['audit'], { cwd: fixture.repo.root, isTTY: true });
+    expect(terminal.code, terminal.stderr).toBe(0);
+    expect(terminal.stdout).not.toContain('&#');
+    expect(terminal.stdout).toContain(`| ${PATHS.carol} | carol@example.com | gcp-platform-folder-viewer |`);
+    expect(terminal.stdout).toContain('incident INC-900, ended 2026-11-03T22:03:00Z; review status unknown (no GitHub token)');
+    // `--format text` asks for the same anywhere; piped or redirected, the default stays Markdown for where it goes.
+    expect((await runCli(['audit', '--format', 'text'], { cwd: fixture.repo.root })).stdout).toBe(terminal.stdout);
+    const piped = (await runCli(['audit'], { cwd: fixture.repo.root })).stdout;
+    expect(piped).toContain('carol&#64;example&#46;com');
+    expect((await runCli(['audit', '--format', 'md'], { cwd: fixture.repo.root, isTTY: true })).stdout).toBe(piped);
+  });
+
+  it('strips escape sequences a grant file smuggles into the terminal, and still escapes them for Markdown', async () => {
+    const hostile = new HistoryRepo();
+    try {
+      // ESC [2J clears the screen, ESC ]0; retitles the window: text a requester controls must not drive the terminal.
+      hostile.write('grants/prod-break-glass/mallory-inc-1.yaml', 'grantee: mallory@example.com\nreason: "Fix it now"\nexpires: 2026-11-03T22:00:00Z\nbreakGlass: true\nincident: "INC-1\\e[2J\\e]0;pwned\\a|x"\n');
+      hostile.commit({ name: 'Mallory', email: 'mallory@example.com' }, '2026-11-03T20:00:00Z', 'Break glass');
+      const terminal = await runCli(['audit'], { cwd: hostile.root, isTTY: true });
+      expect(terminal.code, terminal.stderr).toBe(0);
+      expect(terminal.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(terminal.stdout).toContain('incident INC-1[2J]0;pwned|x, ended not yet');
+      const markdown = (await runCli(['audit', '--format', 'md'], { cwd: hostile.root })).stdout;
+      expect(markdown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(markdown).toContain('incident INC&#45;1&#91;2J&#93;0;pwned&#124;x, ended not yet');
+    } finally {
+      hostile.dispose();
+    }
+  });
+
   it('refuses an unknown format and a period that ends before it starts', async () => {
     expect((await runCli(['audit', '--format', 'pdf'], { cwd: fixture.repo.root })).code).toBe(2);
     expect((await runCli(['audit', '--since', '2026-11-05', '--until', '2026-11-01'], { cwd: fixture.repo.root })).stderr).toBe('gitgrant: --since must be before --until\n');

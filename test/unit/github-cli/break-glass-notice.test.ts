@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../../src/github/commands/break-glass-notice.js';
-import { breakGlassSettings } from '../../../src/github/commands/break-glass.js';
+import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../../src/github/break-glass-notice.js';
+import { breakGlassSettings } from '../../../src/app/break-glass-checks.js';
 import { gitHubPrincipal } from '../../../src/model/types.js';
 import { aPolicy, aRepo } from '../../support/builders.js';
 

@@ -4,8 +4,8 @@
  * policy owner once closed as completed. The review must then still be missing.
  */
 import { describe, expect, it } from 'vitest';
-import { checkBreakGlass, type BreakGlassCheckInput } from '../../../src/github/commands/break-glass.js';
-import type { ReviewIssue } from '../../../src/github/commands/break-glass-reviews.js';
+import { checkBreakGlass, type BreakGlassCheckInput } from '../../../src/app/break-glass-checks.js';
+import type { ReviewIssue } from '../../../src/github/break-glass-reviews.js';
 import { email, gitHubPrincipal, roleName, type Role } from '../../../src/model/types.js';
 import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
 

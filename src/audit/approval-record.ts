@@ -3,17 +3,10 @@
  * the PR's own facts and its reviews, turned into the `ApprovalRecord` that `gitgrant audit` reads
  * back from `refs/notes/gitgrant` when it has no token.
  */
-import type { ApprovalRecord, Approver, CountedApproval } from '../../audit/approval-note.js';
-import type { Instant } from '../../model/types.js';
-import type { GateResult } from '../gate.js';
-import type { Review } from '../types.js';
-
-export interface LandedPullRequest {
-  number: number;
-  author: string;
-  openedAt?: Instant;
-  mergedBy?: string;
-}
+import type { GateResult } from '../github/gate.js';
+import type { LandedPullRequest } from '../github/record-approvals-github.js';
+import type { Review } from '../github/types.js';
+import type { ApprovalRecord, Approver, CountedApproval } from './approval-note.js';
 
 const handle = (login: string) => `@${login.replace(/^@/, '')}`;
 

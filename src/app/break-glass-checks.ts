@@ -5,13 +5,13 @@
  * has been reviewed (when the policy blocks on it): its review issue closed as completed by a
  * policy owner other than the actor.
  */
-import { judgeBudget, type BreakGlassUse } from '../../lifecycle/break-glass-budget.js';
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Policy, Role } from '../../model/types.js';
-import type { IdentityConfig } from '../../plan/identity.js';
-import { parseTeam, type TeamDirectory } from '../teams.js';
-import { reviewKey, type BreakGlassReviews, type ReviewIssue } from './break-glass-reviews.js';
+import { judgeBudget, type BreakGlassUse } from '../lifecycle/break-glass-budget.js';
+import { formatDuration } from '../model/duration.js';
+import { formatInstant } from '../model/instant.js';
+import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Policy, Role } from '../model/types.js';
+import type { IdentityConfig } from '../plan/identity.js';
+import { parseTeam, type TeamDirectory } from '../github/teams.js';
+import { reviewKey, type BreakGlassReviews, type ReviewIssue } from '../github/break-glass-reviews.js';
 import { emailForLogin, unknownLoginHint } from './people.js';
 
 export interface BreakGlassSettings {

@@ -1,5 +1,5 @@
 /** Which GitHub repository a command works on: `GITHUB_REPOSITORY` in Actions, else the `origin` remote. */
-import type { RepoRef } from '../types.js';
+import type { RepoRef } from './types.js';
 
 export function parseRepoRef(fullName: string | undefined): RepoRef | undefined {
   const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)$/.exec(fullName?.trim() ?? '');

@@ -3,12 +3,12 @@
  * Pure. The role's `notify` principals are mentioned on purpose (security owns roles/); everything
  * the actor typed is escaped so it cannot mention anyone or inject markup.
  */
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import type { GitHubPrincipal, Instant, Millis } from '../../model/types.js';
-import { markdownCode, markdownText, plainText } from '../../render/escape.js';
-import type { IssueDraft } from '../issues.js';
-import { parseTeam } from '../teams.js';
+import { formatDuration } from '../model/duration.js';
+import { formatInstant } from '../model/instant.js';
+import type { GitHubPrincipal, Instant, Millis } from '../model/types.js';
+import { markdownCode, markdownText, plainText } from '../render/escape.js';
+import type { IssueDraft } from './issues.js';
+import { parseTeam } from './teams.js';
 
 export interface BreakGlassEvent {
   actor: string;

@@ -2,10 +2,10 @@
  * The pull request `gitgrant request` opens: its title, its body (escaped user text), and the hidden
  * marker naming the issue a bot-opened request came from, so the gate knows who asked.
  */
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import type { Instant } from '../../model/types.js';
-import { markdownCode, markdownText, plainText } from '../../render/escape.js';
+import { formatDuration } from '../model/duration.js';
+import { formatInstant } from '../model/instant.js';
+import type { Instant } from '../model/types.js';
+import { markdownCode, markdownText, plainText } from '../render/escape.js';
 
 export interface RequestSummary {
   path: string;
@@ -43,7 +43,7 @@ export function requestBody(request: RequestSummary): string {
   return lines.join('\n') + '\n';
 }
 
-/** The issue number a request PR's body names; only trusted on PRs opened by a bot (see gate-run). */
+/** The issue number a request PR's body names; only trusted on PRs opened by a bot (see app/gate.ts). */
 export function requestIssueOf(body: string): number | undefined {
   const match = FROM_ISSUE.exec(body);
   return match ? Number(match[1]) : undefined;

@@ -3,10 +3,10 @@
  * fingerprint naming the actor and the use, so the actor's reviews can block their next use. Who
  * closed each one, and why, comes from the issue's events: GitHub records them, nobody edits them.
  */
-import type { GitHubClient } from '../client.js';
-import { octokitIssueTracker, type IssueDraft, type TrackedIssue } from '../issues.js';
-import { readFingerprint } from '../markers.js';
-import type { RepoRef } from '../types.js';
+import type { GitHubClient } from './client.js';
+import { octokitIssueTracker, type IssueDraft, type TrackedIssue } from './issues.js';
+import { readFingerprint } from './markers.js';
+import type { RepoRef } from './types.js';
 
 export interface ReviewIssue {
   number: number;

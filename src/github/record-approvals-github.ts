@@ -2,9 +2,16 @@
  * The GitHub questions `record-approvals` asks beyond the gate's: which pull request landed a
  * commit, and who opened and merged it. GET requests only.
  */
-import type { GitHubClient } from '../client.js';
-import type { RepoRef } from '../types.js';
-import type { LandedPullRequest } from './record-approvals-note.js';
+import type { GitHubClient } from './client.js';
+import type { RepoRef } from './types.js';
+import type { Instant } from '../model/types.js';
+
+export interface LandedPullRequest {
+  number: number;
+  author: string;
+  openedAt?: Instant;
+  mergedBy?: string;
+}
 
 /**
  * The merged pull requests that landed `sha` (GitHub's "list pull requests associated with a

@@ -3,13 +3,13 @@
  * table and the offline plan. Pure; every user-written value is escaped (`render/escape.ts`), so a
  * reason cannot mention a team, inject Markdown or HTML, or break a table.
  */
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { formatInstant } from '../../model/instant.js';
-import type { Grant } from '../../model/types.js';
-import { markdownCode, markdownText } from '../../render/escape.js';
-import type { GateResult } from '../gate.js';
-import { renderGateMarkdown } from '../gate-render.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { formatInstant } from '../model/instant.js';
+import type { Grant } from '../model/types.js';
+import { markdownCode, markdownText } from '../render/escape.js';
+import type { GateResult } from './gate.js';
+import { renderGateMarkdown } from './gate-render.js';
 
 export interface PrCommentInput {
   grants: readonly Grant[];

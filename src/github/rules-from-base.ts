@@ -2,7 +2,7 @@
  * The repo a PR is judged by: roles and policies as they are on the base commit, grants as the PR
  * has them. A PR that loosens a role or a policy is judged by the rules it is trying to change.
  */
-import type { RepoFile } from '../../model/read-repo.js';
+import type { RepoFile } from '../model/read-repo.js';
 
 const RULE_FOLDERS = ['policies/', 'roles/'];
 

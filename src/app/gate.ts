@@ -1,0 +1,237 @@
+/**
+ * The gate, as a use case: `gate`, `comment` and `record-approvals` decide the same way. The approval
+ * requirement of each grant the PR adds or changes (from the policy engine), the reviews and team
+ * memberships from GitHub, the pure gate, and the validation findings of the PR's files; then the
+ * verdict on the judged commit and, when asked, the check run that carries it.
+ *
+ * The repo to judge comes in already loaded (rules from the base, grants from the PR); GitHub comes
+ * in as the few readers the gate asks, and the check-run poster only where a verdict is posted.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { GATE_CHECK_NAME, type CheckRunPoster } from '../github/check-runs.js';
+import { GateInputIncomplete } from '../github/gate-input.js';
+import { renderGateMarkdown } from '../github/gate-render.js';
+import type { LoadedRepo } from '../model/load-repo.js';
+import { markdownText } from '../render/escape.js';
+import { CommandFailure } from './errors.js';
+import { locate, pointer } from '../model/source-map.js';
+import type { AccessRepo, Grant, GrantId, Instant } from '../model/types.js';
+import { identityConfig, githubLogin, type IdentityConfig } from '../plan/identity.js';
+import { approvalRequirement } from '../policy/approval.js';
+import { evaluatePolicy } from '../policy/engine.js';
+import { evaluateGate, type GateResult, type GrantUnderReview } from '../github/gate.js';
+import { gatherGateInput } from '../github/gate-input.js';
+import type { IssueReader } from '../github/issue-reader.js';
+import type { PullRequestReader } from '../github/pull-requests.js';
+import type { TeamDirectory } from '../github/teams.js';
+import type { PullRequest } from '../github/types.js';
+import { requestIssueOf } from '../github/request-pr.js';
+import { emailForLogin } from './people.js';
+
+export interface GateRunOptions {
+  prNumber: number;
+  /** Rules from the base commit, grants from the PR (see rules-from-base). */
+  repo: AccessRepo;
+  /** What loading the files reported. */
+  loadDiagnostics: readonly Diagnostic[];
+  reader: PullRequestReader;
+  teams: TeamDirectory;
+  issues: IssueReader;
+  now: Instant;
+  /** Checks for the grants the PR adds or changes beyond the policy engine (HR at request time). */
+  checkRequested?: (grants: readonly Grant[]) => Diagnostic[];
+}
+
+export interface GateRun {
+  pr: PullRequest;
+  result: GateResult;
+  /** Load and policy findings for the PR; an error fails the gate. */
+  findings: Diagnostic[];
+  /** The grants the PR adds or changes, as loaded (those that did not load are missing here). */
+  changedGrants: Grant[];
+  passed: boolean;
+}
+
+export async function runGate(options: GateRunOptions): Promise<GateRun> {
+  const { repo, now } = options;
+  const identities = identityConfig(repo.policy);
+  let pr: PullRequest | undefined;
+  let changedGrants: Grant[] = [];
+  let findings: Diagnostic[] = [];
+
+  const input = await gatherGateInput({
+    prNumber: options.prNumber,
+    reader: options.reader,
+    teams: options.teams,
+    policyOwners: repo.policy.owners,
+    async requirementsFor(pull, changes) {
+      pr = pull;
+      const ids = new Set<GrantId>(changes.map((c) => c.grant));
+      changedGrants = repo.grants.filter((g) => ids.has(g.id));
+      const requesters = await requestersOf(pull, changedGrants, identities.config, options.issues);
+      const identitiesFile = repo.policy.sources.identities?.file ?? 'policies/identities.yaml';
+      const unmapped: Diagnostic[] = [];
+      const underReview = changedGrants.flatMap((grant): GrantUnderReview[] => {
+        const role = repo.roles.get(grant.role);
+        // No role, no requirement: the gate fails this grant closed ("unevaluated").
+        if (!role) return [];
+        const author = requesters.get(grant.id)!;
+        const requester = emailForLogin(identities.config, author);
+        const requirement = approvalRequirement(grant, role, repo.policy, { author, ...(requester ? { requester } : {}), at: now });
+        const granteeLogin = githubLogin(identities.config, grant.grantee);
+        if (!granteeLogin && !requirement.waivedBy) unmapped.push(granteeLoginUnknown(grant, identitiesFile));
+        return [{ requirement, identitiesFile, ...(granteeLogin ? { granteeLogin } : {}) }];
+      });
+      findings = sortDiagnostics([
+        ...options.loadDiagnostics,
+        ...identities.diagnostics,
+        ...evaluatePolicy(repo, { now, changed: ids, request: { author: pull.author.login, at: now } }),
+        ...unmapped,
+        ...(options.checkRequested?.(changedGrants) ?? []),
+      ]);
+      return underReview;
+    },
+  });
+  const result = evaluateGate(input);
+  return { pr: pr!, result, findings, changedGrants, passed: result.passed && !hasErrors(findings) };
+}
+
+/** The grantee's own approval cannot be told apart: said at the grant's `grantee:` line, with the fix. */
+function granteeLoginUnknown(grant: Grant, identitiesFile: string): Diagnostic {
+  const span = locate(grant.source, pointer(['grantee']));
+  return {
+    severity: 'error',
+    code: 'GATE_GRANTEE_LOGIN_UNKNOWN',
+    summary: `the GitHub login of ${grant.grantee} is not known, so the gate cannot make sure they do not approve their own access`,
+    hint: `add \`${grant.grantee}: { github: <login> }\` under identities.people in ${identitiesFile} (see docs/security.md, mapping people)`,
+    file: grant.source.file,
+    start: span.start,
+    end: span.end,
+  };
+}
+
+/**
+ * Who asked for each grant. Normally the PR author. A request opened by the app from an issue is
+ * authored by a bot, so the issue's author asked; that is believed only when the PR is a bot's
+ * (people cannot forge it by editing a body) and the issue author is the grant's grantee (an edited
+ * marker cannot borrow someone else's exemption).
+ */
+async function requestersOf(pr: PullRequest, grants: readonly Grant[], identities: IdentityConfig, issues: IssueReader): Promise<Map<GrantId, string>> {
+  const requesters = new Map(grants.map((g) => [g.id, pr.author.login]));
+  const issueNumber = requestIssueOf(pr.body);
+  const isBot = pr.author.type === 'Bot' || pr.author.login.endsWith('[bot]');
+  if (!isBot || issueNumber === undefined) return requesters;
+  const issue = await issues.issue(issueNumber);
+  const asker = issue && emailForLogin(identities, issue.author.login);
+  for (const grant of grants) if (asker && asker === grant.grantee) requesters.set(grant.id, issue.author.login);
+  return requesters;
+}
+
+/** The branch the ruleset protects; only PRs into it are judged from a head commit. */
+export const PROTECTED_BRANCH = 'main';
+export const FILES_INVALID = 'the approvals are complete, but the files do not validate';
+
+/** The open pull requests into `base` whose head is exactly `sha` (from `headRepo` when given). */
+export interface PullsAtHead {
+  openAtHead(sha: string, options: { base: string; headRepo?: string }): Promise<number[]>;
+}
+
+/** What the gate reads from GitHub: the PR and its reviews, team memberships, the issue a request came from. */
+export interface GateReaders {
+  pulls: PullRequestReader & PullsAtHead;
+  teams: TeamDirectory;
+  issues: IssueReader;
+}
+
+/**
+ * A PR by number, or the PR whose head is this commit (the trusted workflow knows only the commit).
+ * `headSha`: the commit whose files were judged, when they were read from git objects.
+ */
+export type PullToJudge = { number: number; headSha?: string } | { headSha: string; headRepo?: string };
+
+export interface JudgeInput {
+  pull: PullToJudge;
+  /** Rules from the base commit, grants from the PR (see github/rules-from-base.ts). */
+  judged: LoadedRepo;
+  now: Instant;
+  checkRequested?: (grants: readonly Grant[]) => Diagnostic[];
+}
+
+export interface Judgement {
+  run: GateRun;
+  /** The commit whose files were judged: the given head, or the PR's head when judged by number. */
+  judgedSha: string;
+  judged: LoadedRepo;
+  /** Passed: every approval is there, the files validate, and the head did not move while judged. */
+  passed: boolean;
+  /** Why it fails beyond the approval table. */
+  reasons: string[];
+}
+
+/** Undefined when `headSha` names no open pull request into main (closed, merged, or a push run). */
+export async function judgePullRequest(input: JudgeInput, readers: GateReaders): Promise<Judgement | undefined> {
+  const prNumber = 'number' in input.pull ? input.pull.number : await pullAtHead(readers.pulls, input.pull.headSha, input.pull.headRepo);
+  if (prNumber === undefined) return undefined;
+  const run = await gateOrIncomplete(() => runGate({
+    ...(input.checkRequested ? { checkRequested: input.checkRequested } : {}),
+    prNumber,
+    repo: input.judged.repo,
+    loadDiagnostics: input.judged.diagnostics,
+    reader: readers.pulls,
+    teams: readers.teams,
+    issues: readers.issues,
+    now: input.now,
+  }));
+  const judgedSha = input.pull.headSha ?? run.pr.headSha;
+  const reasons = failureReasons(run, judgedSha);
+  return { run, judgedSha, judged: input.judged, passed: run.passed && reasons.length === 0, reasons };
+}
+
+/** Posts the verdict as the `gitgrant gate` check run on the commit that was judged. */
+export function postVerdict(judgement: Judgement, checks: CheckRunPoster): Promise<{ id: number; url: string }> {
+  const { passed, reasons } = judgement;
+  return checks.post({
+    name: GATE_CHECK_NAME,
+    headSha: judgement.judgedSha,
+    passed,
+    title: passed ? 'Approvals complete' : reasons[0] ?? 'Approvals or validation incomplete',
+    summary: checkSummary(judgement),
+  });
+}
+
+async function pullAtHead(pulls: PullsAtHead, sha: string, headRepo: string | undefined): Promise<number | undefined> {
+  const open = await pulls.openAtHead(sha, { base: PROTECTED_BRANCH, ...(headRepo ? { headRepo } : {}) });
+  // One check run per commit serves every PR at that commit: judging one of several would pass the others.
+  if (open.length > 1) throw new CommandFailure(`pull requests ${open.map((n) => `#${n}`).join(', ')} all have head ${sha.slice(0, 12)}`, 'close all but one; the gate posts no check until then');
+  return open[0];
+}
+
+async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof GateInputIncomplete) throw new CommandFailure(`gate: FAILED: ${error.message}`, 'split the change into pull requests of fewer than 3,000 files');
+    throw error;
+  }
+}
+
+/** Why a run fails beyond the approval table: invalid files, or a head that moved while judged. */
+function failureReasons(run: GateRun, judgedSha: string): string[] {
+  const reasons: string[] = [];
+  if (run.pr.headSha !== judgedSha) {
+    // The verdict on one commit is never carried over to another: the new head gets its own run.
+    reasons.push(`the pull request head moved to ${run.pr.headSha.slice(0, 12)} while ${judgedSha.slice(0, 12)} was judged; the new head is judged by its own run`);
+  }
+  if (!run.passed && run.result.passed) reasons.push(FILES_INVALID);
+  return reasons;
+}
+
+function checkSummary({ run, reasons }: Judgement): string {
+  const findings = run.findings.map((d) => `- ${markdownText(formatDiagnostic(d))}`);
+  return [
+    ...reasons.map((reason) => `**${markdownText(reason)}**\n`),
+    renderGateMarkdown(run.result),
+    ...(findings.length > 0 ? ['', '### Findings', '', ...findings] : []),
+  ].join('\n');
+}
