@@ -5,7 +5,7 @@
  * Pure: every number and name comes from the loaded policies/ and roles/.
  */
 import { formatDuration } from '../model/duration.js';
-import { breakGlassBudgetOf } from '../model/policy.js';
+import type { HrConfig } from '../model/policy-sections.js';
 import type { AccessRepo, Millis, Policy, Role, Target } from '../model/types.js';
 import { plainText } from '../render/escape.js';
 import { describeTarget } from './access-at.js';
@@ -43,17 +43,15 @@ function factsOf(repo: AccessRepo): Facts {
     breakGlass: roles.filter((r) => r.breakGlass?.allowed),
     defaultRange: range,
     escalation,
-    hr: describeHr(policy.sections.hr),
+    hr: describeHr(policy.hr),
     ticket: `A ticket reference is required for ${tickets}.`,
     ticketPattern: `A ticket reference is required for ${tickets}${policy.tickets.pattern ? ` and must match ${code(policy.tickets.pattern)}` : ''}.`,
   };
 }
 
-function describeHr(section: unknown): string {
-  if (!section || typeof section !== 'object') return 'No HR source is configured yet: the nightly HR comparison does not run.';
-  const hr = section as { sources?: { kind?: string }[]; onTerminated?: string; onIneligible?: string };
-  const kinds = (hr.sources ?? []).map((s) => s.kind ?? 'unknown');
-  return `HR data is read nightly from ${kinds.length === 0 ? 'no source' : kinds.map(code).join(', ')}; a grantee who left: ${code(hr.onTerminated ?? 'report')}; a grantee no longer eligible: ${code(hr.onIneligible ?? 'report')}.`;
+function describeHr(hr: HrConfig): string {
+  if (hr.sources.length === 0) return 'No HR source is configured yet: the nightly HR comparison does not run.';
+  return `HR data is read nightly from ${hr.sources.map((s) => code(s.kind)).join(', ')}; a grantee who left: ${code(hr.onTerminated)}; a grantee no longer eligible: ${code(hr.onIneligible)}.`;
 }
 
 function approvalsOf(role: Role): string {
@@ -177,6 +175,6 @@ export function renderQuestionnaire(repo: AccessRepo): string {
 }
 
 function budgetSentence(policy: Policy): string {
-  const budget = breakGlassBudgetOf(policy);
+  const { budget } = policy.breakGlass;
   return `Each person has at most ${formatDuration(budget.total)} of break-glass access in any ${formatDuration(budget.window)}, across all roles.`;
 }

@@ -1,10 +1,9 @@
 /** Builds a plan for the CLI: load and check the repo, resolve identities, read the cloud, diff. */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { computePlan } from '../plan/diff.js';
 import { failSafePlan, uncertainOf, type HeldBack } from '../plan/fail-safe.js';
-import { identityConfig } from '../plan/identity.js';
 import { targetKey, type Plan, type TargetRef } from '../plan/types.js';
 import { checkAwsLimits } from '../providers/aws/limits.js';
 import { cloudFromEnv, readTargets, type Cloud } from '../providers/cloud.js';
@@ -40,14 +39,13 @@ export interface PlanOptions {
 
 /** The offline plan of a repo already loaded and found valid: what it asks for, no cloud read. */
 export function offlinePlanOf(repo: AccessRepo, now: Instant): Plan {
-  const desired = desiredState(repo, now, identityConfig(repo.policy).config, undefined);
+  const desired = desiredState(repo, now, repo.policy.identities, undefined);
   return computePlan({ desired, limits: LIMITS, at: now });
 }
 
 export async function buildPlan(io: CliIo, root: string, now: Instant, options: PlanOptions): Promise<Planned> {
-  const { repo, findings } = loadAndEvaluate(root, now);
-  const identities = identityConfig(repo.policy);
-  const problems = sortDiagnostics([...findings, ...identities.diagnostics]);
+  const { repo, findings: problems } = loadAndEvaluate(root, now);
+  const identities = repo.policy.identities;
   // A repo that does not validate is still planned, from every grant that loaded, and then held to
   // removals that no file on main can stand for (plan/fail-safe.ts): a broken file must neither
   // widen access nor stop an early revocation elsewhere.
@@ -55,18 +53,18 @@ export async function buildPlan(io: CliIo, root: string, now: Instant, options: 
     ? (plan: Plan, wanted: ReadonlySet<string>) => failSafePlan(plan, wanted, uncertainOf(repo, problems), now)
     : undefined;
   if (options.offline) {
-    const desired = desiredState(repo, now, identities.config, undefined);
+    const desired = desiredState(repo, now, identities, undefined);
     const plan = computePlan({ desired, limits: LIMITS, at: now });
     return { repo, findings: problems, readFailures: [], ...held(plan, desired.bindings, failSafe) };
   }
   const cloud = cloudFromEnv(io.env, () => now, repo.policy);
-  const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities.config, now).catch(async (error: unknown) => {
+  const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities, now).catch(async (error: unknown) => {
     // A failed lookup is an I/O failure, not a bug: nothing has been changed yet, and the next run retries.
     await cloud.close();
     const cause = error instanceof Error ? error.message : String(error);
     throw new CommandFailure(`could not look up Identity Center users: ${cause}`, 'nothing was changed; check gitgrant\'s sso:ListInstances and identitystore:GetUserId permissions, then run again');
   });
-  const named = desiredState(repo, now, identities.config, directory);
+  const named = desiredState(repo, now, identities, directory);
   const known = new Set(named.targets.map(targetKey));
   const desired = { ...named, targets: [...named.targets, ...(options.retiredTargets ?? []).filter((t) => !known.has(targetKey(t)))] };
   const { observed, failures } = await readTargets(cloud.providers, desired.targets, options.concurrency);

@@ -9,7 +9,8 @@ import { parseApprovalNote, type ApprovalRecord } from '../audit/approval-note.j
 import { parseInstant } from '../model/instant.js';
 import { email, grantId, roleName, type Email, type GrantId, type Instant, type RoleName } from '../model/types.js';
 import { runGit, runGitBytes } from './git-run.js';
-import { DEFAULT_AUTOMATION, isAutomationCommitter, notAutomationReason, trailersClaimSomething, type AutomationIdentity, type ForgedTrailers } from './automation.js';
+import { DEFAULT_AUTOMATION, type AutomationIdentity } from '../model/policy-sections.js';
+import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from './automation.js';
 import { parseTrailers, type LifecycleCommit } from './trailers.js';
 
 /** A grant as requested: the file's content in the commit that added it. */

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { changeCount, computePlan } from '../plan/diff.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { targetKey, type DesiredBinding, type Plan, type TargetChange, type TargetRef } from '../plan/types.js';
 import type { Cloud } from '../providers/cloud.js';
 import { resolveIdentityCenterDirectory } from '../providers/identity-center-directory.js';

@@ -1,12 +1,11 @@
 /** `gitgrant anomalies [--json]`: the anomaly rules over the grant history and the active set. */
-import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { sectionFailures } from '../../model/policy.js';
+import type { AutomationIdentity } from '../../model/policy-sections.js';
 import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
-import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
 import { detectAnomalies } from '../../lifecycle/anomalies.js';
-import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
 import { approvalsByLogin } from '../../lifecycle/approvals.js';
 import { readGrantHistory, type GrantHistory } from '../../lifecycle/history.js';
 import { renderFindingsText } from '../../lifecycle/render.js';
@@ -37,14 +36,14 @@ export function historyOf(root: string, automation?: AutomationIdentity): { hist
 }
 
 export function runAnomalies(io: CliIo, root: string, now: Instant): SourceRun {
-  const { repo } = loadRepo(root);
-  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies);
-  if (hasErrors(config.diagnostics)) {
-    printDiagnostics(io, config.diagnostics);
+  const { repo, diagnostics } = loadRepo(root);
+  const refused = sectionFailures(repo.policy, diagnostics, 'anomalies');
+  if (refused.length > 0) {
+    printDiagnostics(io, refused);
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'] };
   }
-  const { history, note } = historyOf(root, automationIdentity(repo.policy.sections.automation));
-  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added), forged: history.forged });
+  const { history, note } = historyOf(root, repo.policy.automation);
+  const result = detectAnomalies({ repo, history: history.added, now, config: repo.policy.anomalies, approvals: approvalsByLogin(history.added), forged: history.forged });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped] };
 }
 

@@ -41,8 +41,7 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
     if (plan.changes.some((c) => c.blockedBy)) {
       io.stdout('gitgrant apply: some targets would break a cloud limit (see above): only their removals are applied\n');
     }
-    const protectedPrincipals = ((planned.repo.policy.sections.apply as { protected?: string[] } | undefined)?.protected) ?? [];
-    const violations = guardViolations(plan, limit, protectedPrincipals);
+    const violations = guardViolations(plan, limit, planned.repo.policy.apply.protected);
     if (violations.length > 0) {
       for (const v of violations) io.stdout(`gitgrant apply: stopped before any change: ${plainText(v)}\n`);
       io.stdout('hint: if the removals are intended, raise --max-removals for this run; check the checkout first\n');

@@ -61,9 +61,7 @@ export async function auditSources(io: CliIo, root: string, period: Period): Pro
   const fromGitAlone = reconstruct(raw, new Map(), automation);
   // The GitHub client is loaded only when it will be used: an audit from git alone starts faster.
   if (!io.env.GITHUB_REPOSITORY) return { history: fromGitAlone };
-  const [{ gitHubFromEnv }, { readGitHubFacts }, { breakGlassSettings }, { readExceptionsConfig }] = await Promise.all([
-    import('../../lifecycle/github-env.js'), import('../../audit/github-facts.js'), import('../../github/commands/break-glass.js'), import('../../lifecycle/exceptions-config.js'),
-  ]);
+  const [{ gitHubFromEnv }, { readGitHubFacts }] = await Promise.all([import('../../lifecycle/github-env.js'), import('../../audit/github-facts.js')]);
   const gh = await gitHubFromEnv(io.env);
   if ('missing' in gh) return { history: fromGitAlone };
   const inPeriod = fromGitAlone.grants.filter((g) => grantInPeriod(g, period));
@@ -73,8 +71,8 @@ export async function auditSources(io: CliIo, root: string, period: Period): Pro
     const answers = await readGitHubFacts(gh.client, gh.repo, {
       prs,
       breakGlass: inPeriod.filter((g) => g.breakGlass).map((g) => g.path),
-      reviewLabel: breakGlassSettings(policy).reviewLabel,
-      exceptionLabel: readExceptionsConfig(policy.sections.exceptions).value.label,
+      reviewLabel: policy.breakGlass.reviewLabel,
+      exceptionLabel: policy.exceptions.label,
     });
     return { history: reconstruct(raw, answers.approvals, automation), github: answers.facts };
   } catch (error) {

@@ -2,14 +2,13 @@
  * `gitgrant exceptions [--dry-run] [--json]`: runs every finding source in report mode and keeps one
  * GitHub issue per finding: opened, updated when the finding changes, closed when it is gone.
  */
-import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { octokitIssueTracker } from '../../github/issues.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { sectionFailures } from '../../model/policy.js';
 import type { Instant } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
 import { executeIssueSync, type IssueSyncResult } from '../../lifecycle/exception-issues-github.js';
-import { readExceptionsConfig } from '../../lifecycle/exceptions-config.js';
 import { sortFindings, type FindingSource } from '../../lifecycle/findings.js';
 import { gitHubFromEnv } from '../../lifecycle/github-env.js';
 import { planIssueSync } from '../../lifecycle/issue-sync.js';
@@ -61,22 +60,23 @@ export async function collectFindings(io: CliIo, root: string, now: Instant, con
 export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const { repo } = loadRepo(root);
-  const config = readExceptionsConfig(repo.policy.sections.exceptions, repo.policy.sources.exceptions);
-  if (hasErrors(config.diagnostics)) {
-    printDiagnostics(io, config.diagnostics);
+  const loaded = loadRepo(root);
+  const refused = sectionFailures(loaded.repo.policy, loaded.diagnostics, 'exceptions');
+  if (refused.length > 0) {
+    printDiagnostics(io, refused);
     return EXIT.findings;
   }
+  const config = loaded.repo.policy.exceptions;
   const github = options.dryRun ? undefined : await gitHubFromEnv(io.env);
   if (github && 'missing' in github) throw new CommandFailure(`cannot reach the exception issues: ${github.missing}`, 'set GITHUB_TOKEN and GITHUB_REPOSITORY (Actions sets both), or run with --dry-run');
-  const runs = await collectFindings(sourceIo(io, options.json), root, now, concurrencyOption(options.concurrency), config.value.expiryGraceMinutes);
+  const runs = await collectFindings(sourceIo(io, options.json), root, now, concurrencyOption(options.concurrency), config.expiryGraceMinutes);
   const findings = sortFindings(runs.flatMap((r) => r.findings));
   const complete = new Set(runs.filter((r) => r.complete).map((r) => r.source));
   let synced: IssueSyncResult | undefined;
   let unchanged: number[] = [];
   if (github) {
     const tracker = octokitIssueTracker(github.client, github.repo);
-    const plan = planIssueSync(findings, await tracker.list(config.value.label), complete, config.value.label);
+    const plan = planIssueSync(findings, await tracker.list(config.label), complete, config.label);
     synced = await executeIssueSync(tracker, plan);
     unchanged = plan.unchanged;
   }

@@ -3,7 +3,6 @@ import { octokitIssueState } from '../../github/issue-state.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
 import { planTotals } from '../../plan/diff.js';
-import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { plainText } from '../../render/escape.js';
 import { dueForRevocation, missingTickets, ticketsToCheck } from '../../lifecycle/expiry.js';
@@ -51,7 +50,7 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   const say = (line: string) => void (options.json ? undefined : io.stdout(`gitgrant expire: ${plainText(line)}\n`));
   // The sweep acts on whatever grants load: it only ever removes, and only their own bindings.
   const { repo } = loadRepo(root);
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const tickets = await ticketStates(io, ticketsToCheck(repo.grants, now), say);
   const due = dueForRevocation(repo.grants, now, tickets);
   // Reported, not failed: the sweep did its job; the exception issues ask people about these.

@@ -1,12 +1,11 @@
 /** `gitgrant hr-check [--dry-run] [--json]`: the nightly comparison of holders with HR, and the standing-access PR. */
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { compareWithHr } from '../../hr/compare.js';
-import { readHrConfig } from '../../hr/config.js';
 import { loadHrRecords } from '../../hr/load.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { sectionFailures } from '../../model/policy.js';
 import type { Instant } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { plainText } from '../../render/escape.js';
 import { sortFindings } from '../../lifecycle/findings.js';
@@ -38,18 +37,18 @@ export interface HrCheckRun extends SourceRun {
 
 /** Compares holders with HR; unless `dryRun`, revokes leavers' grants and opens or updates the standing-access PR. */
 export async function runHrCheck(io: CliIo, root: string, now: Instant, options: { dryRun: boolean; concurrency: number }): Promise<HrCheckRun> {
-  const { repo } = loadRepo(root);
-  const read = readHrConfig(repo.policy.sections.hr, repo.policy.sources.hr);
-  const config = withEnvScimSource(read.value, io.env);
-  const loaded = await loadHrRecords(config, { repoRoot: root, env: io.env });
-  const problems = [...read.diagnostics, ...loaded.diagnostics];
+  const { repo, diagnostics } = loadRepo(root);
+  const refused = sectionFailures(repo.policy, diagnostics, 'hr');
+  const config = withEnvScimSource(repo.policy.hr, io.env);
+  const loaded = refused.length > 0 ? { records: [], diagnostics: [] } : await loadHrRecords(config, { repoRoot: root, env: io.env });
+  const problems = [...refused, ...loaded.diagnostics];
   if (hasErrors(problems)) {
     printDiagnostics(io, problems);
     // Someone missing from unreadable HR data would look like a leaver and lose access for a typo.
     return { source: 'hr', complete: false, findings: [], notes: ['HR data could not be read without errors; nothing compared'], revoked: [] };
   }
   const { history } = historyOf(root);
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const approvals = approvalsByEmail(repo, history.added, identities);
   const notes = approvals
     ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)

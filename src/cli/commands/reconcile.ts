@@ -5,7 +5,6 @@ import type { Instant } from '../../model/types.js';
 import { applyPlan } from '../../plan/apply.js';
 import { targetKey } from '../../plan/types.js';
 import { guardViolations, parseRemovalLimit } from '../../plan/guards.js';
-import { identityConfig } from '../../plan/identity.js';
 import { resolveIdentityCenterDirectory } from '../../providers/identity-center-directory.js';
 import { plainText } from '../../render/escape.js';
 import { sortFindings, type Finding } from '../../lifecycle/findings.js';
@@ -54,20 +53,19 @@ export async function runReconcile(io: CliIo, root: string, now: Instant, option
       return { source: 'reconcile', complete: false, findings: [], notes: ['the repository does not validate; nothing reconciled'], removed: 0 };
     }
     const { repo, plan, cloud } = planned;
-    const identities = identityConfig(repo.policy).config;
+    const identities = repo.policy.identities;
     const directory = await resolveIdentityCenterDirectory(cloud!.aws, everLive(repo), identities, now);
     const notes = planned.readFailures.map((f) => `could not read ${f.target}: ${f.cause}`);
     const paths = await handMadePaths(cloud!, repo, now, new Set(planned.readFailures.map((f) => f.target)), notes);
     const result = reconcile(repo, plan, bindingOwners(repo, identities, directory, now), paths.found);
-    if ((repo.policy.sections.reconcile as { removeUnmanaged?: boolean } | undefined)?.removeUnmanaged) {
+    if (repo.policy.reconcile.removeUnmanaged) {
       notes.push('reconcile.removeUnmanaged is set, but gitgrant only reports access it did not make; remove it in the cloud');
     }
     const complete = planned.readFailures.length === 0 && paths.complete;
     if (options.dryRun) {
       return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes, removed: 0 };
     }
-    const protectedPrincipals = ((repo.policy.sections.apply as { protected?: string[] } | undefined)?.protected) ?? [];
-    const violations = guardViolations(result.removals, limit, protectedPrincipals);
+    const violations = guardViolations(result.removals, limit, repo.policy.apply.protected);
     if (violations.length > 0) {
       return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes: [...notes, ...violations.map((v) => `stopped before any removal: ${v}`)], removed: 0 };
     }

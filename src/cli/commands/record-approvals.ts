@@ -13,9 +13,9 @@ import { landedPullRequest, landingPullRequests } from '../../github/commands/re
 import { NOTES_REF, writeNote } from '../../github/commands/record-approvals-notes.js';
 import { renderGateText } from '../../github/gate-render.js';
 import { octokitPullRequestReader } from '../../github/pull-requests.js';
-import { automationIdentity, isAutomationCommitter } from '../../lifecycle/automation.js';
+import { isAutomationCommitter } from '../../lifecycle/automation.js';
 import { parseTrailers, type LifecycleAction } from '../../lifecycle/trailers.js';
-import { loadRepo } from '../../model/load-repo.js';
+import { automationOf } from '../load.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
@@ -95,7 +95,7 @@ async function theLandingPullRequest(io: CliIo, root: string, commit: LandedComm
   if (candidates.length === 0) {
     // The trailers are a record only when the automation committed them (lifecycle/automation.ts).
     const lifecycle = parseTrailers(commit.message);
-    const automation = automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
+    const automation = automationOf(root);
     if (lifecycle && isAutomationCommitter(automation, commit.committerName, commit.committerEmail)) return { ownCommit: lifecycle.action };
     throw new CommandFailure(`no merged pull request landed ${sha.slice(0, 12)}`, 'a commit pushed to main without a PR has no approvals to record; if it did come from one, pass --pr N');
   }

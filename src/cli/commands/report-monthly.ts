@@ -2,9 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadRepo } from '../../model/load-repo.js';
-import { readAnomalyConfig } from '../../lifecycle/anomaly-config.js';
 import { detectAnomalies } from '../../lifecycle/anomalies.js';
-import { automationIdentity } from '../../lifecycle/automation.js';
 import { monthlyReport, reportMonth } from '../../lifecycle/monthly-report.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -31,8 +29,8 @@ export async function reportCommand(io: CliIo, options: ReportOptions): Promise<
   // stdout may be the report itself.
   const hr = await runHrCheck(sourceIo(io, true), root, now, { dryRun: true, concurrency: 1 });
   const { repo } = loadRepo(root);
-  const { history, note } = historyOf(root, automationIdentity(repo.policy.sections.automation));
-  const config = readAnomalyConfig(repo.policy.sections.anomalies).value;
+  const { history, note } = historyOf(root, repo.policy.automation);
+  const config = repo.policy.anomalies;
   const anomalies = detectAnomalies({ repo, history: history.added, now: month.end, config: { ...config, lookbackDays: Math.round((month.end - month.start) / DAY) } });
   const report = monthlyReport({
     month, history, anomalies: anomalies.findings,

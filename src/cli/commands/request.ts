@@ -16,7 +16,6 @@ import type { RepoRef } from '../../github/types.js';
 import { formatDuration } from '../../model/duration.js';
 import { loadRepo } from '../../model/load-repo.js';
 import type { AccessRepo, RoleName } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
 import { markdownText, plainText } from '../../render/escape.js';
 import { pushChangeBranch } from '../branch.js';
 import { git } from '../git.js';
@@ -120,7 +119,7 @@ async function fromIssue(octokit: GitHubClient, github: RepoRef, repo: AccessRep
   const issue = await octokitIssueReader(octokit, github).issue(issueNumber);
   if (!issue) throw new CommandFailure(`issue #${issueNumber} does not exist in ${github.owner}/${github.repo}`, 'pass the number of an access-request issue');
   const form = parseRequestForm(issue.body);
-  const grantee = emailForLogin(identityConfig(repo.policy).config, issue.author.login);
+  const grantee = emailForLogin(repo.policy.identities, issue.author.login);
   const missing = [...(form.role ? [] : ['Role']), ...(form.reason ? [] : ['Reason'])];
   const problems = [
     ...(missing.length > 0 ? [`the issue form has no ${missing.join(' or ')}`] : []),

@@ -1,7 +1,6 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
 import { loadRepoParallel } from '../../model/load-repo.js';
 import { grantId, type GrantId } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import { changedFilesSince } from '../git.js';
@@ -30,7 +29,6 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
-    ...identityConfig(repo.policy).diagnostics,
     ...checkHr(requested),
   ]);
   const counts = countDiagnostics(diagnostics);

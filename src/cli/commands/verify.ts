@@ -15,7 +15,6 @@ import { loadRepo } from '../../model/load-repo.js';
 import { automationOf } from '../load.js';
 import type { Instant } from '../../model/types.js';
 import { desiredState } from '../../plan/desired.js';
-import { identityConfig } from '../../plan/identity.js';
 import { cloudFromEnv } from '../../providers/cloud.js';
 import { resolveIdentityCenterDirectory } from '../../providers/identity-center-directory.js';
 import { verifyReads } from '../../providers/verify-reads.js';
@@ -71,7 +70,7 @@ export interface VerifyRun extends SourceRun {
 export async function runVerify(io: CliIo, root: string, window: Window): Promise<VerifyRun> {
   const now = window.until;
   const { repo } = loadRepo(root);
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const selected = grantsEndedIn(reconstruct(await readHistory(root)), window);
   if (selected.length === 0) return { source: 'verify', complete: true, findings: [], notes: [], window, proofs: [] };
   const cloud = cloudFromEnv(io.env, () => now, repo.policy);

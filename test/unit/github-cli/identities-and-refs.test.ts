@@ -3,7 +3,7 @@ import { emailForLogin } from '../../../src/github/commands/people.js';
 import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/github/commands/repo-ref.js';
 import { requestBody, requestIssueOf } from '../../../src/github/commands/request-pr.js';
 import { judgedFiles } from '../../../src/github/commands/rules-from-base.js';
-import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
+import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
 
 const people = (map: Record<string, string>) => ({ ...DEFAULT_IDENTITIES, people: Object.fromEntries(Object.entries(map).map(([email, github]) => [email, { github }])) });
 
