@@ -13,14 +13,14 @@ import {
 } from './policy-sections.js';
 import { locate, pointer, type SourceMap } from './source-map.js';
 
-/** The shapes the schema has already checked, as written. */
-interface SectionFields {
+/** The sections as written in the policy files, once schemas/policy.schema.json has checked them. */
+export interface SectionFields {
   identities?: Partial<Omit<IdentityConfig, 'people'>> & { people?: Record<string, PersonIdentity> };
   aws?: Partial<AwsSettings>;
   hr?: Partial<HrConfig>;
   exceptions?: Partial<ExceptionsConfig>;
   anomalies?: Partial<AnomalyConfig>;
-  breakGlass?: { blockWhileReviewOpen?: boolean; reviewLabel?: string };
+  breakGlass?: { blockWhileReviewOpen?: boolean; reviewLabel?: string; budget?: { total?: string; window?: string } };
   apply?: { protected?: string[] };
   reconcile?: { removeUnmanaged?: boolean };
   automation?: { name: string; email?: string };
@@ -41,8 +41,7 @@ export interface Sections {
 type Report = (path: (string | number)[], code: string, summary: string, hint: string) => void;
 
 /** `refused`: the sections a problem was found in (they hold defaults for what was refused, or what was written). */
-export function readSections(merged: Record<string, unknown>, sources: Readonly<Record<string, SourceMap>>): { sections: Sections; diagnostics: Diagnostic[]; refused: string[] } {
-  const fields = merged as SectionFields;
+export function readSections(fields: SectionFields, sources: Readonly<Record<string, SourceMap>>): { sections: Sections; diagnostics: Diagnostic[]; refused: string[] } {
   const diagnostics: Diagnostic[] = [];
   const refused = new Set<string>();
   const report: Report = (path, code, summary, hint) => {

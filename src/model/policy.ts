@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDuration, parseDuration } from './duration.js';
 import type { RawPolicyPart } from './load-file.js';
-import { readSections } from './policy-section-checks.js';
+import { readSections, type SectionFields } from './policy-section-checks.js';
 import type { PolicySection } from './policy-sections.js';
 import { locate, pointer } from './source-map.js';
 import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
@@ -42,7 +42,8 @@ export function sectionFailures(policy: Policy, diagnostics: readonly Diagnostic
   }));
 }
 
-interface PolicyFields {
+/** The policy files merged, as written; the schema has checked every key (the one cast from YAML to types is below). */
+interface PolicyFields extends SectionFields {
   owners?: string[];
   durations?: { default?: string; max?: string; breakGlassMax?: string };
   escalations?: { name: string; aboveDuration: string; approvals: { count?: number; from: string[] } }[];
@@ -51,7 +52,6 @@ interface PolicyFields {
   grantees?: { domains?: string[] };
   duplicates?: { allow?: boolean };
   rules?: { id: string; expression: string; message: string; severity?: 'error' | 'warning' }[];
-  breakGlass?: { budget?: { total?: string; window?: string } };
 }
 
 /** `failed`: the policy files that did not load; keys they may set are unknown, so none is reported missing. */
@@ -130,7 +130,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[], failed: readonly 
     });
   }
   const rules: CustomRule[] = (fields.rules ?? []).map((r) => ({ id: r.id, expression: r.expression, message: r.message, severity: r.severity ?? 'error' }));
-  const read = readSections(merged, sources);
+  const read = readSections(fields, sources);
   diagnostics.push(...read.diagnostics);
   const refused: Policy['refused'] = [
     ...failed.flatMap((f) => (f.keys ?? ['*']).map((section) => ({ section, file: f.file }))),
