@@ -1,7 +1,7 @@
 /** Rules about one grant's own fields. */
-import { formatInstant } from '../../model/instant.js';
-import type { Grant } from '../../model/types.js';
-import type { RuleContext } from '../context.js';
+import { formatInstant } from '../model/instant.js';
+import type { Grant } from '../model/types.js';
+import type { RuleContext } from './context.js';
 
 const EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
