@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import { parseInstant } from '../model/instant.js';
+import { parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
 import type { Instant, Millis } from '../model/types.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -23,6 +24,14 @@ export function durationOption(name: string, value: string): Millis {
   const parsed = parseDuration(value);
   if (parsed === undefined) throw new UsageError(`--${name} ${value} is not a duration`, 'write e.g. 30m, 4h, 2d or 1d12h');
   return parsed;
+}
+
+/** `--max-removals N|P%` (apply, reconcile): the largest removal a run may make; undefined: no limit. */
+export function maxRemovalsOption(value: string | undefined): RemovalLimit | undefined {
+  if (value === undefined) return undefined;
+  const limit = parseRemovalLimit(value);
+  if (!limit) throw new UsageError(`--max-removals ${value} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
+  return limit;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RawPolicyPart } from './load-file.js';
 import { readSections, type SectionFields } from './policy-section-checks.js';
 import type { PolicySection } from './policy-sections.js';
 import { locate, pointer } from './source-map.js';
-import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
+import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type Role, type TicketRequirement } from './types.js';
 
 /** The design's defaults: 4h by default, 30 days at most, break-glass at most 4h. */
 export const POLICY_DEFAULTS = {
@@ -19,6 +19,12 @@ export const POLICY_DEFAULTS = {
   breakGlassBudgetWindow: '24h',
   reasonMinLength: 10,
 } as const;
+
+/** Whether a grant of `role` must name a ticket (policy `tickets.required`). */
+export function ticketRequired(policy: Pick<Policy, 'tickets'>, role: Pick<Role, 'production'>): boolean {
+  const { required } = policy.tickets;
+  return required === 'always' || (required === 'production' && role.production);
+}
 
 /** A policy file that did not load: `keys` are the top-level keys it sets, when it parsed at all. */
 export interface FailedPolicyFile {

@@ -24,7 +24,7 @@ export function evaluatePolicy(repo: AccessRepo, options: EvaluationOptions): Di
     breakGlassFields(ctx, grant);
     if (!roleExists(ctx, grant)) continue;
     const role = repo.roles.get(grant.role)!;
-    ticketSatisfiesPolicy(ctx, grant, role.production);
+    ticketSatisfiesPolicy(ctx, grant, role);
     if (!windowIsOrdered(ctx, grant) || !endsInFuture(ctx, grant)) continue;
     durationWithinCaps(ctx, grant, role);
     customRules(ctx, grant, role, compiled, ruleErrors);

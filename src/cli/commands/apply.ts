@@ -4,12 +4,12 @@ import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { applyPlan } from '../../plan/apply.js';
 import { planTotals } from '../../plan/diff.js';
 import { heldHeadline } from '../../plan/fail-safe.js';
-import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../../plan/guards.js';
+import { guardViolations } from '../../plan/guards.js';
 import { renderPlanMarkdown, renderPlanText } from '../../plan/render.js';
 import { markdownText, plainText } from '../../render/escape.js';
 import { buildPlan } from '../planning.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { maxRemovalsOption, nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 
 export interface ApplyOptions {
@@ -24,7 +24,7 @@ export interface ApplyOptions {
 export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const limit = removalLimit(options.maxRemovals);
+  const limit = maxRemovalsOption(options.maxRemovals);
   const concurrency = Number(options.concurrency ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency ${options.concurrency} is not a positive whole number`);
   // Outside CI a person must say they mean it: apply changes who can touch production.
@@ -72,11 +72,4 @@ export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<nu
   } finally {
     await planned.cloud?.close();
   }
-}
-
-function removalLimit(text: string | undefined): RemovalLimit | undefined {
-  if (text === undefined) return undefined;
-  const limit = parseRemovalLimit(text);
-  if (!limit) throw new UsageError(`--max-removals ${text} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
-  return limit;
 }

@@ -18,6 +18,7 @@ import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
 import type { AutomationIdentity } from '../../model/policy-sections.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { ticketRequired } from '../../model/policy.js';
 import type { Email, Grant, Instant, RoleName } from '../../model/types.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
@@ -65,7 +66,7 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
 
   const refusals: Refusal[] = [...check.refusals];
   const expires = now + duration;
-  const ticketNeeded = repo.policy.tickets.required === 'always' || (repo.policy.tickets.required === 'production' && role.production);
+  const ticketNeeded = ticketRequired(repo.policy, role);
   const draft = check.grantee && draftGrant(repo, role, { grantee: check.grantee, reason: options.reason, ...(ticketNeeded ? { ticket: options.incident } : {}), expires, breakGlass: true, incident: options.incident }, now);
   for (const problem of draft ? draft.problems : []) refusals.push({ summary: problem, hint: 'the grant must pass the same validation as any other' });
   if (refusals.length > 0 || !draft || !check.grantee) {

@@ -8,7 +8,7 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { gitHubClientFromEnv, type GitHubClient } from '../../github/client.js';
 import { GATE_CHECK_NAME, octokitCheckRunPoster } from '../../github/check-runs.js';
 import { runGate, type GateRun } from '../../github/commands/gate-run.js';
-import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/commands/repo-ref.js';
+import { parseRepoRef, repoRefFromRemoteUrl } from '../../github/repo-ref.js';
 import { judgedFiles } from '../../github/commands/rules-from-base.js';
 import { GateInputIncomplete } from '../../github/gate-input.js';
 import { renderGateMarkdown, renderGateText } from '../../github/gate-render.js';

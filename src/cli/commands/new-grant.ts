@@ -6,6 +6,7 @@ import { formatDuration } from '../../model/duration.js';
 import { grantFileName, renderGrantFile, type GrantFileFields } from '../../model/grant-file.js';
 import { loadFile } from '../../model/load-file.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { ticketRequired } from '../../model/policy.js';
 import { grantId, type AccessRepo, type Instant, type Role, type RoleName } from '../../model/types.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { hrAtRequest, type RequestedGrantsCheck } from '../hr-at-request.js';
@@ -47,7 +48,7 @@ export async function newGrantCommand(io: CliIo, options: NewGrantOptions, promp
   if (!grantee) throw missing('grantee');
   const reason = options.reason ?? (ask ? await ask.input('Reason (what you will do and why)') : undefined);
   if (!reason) throw missing('reason');
-  const ticketNeeded = repo.policy.tickets.required === 'always' || (repo.policy.tickets.required === 'production' && role.production);
+  const ticketNeeded = ticketRequired(repo.policy, role);
   const ticket = options.ticket ?? (ask && ticketNeeded ? await ask.input('Ticket (e.g. INC-1234 or #123)') : undefined);
   const starts = options.starts === undefined ? undefined : instantOption('starts', options.starts);
   const fallback = defaultDuration(role, repo);

@@ -4,7 +4,7 @@ import { formatInstant } from '../../model/instant.js';
 import type { Instant } from '../../model/types.js';
 import { applyPlan } from '../../plan/apply.js';
 import { targetKey } from '../../plan/types.js';
-import { guardViolations, parseRemovalLimit } from '../../plan/guards.js';
+import { guardViolations } from '../../plan/guards.js';
 import { resolveIdentityCenterDirectory } from '../../providers/identity-center-directory.js';
 import { plainText } from '../../render/escape.js';
 import { sortFindings, type Finding } from '../../lifecycle/findings.js';
@@ -18,8 +18,8 @@ import { bindingOwners, everLive } from '../../lifecycle/revocation.js';
 import type { SourceRun } from '../../lifecycle/source-run.js';
 import { targetsInHistory } from '../../lifecycle/retired-targets.js';
 import { buildPlan } from '../planning.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { EXIT, type CliIo } from '../io.js';
+import { maxRemovalsOption, nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 import { concurrencyOption, sourceIo } from './expire.js';
 
@@ -43,8 +43,7 @@ function asReported(findings: readonly Finding[]): Finding[] {
 
 /** Reads every managed target and removes orphans and leftovers (unless `dryRun`). Used by `exceptions` in report mode. */
 export async function runReconcile(io: CliIo, root: string, now: Instant, options: { dryRun: boolean; concurrency: number; maxRemovals?: string }): Promise<ReconcileRun> {
-  const limit = options.maxRemovals === undefined ? undefined : parseRemovalLimit(options.maxRemovals);
-  if (options.maxRemovals !== undefined && !limit) throw new UsageError(`--max-removals ${options.maxRemovals} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
+  const limit = maxRemovalsOption(options.maxRemovals);
   const planned = await buildPlan(io, root, now, { offline: false, concurrency: options.concurrency, retiredTargets: await targetsInHistory(root) });
   try {
     if (hasErrors(planned.findings)) {

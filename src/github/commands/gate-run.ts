@@ -10,7 +10,7 @@ import type { IdentityConfig } from '../../model/policy-sections.js';
 import { githubLogin } from '../../plan/identity.js';
 import { approvalRequirement } from '../../policy/approval.js';
 import { evaluatePolicy } from '../../policy/engine.js';
-import { evaluateGate, type GateResult, type GrantUnderReview } from '../gate.js';
+import { evaluateGate, isBot, type GateResult, type GrantUnderReview } from '../gate.js';
 import { gatherGateInput } from '../gate-input.js';
 import type { IssueReader } from '../issue-reader.js';
 import type { PullRequestReader } from '../pull-requests.js';
@@ -109,8 +109,7 @@ function granteeLoginUnknown(grant: Grant, identitiesFile: string): Diagnostic {
 async function requestersOf(pr: PullRequest, grants: readonly Grant[], identities: IdentityConfig, issues: IssueReader): Promise<Map<GrantId, string>> {
   const requesters = new Map(grants.map((g) => [g.id, pr.author.login]));
   const issueNumber = requestIssueOf(pr.body);
-  const isBot = pr.author.type === 'Bot' || pr.author.login.endsWith('[bot]');
-  if (!isBot || issueNumber === undefined) return requesters;
+  if (!isBot(pr.author) || issueNumber === undefined) return requesters;
   const issue = await issues.issue(issueNumber);
   const asker = issue && emailForLogin(identities, issue.author.login);
   for (const grant of grants) if (asker && asker === grant.grantee) requesters.set(grant.id, issue.author.login);

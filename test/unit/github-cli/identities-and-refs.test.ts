@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emailForLogin } from '../../../src/github/commands/people.js';
-import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/github/commands/repo-ref.js';
+import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/github/repo-ref.js';
 import { requestBody, requestIssueOf } from '../../../src/github/commands/request-pr.js';
 import { judgedFiles } from '../../../src/github/commands/rules-from-base.js';
 import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
