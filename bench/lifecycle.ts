@@ -29,6 +29,7 @@ import { desiredState } from '../src/plan/desired.js';
 import { computePlan, planTotals } from '../src/plan/diff.js';
 import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
 import { readTargets } from '../src/providers/cloud.js';
+import { resolveIdentityCenterDirectory } from '../src/providers/identity-center-directory.js';
 import { seedIamUsers } from './lib/aws-accounts.js';
 import { startBenchClouds } from './lib/emulators.js';
 import { criticalPathBoundMs, type Phase } from './lib/critical-path.js';
@@ -188,7 +189,7 @@ async function benchmarkSweep(): Promise<SweepFigures> {
 
     clouds.setClock(T1);
     const due = dueForRevocation(repo.grants, T1, new Map());
-    const revoke = await timed(() => revokeGrants({ repo, revocations: due, identities, cloud: { providers, aws: idle }, now: T1, concurrency, dryRun: false }));
+    const revoke = await timed(() => revokeGrants({ repo, revocations: due, identities, cloud: { providers, directory: (r, ids, at) => resolveIdentityCenterDirectory(idle, r, ids, at) }, now: T1, concurrency }));
     if (revoke.value.failed.length > 0) throw new Error(`revocation failed: ${revoke.value.failed[0]!.causes.join('; ')}`);
     const calls: Record<string, number> = { 'gcp:getIamPolicy': gcp.calls('getIamPolicy') - gets, 'gcp:setIamPolicy': gcp.calls() - gcpBefore - (gcp.calls('getIamPolicy') - gets) };
     for (const [action, n] of Object.entries(proxy.calls())) calls[`aws:${action}`] = n;

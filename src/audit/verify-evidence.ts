@@ -1,6 +1,6 @@
 /**
  * `verify`'s evidence in the audit: the files under evidence/verify/ (written and committed by the
- * nightly run, see src/cli/commands/verify.ts) become `verified` events, one per ended grant,
+ * nightly run, see src/app/verify.ts) become `verified` events, one per ended grant,
  * dated when the cloud was read back. Reading is I/O; turning records into events is pure.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseInstant } from '../model/instant.js';
 import { isAutomationCommitter } from '../lifecycle/automation.js';
 import type { AutomationIdentity } from '../model/policy-sections.js';
-import { runGit } from '../lifecycle/git-run.js';
+import { runGit } from '../adapters/git/plumbing.js';
 import { EVIDENCE_DIR, parseEvidence, type VerifyEvidence } from '../lifecycle/verify-report.js';
 import type { AuditEvent, Period } from './events.js';
 import { inPeriod } from './events.js';

@@ -51,7 +51,7 @@ export async function hrAtRequest(io: CliIo, root: string, repo: AccessRepo, now
 
 /** A regular file at `ref`; a link or anything else counts as missing, so nobody is judged by it. */
 function fileAt(root: string, ref: string, path: string): string | undefined {
-  const [entry, listed] = git(root, ['ls-tree', `${ref}^{commit}`, '--', path]).trim().split('\t');
+  const [entry, listed] = git(root, ['ls-tree', '--end-of-options', `${ref}^{commit}`, '--', path]).trim().split('\t');
   const mode = entry?.split(' ')[0];
-  return listed === path && (mode === '100644' || mode === '100755') ? git(root, ['show', `${ref}:${path}`]) : undefined;
+  return listed === path && (mode === '100644' || mode === '100755') ? git(root, ['show', '--end-of-options', `${ref}:${path}`]) : undefined;
 }

@@ -21,6 +21,11 @@ export function processIo(): CliIo {
   };
 }
 
+/** With `--json`, stdout carries the JSON alone: whatever else a command prints goes to stderr. */
+export function besideJson(io: CliIo, json: boolean | undefined): CliIo {
+  return json ? { ...io, stdout: io.stderr } : io;
+}
+
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
   constructor(message: string, readonly hint?: string) {

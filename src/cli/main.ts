@@ -7,6 +7,7 @@ import { plainText } from '../render/escape.js';
 import { loadActionsCore } from './actions.js';
 import type { Run } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { GitError } from '../adapters/git/run.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './io.js';
 import { VERSION } from './version.js';
 
@@ -42,7 +43,8 @@ function report(io: CliIo, error: unknown): number {
     io.stderr(`gitgrant: ${plainText(error.message)}\n${error.hint ? `hint: ${plainText(error.hint)}\n` : ''}`);
     return EXIT.usage;
   }
-  if (error instanceof CommandFailure) {
+  // git failed (src/adapters/git/run.ts): a failure outside the user's files, like CommandFailure.
+  if (error instanceof CommandFailure || error instanceof GitError) {
     io.stderr(`gitgrant: ${plainText(error.message)}\n${error.hint ? `hint: ${plainText(error.hint)}\n` : ''}`);
     return EXIT.findings;
   }

@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import { parseInstant } from '../model/instant.js';
-import { parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
 import type { Instant, Millis } from '../model/types.js';
+import { parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
 import { UsageError, type CliIo } from './io.js';
 
 export function nowOption(io: CliIo, value: string | undefined): Instant {
@@ -12,6 +12,21 @@ export function nowOption(io: CliIo, value: string | undefined): Instant {
   const parsed = parseInstant(value);
   if (parsed === undefined) throw new UsageError(`--now ${value} is not a date and time with a zone`, 'write e.g. --now 2026-11-22T18:00:00Z');
   return parsed;
+}
+
+/** `--concurrency`: how many targets are read or changed at once (default 8). */
+export function concurrencyOption(text: string | undefined): number {
+  const value = Number(text ?? 8);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--concurrency ${text} is not a positive whole number`);
+  return value;
+}
+
+/** `--max-removals`: a count or a percentage of the managed bindings; undefined when not given. */
+export function removalLimitOption(text: string | undefined): RemovalLimit | undefined {
+  if (text === undefined) return undefined;
+  const limit = parseRemovalLimit(text);
+  if (!limit) throw new UsageError(`--max-removals ${text} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
+  return limit;
 }
 
 export function instantOption(name: string, value: string): Instant {
@@ -24,14 +39,6 @@ export function durationOption(name: string, value: string): Millis {
   const parsed = parseDuration(value);
   if (parsed === undefined) throw new UsageError(`--${name} ${value} is not a duration`, 'write e.g. 30m, 4h, 2d or 1d12h');
   return parsed;
-}
-
-/** `--max-removals N|P%` (apply, reconcile): the largest removal a run may make; undefined: no limit. */
-export function maxRemovalsOption(value: string | undefined): RemovalLimit | undefined {
-  if (value === undefined) return undefined;
-  const limit = parseRemovalLimit(value);
-  if (!limit) throw new UsageError(`--max-removals ${value} is not a count or a percentage`, 'write e.g. --max-removals 20 or --max-removals 10%');
-  return limit;
 }
 
 /**

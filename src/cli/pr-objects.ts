@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { judgedFiles } from '../github/commands/rules-from-base.js';
 import type { RepoFile } from '../model/read-repo.js';
 import { ACCESS_FOLDERS, classifyPath, isRegularMode, refusalDiagnostic, REGULAR_ONLY_FOLDERS } from '../model/repo-paths.js';
-import { hasCommit, mergeTree, readBlobs, treeEntries } from './git.js';
+import { hasCommit, mergeTree, readBlobs, treeEntries } from '../adapters/git/queries.js';
 import { CommandFailure } from './io.js';
 
 /**

@@ -9,7 +9,7 @@ import { localTime } from '../policy/local-time.js';
 import type { AnomalyConfig } from '../model/policy-sections.js';
 import type { ForgedTrailers } from './automation.js';
 import { fingerprint, ownersOf, sortFindings, type Finding } from './findings.js';
-import type { GrantEvent } from './history.js';
+import type { GrantEvent } from './grant-events.js';
 
 const DAY = 86_400_000;
 

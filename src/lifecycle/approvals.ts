@@ -5,7 +5,7 @@
 import type { IdentityConfig } from '../model/policy-sections.js';
 import { email, type AccessRepo, type Email, type GrantId } from '../model/types.js';
 import type { Approvals } from './anomalies.js';
-import type { GrantEvent } from './history.js';
+import type { GrantEvent } from './grant-events.js';
 
 const login = (handle: string) => handle.replace(/^@/, '').toLowerCase();
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
-import { runGit } from './git-run.js';
+import { runGit } from '../adapters/git/plumbing.js';
 import type { Revocation, RevocationAction } from './expiry.js';
 import { formatCommitMessage, type GrantTrailer } from './trailers.js';
 

@@ -27,8 +27,11 @@ export type FindingKind =
   | 'ANOMALY_FORGED_TRAILERS'
   | 'ACCESS_NOT_ENDED';
 
-/** What the job did about it: `reported` means people must act. */
-export type FindingOutcome = 'revoked' | 'removed' | 'reported' | 'failed';
+/**
+ * What the job did about it: `reported` means people must act. A dry run changes nothing, so it
+ * says what the real run would do: `would-revoke`, `would-remove`.
+ */
+export type FindingOutcome = 'revoked' | 'removed' | 'reported' | 'failed' | 'would-revoke' | 'would-remove';
 
 export interface Finding {
   kind: FindingKind;

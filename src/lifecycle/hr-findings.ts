@@ -32,6 +32,14 @@ export function hrRevocations(repo: AccessRepo, findings: readonly HrFinding[]):
   return [...due.values()].sort((a, b) => a.grant.id.localeCompare(b.grant.id));
 }
 
+/**
+ * What a preview (dry run, report mode) finds: a finding the real run acts on `would-revoke`,
+ * the rest `reported`. Nothing was revoked.
+ */
+export function hrPreviewFindings(findings: readonly HrFinding[]): Finding[] {
+  return hrFindings(findings, new Set(), new Set()).map((f, i) => (findings[i]!.action === 'revoke' ? { ...f, outcome: 'would-revoke' } : f));
+}
+
 /** `revoked` when every grant of the finding is gone, `failed` when one stayed, `reported` otherwise. */
 export function hrFindings(findings: readonly HrFinding[], revoked: ReadonlySet<GrantId>, failed: ReadonlySet<GrantId>): Finding[] {
   return findings.map((f) => {

@@ -7,7 +7,7 @@ import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
 import { markdownCode, markdownText } from '../render/escape.js';
 import type { Finding } from './findings.js';
-import type { GrantHistory } from './history.js';
+import type { GrantHistory } from './grant-events.js';
 
 export interface ReportMonth {
   /** `2026-11` */
@@ -75,8 +75,33 @@ export function monthlyReport(input: MonthlyReportInput): MonthlyReport {
   return { rows, markdown: markdown(input, requested.length, rows), csv: csv(rows) };
 }
 
+/**
+ * The HR exceptions of the month: the findings open when the report is made, and the grants the
+ * automation revoked because of HR during the month. A month whose leavers were all revoked is not
+ * a month in which every holder matched HR.
+ */
+function hrHeadline(input: MonthlyReportInput, open: number, revoked: readonly ReportRow[]): string {
+  if (!input.hr) return 'not checked';
+  return revoked.length === 0 ? String(open) : `${open + revoked.length} (${open} open now, ${revoked.length} revoked this month)`;
+}
+
+function hrSection(input: MonthlyReportInput, rows: readonly ReportRow[], revoked: readonly ReportRow[]): string[] {
+  const lines: string[] = [];
+  if (!input.hr) lines.push(markdownText(input.hrNote ?? 'HR data was not available.'), '');
+  else if (rows.some((r) => r.section === 'hr-validation')) lines.push(...section(rows, 'hr-validation', ''));
+  else if (revoked.length > 0) lines.push('No holder is out of line with HR now: the ones HR called out this month were revoked.', '');
+  else lines.push('Every holder matches HR.', '');
+  if (revoked.length > 0) {
+    lines.push(`Revoked this month because of HR (see the remediation below):`, '');
+    for (const r of revoked) lines.push(`- ${markdownCode(r.grant)} (${markdownText(r.grantee)}): ${markdownText(r.summary)}`);
+    lines.push('');
+  }
+  return lines;
+}
+
 function markdown(input: MonthlyReportInput, requested: number, rows: readonly ReportRow[]): string {
   const count = (section: ReportRow['section']) => rows.filter((r) => r.section === section).length;
+  const revokedHr = rows.filter((r) => r.section === 'remediation' && r.kind === 'revoke-hr');
   const breakGlass = input.history.added.filter((e) => e.breakGlass && e.committedAt >= input.month.start && e.committedAt < input.month.end).length;
   const lines = [
     `# Privileged access exception report, ${input.month.label}`,
@@ -87,15 +112,15 @@ function markdown(input: MonthlyReportInput, requested: number, rows: readonly R
     '|---|---|',
     `| Grants requested | ${requested} |`,
     `| Break-glass grants | ${breakGlass} |`,
-    `| HR exceptions | ${input.hr ? count('hr-validation') : 'not checked'} |`,
+    `| HR exceptions | ${hrHeadline(input, count('hr-validation'), revokedHr)} |`,
+    `| Grants revoked because of HR | ${revokedHr.length} |`,
     `| Anomalies | ${count('anomaly')} |`,
     `| Remediation actions | ${count('remediation')} |`,
     '',
     '## Validation against HR',
     '',
   ];
-  if (!input.hr) lines.push(markdownText(input.hrNote ?? 'HR data was not available.'), '');
-  else lines.push(...section(rows, 'hr-validation', 'Every holder matches HR.'));
+  lines.push(...hrSection(input, rows, revokedHr));
   lines.push('## Anomalies', '', ...section(rows, 'anomaly', 'No anomaly this month.'));
   lines.push('## Remediation carried out', '');
   const remediation = rows.filter((r) => r.section === 'remediation');

@@ -4,7 +4,7 @@
  * again, and the bindings gitgrant made there (an Identity Center assignment carries no deadline)
  * would outlive every grant. History is the record, so nothing has to be kept anywhere else.
  */
-import { readHistory } from '../audit/git-history.js';
+import { readHistory } from '../adapters/git/history.js';
 import { reconstruct } from '../audit/lifecycle.js';
 import { targetRefOf } from '../plan/desired.js';
 import { targetKey, type TargetRef } from '../plan/types.js';

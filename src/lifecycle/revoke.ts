@@ -3,27 +3,40 @@
  * without them, keeps only their removals, and applies them. Targets are pipelined (a target is
  * changed as soon as it is read, without waiting for the others), because the sweep runs every few
  * minutes and its wall time is what a revoked person keeps access for.
+ *
+ * Dry-run is a type: `previewRevocations` is given readers only, so it cannot change the cloud;
+ * `revokeGrants` is the one entry that is given appliers.
  */
 import pLimit from 'p-limit';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { changeCount, computePlan } from '../plan/diff.js';
 import type { IdentityConfig } from '../model/policy-sections.js';
-import { targetKey, type DesiredBinding, type Plan, type TargetChange, type TargetRef } from '../plan/types.js';
-import type { Cloud } from '../providers/cloud.js';
-import { resolveIdentityCenterDirectory } from '../providers/identity-center-directory.js';
+import { targetKey, type DesiredBinding, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../plan/types.js';
+import type { BindingReader, ChangeApplier, LimitChecker } from '../providers/provider.js';
+import type { IdentityCenterDirectory } from '../plan/desired.js';
 import type { Revocation } from './expiry.js';
 import { bindingOwners, everLive, grantTargets, revocationOutcomes, revocationPlan, withoutGrants, type RevocationOutcome } from './revocation.js';
 
-export interface RevokeInput {
+/** What a revocation reads: the targets' bindings (and the providers' pure limits), and the Identity Center user ids of the grantees. */
+export interface RevocationReads {
+  providers: Readonly<Record<ProviderName, BindingReader & LimitChecker>>;
+  /** Identity Store user ids for the Identity Center targets of the repo's live grants. */
+  directory(repo: AccessRepo, identities: IdentityConfig, now: Instant): Promise<IdentityCenterDirectory>;
+}
+
+/** What a revocation changes, besides what it reads. */
+export interface RevocationWrites extends RevocationReads {
+  providers: Readonly<Record<ProviderName, BindingReader & LimitChecker & ChangeApplier>>;
+}
+
+export interface RevokeInput<Cloud extends RevocationReads = RevocationReads> {
   repo: AccessRepo;
   revocations: readonly Revocation[];
   identities: IdentityConfig;
-  cloud: Pick<Cloud, 'providers' | 'aws'>;
+  cloud: Cloud;
   now: Instant;
   concurrency: number;
-  /** Plan only: nothing is changed, and no grant counts as revoked. */
-  dryRun: boolean;
 }
 
 export interface RevokeResult extends RevocationOutcome {
@@ -32,14 +45,26 @@ export interface RevokeResult extends RevocationOutcome {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function revokeGrants(input: RevokeInput): Promise<RevokeResult> {
+/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked. */
+export async function previewRevocations(input: RevokeInput): Promise<RevokeResult> {
+  const { plan } = await revokeOnTargets(input, undefined);
+  return { plan, revoked: [], failed: [] };
+}
+
+/** Removes the revoked grants' bindings; a grant counts as revoked only where every target of it changed. */
+export async function revokeGrants(input: RevokeInput<RevocationWrites>): Promise<RevokeResult> {
+  const { plan, failures } = await revokeOnTargets(input, input.cloud.providers);
+  return { plan, ...revocationOutcomes(input.repo, input.revocations, failures) };
+}
+
+async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<ProviderName, ChangeApplier>> | undefined): Promise<{ plan: Plan; failures: Map<string, string> }> {
   const { repo, revocations, identities, cloud, now } = input;
   const revokedIds = new Set(revocations.map((r) => r.grant.id));
   const affected = new Set(revocations.flatMap((r) => grantTargets(repo, r.grant)));
   const failures = new Map<string, string>();
   let directory;
   try {
-    directory = await resolveIdentityCenterDirectory(cloud.aws, everLive(repo), identities, now);
+    directory = await cloud.directory(everLive(repo), identities, now);
   } catch (error) {
     // Without the directory no Identity Center binding can be matched: those targets fail this run.
     for (const key of affected) if (key.startsWith('aws:identity-center:')) failures.set(key, `directory lookup failed: ${message(error)}`);
@@ -51,19 +76,19 @@ export async function revokeGrants(input: RevokeInput): Promise<RevokeResult> {
 
   const revokeOn = async (target: TargetRef): Promise<TargetChange | undefined> => {
     const key = targetKey(target);
-    const provider = cloud.providers[target.provider];
     let observed;
     try {
-      observed = await provider.read(target);
+      observed = await cloud.providers[target.provider].read(target);
     } catch (error) {
       failures.set(key, `read failed: ${message(error)}`);
       return undefined;
     }
     const plan = computePlan({ desired: { ...remaining, targets: [target], bindings: bindingsOf.get(key) ?? [] }, observed: new Map([[key, observed]]), limits: cloud.providers, at: now });
     const change = revocationPlan(plan, owners, revokedIds).changes[0]!;
-    if (input.dryRun || changeCount(change) === 0) return change;
+    const applier = appliers?.[target.provider];
+    if (!applier || changeCount(change) === 0) return change;
     try {
-      await provider.apply(change);
+      await applier.apply(change);
     } catch (error) {
       failures.set(key, message(error));
     }
@@ -74,7 +99,5 @@ export async function revokeGrants(input: RevokeInput): Promise<RevokeResult> {
   const targets = remaining.targets.filter((t) => affected.has(targetKey(t)) && !failures.has(targetKey(t)));
   const changes = (await Promise.all(targets.map((t) => limit(() => revokeOn(t))))).filter((c): c is TargetChange => c !== undefined);
   changes.sort((a, b) => targetKey(a.target).localeCompare(targetKey(b.target)));
-  const plan: Plan = { at: now, online: true, changes, diagnostics: [] };
-  if (input.dryRun) return { plan, revoked: [], failed: [] };
-  return { plan, ...revocationOutcomes(repo, revocations, failures) };
+  return { plan: { at: now, online: true, changes, diagnostics: [] }, failures };
 }

@@ -6,7 +6,7 @@ import { octokitPullRequestOpener } from '../github/pull-request-opener.js';
 import type { HrRecord } from '../hr/record.js';
 import { planStandingAccess } from '../hr/standing.js';
 import type { AccessRepo, Instant } from '../model/types.js';
-import { runGit, type GitEnv } from './git-run.js';
+import { runGit, type GitEnv } from '../adapters/git/plumbing.js';
 import { gitHubFromEnv } from './github-env.js';
 import { changeSummary, commitStandingChange, deleteStandingBranch, pushStandingBranch, remoteBranchSummary, STANDING_BRANCH, type StandingChange } from './standing-branch.js';
 import { STANDING_PR_TITLE, standingPullRequestBody } from './standing-pr.js';

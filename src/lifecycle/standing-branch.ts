@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StandingFile } from '../hr/standing.js';
-import { remoteAuthEnv, runGit, type GitEnv } from './git-run.js';
+import { remoteAuthEnv, runGit, type GitEnv } from '../adapters/git/plumbing.js';
 
 export const STANDING_BRANCH = 'gitgrant/standing-access';
 

@@ -1,17 +1,21 @@
 /**
  * Revoke, then record: the grants revoked everywhere lose their files in one commit per action;
  * the ones that failed keep their files and become findings, so nothing is lost and the next run
- * converges.
+ * converges. Only a sweep is given appliers and a committer; a preview is `previewRevocations`.
  */
-import { commitRevocations } from './commit.js';
-import type { RevocationAction } from './expiry.js';
+import type { Instant } from '../model/types.js';
+import type { Revocation, RevocationAction } from './expiry.js';
 import type { Finding } from './findings.js';
 import { failedRevocationFindings } from './revocation-findings.js';
-import { revokeGrants, type RevokeInput, type RevokeResult } from './revoke.js';
+import { revokeGrants, type RevocationWrites, type RevokeInput, type RevokeResult } from './revoke.js';
 
-export interface SweepInput extends RevokeInput {
-  /** The checkout whose grant files are deleted and committed. */
-  root: string;
+/** Records revoked grants: deletes their files and commits, returning the commit's hash. */
+export interface RevocationCommitter {
+  commit(action: RevocationAction, revocations: readonly Revocation[], now: Instant): string;
+}
+
+export interface SweepInput extends RevokeInput<RevocationWrites> {
+  commits: RevocationCommitter;
 }
 
 export interface SweepResult extends RevokeResult {
@@ -27,7 +31,7 @@ export async function sweep(input: SweepInput): Promise<SweepResult> {
   const commits: SweepResult['commits'] = [];
   for (const action of ACTION_ORDER) {
     const done = result.revoked.filter((r) => r.action === action);
-    if (done.length > 0) commits.push({ action, sha: commitRevocations(input.root, action, done, input.now) });
+    if (done.length > 0) commits.push({ action, sha: input.commits.commit(action, done, input.now) });
   }
   return { ...result, findings: failedRevocationFindings(input.repo, result.failed), commits };
 }

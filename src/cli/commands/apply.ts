@@ -9,7 +9,7 @@ import { renderPlanMarkdown, renderPlanText } from '../../plan/render.js';
 import { markdownText, plainText } from '../../render/escape.js';
 import { buildPlan } from '../planning.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { maxRemovalsOption, nowOption, repoOption } from '../options.js';
+import { removalLimitOption, nowOption, repoOption } from '../options.js';
 import { printDiagnostics } from '../report.js';
 
 export interface ApplyOptions {
@@ -24,7 +24,7 @@ export interface ApplyOptions {
 export async function applyCommand(io: CliIo, options: ApplyOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const limit = maxRemovalsOption(options.maxRemovals);
+  const limit = removalLimitOption(options.maxRemovals);
   const concurrency = Number(options.concurrency ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency ${options.concurrency} is not a positive whole number`);
   // Outside CI a person must say they mean it: apply changes who can touch production.

@@ -220,7 +220,7 @@ function loadFromObjects(root: string, baseRef: string | undefined, headSha: str
 
 /** The rule files at `ref`, by their git modes: a symbolic link is refused, never read through. */
 function filesAt(root: string, ref: string): { files: RepoFile[]; diagnostics: Diagnostic[] } {
-  const listing = git(root, ['ls-tree', '-r', '-z', `${ref}^{commit}`, '--', 'policies', 'roles']);
+  const listing = git(root, ['ls-tree', '-r', '-z', '--end-of-options', `${ref}^{commit}`, '--', 'policies', 'roles']);
   const files: RepoFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const entry of listing.split('\0').filter(Boolean)) {

@@ -69,7 +69,7 @@ export async function recordApprovalsCommand(io: CliIo, options: RecordApprovals
 function landedCommit(root: string, ref: string): LandedCommit {
   let sha: string;
   try {
-    sha = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
+    sha = git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).trim();
   } catch {
     throw new UsageError(`--commit ${ref} is not a commit in this repository`, 'fetch it first, or name the commit that landed on main');
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readHistory } from '../../../src/audit/git-history.js';
+import { readHistory } from '../../../src/adapters/git/history.js';
 import { reconstruct } from '../../../src/audit/lifecycle.js';
 import type { Reconstruction } from '../../../src/audit/lifecycle-types.js';
 import type { AuditReport } from '../../../src/audit/audit-report.js';

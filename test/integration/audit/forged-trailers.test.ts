@@ -8,7 +8,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditJson } from '../../../src/audit/render-audit.js';
-import { readGrantHistory } from '../../../src/lifecycle/history.js';
+import { readGrantHistory } from '../../../src/adapters/git/history.js';
 import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
 import { instant } from '../../support/builders.js';
 import { PROJECT_ROOT } from '../../support/temp-repo.js';

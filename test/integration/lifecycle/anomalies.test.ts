@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/lifecycle/findings.js';
-import { readGrantHistory } from '../../../src/lifecycle/history.js';
+import { readGrantHistory } from '../../../src/adapters/git/history.js';
 import { aGrant, aPolicy } from '../../support/builders.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { runCli } from '../../unit/cli/run-cli.js';

@@ -88,16 +88,36 @@ describe('gitgrant hr-check: leavers', () => {
     expect(run.stderr).toContain('HR_SOURCE_MISSING');
   });
 
-  it('revokes nothing on a dry run, and still reports', async () => {
+  it('revokes nothing on a dry run, and says it would revoke what the real run revokes, not "reported"', async () => {
     const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
     const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
     await cli(world, repo, 'apply', '--now', T0);
 
     const run = await cli(world, repo, 'hr-check', '--now', T0, '--dry-run');
+    const json = await cli(world, repo, 'hr-check', '--now', T0, '--dry-run', '--json');
 
-    expect(run.stdout).toContain('finding HR_GRANTEE_TERMINATED (reported)');
+    expect(run.stdout).toContain('finding HR_GRANTEE_TERMINATED (would be revoked)');
+    expect(run.stdout).not.toContain('(reported)');
+    expect(run.lines).toContain(`gitgrant hr-check: dry run: would revoke ${bob.path}; nothing revoked`);
+    expect((JSON.parse(json.stdout) as { findings: Finding[] }).findings.map((f) => [f.kind, f.outcome, f.grants])).toEqual([['HR_GRANTEE_TERMINATED', 'would-revoke', [bob.path]]]);
     expect(membersOf(world)).toEqual(['user:bob@example.com']);
     expect(repo.git('ls-files', 'grants').trim()).toBe(bob.path);
+
+    // What the dry run said it would revoke is what the real run revokes.
+    const real = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+    expect((JSON.parse(real.stdout) as { findings: Finding[]; revoked: string[] }).revoked).toEqual([bob.path]);
+    expect(membersOf(world)).toEqual([]);
+  });
+
+  it('reports on a dry run what the policy says to report, with no "would revoke" line', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const reportOnly = aPolicy().inFile('hr').withoutOwners().withSection('hr', { sources: [{ kind: 'json', path: 'hr/people.json' }], onTerminated: 'report' }).build();
+    const repo = gitRepo([reportOnly, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--dry-run');
+
+    expect(run.stdout).toContain('finding HR_GRANTEE_TERMINATED (reported)');
+    expect(run.stdout).not.toContain('would revoke');
   });
 });
 

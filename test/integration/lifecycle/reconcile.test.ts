@@ -93,7 +93,11 @@ describe('gitgrant reconcile', () => {
     const run = await cli(world, repo, 'reconcile', '--now', T0, '--dry-run');
 
     expect(run.lines).toContain(`gitgrant reconcile: 1 finding, 0 bindings removed (dry run)`);
-    expect(run.stdout).toContain('finding ORPHAN_BINDING (reported)');
+    // Not "reported": the real run removes it, and the dry run says so.
+    expect(run.stdout).toContain('finding ORPHAN_BINDING (would be removed)');
+    expect(run.stdout).not.toContain('(reported)');
+    const json = await cli(world, repo, 'reconcile', '--now', T0, '--dry-run', '--json');
+    expect((JSON.parse(json.stdout) as { findings: Finding[] }).findings.map((f) => [f.kind, f.outcome])).toEqual([['ORPHAN_BINDING', 'would-remove']]);
     expect(membersOf(world)).toEqual(['user:alice@example.com', 'user:bob@example.com']);
   });
 });

@@ -28,6 +28,29 @@ describe('gitgrant report --monthly', () => {
     expect(markdown).toContain('| Grants requested | 2 |');
   });
 
+  it('counts the month\'s HR revocations in the headline instead of "HR exceptions 0 / every holder matches HR"', async () => {
+    const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-12-20T18:00:00Z');
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-12-20T18:00:00Z');
+    const carol = aGrant().for('carol@example.com').named('carol-1').expiringAt('2026-12-20T18:00:00Z');
+    const people: FileSpec = { path: 'hr/people.json', text: JSON.stringify([{ email: 'alice@example.com', status: 'active' }, { email: 'bob@example.com', status: 'terminated' }, { email: 'carol@example.com', status: 'terminated' }]) };
+    const repo = gitRepo([HR_POLICY, people, gcpRole(), alice.build(), bob.build(), carol.build()]);
+    // The nightly hr-check revoked both leavers in November (the test repo's commits are dated 2026-11-20).
+    const revokedAt = Date.parse('2026-11-20T03:00:00Z');
+    repo.remove(bob.path).remove(carol.path).commitAll(formatCommitMessage('Revoke (HR) 2 grants', { action: 'revoke-hr', grants: [
+      { grant: bob.path, role: 'app-readonly', grantee: 'bob@example.com', revokedAt, reason: 'bob@example.com is terminated in HR' },
+      { grant: carol.path, role: 'app-readonly', grantee: 'carol@example.com', revokedAt, reason: 'carol@example.com is terminated in HR' },
+    ] }), AUTOMATION_COMMITTER);
+
+    const run = await runCli(['report', '--monthly', '--repo', repo.root, '--now', '2026-12-01T03:37:00Z'], { cwd: repo.root });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('| HR exceptions | 0 |');
+    expect(run.stdout).not.toContain('Every holder matches HR');
+    expect(run.lines).toContain('| HR exceptions | 2 (0 open now, 2 revoked this month) |');
+    expect(run.lines).toContain('| Grants revoked because of HR | 2 |');
+    expect(run.lines).toContain('| Remediation actions | 2 |');
+  });
+
   it('prints the Markdown when no folder is given, and refuses a report it does not know', async () => {
     const repo = gitRepo([gcpRole()]);
     const printed = await runCli(['report', '--monthly', '--repo', repo.root, '--now', '2026-12-01T03:37:00Z'], { cwd: repo.root });

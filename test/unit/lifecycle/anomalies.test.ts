@@ -3,7 +3,7 @@ import { DEFAULT_ANOMALY_CONFIG, type AnomalyConfig } from '../../../src/model/p
 import { sectionFailures } from '../../../src/model/policy.js';
 import { detectAnomalies, type Approvals } from '../../../src/lifecycle/anomalies.js';
 import { approvalsByLogin } from '../../../src/lifecycle/approvals.js';
-import type { GrantEvent } from '../../../src/lifecycle/history.js';
+import type { GrantEvent } from '../../../src/lifecycle/grant-events.js';
 import { email, grantId, roleName } from '../../../src/model/types.js';
 import { aPolicy, aRepo, aRole, instant, lineContaining, NOW } from '../../support/builders.js';
 

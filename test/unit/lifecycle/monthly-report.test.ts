@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint, type Finding } from '../../../src/lifecycle/findings.js';
-import type { GrantHistory } from '../../../src/lifecycle/history.js';
+import type { GrantHistory } from '../../../src/lifecycle/grant-events.js';
 import { monthlyReport, reportMonth } from '../../../src/lifecycle/monthly-report.js';
 import { email, gitHubPrincipal, grantId, roleName } from '../../../src/model/types.js';
-import { markdownText } from '../../../src/render/escape.js';
+import { markdownCode, markdownText } from '../../../src/render/escape.js';
 import { instant } from '../../support/builders.js';
 
 const NOVEMBER = reportMonth(instant('2026-12-01T03:37:00Z'))!;
@@ -57,5 +57,37 @@ describe('the monthly exception report', () => {
     const report = monthlyReport({ month: NOVEMBER, history, hrNote: 'HR data could not be read without errors; nothing compared', anomalies: [] });
     expect(report.markdown).toContain('| HR exceptions | not checked |');
     expect(report.markdown).toContain(markdownText('HR data could not be read without errors'));
+  });
+});
+
+describe('the monthly exception report beside HR revocations', () => {
+  it('does not say "HR exceptions 0" or "every holder matches HR" in a month with HR revocations', () => {
+    const report = monthlyReport({ month: NOVEMBER, history, hr: [], anomalies: [] });
+    expect(report.markdown).not.toContain('| HR exceptions | 0 |');
+    expect(report.markdown).not.toContain('Every holder matches HR');
+    expect(report.markdown).toContain('| HR exceptions | 1 (0 open now, 1 revoked this month) |');
+    expect(report.markdown).toContain('| Grants revoked because of HR | 1 |');
+    expect(report.markdown).toContain(`- ${markdownCode('grants/db/dave-1.yaml')} (${markdownText('dave@example.com')}):`);
+  });
+
+  it('counts open findings and the month\'s HR revocations together', () => {
+    const report = monthlyReport({ month: NOVEMBER, history, hr: [terminated], anomalies: [] });
+    expect(report.markdown).toContain('| HR exceptions | 2 (1 open now, 1 revoked this month) |');
+    expect(report.markdown).toContain(markdownText('frank@example.com is terminated in HR'));
+  });
+
+  it('still says every holder matches HR when nothing was found and nothing revoked', () => {
+    const quiet: GrantHistory = { ...history, lifecycle: history.lifecycle.filter((e) => e.action !== 'revoke-hr') };
+    const report = monthlyReport({ month: NOVEMBER, history: quiet, hr: [], anomalies: [] });
+    expect(report.markdown).toContain('| HR exceptions | 0 |');
+    expect(report.markdown).toContain('| Grants revoked because of HR | 0 |');
+    expect(report.markdown).toContain('Every holder matches HR.');
+  });
+
+  it('names the month\'s HR revocations even when HR cannot be read now', () => {
+    const report = monthlyReport({ month: NOVEMBER, history, hrNote: 'HR data could not be read without errors; nothing compared', anomalies: [] });
+    expect(report.markdown).toContain('| HR exceptions | not checked |');
+    expect(report.markdown).toContain('| Grants revoked because of HR | 1 |');
+    expect(report.markdown).toContain(`- ${markdownCode('grants/db/dave-1.yaml')} (${markdownText('dave@example.com')}):`);
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * The nightly HR check (`gitgrant hr-check`): compares holders and approvers with HR, revokes what
+ * the policy says to revoke, and keeps the standing-access pull request in step with HR. The
+ * preview (dry run, the exception issues, the monthly report) is given readers only: no cloud, no
+ * git commit, no pull request.
+ */
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { compareWithHr, type HrFinding } from '../hr/compare.js';
+import type { HrConfig } from '../model/policy-sections.js';
+import { sectionFailures } from '../model/policy.js';
+import type { HrReadResult, HrRecord } from '../hr/record.js';
+import type { AccessRepo, Instant } from '../model/types.js';
+import { approvalsByEmail } from '../lifecycle/approvals.js';
+import { sortFindings } from '../lifecycle/findings.js';
+import { hrFindings, hrPreviewFindings, hrRevocations } from '../lifecycle/hr-findings.js';
+import { withoutGrants } from '../lifecycle/revocation.js';
+import type { RevocationWrites } from '../lifecycle/revoke.js';
+import type { SourceRun } from '../lifecycle/source-run.js';
+import type { StandingAccessResult } from '../lifecycle/standing-access.js';
+import { sweep, type RevocationCommitter } from '../lifecycle/sweep.js';
+import type { HistoryReader, Opened } from './ports.js';
+
+/** The HR sources the policy names (and any the environment adds), read and merged. */
+export interface HrRecordsReader {
+  read(config: HrConfig): Promise<HrReadResult>;
+}
+
+/** The standing-access branch and pull request: pushed, updated or closed to match HR. */
+export interface StandingAccessWriter {
+  sync(repo: AccessRepo, records: readonly HrRecord[], now: Instant): Promise<StandingAccessResult | undefined>;
+}
+
+export interface HrReaders {
+  hr: HrRecordsReader;
+  history: HistoryReader;
+}
+
+export interface HrWriters extends HrReaders {
+  openCloud(): Opened<RevocationWrites>;
+  commits: RevocationCommitter;
+  standing: StandingAccessWriter;
+}
+
+export interface HrCheckInput {
+  repo: AccessRepo;
+  now: Instant;
+}
+
+export interface HrCheckApplyInput extends HrCheckInput {
+  concurrency: number;
+}
+
+export interface HrCheckRun extends SourceRun {
+  revoked: string[];
+  standing?: StandingAccessResult;
+  /** The policy's or the HR data's problems (printed by the caller). */
+  diagnostics: Diagnostic[];
+}
+
+type Compared = { ok: true; records: HrRecord[]; findings: HrFinding[]; notes: string[] } | { ok: false; run: HrCheckRun };
+
+async function compare(readers: HrReaders, { repo, now }: HrCheckInput): Promise<Compared> {
+  const refused = sectionFailures(repo.policy, [], 'hr');
+  const loaded = refused.length > 0 ? { records: [], diagnostics: [] } : await readers.hr.read(repo.policy.hr);
+  const problems = [...refused, ...loaded.diagnostics];
+  if (hasErrors(problems)) {
+    // Someone missing from unreadable HR data would look like a leaver and lose access for a typo.
+    return { ok: false, run: { source: 'hr', complete: false, findings: [], notes: ['HR data could not be read without errors; nothing compared'], revoked: [], diagnostics: problems } };
+  }
+  const { history } = readers.history.read();
+  const approvals = approvalsByEmail(repo, history.added, repo.policy.identities);
+  const notes = approvals
+    ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)
+    : ['approver checks skipped: no approval notes in history (refs/notes/gitgrant)'];
+  const findings = compareWithHr({ repo, records: loaded.records, now, approvals: approvals?.approvals ?? new Map(), actions: repo.policy.hr });
+  return { ok: true, records: loaded.records, findings, notes };
+}
+
+/** What HR calls for now; nothing is revoked, committed or pushed. */
+export async function previewHrCheck(readers: HrReaders, input: HrCheckInput): Promise<HrCheckRun> {
+  const compared = await compare(readers, input);
+  if (!compared.ok) return compared.run;
+  return { source: 'hr', complete: true, findings: sortFindings(hrPreviewFindings(compared.findings)), notes: compared.notes, revoked: [], diagnostics: [] };
+}
+
+/** Revokes leavers' grants as the policy says, then opens or updates the standing-access pull request. */
+export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Promise<HrCheckRun> {
+  const compared = await compare(writers, input);
+  if (!compared.ok) return compared.run;
+  const { repo, now } = input;
+  const revocations = hrRevocations(repo, compared.findings);
+  if (revocations.length === 0) {
+    const standing = await writers.standing.sync(repo, compared.records, now);
+    return { source: 'hr', complete: true, findings: sortFindings(hrFindings(compared.findings, new Set(), new Set())), notes: compared.notes, revoked: [], ...(standing ? { standing } : {}), diagnostics: [] };
+  }
+  const cloud = writers.openCloud();
+  try {
+    const result = await sweep({ repo, revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits });
+    const revoked = new Set(result.revoked.map((r) => r.grant.id));
+    const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
+    const findings = sortFindings([...hrFindings(compared.findings, revoked, failed), ...result.findings]);
+    const standing = await writers.standing.sync(withoutGrants(repo, revoked), compared.records, now);
+    return { source: 'hr', complete: true, findings, notes: compared.notes, revoked: [...revoked].sort(), ...(standing ? { standing } : {}), diagnostics: [] };
+  } finally {
+    await cloud.close();
+  }
+}
