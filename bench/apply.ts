@@ -17,7 +17,6 @@ import { renderGrantFile } from '../src/model/grant-file.js';
 import { applyPlan } from '../src/plan/apply.js';
 import { desiredState, type DesiredState } from '../src/plan/desired.js';
 import { changeCount, computePlan, planTotals } from '../src/plan/diff.js';
-import { identityConfig } from '../src/plan/identity.js';
 import { targetKey, type Plan, type TargetState } from '../src/plan/types.js';
 import { isIamTargetState } from '../src/providers/aws/iam-target-state.js';
 import { readTargets } from '../src/providers/cloud.js';
@@ -173,7 +172,7 @@ function minimumCalls(plan: Plan, observed: ReadonlyMap<string, TargetState>): {
 function desiredAt(dir: string, at: number): DesiredState {
   const { repo, findings } = loadAndEvaluate(dir, at);
   if (hasErrors(findings)) throw new Error(`the generated repo does not validate: ${findings[0]?.summary}`);
-  return desiredState(repo, at, identityConfig(repo.policy).config, undefined);
+  return desiredState(repo, at, repo.policy.identities, undefined);
 }
 
 interface RunResult {

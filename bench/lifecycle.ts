@@ -27,7 +27,6 @@ import { email, gitHubPrincipal, grantId, roleName, type AccessRepo, type Grant,
 import { applyPlan } from '../src/plan/apply.js';
 import { desiredState } from '../src/plan/desired.js';
 import { computePlan, planTotals } from '../src/plan/diff.js';
-import { identityConfig } from '../src/plan/identity.js';
 import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
 import { readTargets } from '../src/providers/cloud.js';
 import { resolveIdentityCenterDirectory } from '../src/providers/identity-center-directory.js';
@@ -178,7 +177,7 @@ async function benchmarkSweep(): Promise<SweepFigures> {
   try {
     await seedIamUsers(moto.endpoint, new Map(accounts.map((acc, a) => [acc, Array.from({ length: SWEEP.expiredUsersPerAccount + SWEEP.liveUsersPerAccount }, (_, u) => awsUser(a, u))])), 16);
     const { repo } = loadRepo(dir);
-    const identities = identityConfig(repo.policy).config;
+    const identities = repo.policy.identities;
     // Setup, not measured: apply every grant at T0.
     const desired = desiredState(repo, T0, identities, undefined);
     const read = await readTargets(providers, desired.targets, concurrency);

@@ -26,7 +26,7 @@ const precompiledValidators: Plugin = {
       args.importer.endsWith('/src/model/schemas.ts') ? { path: 'validators', namespace: 'gitgrant-generated' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'gitgrant-generated' }, () => ({
-      contents: `${validatorsSource({ forNode: false })}\nexport async function loadValidators() { return { grant, role, policy, hr }; }\n`,
+      contents: `${validatorsSource({ forNode: false })}\nexport async function loadValidators() { return { grant, role, policy }; }\n`,
       loader: 'js',
       resolveDir: ROOT,
     }));

@@ -1,10 +1,9 @@
 /** The anomaly rules (`gitgrant anomalies`) over the grant history and the active grants; reads only. */
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo, Instant } from '../model/types.js';
-import { readAnomalyConfig } from '../lifecycle/anomaly-config.js';
+import { sectionFailures } from '../model/policy.js';
 import { detectAnomalies } from '../lifecycle/anomalies.js';
 import { approvalsByLogin } from '../lifecycle/approvals.js';
-import { automationIdentity } from '../lifecycle/automation.js';
 import type { SourceRun } from '../lifecycle/source-run.js';
 import type { HistoryReader } from './ports.js';
 
@@ -13,6 +12,8 @@ export interface AnomalyReaders {
 }
 
 export interface AnomaliesInput {
+  /** The repo's load problems: a refused anomalies section is reported with them. */
+  loadDiagnostics?: readonly Diagnostic[];
   repo: AccessRepo;
   now: Instant;
 }
@@ -22,12 +23,12 @@ export interface AnomaliesRun extends SourceRun {
   diagnostics: Diagnostic[];
 }
 
-export function anomalies(readers: AnomalyReaders, { repo, now }: AnomaliesInput): AnomaliesRun {
-  const config = readAnomalyConfig(repo.policy.sections.anomalies, repo.policy.sources.anomalies);
-  if (hasErrors(config.diagnostics)) {
-    return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'], diagnostics: config.diagnostics };
+export function anomalies(readers: AnomalyReaders, { repo, now, loadDiagnostics }: AnomaliesInput): AnomaliesRun {
+  const refused = sectionFailures(repo.policy, loadDiagnostics ?? [], 'anomalies');
+  if (refused.length > 0) {
+    return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'], diagnostics: refused };
   }
-  const { history, note } = readers.history.read(automationIdentity(repo.policy.sections.automation));
-  const result = detectAnomalies({ repo, history: history.added, now, config: config.value, approvals: approvalsByLogin(history.added), forged: history.forged });
+  const { history, note } = readers.history.read(repo.policy.automation);
+  const result = detectAnomalies({ repo, history: history.added, now, config: repo.policy.anomalies, approvals: approvalsByLogin(history.added), forged: history.forged });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped], diagnostics: [] };
 }

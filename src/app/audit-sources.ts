@@ -12,7 +12,7 @@ import type { History } from '../audit/history-types.js';
 import { reconstruct } from '../audit/lifecycle.js';
 import type { Reconstruction } from '../audit/lifecycle-types.js';
 import { verificationEvents, type EvidenceRecord } from '../audit/verify-evidence.js';
-import type { AutomationIdentity } from '../lifecycle/automation.js';
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import type { Policy } from '../model/types.js';
 import { CommandFailure } from './errors.js';
 
@@ -47,15 +47,13 @@ export async function auditSources(period: Period, adapters: AuditSourceAdapters
   if (!github) return { history: fromGitAlone };
   const inPeriod = fromGitAlone.grants.filter((g) => grantInPeriod(g, period));
   const prs = [...new Set(inPeriod.flatMap((g) => [g.requested.pr, ...g.changes.map((c) => c.commit.pr)]).filter((pr): pr is number => pr !== undefined))];
-  // Loaded only when GitHub is asked: an audit from git alone starts faster.
-  const [{ breakGlassSettings }, { readExceptionsConfig }] = await Promise.all([import('./break-glass-checks.js'), import('../lifecycle/exceptions-config.js')]);
   const policy = adapters.policy();
   try {
     const answers = await github.read({
       prs,
       breakGlass: inPeriod.filter((g) => g.breakGlass).map((g) => g.path),
-      reviewLabel: breakGlassSettings(policy).reviewLabel,
-      exceptionLabel: readExceptionsConfig(policy.sections.exceptions).value.label,
+      reviewLabel: policy.breakGlass.reviewLabel,
+      exceptionLabel: policy.exceptions.label,
     });
     return { history: reconstruct(raw, answers.approvals, adapters.automation), github: answers.facts };
   } catch (error) {

@@ -8,28 +8,11 @@
 import { judgeBudget, type BreakGlassUse } from '../lifecycle/break-glass-budget.js';
 import { formatDuration } from '../model/duration.js';
 import { formatInstant } from '../model/instant.js';
-import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Policy, Role } from '../model/types.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { BreakGlassPolicy, IdentityConfig } from '../model/policy-sections.js';
+import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Role } from '../model/types.js';
 import { parseTeam, type TeamDirectory } from '../github/teams.js';
 import { reviewKey, type BreakGlassReviews, type ReviewIssue } from '../github/break-glass-reviews.js';
 import { emailForLogin, unknownLoginHint } from './people.js';
-
-export interface BreakGlassSettings {
-  /** Refuse an actor whose earlier break-glass review issue is still open. */
-  blockWhileReviewOpen: boolean;
-  reviewLabel: string;
-}
-
-export const DEFAULT_REVIEW_LABEL = 'break-glass-review';
-
-/** The policy's `breakGlass:` section; blocking is the default, as the seeds ask for a review after every use. */
-export function breakGlassSettings(policy: Policy): BreakGlassSettings {
-  const raw = (policy.sections.breakGlass ?? {}) as { blockWhileReviewOpen?: unknown; reviewLabel?: unknown };
-  return {
-    blockWhileReviewOpen: raw.blockWhileReviewOpen !== false,
-    reviewLabel: typeof raw.reviewLabel === 'string' && raw.reviewLabel.trim() ? raw.reviewLabel.trim() : DEFAULT_REVIEW_LABEL,
-  };
-}
 
 export interface Refusal {
   summary: string;
@@ -47,7 +30,8 @@ export interface BreakGlassCheckInput {
   role: Role;
   actor: string;
   identities: IdentityConfig;
-  settings: BreakGlassSettings;
+  /** The policy's `breakGlass:` settings (blocking while a review is open is the default). */
+  settings: Pick<BreakGlassPolicy, 'blockWhileReviewOpen' | 'reviewLabel'>;
   teams: TeamDirectory;
   reviews: BreakGlassReviews;
   /** The policy's owners: only they (other than the actor) can complete a review. */

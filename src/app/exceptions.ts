@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { IssueTracker } from '../github/issues.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { executeIssueSync, type IssueSyncResult } from '../lifecycle/exception-issues-github.js';
-import type { ExceptionsConfig } from '../lifecycle/exceptions-config.js';
+import type { ExceptionsConfig } from '../model/policy-sections.js';
 import { sortFindings, type Finding, type FindingSource } from '../lifecycle/findings.js';
 import { planIssueSync } from '../lifecycle/issue-sync.js';
 import type { SourceRun } from '../lifecycle/source-run.js';

@@ -5,7 +5,6 @@
  */
 import type { AccessRepo, Instant } from '../model/types.js';
 import { planTotals } from '../plan/diff.js';
-import { identityConfig } from '../plan/identity.js';
 import type { Plan } from '../plan/types.js';
 import { dueForRevocation, missingTickets, ticketsToCheck, type Revocation } from '../lifecycle/expiry.js';
 import type { Finding } from '../lifecycle/findings.js';
@@ -84,7 +83,7 @@ export async function previewExpiry(readers: ExpiryReaders, input: ExpireInput):
   if (due.length === 0) return expireRun(due, notes, missing);
   const cloud = readers.openCloud();
   try {
-    const preview = await previewRevocations({ ...input, revocations: due, identities: identityConfig(input.repo.policy).config, cloud });
+    const preview = await previewRevocations({ ...input, revocations: due, identities: input.repo.policy.identities, cloud });
     return expireRun(due, notes, missing, { ...preview, findings: [], commits: [] });
   } finally {
     await cloud.close();
@@ -97,7 +96,7 @@ export async function expire(writers: ExpiryWriters, input: ExpireInput): Promis
   if (due.length === 0) return expireRun(due, notes, missing);
   const cloud = writers.openCloud();
   try {
-    const swept = await sweep({ ...input, revocations: due, identities: identityConfig(input.repo.policy).config, cloud, commits: writers.commits });
+    const swept = await sweep({ ...input, revocations: due, identities: input.repo.policy.identities, cloud, commits: writers.commits });
     return expireRun(due, notes, missing, swept);
   } finally {
     await cloud.close();

@@ -17,10 +17,11 @@ import { markdownText } from '../render/escape.js';
 import { CommandFailure } from './errors.js';
 import { locate, pointer } from '../model/source-map.js';
 import type { AccessRepo, Grant, GrantId, Instant } from '../model/types.js';
-import { identityConfig, githubLogin, type IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
+import { githubLogin } from '../plan/identity.js';
 import { approvalRequirement } from '../policy/approval.js';
 import { evaluatePolicy } from '../policy/engine.js';
-import { evaluateGate, type GateResult, type GrantUnderReview } from '../github/gate.js';
+import { evaluateGate, isBot, type GateResult, type GrantUnderReview } from '../github/gate.js';
 import { gatherGateInput } from '../github/gate-input.js';
 import type { IssueReader } from '../github/issue-reader.js';
 import type { PullRequestReader } from '../github/pull-requests.js';
@@ -55,7 +56,7 @@ export interface GateRun {
 
 export async function runGate(options: GateRunOptions): Promise<GateRun> {
   const { repo, now } = options;
-  const identities = identityConfig(repo.policy);
+  const identities = repo.policy.identities;
   let pr: PullRequest | undefined;
   let changedGrants: Grant[] = [];
   let findings: Diagnostic[] = [];
@@ -69,7 +70,7 @@ export async function runGate(options: GateRunOptions): Promise<GateRun> {
       pr = pull;
       const ids = new Set<GrantId>(changes.map((c) => c.grant));
       changedGrants = repo.grants.filter((g) => ids.has(g.id));
-      const requesters = await requestersOf(pull, changedGrants, identities.config, options.issues);
+      const requesters = await requestersOf(pull, changedGrants, identities, options.issues);
       const identitiesFile = repo.policy.sources.identities?.file ?? 'policies/identities.yaml';
       const unmapped: Diagnostic[] = [];
       const underReview = changedGrants.flatMap((grant): GrantUnderReview[] => {
@@ -77,15 +78,14 @@ export async function runGate(options: GateRunOptions): Promise<GateRun> {
         // No role, no requirement: the gate fails this grant closed ("unevaluated").
         if (!role) return [];
         const author = requesters.get(grant.id)!;
-        const requester = emailForLogin(identities.config, author);
+        const requester = emailForLogin(identities, author);
         const requirement = approvalRequirement(grant, role, repo.policy, { author, ...(requester ? { requester } : {}), at: now });
-        const granteeLogin = githubLogin(identities.config, grant.grantee);
+        const granteeLogin = githubLogin(identities, grant.grantee);
         if (!granteeLogin && !requirement.waivedBy) unmapped.push(granteeLoginUnknown(grant, identitiesFile));
         return [{ requirement, identitiesFile, ...(granteeLogin ? { granteeLogin } : {}) }];
       });
       findings = sortDiagnostics([
         ...options.loadDiagnostics,
-        ...identities.diagnostics,
         ...evaluatePolicy(repo, { now, changed: ids, request: { author: pull.author.login, at: now } }),
         ...unmapped,
         ...(options.checkRequested?.(changedGrants) ?? []),
@@ -120,8 +120,7 @@ function granteeLoginUnknown(grant: Grant, identitiesFile: string): Diagnostic {
 async function requestersOf(pr: PullRequest, grants: readonly Grant[], identities: IdentityConfig, issues: IssueReader): Promise<Map<GrantId, string>> {
   const requesters = new Map(grants.map((g) => [g.id, pr.author.login]));
   const issueNumber = requestIssueOf(pr.body);
-  const isBot = pr.author.type === 'Bot' || pr.author.login.endsWith('[bot]');
-  if (!isBot || issueNumber === undefined) return requesters;
+  if (!isBot(pr.author) || issueNumber === undefined) return requesters;
   const issue = await issues.issue(issueNumber);
   const asker = issue && emailForLogin(identities, issue.author.login);
   for (const grant of grants) if (asker && asker === grant.grantee) requesters.set(grant.id, issue.author.login);

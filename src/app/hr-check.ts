@@ -6,10 +6,10 @@
  */
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { compareWithHr, type HrFinding } from '../hr/compare.js';
-import { readHrConfig, type HrConfig } from '../hr/config.js';
+import type { HrConfig } from '../model/policy-sections.js';
+import { sectionFailures } from '../model/policy.js';
 import type { HrReadResult, HrRecord } from '../hr/record.js';
 import type { AccessRepo, Instant } from '../model/types.js';
-import { identityConfig } from '../plan/identity.js';
 import { approvalsByEmail } from '../lifecycle/approvals.js';
 import { sortFindings } from '../lifecycle/findings.js';
 import { hrFindings, hrPreviewFindings, hrRevocations } from '../lifecycle/hr-findings.js';
@@ -60,19 +60,19 @@ export interface HrCheckRun extends SourceRun {
 type Compared = { ok: true; records: HrRecord[]; findings: HrFinding[]; notes: string[] } | { ok: false; run: HrCheckRun };
 
 async function compare(readers: HrReaders, { repo, now }: HrCheckInput): Promise<Compared> {
-  const read = readHrConfig(repo.policy.sections.hr, repo.policy.sources.hr);
-  const loaded = await readers.hr.read(read.value);
-  const problems = [...read.diagnostics, ...loaded.diagnostics];
+  const refused = sectionFailures(repo.policy, [], 'hr');
+  const loaded = refused.length > 0 ? { records: [], diagnostics: [] } : await readers.hr.read(repo.policy.hr);
+  const problems = [...refused, ...loaded.diagnostics];
   if (hasErrors(problems)) {
     // Someone missing from unreadable HR data would look like a leaver and lose access for a typo.
     return { ok: false, run: { source: 'hr', complete: false, findings: [], notes: ['HR data could not be read without errors; nothing compared'], revoked: [], diagnostics: problems } };
   }
   const { history } = readers.history.read();
-  const approvals = approvalsByEmail(repo, history.added, identityConfig(repo.policy).config);
+  const approvals = approvalsByEmail(repo, history.added, repo.policy.identities);
   const notes = approvals
     ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)
     : ['approver checks skipped: no approval notes in history (refs/notes/gitgrant)'];
-  const findings = compareWithHr({ repo, records: loaded.records, now, approvals: approvals?.approvals ?? new Map(), actions: read.value });
+  const findings = compareWithHr({ repo, records: loaded.records, now, approvals: approvals?.approvals ?? new Map(), actions: repo.policy.hr });
   return { ok: true, records: loaded.records, findings, notes };
 }
 
@@ -95,7 +95,7 @@ export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Pro
   }
   const cloud = writers.openCloud();
   try {
-    const result = await sweep({ repo, revocations, identities: identityConfig(repo.policy).config, cloud, now, concurrency: input.concurrency, commits: writers.commits });
+    const result = await sweep({ repo, revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits });
     const revoked = new Set(result.revoked.map((r) => r.grant.id));
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared.findings, revoked, failed), ...result.findings]);

@@ -17,7 +17,6 @@ import { desiredState, targetRefOf, type DesiredState, type IdentityCenterDirect
 import { changeCount, computePlan } from '../plan/diff.js';
 import { failSafePlan, uncertainOf, type HeldBack } from '../plan/fail-safe.js';
 import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
-import { identityConfig } from '../plan/identity.js';
 import { targetKey, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../plan/types.js';
 import { checkAwsLimits } from '../providers/aws/limits.js';
 import { checkGcpLimits } from '../providers/gcp/limits.js';
@@ -76,9 +75,9 @@ export function checkScope(state: RepoState, request: PlanRequest): ScopeProblem
 
 /** The plan with no cloud read: the bindings the grants ask for, all of them adds. */
 export function planOffline(state: RepoState, request: PlanRequest): Planned {
-  const identities = identityConfig(state.repo.policy);
-  const findings = sortDiagnostics([...state.findings, ...identities.diagnostics]);
-  const desired = scoped(desiredState(inScope(state.repo, request.scope), request.now, identities.config, undefined), request);
+  const identities = state.repo.policy.identities;
+  const findings = sortDiagnostics([...state.findings]);
+  const desired = scoped(desiredState(inScope(state.repo, request.scope), request.now, identities, undefined), request);
   const plan = withScope(computePlan({ desired, limits: OFFLINE_LIMITS, at: request.now }), request.scope);
   return { repo: state.repo, findings, readFailures: [], ...failSafe(state.repo, findings, plan, desired, request.now) };
 }
@@ -88,14 +87,14 @@ export function planOffline(state: RepoState, request: PlanRequest): Planned {
  * (its changes are unknown, not none), never planned blind.
  */
 export async function planOnline(state: RepoState, request: PlanRequest, reader: CloudReader, concurrency: number): Promise<Planned> {
-  const identities = identityConfig(state.repo.policy);
-  const findings = sortDiagnostics([...state.findings, ...identities.diagnostics]);
+  const identities = state.repo.policy.identities;
+  const findings = sortDiagnostics([...state.findings]);
   const scopedRepo = inScope(state.repo, request.scope);
-  const directory = await reader.identityCenterUsers(scopedRepo, identities.config, request.now).catch((error: unknown) => {
+  const directory = await reader.identityCenterUsers(scopedRepo, identities, request.now).catch((error: unknown) => {
     throw new IdentityLookupFailure(error instanceof Error ? error.message : String(error));
   });
   // Only the targets in scope: the directory was looked up for them alone.
-  const named = scoped(desiredState(scopedRepo, request.now, identities.config, directory), request);
+  const named = scoped(desiredState(scopedRepo, request.now, identities, directory), request);
   const { observed, failures } = await readTargets(reader.readers, named.targets, concurrency);
   const unread = new Set(failures.map((f) => f.target));
   const readable: DesiredState = {
@@ -124,17 +123,12 @@ export interface ApplyGuards {
 export type GuardsResult = { guards: ApplyGuards } | { problem: { message: string; hint: string } };
 
 /** The guards of a run: `--max-removals` as given, and the policy's protected principals. The one place both are read. */
-export function applyGuardsOf(maxRemovals: string | undefined, policy: Pick<Policy, 'sections'>): GuardsResult {
+export function applyGuardsOf(maxRemovals: string | undefined, policy: Pick<Policy, 'apply'>): GuardsResult {
   const limit = maxRemovals === undefined ? undefined : parseRemovalLimit(maxRemovals);
   if (maxRemovals !== undefined && !limit) {
     return { problem: { message: `--max-removals ${maxRemovals} is not a count or a percentage`, hint: 'write e.g. --max-removals 20 or --max-removals 10%' } };
   }
-  return { guards: { ...(limit ? { maxRemovals: limit } : {}), protectedPrincipals: protectedPrincipalsOf(policy) } };
-}
-
-export function protectedPrincipalsOf(policy: Pick<Policy, 'sections'>): string[] {
-  const section = policy.sections.apply as { protected?: unknown } | undefined;
-  return Array.isArray(section?.protected) ? section.protected.filter((p): p is string => typeof p === 'string') : [];
+  return { guards: { ...(limit ? { maxRemovals: limit } : {}), protectedPrincipals: policy.apply.protected } };
 }
 
 /** Why the guards stop this plan (empty: it may be applied). */
@@ -233,7 +227,7 @@ export function planIsFinding(planned: Planned): boolean {
 // --- Scope and fail-safe -------------------------------------------------------------------------
 
 function allTargets(repo: AccessRepo, request: PlanRequest): TargetRef[] {
-  const named = desiredState(repo, request.now, identityConfig(repo.policy).config, undefined).targets;
+  const named = desiredState(repo, request.now, repo.policy.identities, undefined).targets;
   const known = new Set(named.map(targetKey));
   return [...named, ...(request.retiredTargets ?? []).filter((t) => !known.has(targetKey(t)))];
 }

@@ -4,7 +4,7 @@
  * them from anything. A use case that may not change something is given no port that could.
  */
 import type { GrantHistory } from '../lifecycle/history.js';
-import type { AutomationIdentity } from '../lifecycle/automation.js';
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import type { TicketStatus } from '../lifecycle/tickets.js';
 
 /** An adapter holding connections, opened by the use case that needs it and closed when it is done. */

@@ -8,7 +8,7 @@ import type { AccessRepo, Instant } from '../model/types.js';
 import { applyPlan } from '../plan/apply.js';
 import type { IdentityCenterDirectory } from '../plan/desired.js';
 import { guardViolations, type RemovalLimit } from '../plan/guards.js';
-import { identityConfig, type IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { targetKey, type Plan, type ProviderName } from '../plan/types.js';
 import type { IamAuthorization } from '../providers/aws/iam-authorization.js';
 import type { ChangeApplier } from '../providers/provider.js';
@@ -82,12 +82,12 @@ const unreconciled = (diagnostics: Diagnostic[]): ReconcileRun =>
 
 async function compareWithCloud(planned: CloudPlan, cloud: ReconcileReads, now: Instant): Promise<Compared> {
   const { repo, plan } = planned;
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const directory = await cloud.directory(everLive(repo), identities, now);
   const notes = planned.readFailures.map((f) => `could not read ${f.target}: ${f.cause}`);
   const paths = await handMadePaths(cloud, repo, now, new Set(planned.readFailures.map((f) => f.target)), notes);
   const result = compare(repo, plan, bindingOwners(repo, identities, directory, now), paths.found);
-  if ((repo.policy.sections.reconcile as { removeUnmanaged?: boolean } | undefined)?.removeUnmanaged) {
+  if (repo.policy.reconcile.removeUnmanaged) {
     notes.push('reconcile.removeUnmanaged is set, but gitgrant only reports access it did not make; remove it in the cloud');
   }
   return { repo, result, notes, complete: planned.readFailures.length === 0 && paths.complete };
@@ -111,8 +111,7 @@ export async function reconcile(writers: ReconcileWriters, input: ReconcileApply
   try {
     if (hasErrors(opened.planned.diagnostics)) return unreconciled(opened.planned.diagnostics);
     const { repo, result, notes, complete } = await compareWithCloud(opened.planned, opened.cloud, input.now);
-    const protectedPrincipals = ((repo.policy.sections.apply as { protected?: string[] } | undefined)?.protected) ?? [];
-    const violations = guardViolations(result.removals, input.limit, protectedPrincipals);
+    const violations = guardViolations(result.removals, input.limit, repo.policy.apply.protected);
     if (violations.length > 0) {
       return { source: 'reconcile', complete, findings: sortFindings(asReported(result.findings)), notes: [...notes, ...violations.map((v) => `stopped before any removal: ${v}`)], removed: 0, diagnostics: [] };
     }

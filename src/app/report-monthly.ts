@@ -5,9 +5,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo, Instant } from '../model/types.js';
-import { readAnomalyConfig } from '../lifecycle/anomaly-config.js';
 import { detectAnomalies } from '../lifecycle/anomalies.js';
-import { automationIdentity } from '../lifecycle/automation.js';
 import { monthlyReport, type MonthlyReport, type ReportMonth } from '../lifecycle/monthly-report.js';
 import { previewHrCheck, type HrReaders } from './hr-check.js';
 
@@ -29,8 +27,8 @@ export interface MonthlyReportRun {
 
 export async function reportMonthly(readers: HrReaders, { repo, now, month }: MonthlyReportInput): Promise<MonthlyReportRun> {
   const hr = await previewHrCheck(readers, { repo, now });
-  const { history, note } = readers.history.read(automationIdentity(repo.policy.sections.automation));
-  const config = readAnomalyConfig(repo.policy.sections.anomalies).value;
+  const { history, note } = readers.history.read(repo.policy.automation);
+  const config = repo.policy.anomalies;
   const anomalies = detectAnomalies({ repo, history: history.added, now: month.end, config: { ...config, lookbackDays: Math.round((month.end - month.start) / DAY) } });
   const report = monthlyReport({
     month, history, anomalies: anomalies.findings,

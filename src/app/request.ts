@@ -11,7 +11,6 @@ import { parseRequestForm } from '../github/issue-form.js';
 import type { OpenedPullRequest, PullRequestDraft } from '../github/pull-request-opener.js';
 import { requestBody, requestTitle } from '../github/request-pr.js';
 import type { AccessRepo, Instant, Millis, RoleName } from '../model/types.js';
-import { identityConfig } from '../plan/identity.js';
 import { markdownText } from '../render/escape.js';
 import type { BranchProposer } from './branch-proposal.js';
 import { defaultDuration, draftGrant, type GrantDraft, type RequestedGrantsCheck } from './draft-grant.js';
@@ -37,7 +36,7 @@ export async function askedFromIssue(issueNumber: number, repo: AccessRepo, issu
   const issue = await issues.issue(issueNumber);
   if (!issue) throw new CommandFailure(`issue #${issueNumber} does not exist in ${where}`, 'pass the number of an access-request issue');
   const form = parseRequestForm(issue.body);
-  const grantee = emailForLogin(identityConfig(repo.policy).config, issue.author.login);
+  const grantee = emailForLogin(repo.policy.identities, issue.author.login);
   const missing = [...(form.role ? [] : ['Role']), ...(form.reason ? [] : ['Reason'])];
   const problems = [
     ...(missing.length > 0 ? [`the issue form has no ${missing.join(' or ')}`] : []),

@@ -13,12 +13,11 @@ import { startArnProxy, type ArnProxy } from '../adapters/sandbox/arn-proxy.js';
 import { seedAws, type AwsSeed } from '../adapters/sandbox/aws-seed.js';
 import { startGcpIamEmulator, type GcpIamEmulator } from '../adapters/sandbox/gcp-iam-emulator.js';
 import { startMoto, type MotoProcess } from '../adapters/sandbox/moto.js';
-import { readHrConfig } from '../hr/config.js';
 import { loadHrForRequest } from '../hr/load.js';
 import { loadRepo } from '../model/load-repo.js';
 import type { AccessRepo, Email } from '../model/types.js';
-import { awsIamUserArn, identityCenterUserName, identityConfig } from '../plan/identity.js';
-import { awsSettings, type AwsSettings } from '../providers/aws/accounts.js';
+import { awsIamUserArn, identityCenterUserName } from '../plan/identity.js';
+import type { AwsSettings } from '../model/policy-sections.js';
 
 /** The account moto answers for when the roles name none (moto's own default). */
 const FALLBACK_ACCOUNT = '123456789012';
@@ -48,8 +47,8 @@ export class SandboxUnsupported extends Error {
  * Identity Store user, named as the identities policy maps them.
  */
 export function sandboxSeed(repo: AccessRepo, people: readonly string[]): SandboxSeed {
-  const identities = identityConfig(repo.policy).config;
-  const settings = awsSettings(repo.policy);
+  const identities = repo.policy.identities;
+  const settings = repo.policy.aws;
   const everyone = [...new Set([...people, ...repo.grants.map((g) => g.grantee), ...Object.keys(identities.people)].map((p) => p.trim().toLowerCase()))].sort() as Email[];
   const roles = new Map<string, Set<string>>();
   const instances = new Set<string>();
@@ -159,11 +158,11 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const now = options.now ?? Date.now;
   const { repo, diagnostics } = loadRepo(options.root);
-  const hrConfig = readHrConfig(repo.policy.sections.hr, repo.policy.sources.hr).value;
+  const hrConfig = repo.policy.hr;
   // Files from the checkout only: with no environment, a SCIM source is skipped, never called.
   const hr = await loadHrForRequest(hrConfig, { repoRoot: options.root, env: {} });
   const seed = sandboxSeed(repo, hr?.records.map((r) => r.email) ?? []);
-  const settings: AwsSettings = awsSettings(repo.policy);
+  const settings: AwsSettings = repo.policy.aws;
 
   const stops: (() => Promise<void>)[] = [];
   let stopped: Promise<void> | undefined;

@@ -8,7 +8,7 @@ import type { Reconstruction } from '../audit/lifecycle-types.js';
 import { formatInstant, parseInstant } from '../model/instant.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState, type IdentityCenterDirectory } from '../plan/desired.js';
-import { identityConfig, type IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { sortFindings } from '../lifecycle/findings.js';
 import type { SourceRun } from '../lifecycle/source-run.js';
 import { memoReads, verifyGrants, type GrantProof, type VerifyReads } from '../lifecycle/verify.js';
@@ -73,7 +73,7 @@ export function lastRecordedUntil(evidence: EvidenceReader, now: Instant): Insta
 /** Verifies the grants that ended in the window; the findings are the paths that remain. */
 export async function verify(readers: VerifyReaders, { repo, window }: VerifyInput): Promise<VerifyRun> {
   const now = window.until;
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const selected = grantsEndedIn(await readers.reconstruction(), window);
   if (selected.length === 0) return { source: 'verify', complete: true, findings: [], notes: [], window, proofs: [] };
   const cloud = readers.openCloud();

@@ -1,11 +1,14 @@
 /**
  * Policy documents rendered from the live configuration, so what the company tells auditors and
- * customers cannot drift from what it enforces: (a) the access procedure in the shape of
- * ENG-PROC-006 (seed 001) and (b) the answer to the administrator-access question (seed 000).
- * Pure: every number and name comes from the loaded policies/ and roles/.
+ * customers cannot drift from what it enforces: (a) the access procedure and (b) the answer to the
+ * administrator-access question. Pure: every number, name and claim comes from the loaded
+ * policies/ and roles/: who does a step is a principal they name (policy owners, role owners,
+ * break-glass lists, the automation's identity), never a job title, and a claim is made only
+ * when the configuration makes it true (tickets that can be looked up, an HR source, a review
+ * block).
  */
 import { formatDuration } from '../model/duration.js';
-import { breakGlassBudgetOf } from '../model/policy.js';
+import type { HrConfig } from '../model/policy-sections.js';
 import type { AccessRepo, Millis, Policy, Role, Target } from '../model/types.js';
 import { plainText } from '../render/escape.js';
 import { describeTarget } from './access-at.js';
@@ -26,6 +29,16 @@ interface Facts {
   /** Who needs a ticket; `ticketPattern` adds the pattern (for the procedure's table). */
   ticket: string;
   ticketPattern: string;
+  /** What closing a ticket does, as far as gitgrant can see tickets. */
+  ticketClosing: string;
+  /** What HR data does to a leaver's access. */
+  hrRevocation: string;
+  /** The principals named by the configuration, for the "Who" column. */
+  owners: string;
+  automation: string;
+  breakGlassUsers: string;
+  /** The cloud audit logs of the clouds the roles target. */
+  cloudLogs: string;
 }
 
 function factsOf(repo: AccessRepo): Facts {
@@ -43,17 +56,46 @@ function factsOf(repo: AccessRepo): Facts {
     breakGlass: roles.filter((r) => r.breakGlass?.allowed),
     defaultRange: range,
     escalation,
-    hr: describeHr(policy.sections.hr),
+    hr: describeHr(policy.hr),
     ticket: `A ticket reference is required for ${tickets}.`,
     ticketPattern: `A ticket reference is required for ${tickets}${policy.tickets.pattern ? ` and must match ${code(policy.tickets.pattern)}` : ''}.`,
+    ticketClosing: ticketClosing(policy),
+    hrRevocation: hrRevocation(policy.hr),
+    owners: list(policy.owners),
+    automation: `${code(policy.automation.name)} (the automation)`,
+    breakGlassUsers: list([...new Set(roles.flatMap((r) => (r.breakGlass?.allowed ? r.breakGlass.who : [])))].sort()),
+    cloudLogs: cloudLogs(roles),
   };
 }
 
-function describeHr(section: unknown): string {
-  if (!section || typeof section !== 'object') return 'No HR source is configured yet: the nightly HR comparison does not run.';
-  const hr = section as { sources?: { kind?: string }[]; onTerminated?: string; onIneligible?: string };
-  const kinds = (hr.sources ?? []).map((s) => s.kind ?? 'unknown');
-  return `HR data is read nightly from ${kinds.length === 0 ? 'no source' : kinds.map(code).join(', ')}; a grantee who left: ${code(hr.onTerminated ?? 'report')}; a grantee no longer eligible: ${code(hr.onIneligible ?? 'report')}.`;
+/**
+ * gitgrant looks up GitHub issues only (`#123`, `owner/repo#123`): a ticket in another tracker is a
+ * key it cannot see closing. Whether the policy's pattern admits issue references decides the claim.
+ */
+function ticketClosing(policy: Policy): string {
+  const pattern = policy.tickets.pattern === undefined ? undefined : new RegExp(policy.tickets.pattern);
+  const issuesAllowed = !pattern || ['#1', 'owner/repo#1'].some((ref) => pattern.test(ref));
+  return issuesAllowed
+    ? 'Access whose ticket is a GitHub issue (`#123` or `owner/repo#123`) is revoked when that issue is closed; tickets in other trackers are not looked up, and closing them does not revoke access.'
+    : 'Tickets are keys in a tracker gitgrant does not look up: closing a ticket does not revoke access; the grant ends at its expiry or when its file is deleted.';
+}
+
+function hrRevocation(hr: HrConfig): string {
+  if (hr.sources.length === 0) return '';
+  return hr.onTerminated === 'revoke'
+    ? ' Access is revoked when HR data shows the person left.'
+    : ' When HR data shows the person left, an exception issue is opened for the role\'s owners to act on.';
+}
+
+function cloudLogs(roles: readonly Role[]): string {
+  const kinds = new Set(roles.flatMap((r) => r.targets.map((t) => t.kind)));
+  const logs = [...(kinds.has('aws') ? ['AWS CloudTrail'] : []), ...(kinds.has('gcp') ? ['GCP Cloud Audit Logs'] : [])];
+  return logs.length === 0 ? 'the cloud\'s audit logs' : logs.join(', ');
+}
+
+function describeHr(hr: HrConfig): string {
+  if (hr.sources.length === 0) return 'No HR source is configured yet: the nightly HR comparison does not run.';
+  return `HR data is read nightly from ${hr.sources.map((s) => code(s.kind)).join(', ')}; a grantee who left: ${code(hr.onTerminated)}; a grantee no longer eligible: ${code(hr.onIneligible)}.`;
 }
 
 function approvalsOf(role: Role): string {
@@ -94,18 +136,18 @@ export function renderProcedure(repo: AccessRepo): string {
     '',
     '| Step | Who | What |',
     '|---|---|---|',
-    `| 1 | IT Operations Team | ${f.hr} |`,
-    `| 2 | Security Officer (${list(policy.owners)}) | Define the privileged roles in roles/, each mapped to specific cloud resources and permissions (section 2). Changes to roles/ and policies/ need the approval of ${list(policy.owners)}. |`,
-    `| 3 | Platform Engineer | Standing access derived from HR attributes is maintained by the HR job as a pull request; roles with eligibility rules admit only matching people. |`,
-    '| 4 | IT Operations Team | Permissions are attached to roles, never to individuals: a grant names a person and a role, and the role decides the permissions. |',
-    `| 5 | Platform Engineer | Access is temporary by default: ${formatDuration(policy.durations.default)} unless the role sets its own default (${f.defaultRange}); no grant may exceed ${formatDuration(policy.durations.max)} or its role's maximum. ${f.escalation} |`,
-    `| 6 | DevOps Engineer | Engineers request access by pull request with a reason of at least ${policy.reasons.minLength} characters. ${f.ticketPattern} The role's owners approve it (section 2); no one approves their own request. |`,
-    `| 7 | Security Officer | Break-glass for critical outages: ${f.breakGlass.length === 0 ? 'no role allows it' : f.breakGlass.map((r) => `${code(r.name)} by ${list(r.breakGlass!.who)}, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)}`).join('; ')}; never longer than ${formatDuration(policy.durations.breakGlassMax)}. Each use opens a post-incident review issue; until a policy owner other than the user closes it as completed, that person cannot break glass again. ${budgetSentence(policy)} |`,
-    '| 8 | Platform Engineer | Session recording and in-session monitoring are the cloud\'s job (AWS CloudTrail, GCP Cloud Audit Logs); gitgrant records who had which access when. |',
-    '| 9 | Security Officer | Anomaly rules run nightly over the git history and the cloud state. |',
-    '| 10 | IT Operations Team | Findings become GitHub exception issues, deduplicated and closed when resolved. |',
-    '| 11 | Platform Engineer | Access is validated against HR data every night (step 1) and summarised monthly. |',
-    '| 12 | Security Officer | Targeted reviews of the exception issues and break-glass reviews, not comprehensive quarterly reviews. |',
+    `| 1 | ${f.automation}; actions set by ${f.owners} | ${f.hr} |`,
+    `| 2 | ${f.owners} | Define the privileged roles in roles/, each mapped to specific cloud resources and permissions (section 2). Changes to roles/ and policies/ need the approval of ${f.owners}. |`,
+    `| 3 | ${f.automation}; each role's owners approve | ${standingStep(f.roles, policy.hr)} |`,
+    `| 4 | ${f.owners} | Permissions are attached to roles, never to individuals: a grant names a person and a role, and the role decides the permissions. |`,
+    `| 5 | ${f.owners} | Access is temporary by default: ${formatDuration(policy.durations.default)} unless the role sets its own default (${f.defaultRange}); no grant may exceed ${formatDuration(policy.durations.max)} or its role's maximum. ${f.escalation} |`,
+    `| 6 | The requester; each role's owners approve (section 2) | Engineers request access by pull request with a reason of at least ${policy.reasons.minLength} characters. ${f.ticketPattern} The role's owners approve it (section 2); no one approves their own request. |`,
+    `| 7 | ${f.breakGlass.length === 0 ? 'Nobody (no role allows it)' : f.breakGlassUsers}; reviewed by ${f.owners} | Break-glass for critical outages: ${f.breakGlass.length === 0 ? 'no role allows it' : f.breakGlass.map((r) => `${code(r.name)} by ${list(r.breakGlass!.who)}, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)}`).join('; ')}; never longer than ${formatDuration(policy.durations.breakGlassMax)}. ${reviewSentence(policy)} ${budgetSentence(policy)} |`,
+    `| 8 | ${f.cloudLogs} | Session recording and in-session monitoring are the cloud's job (${f.cloudLogs}); gitgrant records who had which access when. |`,
+    `| 9 | ${f.automation} | Anomaly rules run nightly over the git history and the cloud state. |`,
+    `| 10 | ${f.automation} | Findings become GitHub exception issues labelled ${code(policy.exceptions.label)}, deduplicated and closed when resolved. |`,
+    `| 11 | ${f.automation} | ${policy.hr.sources.length === 0 ? 'No HR source is configured: access is not validated against HR data.' : 'Access is validated against HR data every night (step 1) and summarised monthly.'} |`,
+    `| 12 | ${f.owners} | Targeted reviews of the exception issues and break-glass reviews, not comprehensive quarterly reviews. |`,
     '',
     '## 5. Standards Compliance',
     '',
@@ -126,17 +168,17 @@ export function renderProcedure(repo: AccessRepo): string {
     '- **Role-Based Access Control (RBAC):** permissions belong to roles (roles/); people receive a role through a grant.',
     `- **Just-In-Time (JIT) Access:** a grant file with an \`expires\` time; by default ${formatDuration(policy.durations.default)}, at most ${formatDuration(policy.durations.max)}.`,
     '- **Exception-Based Monitoring:** nightly comparisons that report only deviations, as issues.',
-    `- **Break-Glass Access:** an emergency grant written by the break-glass workflow, at most ${formatDuration(policy.durations.breakGlassMax)}, reviewed after the incident by a policy owner other than the user. ${budgetSentence(policy)}`,
+    `- **Break-Glass Access:** an emergency grant written by the break-glass workflow, at most ${formatDuration(policy.durations.breakGlassMax)}, ${policy.breakGlass.blockWhileReviewOpen ? 'reviewed after the incident by a policy owner other than the user' : 'with a post-incident review issue'}. ${budgetSentence(policy)}`,
     '- **Workload Identity:** GitHub Actions reach AWS and GCP through OIDC federation; there are no stored cloud keys.',
     '',
     '## 8. Responsibilities',
     '',
     '| Role | Responsibility |',
     '|---|---|',
-    `| Security Officer (${list(policy.owners)}) | Owns policies/ and roles/, the caps and escalations above, exception issues and break-glass reviews. |`,
+    `| Policy owners ${f.owners} | Own policies/, roles/, workflows and code (CODEOWNERS), the caps and escalations above, exception issues and break-glass reviews. |`,
     ...groupOwners(f.roles).map(([owner, roles]) => `| Role owner ${code(owner)} | Approves grants for ${roles.map(code).join(', ')}. |`),
-    '| Platform Engineer | Runs the apply, sweep and nightly workflows and the cloud trust (OIDC, workload identity federation). |',
-    '| Managers | Approve escalated requests where a role or policy names them, and keep HR data current. |',
+    ...policy.escalations.map((e) => `| Escalation approvers ${list(e.approvals.from)} | Approve access longer than ${formatDuration(e.aboveDuration)} (${code(e.name)}). |`),
+    `| ${f.automation} | Applies merged grants, sweeps expired ones and runs the nightly checks; its commits alone carry gitgrant's lifecycle trailers. |`,
     '',
   ];
   return out.join('\n');
@@ -165,18 +207,37 @@ export function renderQuestionnaire(repo: AccessRepo): string {
     '',
     `Duration: access is temporary by default (${formatDuration(policy.durations.default)} unless the role sets its own default; the roles' defaults range from ${f.defaultRange}), and no grant may exceed ${formatDuration(policy.durations.max)}. ${f.escalation}`,
     '',
-    `Revocation: the deadline is written into the cloud policy itself (GCP IAM conditions, AWS aws:CurrentTime conditions), so access ends on time even if our automation is down; a scheduled sweep then removes the binding and the file. Access can be revoked early at any time, and is revoked when its ticket closes or when HR data shows the person left. ${f.hr}`,
+    `Revocation: the deadline is written into the cloud policy itself (GCP IAM conditions, AWS aws:CurrentTime conditions), so access ends on time even if our automation is down; a scheduled sweep then removes the binding and the file. Access can be revoked early at any time by deleting its grant file. ${f.ticketClosing}${f.hrRevocation} ${f.hr}`,
     '',
-    `Emergencies: ${f.breakGlass.length === 0 ? 'no break-glass access is configured.' : `break-glass access lands immediately for ${f.breakGlass.map((r) => `${code(r.name)} (${list(r.breakGlass!.who)} only, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)})`).join('; ')}, and each use opens a post-incident review that a policy owner other than the user must complete before that person can break glass again. ${budgetSentence(policy)}`}`,
+    `Emergencies: ${f.breakGlass.length === 0 ? 'no break-glass access is configured.' : `break-glass access lands immediately for ${f.breakGlass.map((r) => `${code(r.name)} (${list(r.breakGlass!.who)} only, at most ${duration(r.breakGlass!.maxDuration, formatDuration(policy.durations.breakGlassMax))}, notifying ${list(r.breakGlass!.notify)})`).join('; ')}. ${reviewSentence(policy)} ${budgetSentence(policy)}`}`,
     '',
-    'Logging and audit: every request, approval, change and revocation is a commit in the access repository; automated actions carry machine-readable trailers. Auditors receive `gitgrant audit` (evidence per HITRUST, SOC 2, HIPAA and NIST control) and can ask `gitgrant access-at` who held what at any moment. Actions taken with the access are logged by the clouds (AWS CloudTrail, GCP Cloud Audit Logs).',
+    `Logging and audit: every request, approval, change and revocation is a commit in the access repository; automated actions carry machine-readable trailers. Auditors receive \`gitgrant audit\` (evidence per HITRUST, SOC 2, HIPAA and NIST control) and can ask \`gitgrant access-at\` who held what at any moment. Actions taken with the access are logged by the clouds (${f.cloudLogs}).`,
     '',
     `Policy ownership: the policy and roles are owned by ${list(policy.owners)}; this answer is regenerated from them, so it cannot drift from what is enforced.`,
     '',
   ].join('\n');
 }
 
+function reviewSentence(policy: Policy): string {
+  return policy.breakGlass.blockWhileReviewOpen
+    ? `Each use opens a post-incident review issue labelled ${code(policy.breakGlass.reviewLabel)}; until a policy owner other than the user closes it as completed, that person cannot break glass again.`
+    : `Each use opens a post-incident review issue labelled ${code(policy.breakGlass.reviewLabel)}; an open review does not stop the same person breaking glass again.`;
+}
+
+/** Standing access is claimed only where a role derives it from HR and an HR source exists. */
+function standingStep(roles: readonly Role[], hr: HrConfig): string {
+  const standing = roles.filter((r) => r.standing);
+  const eligible = roles.filter((r) => r.eligible);
+  const eligibility = eligible.length === 0
+    ? 'No role restricts who is eligible by HR attributes.'
+    : hr.sources.length === 0
+      ? `Roles with eligibility rules (${eligible.map((r) => code(r.name)).join(', ')}) name HR attributes, but no HR source is configured to check them.`
+      : `Roles with eligibility rules (${eligible.map((r) => code(r.name)).join(', ')}) admit only matching people.`;
+  if (standing.length === 0 || hr.sources.length === 0) return `No standing access is derived from HR data. ${eligibility}`;
+  return `Standing access for ${standing.map((r) => code(r.name)).join(', ')} is derived from HR attributes by the nightly HR job as a pull request. ${eligibility}`;
+}
+
 function budgetSentence(policy: Policy): string {
-  const budget = breakGlassBudgetOf(policy);
+  const { budget } = policy.breakGlass;
   return `Each person has at most ${formatDuration(budget.total)} of break-glass access in any ${formatDuration(budget.window)}, across all roles.`;
 }

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInstant } from '../model/instant.js';
-import { isAutomationCommitter, type AutomationIdentity } from '../lifecycle/automation.js';
+import { isAutomationCommitter } from '../lifecycle/automation.js';
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import { runGit } from '../adapters/git/plumbing.js';
 import { EVIDENCE_DIR, parseEvidence, type VerifyEvidence } from '../lifecycle/verify-report.js';
 import type { AuditEvent, Period } from './events.js';

@@ -7,14 +7,13 @@ import type { AuditSourceAdapters } from '../app/audit-sources.js';
 import { GitHistoryError, readHistory } from '../audit/git-history.js';
 import type { History } from '../audit/history-types.js';
 import { readVerifyEvidence } from '../audit/verify-evidence.js';
-import { automationIdentity } from '../lifecycle/automation.js';
 import { loadRepo } from '../model/load-repo.js';
 import { CommandFailure, type CliIo } from './io.js';
 
 export function auditAdapters(io: CliIo, root: string): AuditSourceAdapters {
   // Policies are owner-reviewed: whose trailers count is read from main's policies, never from history.
   const { policy } = loadRepo(root, (path) => path.startsWith('policies/')).repo;
-  const automation = automationIdentity(policy.sections.automation);
+  const automation = policy.automation;
   return {
     history: () => gitHistory(root),
     automation,

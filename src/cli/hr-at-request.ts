@@ -7,7 +7,6 @@
 import type { RequestedGrantsCheck } from '../app/draft-grant.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkGranteesAtRequest } from '../hr/at-request.js';
-import { readHrConfig } from '../hr/config.js';
 import { loadHrForRequest } from '../hr/load.js';
 import { HrSourceError } from '../hr/source-error.js';
 import { withEnvScimSource } from '../lifecycle/hr-findings.js';
@@ -26,8 +25,7 @@ const NO_CHECK: RequestedGrantsCheck = () => [];
 export async function hrAtRequest(io: CliIo, root: string, repo: AccessRepo, now: Instant, baseRef?: string): Promise<RequestedGrantsCheck> {
   // An invalid hr section is reported by the loader with the rest of the policy; the check then
   // runs on the defaults (no sources), and the load error fails the command.
-  const { value } = readHrConfig(repo.policy.sections.hr, repo.policy.sources.hr);
-  const config = withEnvScimSource(value, io.env);
+  const config = withEnvScimSource(repo.policy.hr, io.env);
   let hr;
   try {
     hr = await loadHrForRequest(config, {

@@ -18,7 +18,7 @@ import { cloudFromEnv, type Cloud } from '../providers/cloud.js';
 import { resolveIdentityCenterDirectory } from '../providers/identity-center-directory.js';
 import type { BindingReader, LimitChecker } from '../providers/provider.js';
 import { verifyReads } from '../providers/verify-reads.js';
-import type { AutomationIdentity } from '../lifecycle/automation.js';
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import { commitRevocations } from '../lifecycle/commit.js';
 import { readGrantHistory } from '../lifecycle/history.js';
 import { runGit } from '../lifecycle/git-run.js';
@@ -59,13 +59,13 @@ function readersOf(providers: Cloud['providers']): Record<ProviderName, BindingR
 const directoryOf = (cloud: Cloud): RevocationReads['directory'] => (repo, identities, now) => resolveIdentityCenterDirectory(cloud.aws, repo, identities, now);
 
 /** The clouds to read, for a preview. */
-export function cloudReader(env: Env, now: Instant, policy: Pick<Policy, 'sections'>): Opened<RevocationReads> {
+export function cloudReader(env: Env, now: Instant, policy: Pick<Policy, 'aws'>): Opened<RevocationReads> {
   const cloud = cloudFromEnv(env, () => now, policy);
   return { providers: readersOf(cloud.providers), directory: directoryOf(cloud), close: () => cloud.close() };
 }
 
 /** The clouds to change. */
-export function cloudWriter(env: Env, now: Instant, policy: Pick<Policy, 'sections'>): Opened<RevocationWrites> {
+export function cloudWriter(env: Env, now: Instant, policy: Pick<Policy, 'aws'>): Opened<RevocationWrites> {
   const cloud = cloudFromEnv(env, () => now, policy);
   return { providers: cloud.providers, directory: directoryOf(cloud), close: () => cloud.close() };
 }
@@ -125,7 +125,7 @@ export function reconcileWriters(io: CliIo, root: string, now: Instant, concurre
   return { openPlan: () => openPlan(io, root, now, concurrency) };
 }
 
-export function verifyReaders(env: Env, root: string, now: Instant, policy: Pick<Policy, 'sections'>): VerifyReaders {
+export function verifyReaders(env: Env, root: string, now: Instant, policy: Pick<Policy, 'aws'>): VerifyReaders {
   return {
     reconstruction: async () => reconstruct(await readHistory(root)),
     openCloud(): Opened<VerifyCloud> {

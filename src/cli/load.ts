@@ -2,7 +2,7 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadRepo, type LoadedRepo } from '../model/load-repo.js';
 import type { Instant } from '../model/types.js';
-import { automationIdentity, type AutomationIdentity } from '../lifecycle/automation.js';
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import { evaluatePolicy } from '../policy/engine.js';
 
 export function loadAndEvaluate(root: string, now: Instant): LoadedRepo & { findings: Diagnostic[] } {
@@ -13,5 +13,5 @@ export function loadAndEvaluate(root: string, now: Instant): LoadedRepo & { find
 
 /** Whose trailers and evidence count: the policy's `automation` identity as main has it now (policies are owner-reviewed). */
 export function automationOf(root: string): AutomationIdentity {
-  return automationIdentity(loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.sections.automation);
+  return loadRepo(root, (path) => path.startsWith('policies/')).repo.policy.automation;
 }

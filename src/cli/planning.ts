@@ -81,19 +81,19 @@ export function scopeOf(state: RepoState, request: Omit<PlanRequest, 'scope'>, o
 }
 
 /** The guards, parsed once for every command that applies: a bad `--max-removals` is a usage error. */
-export function guardsOf(maxRemovals: string | undefined, policy: Pick<Policy, 'sections'>): ApplyGuards {
+export function guardsOf(maxRemovals: string | undefined, policy: Pick<Policy, 'apply'>): ApplyGuards {
   const result = applyGuardsOf(maxRemovals, policy);
   if ('problem' in result) throw new UsageError(result.problem.message, result.problem.hint);
   return result.guards;
 }
 
 /** A reader of the clouds the environment points at: what `plan` and dry runs get. */
-export async function openReader(io: CliIo, now: Instant, policy: Pick<Policy, 'sections'>): Promise<CloudReader> {
+export async function openReader(io: CliIo, now: Instant, policy: Pick<Policy, 'aws'>): Promise<CloudReader> {
   const { cloudFromEnv, cloudReaderOf } = await import('../providers/cloud.js');
   return cloudReaderOf(cloudFromEnv(io.env, () => now, policy));
 }
 
-async function openApplier(io: CliIo, now: Instant, policy: Pick<Policy, 'sections'>): Promise<CloudApplier> {
+async function openApplier(io: CliIo, now: Instant, policy: Pick<Policy, 'aws'>): Promise<CloudApplier> {
   const { cloudFromEnv, cloudApplierOf } = await import('../providers/cloud.js');
   return cloudApplierOf(cloudFromEnv(io.env, () => now, policy));
 }

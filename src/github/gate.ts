@@ -186,7 +186,8 @@ interface Exclusions {
   requester?: string;
 }
 
-function isBot(user: GitHubUser): boolean {
+/** A GitHub App or other bot account: never an approver, and the only author whose PR may speak for an issue's author. */
+export function isBot(user: GitHubUser): boolean {
   return user.type === 'Bot' || user.login.toLowerCase().endsWith('[bot]');
 }
 

@@ -1,17 +1,9 @@
 /** Issues as a ticket source: a grant whose ticket issue is closed is due for revocation. */
 import type { GitHubClient } from './client.js';
-import type { IssueRef, IssueStatus, RepoRef } from './types.js';
+import type { IssueRef, IssueStatus } from './types.js';
 
 export interface IssueState {
   status(issue: IssueRef): Promise<IssueStatus>;
-}
-
-/** `#123` (in `home`) or `owner/repo#123`; undefined when the ticket is not a GitHub issue. */
-export function parseIssueRef(ticket: string, home: RepoRef): IssueRef | undefined {
-  const match = /^(?:([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+))?#([1-9][0-9]*)$/.exec(ticket.trim());
-  if (!match) return undefined;
-  const number = Number(match[3]);
-  return match[1] && match[2] ? { owner: match[1], repo: match[2], number } : { ...home, number };
 }
 
 export function octokitIssueState(octokit: GitHubClient): IssueState {

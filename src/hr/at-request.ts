@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locate, pointer } from '../model/source-map.js';
 import type { Email, Grant, Instant } from '../model/types.js';
-import type { HrAtRequest } from './config.js';
+import type { HrAtRequest } from '../model/policy-sections.js';
 import { employmentStatus, hasLeft, type HrRecord } from './record.js';
 
 /** What is known about HR where the check runs. */

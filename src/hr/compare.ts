@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AccessRepo, Email, GitHubPrincipal, Grant, GrantId, Instant, Role, RoleName } from '../model/types.js';
-import { DEFAULT_HR_CONFIG, type HrAction, type HrConfig } from './config.js';
+import { DEFAULT_HR_CONFIG, type HrAction, type HrConfig } from '../model/policy-sections.js';
 import { describeMismatch, eligibilityMismatches } from './eligibility.js';
 import { employmentStatus, hasLeft, type HrRecord } from './record.js';
 

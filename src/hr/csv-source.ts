@@ -4,7 +4,7 @@
  * on the line the person starts on.
  */
 import { CsvError, parse } from 'csv-parse/sync';
-import { HR_COLUMNS, type HrColumn } from './config.js';
+import { HR_COLUMNS, type HrColumn } from '../model/policy-sections.js';
 import { addPerson, addRowProblem, unreadableFile, type FileSourceName, type HrFields, type HrReadResult } from './record.js';
 
 export type CsvColumns = Partial<Record<HrColumn, string>>;

@@ -6,7 +6,7 @@
 import { formatInstant } from '../model/instant.js';
 import type { AccessRepo, Email, GrantId, Instant, RoleName } from '../model/types.js';
 import { localTime } from '../policy/local-time.js';
-import type { AnomalyConfig } from './anomaly-config.js';
+import type { AnomalyConfig } from '../model/policy-sections.js';
 import type { ForgedTrailers } from './automation.js';
 import { fingerprint, ownersOf, sortFindings, type Finding } from './findings.js';
 import type { GrantEvent } from './grant-events.js';

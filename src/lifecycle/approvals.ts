@@ -2,7 +2,7 @@
  * Approvals as the nightly rules need them, pure, from the approval notes in history: by GitHub
  * login for the anomaly rules, by email (through `identities.people.*.github`) for the HR check.
  */
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { email, type AccessRepo, type Email, type GrantId } from '../model/types.js';
 import type { Approvals } from './anomalies.js';
 import type { GrantEvent } from './grant-events.js';

@@ -10,26 +10,8 @@
  * commit of main whose committer is the automation's identity**. Anything else that carries them
  * is a person's change, dated by its commit, and reported.
  */
+import type { AutomationIdentity } from '../model/policy-sections.js';
 import type { LifecycleAction } from './trailers.js';
-
-/** The git identity the workflows give the App's commits (`git config user.name/user.email`). */
-export interface AutomationIdentity {
-  /** `<app-slug>[bot]`. */
-  name: string;
-  /** Exact email; unset: GitHub's noreply address of the bot user, `<id>+<name>@users.noreply.github.com`. */
-  email?: string;
-}
-
-/** The App the setup guide creates is called gitgrant. */
-export const DEFAULT_AUTOMATION: AutomationIdentity = { name: 'gitgrant[bot]' };
-
-/** The policy's `automation` section (its shape is checked by the policy schema); absent: the default. */
-export function automationIdentity(raw: unknown): AutomationIdentity {
-  if (!raw || typeof raw !== 'object') return DEFAULT_AUTOMATION;
-  const { name, email } = raw as { name?: unknown; email?: unknown };
-  if (typeof name !== 'string' || !name.trim()) return DEFAULT_AUTOMATION;
-  return typeof email === 'string' && email.trim() ? { name: name.trim(), email: email.trim() } : { name: name.trim() };
-}
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -3,6 +3,7 @@
  * the repo from `GITHUB_REPOSITORY`, the token from `GITHUB_TOKEN` (or `gh auth token`).
  */
 import { gitHubClientFromEnv, type GitHubClient } from '../github/client.js';
+import { parseRepoRef } from '../github/repo-ref.js';
 import type { RepoRef } from '../github/types.js';
 
 export interface GitHubContext {
@@ -11,8 +12,7 @@ export interface GitHubContext {
 }
 
 export function repoFromEnv(env: Readonly<Record<string, string | undefined>>): RepoRef | undefined {
-  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+)$/.exec(env.GITHUB_REPOSITORY?.trim() ?? '');
-  return match ? { owner: match[1]!, repo: match[2]! } : undefined;
+  return parseRepoRef(env.GITHUB_REPOSITORY);
 }
 
 /** Undefined, with the reason, when the environment does not say which repo or gives no token. */

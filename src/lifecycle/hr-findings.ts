@@ -2,7 +2,7 @@
  * HR comparison results as lifecycle findings and revocations, pure. A finding whose action is
  * `revoke` revokes its grants like the sweep does (`Gitgrant-Action: revoke-hr`).
  */
-import type { HrConfig, ScimSourceConfig } from '../hr/config.js';
+import type { HrConfig, ScimSourceConfig } from '../model/policy-sections.js';
 import type { HrFinding } from '../hr/compare.js';
 import type { AccessRepo, GrantId } from '../model/types.js';
 import type { Revocation } from './expiry.js';

@@ -5,7 +5,7 @@
  */
 import type { AccessRepo, Grant, GrantId } from '../model/types.js';
 import { desiredState, targetRefOf, type IdentityCenterDirectory } from '../plan/desired.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { targetKey, type ObservedBinding, type Plan, type TargetChange } from '../plan/types.js';
 import type { Revocation } from './expiry.js';
 

@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { desiredState } from '../plan/desired.js';
 import { changeCount, computePlan } from '../plan/diff.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import { targetKey, type DesiredBinding, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../plan/types.js';
 import type { BindingReader, ChangeApplier, LimitChecker } from '../providers/provider.js';
 import type { IdentityCenterDirectory } from '../plan/desired.js';

@@ -6,7 +6,7 @@ export const STANDING_PR_TITLE = 'Standing access from HR';
 
 export function standingPullRequestBody(change: StandingChange): string {
   const lines = [
-    'The nightly HR job keeps standing access in line with the roles\' `standing` HR attributes (seed 001 step 3).',
+    'The nightly HR job keeps standing access in line with the roles\' `standing` HR attributes.',
     'Review it like any other grant change; merging applies it.',
     '',
   ];

@@ -3,7 +3,7 @@
  * later), so the sweep asks "is this ticket closed?" without knowing the tracker.
  */
 import type { IssueState } from '../github/issue-state.js';
-import { parseIssueRef } from '../github/issue-state.js';
+import { parseIssueRef } from '../github/repo-ref.js';
 import type { RepoRef } from '../github/types.js';
 import type { Instant } from '../model/types.js';
 

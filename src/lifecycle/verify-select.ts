@@ -8,7 +8,7 @@ import type { GrantLifecycle, Reconstruction } from '../audit/lifecycle-types.js
 import { emptySourceMap } from '../model/source-map.js';
 import { email, grantId, roleName, type AccessRepo, type Grant, type Instant } from '../model/types.js';
 import { desiredState, type IdentityCenterDirectory } from '../plan/desired.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import type { EndedGrant } from './verify.js';
 
 export interface Window {

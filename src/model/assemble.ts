@@ -1,7 +1,7 @@
 /** Puts loaded files together into one AccessRepo. Pure. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedFile, RawPolicyPart } from './load-file.js';
-import { mergePolicies } from './policy.js';
+import { mergePolicies, type FailedPolicyFile } from './policy.js';
 import type { AccessRepo, Grant, Role, RoleName } from './types.js';
 
 export const ROLE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -11,7 +11,7 @@ export function assembleRepo(files: readonly { path: string; loaded: LoadedFile 
   const roles = new Map<RoleName, Role>();
   const grants: Grant[] = [];
   const policyParts: RawPolicyPart[] = [];
-  let policyFileFailed = false;
+  const failedPolicies: FailedPolicyFile[] = [];
   for (const { path, loaded } of files) {
     diagnostics.push(...loaded.diagnostics);
     if (loaded.kind === 'role' && loaded.value) {
@@ -23,9 +23,9 @@ export function assembleRepo(files: readonly { path: string; loaded: LoadedFile 
       } else roles.set(loaded.value.name, loaded.value);
     } else if (loaded.kind === 'grant' && loaded.value) grants.push(loaded.value);
     else if (loaded.kind === 'policy' && loaded.value) policyParts.push(loaded.value);
-    else if (loaded.kind === 'policy') policyFileFailed = true;
+    else if (loaded.kind === 'policy') failedPolicies.push({ file: path, ...(loaded.keys ? { keys: loaded.keys } : {}) });
   }
-  const { policy, diagnostics: policyDiagnostics } = mergePolicies(policyParts, { complete: !policyFileFailed });
+  const { policy, diagnostics: policyDiagnostics } = mergePolicies(policyParts, failedPolicies);
   diagnostics.push(...policyDiagnostics);
   grants.sort((a, b) => a.id.localeCompare(b.id));
   return { repo: { policy, roles, grants }, diagnostics };

@@ -25,7 +25,8 @@ export interface RawPolicyPart {
 export type LoadedFile =
   | { kind: 'grant'; value?: Grant; diagnostics: Diagnostic[] }
   | { kind: 'role'; value?: Role; diagnostics: Diagnostic[] }
-  | { kind: 'policy'; value?: RawPolicyPart; diagnostics: Diagnostic[] }
+  /** `keys`: when a policy file parsed but failed its schema, the top-level keys it sets (their sections did not load). */
+  | { kind: 'policy'; value?: RawPolicyPart; keys?: string[]; diagnostics: Diagnostic[] }
   | { kind: 'other'; diagnostics: Diagnostic[] };
 
 export function loadFile(path: string, bytes: Uint8Array): LoadedFile {
@@ -37,7 +38,12 @@ export function loadFile(path: string, bytes: Uint8Array): LoadedFile {
   const parsed = parseYamlFile(path, bytes);
   if (parsed.diagnostics.length > 0) return { kind: place.kind, diagnostics: parsed.diagnostics };
   const errors = validateAgainstSchema(place.kind, parsed.data);
-  if (errors.length > 0) return { kind: place.kind, diagnostics: schemaDiagnostics(errors, parsed.source, parsed.data) };
+  if (errors.length > 0) {
+    const diagnostics = schemaDiagnostics(errors, parsed.source, parsed.data);
+    const data = parsed.data;
+    if (place.kind === 'policy' && data !== null && typeof data === 'object' && !Array.isArray(data)) return { kind: 'policy', keys: Object.keys(data), diagnostics };
+    return { kind: place.kind, diagnostics };
+  }
   const data = parsed.data as Record<string, unknown>;
   switch (place.kind) {
     case 'grant':

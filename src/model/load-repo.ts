@@ -1,6 +1,6 @@
 /** Reads, parses and assembles an access repository: the front door of the core for adapters. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkRoles } from '../policy/role-checks.js';
+import { checkRoles } from './role-checks.js';
 import { assembleRepo } from './assemble.js';
 import { loadFile } from './load-file.js';
 import { defaultWorkers, loadFilesParallel, PARALLEL_THRESHOLD, type Loaded } from './load-parallel.js';

@@ -5,10 +5,12 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDuration, parseDuration } from './duration.js';
 import type { RawPolicyPart } from './load-file.js';
+import { readSections, type SectionFields } from './policy-section-checks.js';
+import type { PolicySection } from './policy-sections.js';
 import { locate, pointer } from './source-map.js';
-import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type TicketRequirement } from './types.js';
+import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type Role, type TicketRequirement } from './types.js';
 
-/** The seeds' defaults (000, 001): 4h by default, 30 days at most, break-glass at most 4h. */
+/** The design's defaults: 4h by default, 30 days at most, break-glass at most 4h. */
 export const POLICY_DEFAULTS = {
   defaultDuration: '4h',
   maxDuration: '30d',
@@ -18,12 +20,36 @@ export const POLICY_DEFAULTS = {
   reasonMinLength: 10,
 } as const;
 
-/** The policy's break-glass budget, with the defaults for a policy that was not merged from files. */
-export function breakGlassBudgetOf(policy: Policy): BreakGlassBudget {
-  return policy.breakGlass?.budget ?? { total: policy.durations.breakGlassMax, window: parseDuration(POLICY_DEFAULTS.breakGlassBudgetWindow)! };
+/** Whether a grant of `role` must name a ticket (policy `tickets.required`). */
+export function ticketRequired(policy: Pick<Policy, 'tickets'>, role: Pick<Role, 'production'>): boolean {
+  const { required } = policy.tickets;
+  return required === 'always' || (required === 'production' && role.production);
 }
 
-interface PolicyFields {
+/** A policy file that did not load: `keys` are the top-level keys it sets, when it parsed at all. */
+export interface FailedPolicyFile {
+  file: string;
+  keys?: readonly string[];
+}
+
+/**
+ * The load errors to show, when the policy's `section` may not hold what its file says (the file
+ * did not load, or a value in the section was refused); empty when it holds what was written. A
+ * job that acts on a section must stop when this is not empty: the defaults that stand in for a
+ * broken section would otherwise decide what it does.
+ */
+export function sectionFailures(policy: Policy, diagnostics: readonly Diagnostic[], section: PolicySection): Diagnostic[] {
+  const files = new Set(policy.refused.filter((r) => r.section === section || r.section === '*').map((r) => r.file));
+  if (files.size === 0) return [];
+  const errors = diagnostics.filter((d) => d.severity === 'error' && d.file !== undefined && files.has(d.file));
+  return errors.length > 0 ? errors : [...files].sort().map((file): Diagnostic => ({
+    severity: 'error', code: 'POLICY_SECTION_NOT_LOADED', summary: `the \`${section}\` section in ${file} did not load`, hint: 'run gitgrant validate and fix the policy file',
+    file, start: { line: 1, col: 1 }, end: { line: 1, col: 1 },
+  }));
+}
+
+/** The policy files merged, as written; the schema has checked every key (the one cast from YAML to types is below). */
+interface PolicyFields extends SectionFields {
   owners?: string[];
   durations?: { default?: string; max?: string; breakGlassMax?: string };
   escalations?: { name: string; aboveDuration: string; approvals: { count?: number; from: string[] } }[];
@@ -32,13 +58,10 @@ interface PolicyFields {
   grantees?: { domains?: string[] };
   duplicates?: { allow?: boolean };
   rules?: { id: string; expression: string; message: string; severity?: 'error' | 'warning' }[];
-  breakGlass?: { budget?: { total?: string; window?: string } };
 }
 
-const TYPED_KEYS = new Set(['owners', 'durations', 'escalations', 'tickets', 'reasons', 'grantees', 'duplicates', 'rules']);
-
-/** `complete: false` when a policy file failed to load: keys it may set are unknown, so none is reported missing. */
-export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true } = {}): { policy: Policy; diagnostics: Diagnostic[] } {
+/** `failed`: the policy files that did not load; keys they may set are unknown, so none is reported missing. */
+export function mergePolicies(parts: readonly RawPolicyPart[], failed: readonly FailedPolicyFile[] = []): { policy: Policy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const merged: Record<string, unknown> = {};
   const sources: Policy['sources'] = {};
@@ -58,7 +81,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     }
   }
   const fields = merged as PolicyFields;
-  if (!fields.owners && complete) {
+  if (!fields.owners && failed.length === 0) {
     diagnostics.push({
       severity: 'error', code: 'POLICY_OWNERS_MISSING', summary: 'no policy file sets `owners`',
       hint: 'add `owners: [\'@your-org/security\']` to a file under policies/: they approve changes to roles, policies and code',
@@ -113,8 +136,13 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     });
   }
   const rules: CustomRule[] = (fields.rules ?? []).map((r) => ({ id: r.id, expression: r.expression, message: r.message, severity: r.severity ?? 'error' }));
-  const sections: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(merged)) if (!TYPED_KEYS.has(key)) sections[key] = value;
+  const read = readSections(fields, sources);
+  diagnostics.push(...read.diagnostics);
+  const refused: Policy['refused'] = [
+    ...failed.flatMap((f) => (f.keys ?? ['*']).map((section) => ({ section, file: f.file }))),
+    ...read.refused.map((section) => ({ section, file: sources[section]?.file ?? 'policies/' })),
+  ];
+  const { breakGlassSettings, ...sections } = read.sections;
   const policy: Policy = {
     owners: (fields.owners ?? []).map(gitHubPrincipal),
     durations: {
@@ -128,8 +156,9 @@ export function mergePolicies(parts: readonly RawPolicyPart[], { complete = true
     allowDuplicateGrants: fields.duplicates?.allow ?? false,
     grantDomains: fields.grantees?.domains,
     rules,
-    breakGlass: { budget },
-    sections,
+    breakGlass: { budget, ...breakGlassSettings },
+    ...sections,
+    refused,
     sources,
   };
   return { policy, diagnostics };

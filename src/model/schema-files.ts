@@ -15,9 +15,6 @@ export function schemaId(kind: FileKind): string {
   return `https://gitgrant.dev/schemas/${kind}.schema.json`;
 }
 
-/** The hr section's fragment, which the policy schema refers to and readHrConfig validates on its own. */
-export const HR_FRAGMENT_ID = 'https://gitgrant.dev/schemas/fragments/hr.schema.json';
-
 export function schemaFor(kind: FileKind): Record<string, unknown> {
   return readSchema(`${kind}.schema.json`);
 }

@@ -11,9 +11,6 @@ export type { FileKind } from './schema-files.js';
 
 const validators = await loadValidators();
 
-/** The policy's `hr` section on its own (schemas/fragments/hr.schema.json), precompiled like the rest. */
-export const validateHrSection = validators.hr;
-
 export function validateAgainstSchema(kind: FileKind, data: unknown): ErrorObject[] {
   const validate = validators[kind];
   return validate(data) ? [] : [...(validate.errors ?? [])];

@@ -2,6 +2,9 @@
  * The domain model of an access repository, as loaded from YAML. Every identifier has its own
  * branded type so a grantee can never be passed where a role name is expected.
  */
+import type {
+  AnomalyConfig, ApplySettings, AutomationIdentity, AwsSettings, BreakGlassPolicy, ExceptionsConfig, HrConfig, IdentityConfig, ReconcileSettings,
+} from './policy-sections.js';
 import type { SourceMap } from './source-map.js';
 
 declare const brand: unique symbol;
@@ -171,10 +174,21 @@ export interface Policy {
   /** Email domains a grantee may have; absent: any. */
   grantDomains?: string[];
   rules: CustomRule[];
-  /** Set by `mergePolicies` (absent only in hand-built policies: read it with `breakGlassBudgetOf`). */
-  breakGlass?: { budget: BreakGlassBudget };
-  /** Sections owned by later stages (identities, hr, exceptions, anomalies, breakGlass, ...), kept raw. */
-  sections: Record<string, unknown>;
+  breakGlass: BreakGlassPolicy;
+  identities: IdentityConfig;
+  aws: AwsSettings;
+  hr: HrConfig;
+  exceptions: ExceptionsConfig;
+  anomalies: AnomalyConfig;
+  apply: ApplySettings;
+  reconcile: ReconcileSettings;
+  automation: AutomationIdentity;
+  /**
+   * Sections that may not hold what the files say, because a file that sets them (`'*'`: a file
+   * that did not even parse, which may set any) did not load, or a value in them was refused. They
+   * hold defaults or what was written; read them with `sectionFailures` before acting on them.
+   */
+  refused: readonly { section: string; file: string }[];
   /** Which file each top-level key came from, for diagnostics. */
   sources: Record<string, SourceMap>;
 }

@@ -6,15 +6,13 @@
  */
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { createAjv } from './ajv-setup.js';
-import { FILE_KINDS, HR_FRAGMENT_ID, schemaId } from './schema-files.js';
+import { FILE_KINDS, schemaId } from './schema-files.js';
 
 export function validatorsSource({ forNode }: { forNode: boolean }): string {
   const ajv = createAjv({ standalone: true });
   const code = (standaloneCode as unknown as (a: typeof ajv, refs: Record<string, string>) => string)(
     ajv,
-    // The policy's hr section also gets a validator of its own (readHrConfig): compiling it at run
-    // time cost every validate ~150 ms.
-    { ...Object.fromEntries(FILE_KINDS.map((kind) => [kind, schemaId(kind)])), hr: HR_FRAGMENT_ID },
+    Object.fromEntries(FILE_KINDS.map((kind) => [kind, schemaId(kind)])),
   );
   const header = forNode ? "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n" : '';
   return header + code.replace(/^"use strict";/, '');

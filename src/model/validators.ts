@@ -8,7 +8,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { FileKind } from './schema-files.js';
 
-export type Validators = Record<FileKind | 'hr', ValidateFunction>;
+export type Validators = Record<FileKind, ValidateFunction>;
 
 export async function loadValidators(): Promise<Validators> {
   const precompiled = (await import(new URL('./validators.generated.js', import.meta.url).href).catch((error: { code?: string }) => {
@@ -18,7 +18,7 @@ export async function loadValidators(): Promise<Validators> {
   })) as Validators | undefined;
   if (precompiled) return precompiled;
   // ajv itself is loaded only when there is nothing precompiled: it costs a run ~50 ms to import.
-  const [{ createAjv }, { FILE_KINDS, HR_FRAGMENT_ID, schemaId }] = await Promise.all([import('./ajv-setup.js'), import('./schema-files.js')]);
+  const [{ createAjv }, { FILE_KINDS, schemaId }] = await Promise.all([import('./ajv-setup.js'), import('./schema-files.js')]);
   const ajv = createAjv();
-  return { ...Object.fromEntries(FILE_KINDS.map((kind) => [kind, ajv.getSchema(schemaId(kind))!])), hr: ajv.getSchema(HR_FRAGMENT_ID)! } as Validators;
+  return Object.fromEntries(FILE_KINDS.map((kind) => [kind, ajv.getSchema(schemaId(kind))!])) as Validators;
 }

@@ -8,7 +8,8 @@ import { isGrantPathOf } from '../model/repo-paths.js';
 import type { AccessRepo, Grant, Instant, Role, Target } from '../model/types.js';
 import { isExpired, isScheduled } from '../policy/window.js';
 import { assignmentBindingId, grantBindingId } from './binding-id.js';
-import { awsIamUserArn, gcpMember, identityCenterUserName, type IdentityConfig } from './identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
+import { awsIamUserArn, gcpMember, identityCenterUserName } from './identity.js';
 import type { DesiredBinding, TargetRef } from './types.js';
 
 /** Identity Store user ids by `instanceArn|userName`; absent: not looked up (offline); undefined: not found. */

@@ -5,12 +5,12 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo } from '../model/types.js';
 import { createRuleContext, type EvaluationOptions } from './context.js';
-import { durationWithinCaps } from './rules/durations.js';
-import { compileRules, customRules } from './rules/custom.js';
+import { durationWithinCaps } from './duration-rules.js';
+import { compileRules, customRules } from './custom-rules.js';
 import {
   breakGlassFields, endsInFuture, granteeIsValidEmail, reasonIsMeaningful, roleExists, ticketSatisfiesPolicy, windowIsOrdered,
-} from './rules/grant-fields.js';
-import { overlapRules } from './rules/overlaps.js';
+} from './grant-field-rules.js';
+import { overlapRules } from './overlap-rules.js';
 
 export function evaluatePolicy(repo: AccessRepo, options: EvaluationOptions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -24,7 +24,7 @@ export function evaluatePolicy(repo: AccessRepo, options: EvaluationOptions): Di
     breakGlassFields(ctx, grant);
     if (!roleExists(ctx, grant)) continue;
     const role = repo.roles.get(grant.role)!;
-    ticketSatisfiesPolicy(ctx, grant, role.production);
+    ticketSatisfiesPolicy(ctx, grant, role);
     if (!windowIsOrdered(ctx, grant) || !endsInFuture(ctx, grant)) continue;
     durationWithinCaps(ctx, grant, role);
     customRules(ctx, grant, role, compiled, ruleErrors);

@@ -6,7 +6,7 @@
 import type { Instant, Policy } from '../model/types.js';
 import type { ProviderName } from '../plan/types.js';
 import { AwsProvider } from './aws/aws-provider.js';
-import { AwsAccounts, awsSettings } from './aws/accounts.js';
+import { AwsAccounts } from './aws/accounts.js';
 import { awsClientOptionsFromEnv, type AwsClients } from './aws/clients.js';
 import { gcpProviderFromEnv, type GcpProvider } from './gcp/provider.js';
 import { resolveIdentityCenterDirectory } from './identity-center-directory.js';
@@ -27,9 +27,9 @@ export interface Cloud {
  * the clock at its start): the providers prune stale session ends by it, so a plan and the apply
  * that follows it agree about what the cloud should hold.
  */
-export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant, policy: Pick<Policy, 'sections'> = { sections: {} }): Cloud {
+export function cloudFromEnv(env: Readonly<Record<string, string | undefined>>, now: () => Instant, policy: Pick<Policy, 'aws'>): Cloud {
   // Credentials expire in real time, whatever instant the plan is computed for (--now).
-  const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: awsSettings(policy), now: Date.now });
+  const accounts = new AwsAccounts({ client: awsClientOptionsFromEnv(env), settings: policy.aws, now: Date.now });
   const gcp: GcpProvider = gcpProviderFromEnv(env);
   return {
     providers: { aws: new AwsProvider({ clients: accounts, now }), gcp },

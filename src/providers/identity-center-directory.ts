@@ -6,7 +6,8 @@
 import { ListInstancesCommand, type SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { directoryKey, type IdentityCenterDirectory } from '../plan/desired.js';
-import { identityCenterUserName, type IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
+import { identityCenterUserName } from '../plan/identity.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { isExpired } from '../policy/window.js';
 import { resolveIdentityStoreUserId } from './aws/identity-lookup.js';

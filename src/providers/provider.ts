@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import type { IdentityCenterDirectory } from '../plan/desired.js';
-import type { IdentityConfig } from '../plan/identity.js';
+import type { IdentityConfig } from '../model/policy-sections.js';
 import type { DesiredBinding, ProviderName, TargetChange, TargetRef, TargetState } from '../plan/types.js';
 
 export interface BindingReader {

@@ -15,7 +15,8 @@ import type { ChangeStatus, FileChange, History, HistoryCommit } from '../../aud
 import { parseApprovalNote } from '../../audit/approval-note.js';
 import { classifyPath } from '../../model/repo-paths.js';
 import type { Instant } from '../../model/types.js';
-import { DEFAULT_AUTOMATION, isAutomationCommitter, notAutomationReason, trailersClaimSomething, type AutomationIdentity, type ForgedTrailers } from '../../lifecycle/automation.js';
+import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from '../../lifecycle/automation.js';
+import { DEFAULT_AUTOMATION, type AutomationIdentity } from '../../model/policy-sections.js';
 import { grantEventOf, type GrantEvent, type GrantHistory, type LifecycleEvent } from '../../lifecycle/grant-events.js';
 import { parseTrailers } from '../../lifecycle/trailers.js';
 import { epochFrom, epochLogArguments, historyRevisions, startAtEpoch } from '../../audit/epoch.js';

@@ -9,7 +9,8 @@
 import { CreateRoleCommand, CreateUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { CreateUserCommand as CreateIdentityStoreUserCommand } from '@aws-sdk/client-identitystore';
 import { CreatePermissionSetCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
-import { AwsAccounts, type AwsSettings } from '../../providers/aws/accounts.js';
+import type { AwsSettings } from '../../model/policy-sections.js';
+import { AwsAccounts } from '../../providers/aws/accounts.js';
 import { MANAGED_PERMISSION_SET_MARKER } from '../../providers/aws/identity-center-strategy.js';
 
 export interface AwsSeed {

@@ -18,8 +18,8 @@ export interface AnomaliesOptions {
 export function anomaliesCommand(io: CliIo, options: AnomaliesOptions): number {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const { repo } = loadRepo(root);
-  const { diagnostics, ...run } = anomalies({ history: historyReader(root) }, { repo, now });
+  const loaded = loadRepo(root);
+  const { diagnostics, ...run } = anomalies({ history: historyReader(root) }, { repo: loaded.repo, now, loadDiagnostics: loaded.diagnostics });
   printDiagnostics(besideJson(io, options.json), diagnostics);
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), ...run }, null, 2) + '\n');

@@ -10,17 +10,16 @@ import { breakGlassUses } from '../../lifecycle/break-glass-budget.js';
 import { runGit } from '../../lifecycle/git-run.js';
 import { octokitBreakGlassReviews } from '../../github/break-glass-reviews.js';
 import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/break-glass-notice.js';
-import { breakGlassSettings, checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
+import { checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
 import { postSlackWebhook } from '../../adapters/notify/slack-webhook.js';
 import { octokitTeamDirectory } from '../../github/teams.js';
 import { formatCommitMessage } from '../../lifecycle/trailers.js';
 import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
-import { automationIdentity, type AutomationIdentity } from '../../lifecycle/automation.js';
+import type { AutomationIdentity } from '../../model/policy-sections.js';
 import { loadRepo } from '../../model/load-repo.js';
-import { breakGlassBudgetOf } from '../../model/policy.js';
+import { ticketRequired } from '../../model/policy.js';
 import type { Email, Grant, Instant, RoleName } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
 import { plainText } from '../../render/escape.js';
 import { git } from '../git.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
@@ -61,18 +60,18 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
 
   const github = githubRepo(io, root);
   const octokit = await githubClient(io);
-  const settings = breakGlassSettings(repo.policy);
+  const settings = repo.policy.breakGlass;
   const reviews = octokitBreakGlassReviews(octokit, github, settings.reviewLabel);
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const check = await checkBreakGlass({
     role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews,
-    policyOwners: repo.policy.owners, budget: breakGlassBudgetOf(repo.policy), now, duration,
-    uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now, automationIdentity(repo.policy.sections.automation)),
+    policyOwners: repo.policy.owners, budget: settings.budget, now, duration,
+    uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now, repo.policy.automation),
   });
 
   const refusals: Refusal[] = [...check.refusals];
   const expires = now + duration;
-  const ticketNeeded = repo.policy.tickets.required === 'always' || (repo.policy.tickets.required === 'production' && role.production);
+  const ticketNeeded = ticketRequired(repo.policy, role);
   const draft = check.grantee && draftGrant(repo, role, { grantee: check.grantee, reason: options.reason, ...(ticketNeeded ? { ticket: options.incident } : {}), expires, breakGlass: true, incident: options.incident }, now);
   for (const problem of draft ? draft.problems : []) refusals.push({ summary: problem, hint: 'the grant must pass the same validation as any other' });
   if (refusals.length > 0 || !draft || !check.grantee) {

@@ -2,11 +2,10 @@
  * `gitgrant exceptions [--dry-run] [--json]`: runs every finding source in report mode and keeps one
  * GitHub issue per finding: opened, updated when the finding changes, closed when it is gone.
  */
-import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { formatInstant } from '../../model/instant.js';
 import { loadRepo } from '../../model/load-repo.js';
 import { plainText } from '../../render/escape.js';
-import { readExceptionsConfig } from '../../lifecycle/exceptions-config.js';
+import { sectionFailures } from '../../model/policy.js';
 import { exceptions, previewExceptions, type ExceptionReaders } from '../../app/exceptions.js';
 import { besideJson, EXIT, type CliIo } from '../io.js';
 import { historyReader, hrRecordsReader, issueTracker, reconcileReaders, ticketReader, verifyReaders } from '../job-adapters.js';
@@ -25,12 +24,13 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
   const concurrency = concurrencyOption(options.concurrency);
-  const { repo } = loadRepo(root);
-  const config = readExceptionsConfig(repo.policy.sections.exceptions, repo.policy.sources.exceptions);
-  if (hasErrors(config.diagnostics)) {
-    printDiagnostics(io, config.diagnostics);
+  const loaded = loadRepo(root);
+  const refused = sectionFailures(loaded.repo.policy, loaded.diagnostics, 'exceptions');
+  if (refused.length > 0) {
+    printDiagnostics(io, refused);
     return EXIT.findings;
   }
+  const config = loaded.repo.policy.exceptions;
   const history = historyReader(root);
   // Every source is given readers only: this run revokes, removes and pushes nothing.
   const readers: ExceptionReaders = {
@@ -38,9 +38,9 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
     reconcile: reconcileReaders(io, root, now, concurrency),
     hr: { hr: hrRecordsReader(io.env, root), history },
     anomalies: { history },
-    verify: verifyReaders(io.env, root, now, repo.policy),
+    verify: verifyReaders(io.env, root, now, loaded.repo.policy),
   };
-  const input = { repo, now, config: config.value };
+  const input = { repo: loaded.repo, now, config };
   // Dry run: no issue tracker is given, so no issue can be touched.
   const run = options.dryRun ? await previewExceptions(readers, input) : await exceptions({ ...readers, issues: await issueTracker(io.env) }, input);
   printDiagnostics(besideJson(io, options.json), run.diagnostics);

@@ -1,7 +1,6 @@
 /** `gitgrant explain GRANT_PATH`: durations, the approval requirement and why, and the cloud targets. */
 import { formatDuration } from '../../model/duration.js';
 import { formatInstant } from '../../model/instant.js';
-import { breakGlassBudgetOf } from '../../model/policy.js';
 import type { Grant, Policy, Role, Target } from '../../model/types.js';
 import { approvalRequirement } from '../../policy/approval.js';
 import type { ApprovalRequirement } from '../../policy/approval-types.js';
@@ -10,7 +9,6 @@ import { plainText } from '../../render/escape.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { grantIdFor } from '../grant-argument.js';
 import { emailForLogin } from '../../app/people.js';
-import { identityConfig } from '../../plan/identity.js';
 import { loadAndEvaluate } from '../load.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
@@ -44,7 +42,7 @@ export function explainCommand(io: CliIo, grantPath: string, options: ExplainOpt
   }
   // The requester is the author mapped to a person: exempt lists waive only their own access.
   const author = options.author?.replace(/^@/, '');
-  const requester = author === undefined ? undefined : emailForLogin(identityConfig(repo.policy).config, author);
+  const requester = author === undefined ? undefined : emailForLogin(repo.policy.identities, author);
   const requirement = approvalRequirement(grant, role, repo.policy, { at: now, author, ...(requester ? { requester } : {}) });
   if (options.json) {
     io.stdout(JSON.stringify({ grant: describeGrant(grant, now), caps: caps(grant, role, repo.policy), requirement, targets: role.targets, findings: own }, null, 2) + '\n');
@@ -75,7 +73,7 @@ function caps(grant: Grant, role: Role, policy: Policy): { limit: string; rule: 
   if (role.maxDuration !== undefined) list.push({ limit: formatDuration(role.maxDuration), rule: `role ${role.name} maxDuration (${role.source.file})` });
   if (grant.breakGlass) {
     list.push({ limit: formatDuration(policy.durations.breakGlassMax), rule: 'policy break-glass cap' });
-    const budget = breakGlassBudgetOf(policy);
+    const budget = policy.breakGlass.budget;
     list.push({ limit: `${formatDuration(budget.total)} per ${formatDuration(budget.window)}`, rule: 'policy break-glass budget per person, across roles (checked when glass is broken)' });
     if (role.breakGlass?.maxDuration !== undefined) list.push({ limit: formatDuration(role.breakGlass.maxDuration), rule: `role ${role.name} break-glass maxDuration` });
   }

@@ -332,7 +332,7 @@ const report: CommandModule = (program, io, run) => {
   .description('the monthly exception report: HR validation, anomalies and remediation, as Markdown and CSV')
   .option('--repo <dir>', 'the access repository', '.')
   .option('--now <time>', 'report as of this instant (RFC 3339)')
-  .option('--monthly', 'the monthly exception report (seed 001 step 11)')
+  .option('--monthly', 'the monthly exception report')
   .option('--month <yyyy-mm>', 'the month to report (default: the previous month)')
   .option('--out <dir>', 'write exceptions-<month>.md and .csv here instead of printing the Markdown')
   .action((opts) => run(async () => (await import('./report-monthly.js')).reportCommand(io, opts)));

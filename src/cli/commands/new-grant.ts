@@ -3,6 +3,7 @@ import { defaultDuration, draftGrant, writeDraft } from '../../app/draft-grant.j
 import { formatDuration } from '../../model/duration.js';
 import type { GrantFileFields } from '../../model/grant-file.js';
 import { loadRepo } from '../../model/load-repo.js';
+import { ticketRequired } from '../../model/policy.js';
 import type { RoleName } from '../../model/types.js';
 import { hrAtRequest } from '../hr-at-request.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
@@ -43,7 +44,7 @@ export async function newGrantCommand(io: CliIo, options: NewGrantOptions, promp
   if (!grantee) throw missing('grantee');
   const reason = options.reason ?? (ask ? await ask.input('Reason (what you will do and why)') : undefined);
   if (!reason) throw missing('reason');
-  const ticketNeeded = repo.policy.tickets.required === 'always' || (repo.policy.tickets.required === 'production' && role.production);
+  const ticketNeeded = ticketRequired(repo.policy, role);
   const ticket = options.ticket ?? (ask && ticketNeeded ? await ask.input('Ticket (e.g. INC-1234 or #123)') : undefined);
   const starts = options.starts === undefined ? undefined : instantOption('starts', options.starts);
   const fallback = defaultDuration(role, repo);

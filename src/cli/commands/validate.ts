@@ -1,7 +1,6 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
 import { loadRepo, loadRepoParallel } from '../../model/load-repo.js';
 import { grantId, type AccessRepo, type GrantId, type Instant } from '../../model/types.js';
-import { identityConfig } from '../../plan/identity.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import { changedFilesSince } from '../git.js';
@@ -35,7 +34,6 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
-    ...identityConfig(repo.policy).diagnostics,
     ...checkHr(requested),
   ]);
   const counts = countDiagnostics(diagnostics);
@@ -52,7 +50,7 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
 }
 
 function hrSection(repo: AccessRepo): string {
-  return JSON.stringify(repo.policy.sections.hr ?? null);
+  return JSON.stringify(repo.policy.hr);
 }
 
 /** HR as the policy on disk names it, read before the grants are; undefined if anything failed (read again later, where failures are reported). */

@@ -7,29 +7,9 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Instant, Policy } from '../../model/types.js';
+import type { AwsSettings } from '../../model/policy-sections.js';
+import type { Instant } from '../../model/types.js';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions, type AwsClients, type CredentialsProvider } from './clients.js';
-
-/** The policy's `aws` section; the schema (schemas/policy.schema.json) has already checked its values. */
-export interface AwsSettings {
-  region?: string;
-  accountRoleName?: string;
-  identityCenterAccount?: string;
-  /** The RoleSessionName, so CloudTrail shows gitgrant's calls as gitgrant's. */
-  sessionName: string;
-}
-
-export const DEFAULT_SESSION_NAME = 'gitgrant';
-
-export function awsSettings(policy: Pick<Policy, 'sections'>): AwsSettings {
-  const raw = (policy.sections.aws ?? {}) as Partial<AwsSettings>;
-  return {
-    ...(raw.region ? { region: raw.region } : {}),
-    ...(raw.accountRoleName ? { accountRoleName: raw.accountRoleName } : {}),
-    ...(raw.identityCenterAccount ? { identityCenterAccount: raw.identityCenterAccount } : {}),
-    sessionName: raw.sessionName ?? DEFAULT_SESSION_NAME,
-  };
-}
 
 export interface AssumedRoleOptions {
   roleArn: string;

@@ -17,7 +17,6 @@ import type { Instant } from '../../../src/model/types.js';
 import { applyPlan } from '../../../src/plan/apply.js';
 import { desiredState } from '../../../src/plan/desired.js';
 import { computePlan, planTotals } from '../../../src/plan/diff.js';
-import { identityConfig } from '../../../src/plan/identity.js';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../src/providers/aws/clients.js';
 import { MANAGED_PERMISSION_SET_MARKER } from '../../../src/providers/aws/identity-center-strategy.js';
 import { cloudFromEnv, readTargets } from '../../../src/providers/cloud.js';
@@ -116,7 +115,7 @@ const awsSection = (settings: Record<string, string>) => aPolicy().withSection('
 async function planAndApply(files: FileSpec[], now: Instant = NOW) {
   const { repo, diagnostics } = loadRepo(TempRepo.fromFiles(files).root);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const identities = identityConfig(repo.policy).config;
+  const identities = repo.policy.identities;
   const cloud = cloudFromEnv({ AWS_REGION: 'us-east-1', GITGRANT_AWS_ENDPOINT: proxy.url }, () => now, repo.policy);
   try {
     const directory = await resolveIdentityCenterDirectory(cloud.aws, repo, identities, now);

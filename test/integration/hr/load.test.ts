@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HR_CONFIG, type HrConfig } from '../../../src/hr/config.js';
+import { DEFAULT_HR_CONFIG, type HrConfig } from '../../../src/model/policy-sections.js';
 import { compareWithHr } from '../../../src/hr/compare.js';
 import { loadHrRecords } from '../../../src/hr/load.js';
+import { mergePolicies } from '../../../src/model/policy.js';
 import { email, gitHubPrincipal, grantId, roleName, type AccessRepo } from '../../../src/model/types.js';
 import { startScimServer, type ScimServer } from '../../support/scim-server.js';
 
@@ -49,7 +50,7 @@ describe('loading every configured HR source', () => {
   it('feeds the comparison: a terminated grantee is found from the merged data', async () => {
     const { records } = await loadHrRecords(config, { repoRoot, env: { GITGRANT_SCIM_TOKEN: TOKEN } });
     const repo: AccessRepo = {
-      policy: { owners: [gitHubPrincipal('@acme/security')], durations: { default: 1, max: 1, breakGlassMax: 1 }, escalations: [], tickets: { required: 'never' }, reasons: { minLength: 1 }, allowDuplicateGrants: false, rules: [], sections: {}, sources: {} },
+      policy: { ...mergePolicies([]).policy, owners: [gitHubPrincipal('@acme/security')], durations: { default: 1, max: 1, breakGlassMax: 1 }, reasons: { minLength: 1 } },
       roles: new Map(),
       grants: [
         { id: grantId('grants/db/bob.yaml'), role: roleName('db'), grantee: email('bob@example.com'), reason: 'x', expires: 2, breakGlass: false, standing: false, source: { file: 'grants/db/bob.yaml', nodes: {} } },

@@ -56,7 +56,7 @@ describe('gitgrant anomalies over git history', () => {
     const run = await runCli(['anomalies', '--repo', repo.root, '--now', NOW], { cwd: repo.root });
 
     expect(run.code).toBe(1);
-    const line = policy.text.split('\n').findIndex((l) => l.startsWith('  workingHours:')) + 1;
+    const line = policy.text.split('\n').findIndex((l) => l.includes('timezone: Mars/Olympus')) + 1;
     expect(run.stdout).toContain(`policies/access.yaml:${line}:`);
     expect(run.stdout).toContain('ANOMALY_CONFIG_INVALID');
   });

@@ -20,7 +20,7 @@ describe('the jobs\' dry runs are given readers only', () => {
   const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-11-23T12:00:00Z');
 
   it('a cloud reader exposes reads and pure limit checks, and no apply', async () => {
-    const reader = cloudReader(world.env, T1, { sections: {} });
+    const reader = cloudReader(world.env, T1, { aws: { sessionName: 'gitgrant' } });
     try {
       for (const provider of Object.values(reader.providers)) {
         expect(Object.keys(provider).sort()).toEqual(['checkLimits', 'read']);

@@ -14,7 +14,7 @@ import { formatInstant } from '../../../src/model/instant.js';
 import { grantId } from '../../../src/model/types.js';
 import { grantBindingId } from '../../../src/plan/binding-id.js';
 import { desiredState, directoryKey } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
+import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
 import type { TargetRef } from '../../../src/plan/types.js';
 import { NOW, aGrant, aPolicy, aRepo, type FileSpec } from '../../support/builders.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';

@@ -12,8 +12,8 @@ describe('gitgrant docs on the example organisation', () => {
     const procedure = readFileSync(join(repo.root, 'docs-out', 'access-procedure.md'), 'utf8');
     const headings = procedure.split('\n').filter((line) => line.startsWith('## '));
     expect(headings).toEqual(['## 1. Purpose', '## 2. Scope', '## 3. Overview', '## 4. Procedure', '## 5. Standards Compliance', '## 6. Artifact(s)', '## 7. Definitions', '## 8. Responsibilities']);
-    expect(procedure).toContain('| 5 | Platform Engineer | Access is temporary by default: 4h unless the role sets its own default (1h to 24h); no grant may exceed 30d or its role\'s maximum. Access longer than 72h also needs 1 approval(s) from `@example-org/vp-engineering` (`vp-approval`). |');
-    expect(procedure).toContain('| 7 | Security Officer | Break-glass for critical outages: `prod-break-glass` by `@example-org/oncall`, at most 2h, notifying `@example-org/security`; never longer than 4h.');
+    expect(procedure).toContain('| 5 | `@example-org/security` | Access is temporary by default: 4h unless the role sets its own default (1h to 24h); no grant may exceed 30d or its role\'s maximum. Access longer than 72h also needs 1 approval(s) from `@example-org/vp-engineering` (`vp-approval`). |');
+    expect(procedure).toContain('| 7 | `@example-org/oncall`; reviewed by `@example-org/security` | Break-glass for critical outages: `prod-break-glass` by `@example-org/oncall`, at most 2h, notifying `@example-org/security`; never longer than 4h.');
     expect(procedure).toContain('| `prod-db-admin` | Admin | 2h / 8h | 2 of `@example-org/db-owners`, then 1 of `@example-org/security`, then 1 of `@example-org/engineering-directors` | `aws 111111111111 role/ProdOrdersDbAdmin` (AWS IAM condition on aws:CurrentTime); `gcp projects/acme-prod-orders roles/cloudsql.admin` (GCP IAM condition on request.time) |');
     expect(procedure).toContain('`prod-break-glass` | Admin | 1h / 2h | 1 of `@example-org/security` | `aws 111111111111 permission-set ps-a1b2c3d4e5f60718` (removed by the sweep; sessions last at most 1h)');
     expect(procedure).toContain('must match `^((INC\\|CHG\\|SUP)-[0-9]+\\|#[0-9]+\\|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+)$`');
@@ -48,5 +48,55 @@ describe('gitgrant docs on the example organisation', () => {
     const run = await runCli(['docs'], { cwd: repo.root });
     expect(run.code).toBe(1);
     expect(run.lines[run.lines.length - 1]).toBe('gitgrant docs: fix the errors above first; the documents state what valid configuration enforces');
+  });
+
+  it('names who does each step from the configuration, never a job title', async () => {
+    const repo = TempRepo.fromExample();
+    const procedure = (await runCli(['docs'], { cwd: repo.root })).stdout;
+    for (const title of ['IT Operations Team', 'DevOps Engineer', 'Platform Engineer', 'Security Officer', 'Managers']) expect(procedure).not.toContain(title);
+    expect(procedure).toContain('| 2 | `@example-org/security` | Define the privileged roles');
+    expect(procedure).toContain('| 9 | `gitgrant[bot]` (the automation) | Anomaly rules run nightly');
+    expect(procedure).toContain('| Escalation approvers `@example-org/vp-engineering` | Approve access longer than 72h (`vp-approval`). |');
+  });
+
+  it('follows the configured owners and automation: a renamed team and App are who the documents name', async () => {
+    const repo = TempRepo.fromExample();
+    repo.write({ path: 'policies/access.yaml', text: repo.read('policies/access.yaml').replace("owners: ['@example-org/security']", "owners: ['@example-org/appsec']") });
+    repo.write({ path: 'policies/automation.yaml', text: 'automation:\n  name: access-robot[bot]\n' });
+    const run = await runCli(['docs'], { cwd: repo.root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('| 2 | `@example-org/appsec` | Define the privileged roles');
+    expect(run.stdout).toContain('| 10 | `access-robot[bot]` (the automation) | Findings become GitHub exception issues labelled `gitgrant-exception`');
+  });
+
+  it('claims that closing a ticket revokes access only for tickets gitgrant can look up (GitHub issues)', async () => {
+    const example = await runCli(['docs'], { cwd: TempRepo.fromExample().root });
+    expect(example.stdout).toContain('Access whose ticket is a GitHub issue (`#123` or `owner/repo#123`) is revoked when that issue is closed');
+
+    const external = TempRepo.fromExample();
+    external.write({ path: 'policies/access.yaml', text: external.read('policies/access.yaml').replace(/pattern: '.*'/, () => "pattern: '^INC-[0-9]+$'") });
+    const run = await runCli(['docs'], { cwd: external.root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('revoked when its ticket closes');
+    expect(run.stdout).not.toContain('revoked when that issue is closed');
+    expect(run.stdout).toContain('Tickets are keys in a tracker gitgrant does not look up: closing a ticket does not revoke access');
+  });
+
+  it('claims HR revocation and review blocking only as configured', async () => {
+    const repo = TempRepo.fromExample();
+    repo.write({ path: 'policies/hr.yaml', text: repo.read('policies/hr.yaml').replace('onTerminated: revoke', 'onTerminated: report') });
+    repo.write({ path: 'policies/access.yaml', text: repo.read('policies/access.yaml').replace('breakGlass:\n', 'breakGlass:\n  blockWhileReviewOpen: false\n') });
+    const run = await runCli(['docs'], { cwd: repo.root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('Access is revoked when HR data shows the person left');
+    expect(run.stdout).toContain('When HR data shows the person left, an exception issue is opened');
+    expect(run.stdout).not.toContain('cannot break glass again');
+    expect(run.stdout).toContain('an open review does not stop the same person breaking glass again');
+
+    repo.remove('policies/hr.yaml');
+    const withoutHr = await runCli(['docs'], { cwd: repo.root });
+    expect(withoutHr.stdout).toContain('No HR source is configured: access is not validated against HR data.');
+    expect(withoutHr.stdout).toContain('No standing access is derived from HR data.');
+    expect(withoutHr.stdout).not.toContain('HR data shows the person left');
   });
 });

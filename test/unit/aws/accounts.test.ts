@@ -1,7 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { loadRepoFromFiles } from '../../../src/model/load-repo.js';
-import { assumedRoleCredentials, awsSettings, type AssumedRoleOptions } from '../../../src/providers/aws/accounts.js';
+import { assumedRoleCredentials, type AssumedRoleOptions } from '../../../src/providers/aws/accounts.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 12);
@@ -20,11 +20,11 @@ describe('the policy\'s aws section', () => {
     const { repo } = policyFile(
       "aws:\n  region: eu-west-1\n  accountRoleName: gitgrant-automation\n  identityCenterAccount: '999999999999'\n  sessionName: gitgrant-ci\n",
     );
-    expect(awsSettings(repo.policy)).toEqual({ region: 'eu-west-1', accountRoleName: 'gitgrant-automation', identityCenterAccount: '999999999999', sessionName: 'gitgrant-ci' });
+    expect(repo.policy.aws).toEqual({ region: 'eu-west-1', accountRoleName: 'gitgrant-automation', identityCenterAccount: '999999999999', sessionName: 'gitgrant-ci' });
   });
 
   it('means the default credentials for every account, with the session name gitgrant, when absent', () => {
-    expect(awsSettings(policyFile('').repo.policy)).toEqual({ sessionName: 'gitgrant' });
+    expect(policyFile('').repo.policy.aws).toEqual({ sessionName: 'gitgrant' });
   });
 
   it('rejects an unquoted account id, which YAML reads as a number, on its line', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../../src/github/break-glass-notice.js';
-import { breakGlassSettings } from '../../../src/app/break-glass-checks.js';
 import { gitHubPrincipal } from '../../../src/model/types.js';
 import { aPolicy, aRepo } from '../../support/builders.js';
 
@@ -39,10 +38,10 @@ describe('break-glass settings in the policy', () => {
   const policyWith = (section?: unknown) => aRepo().with(section === undefined ? aPolicy() : aPolicy().withSection('breakGlass', section)).load().repo.policy;
 
   it('blocks while a review is open, by default, with the break-glass-review label', () => {
-    expect(breakGlassSettings(policyWith())).toEqual({ blockWhileReviewOpen: true, reviewLabel: 'break-glass-review' });
+    expect(policyWith().breakGlass).toMatchObject({ blockWhileReviewOpen: true, reviewLabel: 'break-glass-review' });
   });
 
   it('can be told not to block, and to use another label', () => {
-    expect(breakGlassSettings(policyWith({ blockWhileReviewOpen: false, reviewLabel: 'incident-review' }))).toEqual({ blockWhileReviewOpen: false, reviewLabel: 'incident-review' });
+    expect(policyWith({ blockWhileReviewOpen: false, reviewLabel: 'incident-review' }).breakGlass).toMatchObject({ blockWhileReviewOpen: false, reviewLabel: 'incident-review' });
   });
 });

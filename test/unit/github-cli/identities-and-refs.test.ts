@@ -3,7 +3,7 @@ import { emailForLogin } from '../../../src/app/people.js';
 import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/github/repo-ref.js';
 import { requestBody, requestIssueOf } from '../../../src/github/request-pr.js';
 import { judgedFiles } from '../../../src/github/rules-from-base.js';
-import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
+import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
 
 const people = (map: Record<string, string>) => ({ ...DEFAULT_IDENTITIES, people: Object.fromEntries(Object.entries(map).map(([email, github]) => [email, { github }])) });
 

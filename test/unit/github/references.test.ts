@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyChanges } from '../../../src/github/changed-files.js';
-import { parseIssueRef } from '../../../src/github/issue-state.js';
+import { parseIssueRef } from '../../../src/github/repo-ref.js';
 import { fingerprintMarker, readFingerprint, withFingerprint } from '../../../src/github/markers.js';
 import { parseTeam } from '../../../src/github/teams.js';
 

@@ -1,6 +1,7 @@
 /** Builders for HR tests: a repo, roles, grants and people, each readable in one line. */
 import { email, gitHubPrincipal, grantId, roleName, type AccessRepo, type Eligibility, type Grant, type Role } from '../../../src/model/types.js';
 import type { HrRecord } from '../../../src/hr/record.js';
+import { mergePolicies } from '../../../src/model/policy.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -46,15 +47,11 @@ export function aGrant(role: string, grantee: string, fields: { name?: string; e
 export function aRepo(roles: Role[], grants: Grant[], policyMax = 30 * DAY): AccessRepo {
   return {
     policy: {
+      // The defaults of every section, as a policy file that sets none of them has them.
+      ...mergePolicies([]).policy,
       owners: [gitHubPrincipal('@acme/security')],
       durations: { default: 4 * HOUR, max: policyMax, breakGlassMax: 4 * HOUR },
-      escalations: [],
-      tickets: { required: 'never' },
       reasons: { minLength: 10 },
-      allowDuplicateGrants: false,
-      rules: [],
-      sections: {},
-      sources: {},
     },
     roles: new Map(roles.map((role) => [role.name, role])),
     grants,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANOMALY_CONFIG, readAnomalyConfig, type AnomalyConfig } from '../../../src/lifecycle/anomaly-config.js';
+import { DEFAULT_ANOMALY_CONFIG, type AnomalyConfig } from '../../../src/model/policy-sections.js';
+import { sectionFailures } from '../../../src/model/policy.js';
 import { detectAnomalies, type Approvals } from '../../../src/lifecycle/anomalies.js';
 import { approvalsByLogin } from '../../../src/lifecycle/approvals.js';
 import type { GrantEvent } from '../../../src/lifecycle/grant-events.js';
 import { email, grantId, roleName } from '../../../src/model/types.js';
-import { aRepo, aRole, instant, NOW } from '../../support/builders.js';
+import { aPolicy, aRepo, aRole, instant, lineContaining, NOW } from '../../support/builders.js';
 
 const DAY = 86_400_000;
 let serial = 0;
@@ -77,16 +78,37 @@ describe('the approver-concentration rule', () => {
 });
 
 describe('the anomalies section of the policy', () => {
+  const withSection = (section: unknown) => {
+    const policy = aPolicy().withSection('anomalies', section);
+    return { ...aRepo().with(policy).load(), file: policy.build() };
+  };
+
   it('reads thresholds and working hours', () => {
-    const { value, diagnostics } = readAnomalyConfig({ repeatedUse: { count: 5, days: 14 }, workingHours: { timezone: 'America/New_York', days: ['mon'], from: '09:00', to: '17:00' } });
+    const { repo, diagnostics } = withSection({ repeatedUse: { count: 5, days: 14 }, workingHours: { timezone: 'America/New_York', days: ['mon'], from: '09:00', to: '17:00' } });
     expect(diagnostics).toEqual([]);
-    expect(value.repeatedUse).toEqual({ count: 5, days: 14 });
-    expect(value.workingHours?.timezone).toBe('America/New_York');
+    expect(repo.policy.anomalies.repeatedUse).toEqual({ count: 5, days: 14 });
+    expect(repo.policy.anomalies.workingHours?.timezone).toBe('America/New_York');
+    expect(sectionFailures(repo.policy, diagnostics, 'anomalies')).toEqual([]);
   });
 
-  it('refuses an unknown time zone and reversed hours', () => {
-    const { diagnostics } = readAnomalyConfig({ workingHours: { timezone: 'Mars/Olympus', days: ['mon'], from: '17:00', to: '09:00' } });
-    expect(diagnostics.map((d) => d.code)).toEqual(['ANOMALY_CONFIG_INVALID']);
+  it('refuses an unknown time zone and reversed hours, each at its line, and drops the off-hours rule', () => {
+    const { repo, diagnostics, file } = withSection({ workingHours: { timezone: 'Mars/Olympus', days: ['mon'], from: '17:00', to: '09:00' } });
+    expect(diagnostics.map((d) => [d.code, d.start?.line])).toEqual([
+      ['ANOMALY_CONFIG_INVALID', lineContaining(file, 'timezone:')],
+      ['ANOMALY_CONFIG_INVALID', lineContaining(file, 'to:')],
+    ]);
+    expect(repo.policy.anomalies.workingHours).toBeUndefined();
+    expect(sectionFailures(repo.policy, diagnostics, 'anomalies')).toEqual(diagnostics);
+  });
+
+  it('refuses a misspelt key at the key, and then the section did not load', () => {
+    const { repo, diagnostics, file } = withSection({ repeatedUse: { count: 5, dyas: 14 } });
+    expect(diagnostics.map((d) => [d.code, d.start?.line, d.hint])).toEqual([
+      ['SCHEMA_REQUIRED', lineContaining(file, 'repeatedUse:'), undefined],
+      ['SCHEMA_UNKNOWN_KEY', lineContaining(file, 'dyas:'), 'did you mean `days`?'],
+    ]);
+    expect(repo.policy.anomalies).toEqual(DEFAULT_ANOMALY_CONFIG);
+    expect(sectionFailures(repo.policy, diagnostics, 'anomalies')).toEqual(diagnostics);
   });
 });
 

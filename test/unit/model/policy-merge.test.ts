@@ -31,13 +31,13 @@ describe('the break-glass budget', () => {
 
   it('defaults to the break-glass cap per 24h', () => {
     const { policy } = aRepo().with(aPolicy().capping({ breakGlassMax: '3h' })).load().repo;
-    expect(policy.breakGlass).toEqual({ budget: { total: 3 * 3_600_000, window: 24 * 3_600_000 } });
+    expect(policy.breakGlass.budget).toEqual({ total: 3 * 3_600_000, window: 24 * 3_600_000 });
   });
 
   it('is read from breakGlass.budget', () => {
     const repo = aRepo().with(budgetPolicy({ total: '6h', window: '7d' }));
     expect(repo.validate()).toEqual([]);
-    expect(repo.load().repo.policy.breakGlass).toEqual({ budget: { total: 6 * 3_600_000, window: 7 * 86_400_000 } });
+    expect(repo.load().repo.policy.breakGlass.budget).toEqual({ total: 6 * 3_600_000, window: 7 * 86_400_000 });
   });
 
   it('refuses a total longer than its window, at the total', () => {

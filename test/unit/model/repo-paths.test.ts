@@ -5,14 +5,14 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HR_CONFIG } from '../../../src/hr/config.js';
+import { DEFAULT_HR_CONFIG } from '../../../src/model/policy-sections.js';
 import { loadHrRecords } from '../../../src/hr/load.js';
 import { classifyChanges } from '../../../src/github/changed-files.js';
 import { evaluateGate } from '../../../src/github/gate.js';
 import { loadFile } from '../../../src/model/load-file.js';
 import { grantId } from '../../../src/model/types.js';
 import { desiredState } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES } from '../../../src/plan/identity.js';
+import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
 import { NOW, aGrant as aGrantFile, aPolicy, aRepo } from '../../support/builders.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { aTargetedRole } from '../plan/builders.js';

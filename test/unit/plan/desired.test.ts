@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredState, directoryKey, type IdentityCenterDirectory } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES, identityConfig, type IdentityConfig } from '../../../src/plan/identity.js';
+import { DEFAULT_IDENTITIES, type IdentityConfig } from '../../../src/model/policy-sections.js';
 import { NOW, aGrant, aPolicy, aRepo, instant, lineContaining, theOne } from '../../support/builders.js';
 import { ACCOUNT, INSTANCE_ARN, PERMISSION_SET_ARN, aTargetedRole, gcpTarget, iamTarget, identityCenterTarget } from './builders.js';
 
@@ -117,8 +117,7 @@ describe('identity mapping', () => {
   const identitiesOf = (section: unknown) => {
     const policy = aPolicy().allowingDuplicates().withSection('identities', section);
     const loaded = aRepo().with(policy, everywhere).load();
-    const mapped = identityConfig(loaded.repo.policy);
-    return { config: mapped.config, diagnostics: [...loaded.diagnostics, ...mapped.diagnostics], file: policy.build() };
+    return { config: loaded.repo.policy.identities, diagnostics: loaded.diagnostics, file: policy.build() };
   };
 
   it('maps a grantee by convention: user:{email} on GCP, the email as IAM and Identity Store user name', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredState } from '../../../src/plan/desired.js';
 import { failSafePlan, uncertainOf } from '../../../src/plan/fail-safe.js';
-import { identityConfig } from '../../../src/plan/identity.js';
 import { NOW, aGrant, aRepo } from '../../support/builders.js';
 import { ACCOUNT, aChange, aPlan, gcpTarget, iamTarget, observed } from './builders.js';
 import { aTargetedRole } from './builders.js';
@@ -14,7 +13,7 @@ const alice = aGrant().for('alice@example.com').ofRole('db').named('alice').expi
 describe('planning on a main that does not validate', () => {
   it('names exactly the bindings a grant file that does not load stood for', () => {
     const valid = aRepo().with(role, alice).load();
-    const stoodFor = desiredState(valid.repo, NOW, identityConfig(valid.repo.policy).config, undefined).bindings.map((b) => b.id).sort();
+    const stoodFor = desiredState(valid.repo, NOW, valid.repo.policy.identities, undefined).bindings.map((b) => b.id).sort();
 
     const broken = aRepo().with(role, { path: alice.build().path, text: 'grantee: [alice@example.com\n' }).load();
     const uncertain = uncertainOf(broken.repo, broken.diagnostics);

@@ -67,7 +67,7 @@ describe('dry-run is a type', () => {
 describe('the guards sit in front of every apply', () => {
   it('a plan over the removal limit is stopped before the first write', async () => {
     const { cloud, writes } = recordingCloud();
-    const result = applyGuardsOf('2', { sections: {} });
+    const result = applyGuardsOf('2', { apply: { protected: [] } });
     if ('problem' in result) throw new Error(result.problem.message);
     const run = await applyPlanned(plannedOf([removing('projects/a', 3), adding('projects/b')]), result.guards, cloudApplierOf(cloud), { concurrency: 2 });
     expect(run).toEqual({ kind: 'stopped', stops: ['the plan removes 3 bindings, more than the limit of 2'] });
@@ -76,7 +76,7 @@ describe('the guards sit in front of every apply', () => {
 
   it('a protected principal named in policies/ is never removed', async () => {
     const { cloud, writes } = recordingCloud();
-    const result = applyGuardsOf(undefined, { sections: { apply: { protected: ['user:r0@example.com'] } } });
+    const result = applyGuardsOf(undefined, { apply: { protected: ['user:r0@example.com'] } });
     if ('problem' in result) throw new Error(result.problem.message);
     const run = await applyPlanned(plannedOf([removing('projects/a', 1)]), result.guards, cloudApplierOf(cloud), { concurrency: 1 });
     expect(run.kind).toBe('stopped');
@@ -84,8 +84,8 @@ describe('the guards sit in front of every apply', () => {
   });
 
   it('a --max-removals that is not a count or a percentage is a problem, not a missing guard', () => {
-    expect(applyGuardsOf('lots', { sections: {} })).toEqual({ problem: { message: '--max-removals lots is not a count or a percentage', hint: 'write e.g. --max-removals 20 or --max-removals 10%' } });
-    expect(applyGuardsOf('101%', { sections: {} })).toHaveProperty('problem');
+    expect(applyGuardsOf('lots', { apply: { protected: [] } })).toEqual({ problem: { message: '--max-removals lots is not a count or a percentage', hint: 'write e.g. --max-removals 20 or --max-removals 10%' } });
+    expect(applyGuardsOf('101%', { apply: { protected: [] } })).toHaveProperty('problem');
   });
 });
 

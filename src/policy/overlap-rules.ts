@@ -1,7 +1,7 @@
 /** Cross-file rules: exclusive roles and duplicate grants. */
-import type { Grant, Role } from '../../model/types.js';
-import type { RuleContext } from '../context.js';
-import { isExpired, windowsOverlap } from '../window.js';
+import type { Grant, Role } from '../model/types.js';
+import type { RuleContext } from './context.js';
+import { isExpired, windowsOverlap } from './window.js';
 
 /** Groups the live grants of each role, sorted by start, for a sweep over overlapping windows. */
 export function overlapRules(ctx: RuleContext): void {

@@ -1,8 +1,8 @@
 /** Rules about roles against the policy: caps a role may not exceed. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatDuration } from '../model/duration.js';
-import { locate, pointer } from '../model/source-map.js';
-import type { AccessRepo, Role } from '../model/types.js';
+import { formatDuration } from './duration.js';
+import { locate, pointer } from './source-map.js';
+import type { AccessRepo, Role } from './types.js';
 
 export function checkRoles(repo: AccessRepo): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

@@ -1,7 +1,8 @@
 /** Rules about one grant's own fields. */
-import { formatInstant } from '../../model/instant.js';
-import type { Grant } from '../../model/types.js';
-import type { RuleContext } from '../context.js';
+import { formatInstant } from '../model/instant.js';
+import { ticketRequired } from '../model/policy.js';
+import type { Grant, Role } from '../model/types.js';
+import type { RuleContext } from './context.js';
 
 /** The first character (a whole code point) past `~`: what the check below names. */
 const NOT_PRINTABLE_ASCII = /[^\u0000-\u007e]/u;
@@ -49,11 +50,10 @@ export function reasonIsMeaningful(ctx: RuleContext, grant: Grant): void {
   }
 }
 
-export function ticketSatisfiesPolicy(ctx: RuleContext, grant: Grant, production: boolean): void {
+export function ticketSatisfiesPolicy(ctx: RuleContext, grant: Grant, role: Pick<Role, 'production'>): void {
   const { required, pattern } = ctx.repo.policy.tickets;
-  const needed = required === 'always' || (required === 'production' && production);
   if (grant.ticket === undefined) {
-    if (needed) {
+    if (ticketRequired(ctx.repo.policy, role)) {
       ctx.report(grant, [], {
         code: 'GRANT_TICKET_REQUIRED',
         summary: required === 'always' ? 'a ticket is required for every grant' : `role ${grant.role} is a production role: a ticket is required`,

@@ -3,11 +3,11 @@
  * CEL is not Turing complete and has no I/O, so a policy file cannot make validation hang or leak.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { locate, pointer } from '../../model/source-map.js';
-import type { CustomRule, Grant, Policy, Role } from '../../model/types.js';
-import type { RuleContext } from '../context.js';
-import { grantDuration } from '../window.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, pointer } from '../model/source-map.js';
+import type { CustomRule, Grant, Policy, Role } from '../model/types.js';
+import type { RuleContext } from './context.js';
+import { grantDuration } from './window.js';
 
 type Compiled = { rule: CustomRule; index: number; evaluate: (vars: Record<string, unknown>) => unknown };
 

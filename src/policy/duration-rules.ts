@@ -1,8 +1,8 @@
 /** Duration caps: the role's maximum, the policy's hard cap, and the break-glass cap. */
-import { formatDuration } from '../../model/duration.js';
-import type { Grant, Role } from '../../model/types.js';
-import type { RuleContext } from '../context.js';
-import { grantDuration } from '../window.js';
+import { formatDuration } from '../model/duration.js';
+import type { Grant, Role } from '../model/types.js';
+import type { RuleContext } from './context.js';
+import { grantDuration } from './window.js';
 
 export function durationWithinCaps(ctx: RuleContext, grant: Grant, role: Role): void {
   const duration = grantDuration(grant, ctx.options.now);

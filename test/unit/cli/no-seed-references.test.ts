@@ -1,0 +1,31 @@
+/**
+ * The design's source documents (the "seeds") are the project's own background: no text a user
+ * reads (help, messages, pull request bodies, generated documents) may refer to them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
+import { runCli } from './run-cli.js';
+
+/** The code of a source file without its comments, which are for maintainers. */
+function codeOf(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').split('\n').filter((line) => !line.trim().startsWith('//')).join('\n');
+}
+
+describe('user-facing text', () => {
+  it('never mentions the seeds, in any string of the shipped code', () => {
+    const src = join(PROJECT_ROOT, 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const mentions = files.flatMap((file) => codeOf(readFileSync(join(src, file), 'utf8')).split('\n').filter((line) => /\bseeds?\b/i.test(line)).map((line) => `${file}: ${line.trim()}`));
+    expect(mentions).toEqual([]);
+  });
+
+  it('never mentions the seeds in help or in the generated documents', async () => {
+    const repo = TempRepo.fromExample();
+    const help = await runCli(['report', '--help'], { cwd: repo.root });
+    const docs = await runCli(['docs'], { cwd: repo.root });
+    expect(docs.code).toBe(0);
+    expect(`${help.stdout}${help.stderr}${docs.stdout}`).not.toMatch(/\bseeds?\b/i);
+  });
+});
