@@ -3,7 +3,7 @@
  * they make). The CLI builds them from the environment (src/cli/job-adapters.ts); tests can build
  * them from anything. A use case that may not change something is given no port that could.
  */
-import type { GrantHistory } from '../lifecycle/history.js';
+import type { GrantHistory } from '../lifecycle/grant-events.js';
 import type { AutomationIdentity } from '../model/policy-sections.js';
 import type { TicketStatus } from '../lifecycle/tickets.js';
 

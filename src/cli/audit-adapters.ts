@@ -4,7 +4,7 @@
  * (GITHUB_REPOSITORY) and gives a token. GitHub's modules are imported only then.
  */
 import type { AuditSourceAdapters } from '../app/audit-sources.js';
-import { GitHistoryError, readHistory } from '../audit/git-history.js';
+import { GitHistoryError, readHistory } from '../adapters/git/history.js';
 import type { History } from '../audit/history-types.js';
 import { readVerifyEvidence } from '../audit/verify-evidence.js';
 import { loadRepo } from '../model/load-repo.js';

@@ -6,7 +6,6 @@ import { changedFilesSince as changedSince, UnknownRevisionError } from '../adap
 import { gitText } from '../adapters/git/run.js';
 import { UsageError } from './io.js';
 
-export { hasCommit, mergeTree, readBlobs, treeEntries, type TreeEntry } from '../adapters/git/queries.js';
 
 /** git's output as text; a failure is a `GitError` (exit 1 with git's first line and a hint). */
 export function git(repo: string, args: string[]): string {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readHistory } from '../audit/git-history.js';
+import { readHistory } from '../adapters/git/history.js';
 import { reconstruct } from '../audit/lifecycle.js';
 import { readVerifyEvidence } from '../audit/verify-evidence.js';
 import { octokitIssueState } from '../github/issue-state.js';
@@ -20,8 +20,8 @@ import type { BindingReader, LimitChecker } from '../providers/provider.js';
 import { verifyReads } from '../providers/verify-reads.js';
 import type { AutomationIdentity } from '../model/policy-sections.js';
 import { commitRevocations } from '../lifecycle/commit.js';
-import { readGrantHistory } from '../lifecycle/history.js';
-import { runGit } from '../lifecycle/git-run.js';
+import { readGrantHistory } from '../adapters/git/history.js';
+import { runGit } from '../adapters/git/plumbing.js';
 import { gitHubFromEnv } from '../lifecycle/github-env.js';
 import { withEnvScimSource } from '../lifecycle/hr-findings.js';
 import { targetsInHistory } from '../lifecycle/retired-targets.js';

@@ -4,10 +4,10 @@
  * refused or failed, 2 usage.
  */
 import { basename } from 'node:path';
-import { GitHistoryError, readHistory } from '../../audit/git-history.js';
+import { GitHistoryError, readHistory } from '../../adapters/git/history.js';
 import { reconstruct } from '../../audit/lifecycle.js';
 import { breakGlassUses } from '../../lifecycle/break-glass-budget.js';
-import { runGit } from '../../lifecycle/git-run.js';
+import { runGit } from '../../adapters/git/plumbing.js';
 import { octokitBreakGlassReviews } from '../../github/break-glass-reviews.js';
 import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/break-glass-notice.js';
 import { checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
