@@ -10,7 +10,7 @@ import type { IdentityCenterDirectory } from '../plan/desired.js';
 import { guardViolations, type RemovalLimit } from '../plan/guards.js';
 import type { IdentityConfig } from '../model/policy-sections.js';
 import { targetKey, type Plan, type ProviderName } from '../plan/types.js';
-import type { IamAuthorization } from '../providers/aws/iam-authorization.js';
+import type { IamAuthorization } from '../providers/aws/iam-authorization-model.js';
 import type { ChangeApplier } from '../providers/provider.js';
 import { sortFindings, type Finding } from '../lifecycle/findings.js';
 import { awsHandMadePaths, type HandMadePath } from '../lifecycle/hand-made-paths.js';

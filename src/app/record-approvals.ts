@@ -9,7 +9,7 @@
  */
 import { formatApprovalNote } from '../audit/approval-note.js';
 import { approvalRecordOf } from '../audit/approval-record.js';
-import type { LandedPullRequest } from '../github/record-approvals-github.js';
+import type { LandedPullRequest } from '../github/types.js';
 import type { Review } from '../github/types.js';
 import { isAutomationCommitter } from '../lifecycle/automation.js';
 import type { AutomationIdentity } from '../model/policy-sections.js';

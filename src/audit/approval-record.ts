@@ -4,7 +4,7 @@
  * back from `refs/notes/gitgrant` when it has no token.
  */
 import type { GateResult } from '../github/gate.js';
-import type { LandedPullRequest } from '../github/record-approvals-github.js';
+import type { LandedPullRequest } from '../github/types.js';
 import type { Review } from '../github/types.js';
 import type { ApprovalRecord, Approver, CountedApproval } from './approval-note.js';
 

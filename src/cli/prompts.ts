@@ -1,6 +1,16 @@
 /** Terminal prompts for `new-grant`, through @inquirer/prompts. */
-import type { InitPrompter } from './commands/init.js';
-import type { Prompter } from './commands/new-grant.js';
+
+/** Asks for what flags did not give; only on a TTY. */
+export interface Prompter {
+  select(message: string, choices: string[]): Promise<string>;
+  input(message: string, defaultValue?: string): Promise<string>;
+}
+
+/** What `init` asks on a terminal; each answer is checked as it is typed. */
+export interface InitPrompter {
+  input(message: string, check: (answer: string) => string | true, defaultValue?: string): Promise<string>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
 
 export const inquirerPrompter: Prompter = {
   async select(message, choices) {

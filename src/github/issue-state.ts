@@ -1,6 +1,8 @@
 /** Issues as a ticket source: a grant whose ticket issue is closed is due for revocation. */
 import type { GitHubClient } from './client.js';
-import type { IssueRef, IssueStatus } from './types.js';
+import type { TicketSource } from '../lifecycle/tickets.js';
+import { parseIssueRef } from './repo-ref.js';
+import type { IssueRef, IssueStatus, RepoRef } from './types.js';
 
 export interface IssueState {
   status(issue: IssueRef): Promise<IssueStatus>;
@@ -19,6 +21,16 @@ export function octokitIssueState(octokit: GitHubClient): IssueState {
         if (status === 404 || status === 410) return { state: 'not-found' };
         throw error;
       }
+    },
+  };
+}
+
+/** `#123` and `owner/repo#123` are GitHub issues; `#123` lives in the access repo itself. */
+export function gitHubTicketSource(issues: IssueState, home: RepoRef): TicketSource {
+  return {
+    async status(ticket) {
+      const ref = parseIssueRef(ticket, home);
+      return ref ? issues.status(ref) : undefined;
     },
   };
 }

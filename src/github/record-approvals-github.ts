@@ -3,15 +3,8 @@
  * commit, and who opened and merged it. GET requests only.
  */
 import type { GitHubClient } from './client.js';
-import type { RepoRef } from './types.js';
-import type { Instant } from '../model/types.js';
+import type { LandedPullRequest, RepoRef } from './types.js';
 
-export interface LandedPullRequest {
-  number: number;
-  author: string;
-  openedAt?: Instant;
-  mergedBy?: string;
-}
 
 /**
  * The merged pull requests that landed `sha` (GitHub's "list pull requests associated with a

@@ -82,3 +82,11 @@ export interface IssueStatus {
   state: 'open' | 'closed' | 'not-found';
   closedAt?: Instant;
 }
+
+/** The pull request that landed a commit, as the approval note records it. */
+export interface LandedPullRequest {
+  number: number;
+  author: string;
+  openedAt?: Instant;
+  mergedBy?: string;
+}

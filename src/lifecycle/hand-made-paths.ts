@@ -11,7 +11,7 @@ import type { Instant } from '../model/types.js';
 import { formatInstant } from '../model/instant.js';
 import { describeEvaluation, evaluateIam } from '../evaluate/iam.js';
 import { parseIamArn } from '../providers/aws/arn.js';
-import type { IamAuthorization, IamPrincipalPolicies } from '../providers/aws/iam-authorization.js';
+import type { IamAuthorization, IamPrincipalPolicies } from '../providers/aws/iam-authorization-model.js';
 import { asList, type PolicyStatement } from '../providers/aws/policy-document.js';
 
 export interface HandMadePath {

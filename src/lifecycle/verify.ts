@@ -25,7 +25,7 @@ import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../e
 import { parseIamArn } from '../providers/aws/arn.js';
 import { statementSid } from '../providers/aws/iam-grant-policy.js';
 import { MAX_ROLE_SESSION_MS } from '../providers/aws/iam-revocations.js';
-import type { IamAuthorization, IamPrincipalPolicies } from '../providers/aws/iam-authorization.js';
+import type { IamAuthorization, IamPrincipalPolicies } from '../providers/aws/iam-authorization-model.js';
 import type { PolicyDocument } from '../providers/aws/policy-document.js';
 import { bindingIdFromTitle } from '../providers/gcp/marker.js';
 import type { IamPolicy } from '../providers/gcp/policy.js';

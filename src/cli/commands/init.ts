@@ -7,6 +7,7 @@ import { diskOrgFolder, UnsafePathError } from '../../adapters/fs/org-folder.js'
 import { checkOrgAnswers, EPOCH_PATH, type OrgAnswers } from '../../policy/org-init.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
 import { nowOption, repoOption } from '../options.js';
+import type { InitPrompter } from '../prompts.js';
 import { printDiagnostics } from '../report.js';
 
 export interface InitOptions extends OrgAnswers {
@@ -16,10 +17,6 @@ export interface InitOptions extends OrgAnswers {
 }
 
 /** Asks on a terminal; `check` returns a message for an answer it refuses. */
-export interface InitPrompter {
-  input(message: string, check: (answer: string) => string | true, defaultValue?: string): Promise<string>;
-  confirm(message: string, defaultValue: boolean): Promise<boolean>;
-}
 
 export async function initCommand(io: CliIo, options: InitOptions, prompter?: InitPrompter): Promise<number> {
   const root = repoOption(io, options.repo);

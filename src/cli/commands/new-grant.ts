@@ -3,6 +3,7 @@ import { defaultDuration, draftGrant, writeDraft } from '../../app/draft-grant.j
 import { formatDuration } from '../../model/duration.js';
 import type { GrantFileFields } from '../../model/grant-file.js';
 import { loadRepo } from '../../model/load-repo.js';
+import type { Prompter } from '../prompts.js';
 import { ticketRequired } from '../../model/policy.js';
 import type { RoleName } from '../../model/types.js';
 import { hrAtRequest } from '../hr-at-request.js';
@@ -21,12 +22,6 @@ export interface NewGrantOptions {
   expires?: string;
   name?: string;
   stdout?: boolean;
-}
-
-/** Asks for what flags did not give; only on a TTY. */
-export interface Prompter {
-  select(message: string, choices: string[]): Promise<string>;
-  input(message: string, defaultValue?: string): Promise<string>;
 }
 
 export async function newGrantCommand(io: CliIo, options: NewGrantOptions, prompter?: Prompter): Promise<number> {

@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { initCommand, type InitPrompter } from '../../../src/cli/commands/init.js';
+import { initCommand } from '../../../src/cli/commands/init.js';
+import type { InitPrompter } from '../../../src/cli/prompts.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { aGrant } from '../../support/builders.js';
 import { EXAMPLE_ORG, TempRepo } from '../../support/temp-repo.js';
