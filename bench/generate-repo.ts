@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderGrantFile } from '../src/model/grant-file.js';
+import { renderGrantFile } from '../src/core/model/grant-file.js';
 
 const HOUR = 3_600_000;
 

@@ -12,18 +12,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { validatorsSource } from '../src/model/validators-source.js';
+import { validatorsSource } from '../src/core/model/validators-source.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ENTRY = 'dist/gitgrant.mjs';
 export const CHUNKS = 'dist/gitgrant-chunks';
 
-/** src/model/validators.ts, replaced by the generated validators: no ajv compiler, no schema files read. */
+/** src/core/model/validators.ts, replaced by the generated validators: no ajv compiler, no schema files read. */
 const precompiledValidators: Plugin = {
   name: 'gitgrant-precompiled-validators',
   setup(b) {
     b.onResolve({ filter: /^\.\/validators\.js$/ }, (args) =>
-      args.importer.endsWith('/src/model/schemas.ts') ? { path: 'validators', namespace: 'gitgrant-generated' } : undefined,
+      args.importer.endsWith('/src/core/model/schemas.ts') ? { path: 'validators', namespace: 'gitgrant-generated' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'gitgrant-generated' }, () => ({
       contents: `${validatorsSource({ forNode: false })}\nexport async function loadValidators() { return { grant, role, policy }; }\n`,

@@ -20,13 +20,13 @@ import {
 } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
-import { parseInstant } from '../src/model/instant.js';
-import { createAwsClients, destroyAwsClients } from '../src/providers/aws/clients.js';
+import type { CliIo } from '../src/cli/support/io.js';
+import { parseInstant } from '../src/core/model/instant.js';
+import { createAwsClients, destroyAwsClients } from '../src/adapters/aws/clients.js';
 import { startSandbox } from '../src/app/sandbox.js';
-import { describeEvaluation } from '../src/evaluate/iam.js';
-import { roleSessionEvaluation } from '../src/lifecycle/verify.js';
-import { readIamAuthorization } from '../src/providers/aws/iam-authorization.js';
+import { describeEvaluation } from '../src/core/evaluate/iam.js';
+import { roleSessionEvaluation } from '../src/core/jobs/verify.js';
+import { readIamAuthorization } from '../src/adapters/aws/iam-authorization.js';
 import type { GcpIamEmulator as GcpDouble } from '../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const EXAMPLE_ORG = fileURLToPath(new URL('../examples/example-org/', import.meta.url));

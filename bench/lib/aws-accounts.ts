@@ -6,12 +6,12 @@
  */
 import { CreateUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
-import type { Instant } from '../../src/model/types.js';
-import type { Provider } from '../../src/providers/provider.js';
-import type { TargetChange, TargetRef } from '../../src/plan/types.js';
-import { createAwsClients } from '../../src/providers/aws/clients.js';
-import { IamStrategy } from '../../src/providers/aws/iam-strategy.js';
-import { checkAwsLimits } from '../../src/providers/aws/limits.js';
+import type { Instant } from '../../src/core/model/types.js';
+import type { Provider } from '../../src/core/plan/provider.js';
+import type { TargetChange, TargetRef } from '../../src/core/plan/types.js';
+import { createAwsClients } from '../../src/adapters/aws/clients.js';
+import { IamStrategy } from '../../src/adapters/aws/iam-strategy.js';
+import { checkAwsLimits } from '../../src/adapters/aws/limits.js';
 
 export function iamClientForAccount(endpoint: string, account: string): IAMClient {
   const { iam, ssoAdmin, identityStore, sts } = createAwsClients({ endpoint, region: 'us-east-1' });

@@ -2,11 +2,11 @@
  * The clouds a benchmark runs against: moto behind the latency proxy (one IAM client per account)
  * and the GCP double, with the providers gitgrant uses on them. One start, one close.
  */
-import type { Instant } from '../../src/model/types.js';
-import type { ProviderName } from '../../src/plan/types.js';
+import type { Instant } from '../../src/core/model/types.js';
+import type { ProviderName } from '../../src/core/plan/types.js';
 import { startMoto, type MotoProcess } from '../../src/adapters/sandbox/moto.js';
-import { gcpProviderFromEnv } from '../../src/providers/gcp/provider.js';
-import type { Provider } from '../../src/providers/provider.js';
+import { gcpProviderFromEnv } from '../../src/adapters/gcp/provider.js';
+import type { Provider } from '../../src/core/plan/provider.js';
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { perAccountIamProvider } from './aws-accounts.js';

@@ -1,10 +1,10 @@
 /** The anomaly rules (`gitgrant anomalies`) over the grant history and the active grants; reads only. */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { sectionFailures } from '../model/policy.js';
-import { detectAnomalies } from '../lifecycle/anomalies.js';
-import { approvalsByLogin } from '../lifecycle/approvals.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { sectionFailures } from '../core/model/policy.js';
+import { detectAnomalies } from '../core/jobs/anomalies.js';
+import { approvalsByLogin } from '../core/jobs/approvals.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
 import type { HistoryReader } from './ports.js';
 
 export interface AnomalyReaders {

@@ -5,15 +5,15 @@
  * source is an adapter handed in; GitHub's is called only when there is one, so an audit from git
  * alone never loads the GitHub client.
  */
-import { buildAuditReport, type AuditReport, type GitHubFacts } from '../audit/audit-report.js';
-import { grantInPeriod, type Period } from '../audit/events.js';
-import type { GitHubAnswers, GitHubQuestions } from '../audit/github-facts.js';
-import type { History } from '../audit/history-types.js';
-import { reconstruct } from '../audit/lifecycle.js';
-import type { Reconstruction } from '../audit/lifecycle-types.js';
-import { verificationEvents, type EvidenceRecord } from '../audit/verify-evidence.js';
-import type { AutomationIdentity } from '../model/policy-sections.js';
-import type { Policy } from '../model/types.js';
+import { buildAuditReport, type AuditReport, type GitHubFacts } from '../core/audit/audit-report.js';
+import { grantInPeriod, type Period } from '../core/audit/events.js';
+import type { GitHubAnswers, GitHubQuestions } from '../adapters/github/github-facts.js';
+import type { History } from '../core/audit/history-types.js';
+import { reconstruct } from '../core/audit/lifecycle.js';
+import type { Reconstruction } from '../core/audit/lifecycle-types.js';
+import { verificationEvents, type EvidenceRecord } from '../adapters/git/verify-evidence.js';
+import type { AutomationIdentity } from '../core/model/policy-sections.js';
+import type { Policy } from '../core/model/types.js';
 import { CommandFailure } from './errors.js';
 
 export interface AuditSourceAdapters {

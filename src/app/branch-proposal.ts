@@ -2,7 +2,7 @@
  * How a use case proposes a change to the access repo: a commit on its own branch, pushed, and a
  * pull request from it. This is the applier: a dry run is never handed one.
  */
-import type { OpenedPullRequest, PullRequestDraft } from '../github/pull-request-opener.js';
+import type { OpenedPullRequest, PullRequestDraft } from '../adapters/github/pull-request-opener.js';
 
 export interface BranchChange {
   branch: string;

@@ -5,13 +5,13 @@
  * has been reviewed (when the policy blocks on it): its review issue closed as completed by a
  * policy owner other than the actor.
  */
-import { judgeBudget, type BreakGlassUse } from '../lifecycle/break-glass-budget.js';
-import { formatDuration } from '../model/duration.js';
-import { formatInstant } from '../model/instant.js';
-import type { BreakGlassPolicy, IdentityConfig } from '../model/policy-sections.js';
-import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Role } from '../model/types.js';
-import { parseTeam, type TeamDirectory } from '../github/teams.js';
-import { reviewKey, type BreakGlassReviews, type ReviewIssue } from '../github/break-glass-reviews.js';
+import { judgeBudget, type BreakGlassUse } from '../core/jobs/break-glass-budget.js';
+import { formatDuration } from '../core/model/duration.js';
+import { formatInstant } from '../core/model/instant.js';
+import type { BreakGlassPolicy, IdentityConfig } from '../core/model/policy-sections.js';
+import type { BreakGlassBudget, Email, GitHubPrincipal, Instant, Millis, Role } from '../core/model/types.js';
+import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
+import { reviewKey, type BreakGlassReviews, type ReviewIssue } from '../adapters/github/break-glass-reviews.js';
 import { emailForLogin, unknownLoginHint } from './people.js';
 
 export interface Refusal {

@@ -4,14 +4,14 @@
  * and needs fresh approval from the role's owners.
  */
 import { parseDocument } from 'yaml';
-import { formatDiagnostic } from '../diagnostics/format.js';
-import type { OpenedPullRequest } from '../github/pull-request-opener.js';
-import { formatDuration } from '../model/duration.js';
-import { formatInstant } from '../model/instant.js';
-import { loadFile } from '../model/load-file.js';
-import type { AccessRepo, Grant, Instant, Millis } from '../model/types.js';
-import { evaluatePolicy } from '../policy/engine.js';
-import { markdownCode, markdownText, plainText } from '../render/escape.js';
+import { formatDiagnostic } from '../core/diagnostics/format.js';
+import type { OpenedPullRequest } from '../adapters/github/pull-request-opener.js';
+import { formatDuration } from '../core/model/duration.js';
+import { formatInstant } from '../core/model/instant.js';
+import { loadFile } from '../core/model/load-file.js';
+import type { AccessRepo, Grant, Instant, Millis } from '../core/model/types.js';
+import { evaluatePolicy } from '../core/policy/engine.js';
+import { markdownCode, markdownText, plainText } from '../core/render/escape.js';
 import type { BranchProposer } from './branch-proposal.js';
 import { UsageError } from './errors.js';
 

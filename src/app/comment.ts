@@ -2,10 +2,10 @@
  * The one gitgrant comment on a pull request: what is requested, the validation findings, the
  * gate's approval table and the offline plan, created or edited in place.
  */
-import type { CommentPoster } from '../github/comments.js';
-import { renderPrComment } from '../github/pr-comment.js';
-import { renderPlanMarkdown } from '../plan/render.js';
-import type { Plan } from '../plan/types.js';
+import type { CommentPoster } from '../adapters/github/comments.js';
+import { renderPrComment } from '../adapters/github/pr-comment.js';
+import { renderPlanMarkdown } from '../core/plan/render.js';
+import type { Plan } from '../core/plan/types.js';
 import type { Judgement } from './gate.js';
 
 /** The offline plan of what the PR asks for; undefined when the files it is planned from do not validate (a broken PR shows its errors, not a plan). */

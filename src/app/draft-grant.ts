@@ -5,12 +5,12 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
-import { grantFileName, renderGrantFile, type GrantFileFields } from '../model/grant-file.js';
-import { loadFile } from '../model/load-file.js';
-import { grantId, type AccessRepo, type Grant, type Instant, type Role } from '../model/types.js';
-import { evaluatePolicy } from '../policy/engine.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../core/diagnostics/format.js';
+import { grantFileName, renderGrantFile, type GrantFileFields } from '../core/model/grant-file.js';
+import { loadFile } from '../core/model/load-file.js';
+import { grantId, type AccessRepo, type Grant, type Instant, type Role } from '../core/model/types.js';
+import { evaluatePolicy } from '../core/policy/engine.js';
 import { UsageError } from './errors.js';
 
 /** Findings for the grants being requested, beyond the policy engine (HR's word on each grantee). */

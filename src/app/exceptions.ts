@@ -3,14 +3,14 @@
  * its preview, so nothing is revoked, removed or pushed; then one GitHub issue per finding is
  * opened, updated, or closed when the finding is gone. The dry run is given no issue tracker.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { IssueTracker } from '../github/issues.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { executeIssueSync, type IssueSyncResult } from '../lifecycle/exception-issues-github.js';
-import type { ExceptionsConfig } from '../model/policy-sections.js';
-import { sortFindings, type Finding, type FindingSource } from '../lifecycle/findings.js';
-import { planIssueSync } from '../lifecycle/issue-sync.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { IssueTracker } from '../adapters/github/issues.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { executeIssueSync, type IssueSyncResult } from '../adapters/github/exception-issues-github.js';
+import type { ExceptionsConfig } from '../core/model/policy-sections.js';
+import { sortFindings, type Finding, type FindingSource } from '../core/jobs/findings.js';
+import { planIssueSync } from '../core/jobs/issue-sync.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
 import { anomalies, type AnomalyReaders } from './anomalies.js';
 import { expiryFindings, type ExpiryReaders } from './expire.js';
 import { previewHrCheck, type HrReaders } from './hr-check.js';

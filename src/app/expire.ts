@@ -3,17 +3,17 @@
  * in the cloud and their files deleted in one commit per action. The preview (dry run) is given
  * readers only, so it cannot change the cloud or the repo.
  */
-import type { AccessRepo, Instant } from '../model/types.js';
-import { planTotals } from '../plan/diff.js';
-import type { Plan } from '../plan/types.js';
-import { dueForRevocation, missingTickets, ticketsToCheck, type Revocation } from '../lifecycle/expiry.js';
-import type { Finding } from '../lifecycle/findings.js';
-import { overdueExpiries } from '../lifecycle/overdue.js';
-import type { RevocationOutcome } from '../lifecycle/revocation.js';
-import type { TicketStatus } from '../lifecycle/tickets.js';
-import { previewRevocations, type RevocationReads, type RevocationWrites } from '../lifecycle/revoke.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
-import { sweep, type RevocationCommitter, type SweepResult } from '../lifecycle/sweep.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { planTotals } from '../core/plan/diff.js';
+import type { Plan } from '../core/plan/types.js';
+import { dueForRevocation, missingTickets, ticketsToCheck, type Revocation } from '../core/jobs/expiry.js';
+import type { Finding } from '../core/jobs/findings.js';
+import { overdueExpiries } from '../core/jobs/overdue.js';
+import type { RevocationOutcome } from '../core/jobs/revocation.js';
+import type { TicketStatus } from '../core/jobs/tickets.js';
+import { previewRevocations, type RevocationReads, type RevocationWrites } from './revoke.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
+import { sweep, type RevocationCommitter, type SweepResult } from './sweep.js';
 import type { Opened, TicketReader } from './ports.js';
 
 export interface ExpireInput {

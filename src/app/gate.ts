@@ -7,27 +7,27 @@
  * The repo to judge comes in already loaded (rules from the base, grants from the PR); GitHub comes
  * in as the few readers the gate asks, and the check-run poster only where a verdict is posted.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
-import { GATE_CHECK_NAME, type CheckRunPoster } from '../github/check-runs.js';
-import { GateInputIncomplete } from '../github/gate-input.js';
-import { renderGateMarkdown } from '../github/gate-render.js';
-import type { LoadedRepo } from '../model/load-repo.js';
-import { markdownText } from '../render/escape.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../core/diagnostics/format.js';
+import { GATE_CHECK_NAME, type CheckRunPoster } from '../adapters/github/check-runs.js';
+import { GateInputIncomplete } from './gate-input.js';
+import { renderGateMarkdown } from '../core/gate/gate-render.js';
+import type { LoadedRepo } from '../adapters/fs/load-repo.js';
+import { markdownText } from '../core/render/escape.js';
 import { CommandFailure } from './errors.js';
-import { locate, pointer } from '../model/source-map.js';
-import type { AccessRepo, Grant, GrantId, Instant } from '../model/types.js';
-import type { IdentityConfig } from '../model/policy-sections.js';
-import { githubLogin } from '../plan/identity.js';
-import { approvalRequirement } from '../policy/approval.js';
-import { evaluatePolicy } from '../policy/engine.js';
-import { evaluateGate, isBot, type GateResult, type GrantUnderReview } from '../github/gate.js';
-import { gatherGateInput } from '../github/gate-input.js';
-import type { IssueReader } from '../github/issue-reader.js';
-import type { PullRequestReader } from '../github/pull-requests.js';
-import type { TeamDirectory } from '../github/teams.js';
-import type { PullRequest } from '../github/types.js';
-import { requestIssueOf } from '../github/request-pr.js';
+import { locate, pointer } from '../core/model/source-map.js';
+import type { AccessRepo, Grant, GrantId, Instant } from '../core/model/types.js';
+import type { IdentityConfig } from '../core/model/policy-sections.js';
+import { githubLogin } from '../core/plan/identity.js';
+import { approvalRequirement } from '../core/policy/approval.js';
+import { evaluatePolicy } from '../core/policy/engine.js';
+import { evaluateGate, isBot, type GateResult, type GrantUnderReview } from '../core/gate/gate.js';
+import { gatherGateInput } from './gate-input.js';
+import type { IssueReader } from '../adapters/github/issue-reader.js';
+import type { PullRequestReader } from '../adapters/github/pull-requests.js';
+import type { TeamDirectory } from '../adapters/github/teams.js';
+import type { PullRequest } from '../core/gate/github-types.js';
+import { requestIssueOf } from '../adapters/github/request-pr.js';
 import { emailForLogin } from './people.js';
 
 export interface GateRunOptions {

@@ -4,20 +4,20 @@
  * preview (dry run, the exception issues, the monthly report) is given readers only: no cloud, no
  * git commit, no pull request.
  */
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { compareWithHr, type HrFinding } from '../hr/compare.js';
-import type { HrConfig } from '../model/policy-sections.js';
-import { sectionFailures } from '../model/policy.js';
-import type { HrReadResult, HrRecord } from '../hr/record.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { approvalsByEmail } from '../lifecycle/approvals.js';
-import { sortFindings } from '../lifecycle/findings.js';
-import { hrFindings, hrPreviewFindings, hrRevocations } from '../lifecycle/hr-findings.js';
-import { withoutGrants } from '../lifecycle/revocation.js';
-import type { RevocationWrites } from '../lifecycle/revoke.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
-import type { StandingAccessResult } from '../lifecycle/standing-access.js';
-import { sweep, type RevocationCommitter } from '../lifecycle/sweep.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { compareWithHr, type HrFinding } from '../core/hr/compare.js';
+import type { HrConfig } from '../core/model/policy-sections.js';
+import { sectionFailures } from '../core/model/policy.js';
+import type { HrReadResult, HrRecord } from '../core/hr/record.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { approvalsByEmail } from '../core/jobs/approvals.js';
+import { sortFindings } from '../core/jobs/findings.js';
+import { hrFindings, hrPreviewFindings, hrRevocations } from '../core/jobs/hr-findings.js';
+import { withoutGrants } from '../core/jobs/revocation.js';
+import type { RevocationWrites } from './revoke.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
+import type { StandingAccessResult } from './standing-access.js';
+import { sweep, type RevocationCommitter } from './sweep.js';
 import type { HistoryReader, Opened } from './ports.js';
 
 /** The HR sources the policy names (and any the environment adds), read and merged. */

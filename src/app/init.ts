@@ -8,13 +8,13 @@
  * removed only when it is byte for byte the example's copy in examples/example-org/; anything else
  * means the repo already holds an organisation, and init refuses before touching a file.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadRepoFromFiles } from '../model/load-repo.js';
-import { CODEOWNERS_PATH, renderCodeowners } from '../policy/codeowners.js';
-import { EPOCH_PATH, orgFiles, type OrgFolder, type OrgSetup } from '../policy/org-init.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import { loadRepoFromFiles } from '../adapters/fs/load-repo.js';
+import { CODEOWNERS_PATH, renderCodeowners } from '../core/policy/codeowners.js';
+import { EPOCH_PATH, orgFiles, type OrgFolder, type OrgSetup } from '../core/policy/org-init.js';
 
 export type { OrgFolder };
-import type { Instant } from '../model/types.js';
+import type { Instant } from '../core/model/types.js';
 
 export const EXAMPLE_ORG_DIR = 'examples/example-org';
 /** Where an organisation's own data lives: init owns these paths in a fresh repo. */

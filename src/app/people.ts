@@ -2,8 +2,8 @@
  * GitHub logins back to grantees: the identities section maps an email to a login
  * (`identities.people.<email>.github`); break-glass and issue requests need the reverse.
  */
-import type { IdentityConfig } from '../model/policy-sections.js';
-import { email, type Email } from '../model/types.js';
+import type { IdentityConfig } from '../core/model/policy-sections.js';
+import { email, type Email } from '../core/model/types.js';
 
 /** Undefined when nobody, or more than one person, has this login: a guess would grant the wrong person. */
 export function emailForLogin(config: IdentityConfig, login: string): Email | undefined {

@@ -10,18 +10,18 @@
  *
  * No printing, no argv, no environment: the CLI wires adapters in and renders what comes out.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AccessRepo, GrantId, Instant, Policy } from '../model/types.js';
-import { applyPlan, type ApplyProgress, type ApplyResult } from '../plan/apply.js';
-import { desiredState, targetRefOf, type DesiredState, type IdentityCenterDirectory } from '../plan/desired.js';
-import { changeCount, computePlan } from '../plan/diff.js';
-import { failSafePlan, uncertainOf, type HeldBack } from '../plan/fail-safe.js';
-import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../plan/guards.js';
-import { targetKey, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../plan/types.js';
-import { checkAwsLimits } from '../providers/aws/limits.js';
-import { checkGcpLimits } from '../providers/gcp/limits.js';
-import type { CloudApplier, CloudReader, LimitChecker } from '../providers/provider.js';
-import { readTargets } from '../providers/read-targets.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { AccessRepo, GrantId, Instant, Policy } from '../core/model/types.js';
+import { applyPlan, type ApplyProgress, type ApplyResult } from '../core/plan/apply.js';
+import { desiredState, targetRefOf, type DesiredState, type IdentityCenterDirectory } from '../core/plan/desired.js';
+import { changeCount, computePlan } from '../core/plan/diff.js';
+import { failSafePlan, uncertainOf, type HeldBack } from '../core/plan/fail-safe.js';
+import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../core/plan/guards.js';
+import { targetKey, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../core/plan/types.js';
+import { checkAwsLimits } from '../adapters/aws/limits.js';
+import { checkGcpLimits } from '../core/gcp/limits.js';
+import type { CloudApplier, CloudReader, LimitChecker } from '../core/plan/provider.js';
+import { readTargets } from '../adapters/cloud/read-targets.js';
 
 /** Limits are pure, so an offline plan checks them too. */
 const OFFLINE_LIMITS: Record<ProviderName, LimitChecker> = {

@@ -3,9 +3,9 @@
  * they make). The CLI builds them from the environment (src/cli/job-adapters.ts); tests can build
  * them from anything. A use case that may not change something is given no port that could.
  */
-import type { GrantHistory } from '../lifecycle/grant-events.js';
-import type { AutomationIdentity } from '../model/policy-sections.js';
-import type { TicketStatus } from '../lifecycle/tickets.js';
+import type { GrantHistory } from '../core/jobs/grant-events.js';
+import type { AutomationIdentity } from '../core/model/policy-sections.js';
+import type { TicketStatus } from '../core/jobs/tickets.js';
 
 /** An adapter holding connections, opened by the use case that needs it and closed when it is done. */
 export type Opened<T> = T & { close(): Promise<void> };

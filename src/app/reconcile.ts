@@ -3,20 +3,20 @@
  * and leftovers of expired grants, and reports access gitgrant did not make. The preview (dry run,
  * and the exception issues' report mode) is given the plan and readers, never an applier.
  */
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { applyPlan } from '../plan/apply.js';
-import type { IdentityCenterDirectory } from '../plan/desired.js';
-import { guardViolations, type RemovalLimit } from '../plan/guards.js';
-import type { IdentityConfig } from '../model/policy-sections.js';
-import { targetKey, type Plan, type ProviderName } from '../plan/types.js';
-import type { IamAuthorization } from '../providers/aws/iam-authorization-model.js';
-import type { ChangeApplier } from '../providers/provider.js';
-import { sortFindings, type Finding } from '../lifecycle/findings.js';
-import { awsHandMadePaths, type HandMadePath } from '../lifecycle/hand-made-paths.js';
-import { reconcile as compare, type ReconcileResult } from '../lifecycle/reconcile.js';
-import { bindingOwners, everLive } from '../lifecycle/revocation.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { applyPlan } from '../core/plan/apply.js';
+import type { IdentityCenterDirectory } from '../core/plan/desired.js';
+import { guardViolations, type RemovalLimit } from '../core/plan/guards.js';
+import type { IdentityConfig } from '../core/model/policy-sections.js';
+import { targetKey, type Plan, type ProviderName } from '../core/plan/types.js';
+import type { IamAuthorization } from '../core/aws/iam-authorization-model.js';
+import type { ChangeApplier } from '../core/plan/provider.js';
+import { sortFindings, type Finding } from '../core/jobs/findings.js';
+import { awsHandMadePaths, type HandMadePath } from '../core/jobs/hand-made-paths.js';
+import { reconcile as compare, type ReconcileResult } from '../core/jobs/reconcile.js';
+import { bindingOwners, everLive } from '../core/jobs/revocation.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
 import type { Opened } from './ports.js';
 
 /** The repo planned against the cloud: every target today's roles or history name, read once. */

@@ -7,13 +7,13 @@
  * with the rules of the commit before and at the instant the commit landed: the recorded facts
  * depend on the commit, not on when the command runs, so a re-run writes the same note.
  */
-import { formatApprovalNote } from '../audit/approval-note.js';
-import { approvalRecordOf } from '../audit/approval-record.js';
-import type { LandedPullRequest } from '../github/types.js';
-import type { Review } from '../github/types.js';
-import { isAutomationCommitter } from '../lifecycle/automation.js';
-import type { AutomationIdentity } from '../model/policy-sections.js';
-import { parseTrailers, type LifecycleAction } from '../lifecycle/trailers.js';
+import { formatApprovalNote } from '../core/audit/approval-note.js';
+import { approvalRecordOf } from '../core/audit/approval-record.js';
+import type { LandedPullRequest } from '../core/gate/github-types.js';
+import type { Review } from '../core/gate/github-types.js';
+import { isAutomationCommitter } from '../core/audit/automation.js';
+import type { AutomationIdentity } from '../core/model/policy-sections.js';
+import { parseTrailers, type LifecycleAction } from '../core/audit/trailers.js';
 import { CommandFailure, UsageError } from './errors.js';
 import type { Judgement } from './gate.js';
 

@@ -3,10 +3,10 @@
  * anomalies and the remediation the automation carried out, from git history. Reads only: HR is
  * compared through the hr-check preview, which can revoke nothing.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { detectAnomalies } from '../lifecycle/anomalies.js';
-import { monthlyReport, type MonthlyReport, type ReportMonth } from '../lifecycle/monthly-report.js';
+import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { detectAnomalies } from '../core/jobs/anomalies.js';
+import { monthlyReport, type MonthlyReport, type ReportMonth } from '../core/jobs/monthly-report.js';
 import { previewHrCheck, type HrReaders } from './hr-check.js';
 
 export interface MonthlyReportInput {

@@ -6,12 +6,12 @@
  * `--dry-run` stops there. Only `openRequest` and `refuseOnIssue` are handed a publisher (git push,
  * GitHub writes), so a dry run has no way to reach one.
  */
-import type { IssueReader } from '../github/issue-reader.js';
-import { parseRequestForm } from '../github/issue-form.js';
-import type { OpenedPullRequest, PullRequestDraft } from '../github/pull-request-opener.js';
-import { requestBody, requestTitle } from '../github/request-pr.js';
-import type { AccessRepo, Instant, Millis, RoleName } from '../model/types.js';
-import { markdownText } from '../render/escape.js';
+import type { IssueReader } from '../adapters/github/issue-reader.js';
+import { parseRequestForm } from '../adapters/github/issue-form.js';
+import type { OpenedPullRequest, PullRequestDraft } from '../adapters/github/pull-request-opener.js';
+import { requestBody, requestTitle } from '../adapters/github/request-pr.js';
+import type { AccessRepo, Instant, Millis, RoleName } from '../core/model/types.js';
+import { markdownText } from '../core/render/escape.js';
 import type { BranchProposer } from './branch-proposal.js';
 import { defaultDuration, draftGrant, type GrantDraft, type RequestedGrantsCheck } from './draft-grant.js';
 import { CommandFailure, UsageError } from './errors.js';

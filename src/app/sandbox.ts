@@ -13,11 +13,11 @@ import { startArnProxy, type ArnProxy } from '../adapters/sandbox/arn-proxy.js';
 import { seedAws, type AwsSeed } from '../adapters/sandbox/aws-seed.js';
 import { startGcpIamEmulator, type GcpIamEmulator } from '../adapters/sandbox/gcp-iam-emulator.js';
 import { startMoto, type MotoProcess } from '../adapters/sandbox/moto.js';
-import { loadHrForRequest } from '../hr/load.js';
-import { loadRepo } from '../model/load-repo.js';
-import type { AccessRepo, Email } from '../model/types.js';
-import { awsIamUserArn, identityCenterUserName } from '../plan/identity.js';
-import type { AwsSettings } from '../model/policy-sections.js';
+import { loadHrForRequest } from '../adapters/hr/load.js';
+import { loadRepo } from '../adapters/fs/load-repo.js';
+import type { AccessRepo, Email } from '../core/model/types.js';
+import { awsIamUserArn, identityCenterUserName } from '../core/plan/identity.js';
+import type { AwsSettings } from '../core/model/policy-sections.js';
 
 /** The account moto answers for when the roles name none (moto's own default). */
 const FALLBACK_ACCOUNT = '123456789012';

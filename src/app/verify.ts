@@ -3,17 +3,17 @@
  * reads back what the clouds hold now and evaluates it (src/lifecycle/verify.ts). Reads only;
  * recording the evidence is a separate step given the one writer it needs.
  */
-import type { EvidenceRecord } from '../audit/verify-evidence.js';
-import type { Reconstruction } from '../audit/lifecycle-types.js';
-import { formatInstant, parseInstant } from '../model/instant.js';
-import type { AccessRepo, Instant } from '../model/types.js';
-import { desiredState, type IdentityCenterDirectory } from '../plan/desired.js';
-import type { IdentityConfig } from '../model/policy-sections.js';
-import { sortFindings } from '../lifecycle/findings.js';
-import type { SourceRun } from '../lifecycle/source-run.js';
-import { memoReads, verifyGrants, type GrantProof, type VerifyReads } from '../lifecycle/verify.js';
-import { EVIDENCE_DIR, evidenceFileName, verifyEvidence, verifyFindings } from '../lifecycle/verify-report.js';
-import { endedGrants, endedRepo, grantsEndedIn, type Window } from '../lifecycle/verify-select.js';
+import type { EvidenceRecord } from '../adapters/git/verify-evidence.js';
+import type { Reconstruction } from '../core/audit/lifecycle-types.js';
+import { formatInstant, parseInstant } from '../core/model/instant.js';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { desiredState, type IdentityCenterDirectory } from '../core/plan/desired.js';
+import type { IdentityConfig } from '../core/model/policy-sections.js';
+import { sortFindings } from '../core/jobs/findings.js';
+import type { SourceRun } from '../core/jobs/source-run.js';
+import { memoReads, verifyGrants, type GrantProof, type VerifyReads } from '../core/jobs/verify.js';
+import { EVIDENCE_DIR, evidenceFileName, verifyEvidence, verifyFindings } from '../core/jobs/verify-report.js';
+import { endedGrants, endedRepo, grantsEndedIn, type Window } from '../core/jobs/verify-select.js';
 import type { Opened } from './ports.js';
 
 export interface VerifyCloud extends VerifyReads {

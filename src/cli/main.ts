@@ -3,13 +3,13 @@
  * failures, 2 usage) and prints them.
  */
 import { Command, CommanderError } from 'commander';
-import { plainText } from '../render/escape.js';
-import { loadActionsCore } from './actions.js';
-import type { Run } from './command.js';
+import { plainText } from '../core/render/escape.js';
+import { loadActionsCore } from './support/actions.js';
+import type { Run } from './support/command.js';
 import { COMMANDS } from './commands/index.js';
 import { GitError } from '../adapters/git/run.js';
-import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './io.js';
-import { VERSION } from './version.js';
+import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './support/io.js';
+import { VERSION } from './support/version.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;

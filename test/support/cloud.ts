@@ -21,11 +21,11 @@ import { CreateUserCommand as CreateIdentityStoreUserCommand } from '@aws-sdk/cl
 import { CreatePermissionSetCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { formatInstant, parseInstant } from '../../src/model/instant.js';
-import type { Instant } from '../../src/model/types.js';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/providers/aws/clients.js';
-import { MANAGED_PERMISSION_SET_MARKER } from '../../src/providers/aws/identity-center-strategy.js';
+import type { CliIo } from '../../src/cli/support/io.js';
+import { formatInstant, parseInstant } from '../../src/core/model/instant.js';
+import type { Instant } from '../../src/core/model/types.js';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/adapters/aws/clients.js';
+import { MANAGED_PERMISSION_SET_MARKER } from '../../src/adapters/aws/identity-center-strategy.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble, type GcpIamEmulatorOptions as GcpDoubleOptions, type StoredBinding } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { startMoto } from './moto.js';

@@ -4,8 +4,8 @@
  * here; fault injection lives with the double's own tests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GcpProvider } from '../../src/providers/gcp/provider.js';
-import { aChange, aGcpBinding, type GcpBindingBuilder } from './gcp-builders.js';
+import type { GcpProvider } from '../../src/adapters/gcp/provider.js';
+import { aChange, aGcpBinding, type GcpBindingBuilder } from './builders/gcp.js';
 import type { StoredBinding } from '../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 export interface GcpContractHarness {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import type { FileSpec } from './builders.js';
+import type { FileSpec } from './builders/model.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The example organisation: fixtures live here, never at the repository root (that is the adopting org's). */

@@ -5,7 +5,7 @@
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrgFolder } from '../../policy/org-init.js';
+import type { OrgFolder } from '../../core/policy/org-init.js';
 
 export class UnsafePathError extends Error {}
 

@@ -11,15 +11,15 @@
  * are not events. `--raw` is `--name-status` plus the blob ids, so contents need no path lookups.
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { ChangeStatus, FileChange, History, HistoryCommit } from '../../audit/history-types.js';
-import { parseApprovalNote } from '../../audit/approval-note.js';
-import { classifyPath } from '../../model/repo-paths.js';
-import type { Instant } from '../../model/types.js';
-import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from '../../lifecycle/automation.js';
-import { DEFAULT_AUTOMATION, type AutomationIdentity } from '../../model/policy-sections.js';
-import { grantEventOf, type GrantEvent, type GrantHistory, type LifecycleEvent } from '../../lifecycle/grant-events.js';
-import { parseTrailers } from '../../lifecycle/trailers.js';
-import { epochFrom, epochLogArguments, historyRevisions, startAtEpoch } from '../../audit/epoch.js';
+import type { ChangeStatus, FileChange, History, HistoryCommit } from '../../core/audit/history-types.js';
+import { parseApprovalNote } from '../../core/audit/approval-note.js';
+import { classifyPath } from '../../core/model/repo-paths.js';
+import type { Instant } from '../../core/model/types.js';
+import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from '../../core/audit/automation.js';
+import { DEFAULT_AUTOMATION, type AutomationIdentity } from '../../core/model/policy-sections.js';
+import { grantEventOf, type GrantEvent, type GrantHistory, type LifecycleEvent } from '../../core/jobs/grant-events.js';
+import { parseTrailers } from '../../core/audit/trailers.js';
+import { epochFrom, epochLogArguments, historyRevisions, startAtEpoch } from '../../core/audit/epoch.js';
 import { catFile, catFileSync, GitError, GitObjectError, gitExit, gitStream, gitText } from './run.js';
 
 /** Reading the history failed; the hint says how to get a checkout that has it. */

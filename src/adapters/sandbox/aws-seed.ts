@@ -9,9 +9,9 @@
 import { CreateRoleCommand, CreateUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { CreateUserCommand as CreateIdentityStoreUserCommand } from '@aws-sdk/client-identitystore';
 import { CreatePermissionSetCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
-import type { AwsSettings } from '../../model/policy-sections.js';
-import { AwsAccounts } from '../../providers/aws/accounts.js';
-import { MANAGED_PERMISSION_SET_MARKER } from '../../providers/aws/identity-center-strategy.js';
+import type { AwsSettings } from '../../core/model/policy-sections.js';
+import { AwsAccounts } from '../aws/accounts.js';
+import { MANAGED_PERMISSION_SET_MARKER } from '../aws/identity-center-strategy.js';
 
 export interface AwsSeed {
   /** Per account: the roles grants let people assume and the IAM users of the people. */

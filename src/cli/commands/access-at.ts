@@ -1,11 +1,11 @@
 /** `gitgrant access-at T [--grantee E] [--role R] [--json]`: who could do what at T, from history alone. */
 import { grantHistory } from '../../app/audit-sources.js';
-import { accessAt } from '../../audit/access-at.js';
-import { renderAccessJson, renderAccessText } from '../../audit/render-access.js';
-import { normaliseEmail } from '../../model/load-file.js';
-import { auditAdapters } from '../audit-adapters.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { dayOrInstant, repoOption } from '../options.js';
+import { accessAt } from '../../core/audit/access-at.js';
+import { renderAccessJson, renderAccessText } from '../../core/audit/render-access.js';
+import { normaliseEmail } from '../../core/model/load-file.js';
+import { auditAdapters } from '../support/audit-adapters.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { dayOrInstant, repoOption } from '../support/options.js';
 
 export interface AccessAtOptions {
   repo?: string;

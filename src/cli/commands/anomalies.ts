@@ -1,13 +1,13 @@
 /** `gitgrant anomalies [--json]`: the anomaly rules over the grant history and the active set. */
-import { formatInstant } from '../../model/instant.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { plainText } from '../../render/escape.js';
-import { renderFindingsText } from '../../lifecycle/render.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { plainText } from '../../core/render/escape.js';
+import { renderFindingsText } from '../../core/jobs/render.js';
 import { anomalies } from '../../app/anomalies.js';
-import { besideJson, EXIT, type CliIo } from '../io.js';
-import { historyReader } from '../job-adapters.js';
-import { nowOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { besideJson, EXIT, type CliIo } from '../support/io.js';
+import { historyReader } from '../support/job-adapters.js';
+import { nowOption, repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface AnomaliesOptions {
   repo?: string;

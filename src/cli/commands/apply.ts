@@ -1,7 +1,7 @@
 /** `gitgrant apply [--dry-run] [--max-removals N|P%] [--provider aws|gcp] [--target ID] [--yes]`. */
-import { concurrencyOf, runApply } from '../planning.js';
-import { UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { concurrencyOf, runApply } from '../support/planning.js';
+import { UsageError, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
 
 export interface ApplyOptions {
   repo?: string;

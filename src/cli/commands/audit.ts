@@ -3,10 +3,10 @@
  * history (app/audit-sources.ts). In a terminal it prints plain text; piped or redirected, Markdown.
  */
 import { auditReport } from '../../app/audit-sources.js';
-import { renderAudit, type AuditFormat } from '../../audit/render-audit.js';
-import { auditAdapters } from '../audit-adapters.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { dayOrInstant, repoOption } from '../options.js';
+import { renderAudit, type AuditFormat } from '../../core/audit/render-audit.js';
+import { auditAdapters } from '../support/audit-adapters.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { dayOrInstant, repoOption } from '../support/options.js';
 
 export interface AuditOptions {
   repo?: string;

@@ -5,28 +5,28 @@
  */
 import { basename } from 'node:path';
 import { GitHistoryError, readHistory } from '../../adapters/git/history.js';
-import { reconstruct } from '../../audit/lifecycle.js';
-import { breakGlassUses } from '../../lifecycle/break-glass-budget.js';
+import { reconstruct } from '../../core/audit/lifecycle.js';
+import { breakGlassUses } from '../../core/jobs/break-glass-budget.js';
 import { runGit } from '../../adapters/git/plumbing.js';
-import { octokitBreakGlassReviews } from '../../github/break-glass-reviews.js';
-import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../github/break-glass-notice.js';
+import { octokitBreakGlassReviews } from '../../adapters/github/break-glass-reviews.js';
+import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../adapters/github/break-glass-notice.js';
 import { checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
 import { postSlackWebhook } from '../../adapters/notify/slack-webhook.js';
-import { octokitTeamDirectory } from '../../github/teams.js';
-import { formatCommitMessage } from '../../lifecycle/trailers.js';
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import type { AutomationIdentity } from '../../model/policy-sections.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { ticketRequired } from '../../model/policy.js';
-import type { Email, Grant, Instant, RoleName } from '../../model/types.js';
-import { plainText } from '../../render/escape.js';
-import { git } from '../git.js';
-import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
-import { durationOption, nowOption, repoOption } from '../options.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
+import { octokitTeamDirectory } from '../../adapters/github/teams.js';
+import { formatCommitMessage } from '../../core/audit/trailers.js';
+import { formatDuration } from '../../core/model/duration.js';
+import { formatInstant } from '../../core/model/instant.js';
+import type { AutomationIdentity } from '../../core/model/policy-sections.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { ticketRequired } from '../../core/model/policy.js';
+import type { Email, Grant, Instant, RoleName } from '../../core/model/types.js';
+import { plainText } from '../../core/render/escape.js';
+import { git } from '../support/git.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../support/io.js';
+import { durationOption, nowOption, repoOption } from '../support/options.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../support/github-session.js';
 import { draftGrant, writeDraft, type GrantDraft } from '../../app/draft-grant.js';
-import { runApply } from '../planning.js';
+import { runApply } from '../support/planning.js';
 
 export interface BreakGlassOptions {
   role: string;

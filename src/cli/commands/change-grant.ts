@@ -5,15 +5,15 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extendProposal, proposeChange, revokeProposal, writeChange, type GrantChangeProposal, type GrantFileWriter } from '../../app/change-grant.js';
-import { formatInstant } from '../../model/instant.js';
-import { octokitPullRequestOpener } from '../../github/pull-request-opener.js';
-import { plainText } from '../../render/escape.js';
-import { pushChangeBranch } from '../branch.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
-import { grantArgument } from '../grant-argument.js';
-import { loadAndEvaluate } from '../load.js';
-import { EXIT, type CliIo } from '../io.js';
-import { durationOption, nowOption, repoOption } from '../options.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { octokitPullRequestOpener } from '../../adapters/github/pull-request-opener.js';
+import { plainText } from '../../core/render/escape.js';
+import { pushChangeBranch } from '../support/branch.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../support/github-session.js';
+import { grantArgument } from '../support/grant-argument.js';
+import { loadAndEvaluate } from '../support/load.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { durationOption, nowOption, repoOption } from '../support/options.js';
 
 export interface ChangeGrantOptions {
   repo?: string;

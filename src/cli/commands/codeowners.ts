@@ -1,12 +1,12 @@
 /** `gitgrant codeowners --check | --write`. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { CODEOWNERS_PATH, renderCodeowners } from '../../policy/codeowners.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { CODEOWNERS_PATH, renderCodeowners } from '../../core/policy/codeowners.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export function codeownersCommand(io: CliIo, options: { repo?: string; check?: boolean; write?: boolean }): number {
   if (Boolean(options.check) === Boolean(options.write)) throw new UsageError('give exactly one of --check or --write');

@@ -1,11 +1,11 @@
 /** `gitgrant comment --pr N`: the one gitgrant comment on the PR, created or edited in place (app/comment.ts). */
 import { commentOnPullRequest, type OfflinePlanner } from '../../app/comment.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { octokitCommentPoster } from '../../github/comments.js';
-import { reportingGitHubErrors } from '../github-session.js';
-import { EXIT, type CliIo } from '../io.js';
-import { judgePr, type JudgedPr, type PrOptions } from '../judge-pr.js';
-import { buildPlan, offlinePlanOf } from '../planning.js';
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { octokitCommentPoster } from '../../adapters/github/comments.js';
+import { reportingGitHubErrors } from '../support/github-session.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { judgePr, type JudgedPr, type PrOptions } from '../support/judge-pr.js';
+import { buildPlan, offlinePlanOf } from '../support/planning.js';
 
 export function commentCommand(io: CliIo, options: PrOptions): Promise<number> {
   return reportingGitHubErrors(async () => {

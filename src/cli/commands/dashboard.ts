@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { auditSources } from '../../app/audit-sources.js';
-import { renderDashboard } from '../../audit/dashboard.js';
-import { auditAdapters } from '../audit-adapters.js';
-import { CommandFailure, EXIT, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { renderDashboard } from '../../core/audit/dashboard.js';
+import { auditAdapters } from '../support/audit-adapters.js';
+import { CommandFailure, EXIT, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
 
 export interface DashboardOptions {
   repo?: string;

@@ -1,12 +1,12 @@
 /** `gitgrant docs [--out DIR]`: the access procedure and the questionnaire answer, from the live configuration. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { renderProcedure, renderQuestionnaire } from '../../audit/policy-docs.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { CommandFailure, EXIT, type CliIo } from '../io.js';
-import { repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { renderProcedure, renderQuestionnaire } from '../../core/audit/policy-docs.js';
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { CommandFailure, EXIT, type CliIo } from '../support/io.js';
+import { repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface DocsOptions {
   repo?: string;

@@ -2,15 +2,15 @@
  * `gitgrant exceptions [--dry-run] [--json]`: runs every finding source in report mode and keeps one
  * GitHub issue per finding: opened, updated when the finding changes, closed when it is gone.
  */
-import { formatInstant } from '../../model/instant.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { plainText } from '../../render/escape.js';
-import { sectionFailures } from '../../model/policy.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { plainText } from '../../core/render/escape.js';
+import { sectionFailures } from '../../core/model/policy.js';
 import { exceptions, previewExceptions, type ExceptionReaders } from '../../app/exceptions.js';
-import { besideJson, EXIT, type CliIo } from '../io.js';
-import { historyReader, hrRecordsReader, issueTracker, reconcileReaders, ticketReader, verifyReaders } from '../job-adapters.js';
-import { concurrencyOption, nowOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { besideJson, EXIT, type CliIo } from '../support/io.js';
+import { historyReader, hrRecordsReader, issueTracker, reconcileReaders, ticketReader, verifyReaders } from '../support/job-adapters.js';
+import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface ExceptionsOptions {
   repo?: string;

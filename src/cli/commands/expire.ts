@@ -1,12 +1,12 @@
 /** `gitgrant expire [--now T] [--dry-run] [--json]`: the sweep the expire workflow runs every few minutes. */
-import { formatInstant } from '../../model/instant.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { plainText } from '../../render/escape.js';
-import { renderFindingsText } from '../../lifecycle/render.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { plainText } from '../../core/render/escape.js';
+import { renderFindingsText } from '../../core/jobs/render.js';
 import { expire, previewExpiry } from '../../app/expire.js';
-import { EXIT, type CliIo } from '../io.js';
-import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../job-adapters.js';
-import { concurrencyOption, nowOption, repoOption } from '../options.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../support/job-adapters.js';
+import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
 
 export interface ExpireOptions {
   repo?: string;

@@ -1,17 +1,17 @@
 /** `gitgrant explain GRANT_PATH`: durations, the approval requirement and why, and the cloud targets. */
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import type { Grant, Policy, Role, Target } from '../../model/types.js';
-import { approvalRequirement } from '../../policy/approval.js';
-import type { ApprovalRequirement } from '../../policy/approval-types.js';
-import { effectiveStart, grantDuration, isExpired, isScheduled } from '../../policy/window.js';
-import { plainText } from '../../render/escape.js';
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { grantIdFor } from '../grant-argument.js';
+import { formatDuration } from '../../core/model/duration.js';
+import { formatInstant } from '../../core/model/instant.js';
+import type { Grant, Policy, Role, Target } from '../../core/model/types.js';
+import { approvalRequirement } from '../../core/policy/approval.js';
+import type { ApprovalRequirement } from '../../core/policy/approval-types.js';
+import { effectiveStart, grantDuration, isExpired, isScheduled } from '../../core/policy/window.js';
+import { plainText } from '../../core/render/escape.js';
+import { formatDiagnostic } from '../../core/diagnostics/format.js';
+import { grantIdFor } from '../support/grant-argument.js';
 import { emailForLogin } from '../../app/people.js';
-import { loadAndEvaluate } from '../load.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { loadAndEvaluate } from '../support/load.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
 
 export interface ExplainOptions {
   repo?: string;

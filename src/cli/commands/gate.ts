@@ -5,12 +5,12 @@
  * the `gitgrant gate` check run on that exact commit. The decision is `app/gate.ts`.
  */
 import { FILES_INVALID, PROTECTED_BRANCH, postVerdict } from '../../app/gate.js';
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { GATE_CHECK_NAME, octokitCheckRunPoster } from '../../github/check-runs.js';
-import { renderGateText } from '../../github/gate-render.js';
-import { reportingGitHubErrors } from '../github-session.js';
-import { EXIT, type CliIo } from '../io.js';
-import { judgePr, type PrOptions } from '../judge-pr.js';
+import { formatDiagnostic } from '../../core/diagnostics/format.js';
+import { GATE_CHECK_NAME, octokitCheckRunPoster } from '../../adapters/github/check-runs.js';
+import { renderGateText } from '../../core/gate/gate-render.js';
+import { reportingGitHubErrors } from '../support/github-session.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { judgePr, type PrOptions } from '../support/judge-pr.js';
 
 export async function gateCommand(io: CliIo, options: PrOptions): Promise<number> {
   const judged = await reportingGitHubErrors(() => judgePr(io, options));

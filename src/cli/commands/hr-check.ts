@@ -1,14 +1,14 @@
 /** `gitgrant hr-check [--dry-run] [--json]`: the nightly comparison of holders with HR, and the standing-access PR. */
-import { formatInstant } from '../../model/instant.js';
-import { loadRepo } from '../../model/load-repo.js';
-import { plainText } from '../../render/escape.js';
-import { renderFindingsText } from '../../lifecycle/render.js';
-import type { StandingAccessResult } from '../../lifecycle/standing-access.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { plainText } from '../../core/render/escape.js';
+import { renderFindingsText } from '../../core/jobs/render.js';
+import type { StandingAccessResult } from '../../app/standing-access.js';
 import { hrCheck, previewHrCheck } from '../../app/hr-check.js';
-import { besideJson, EXIT, type CliIo } from '../io.js';
-import { cloudWriter, historyReader, hrRecordsReader, revocationCommitter, standingAccessWriter } from '../job-adapters.js';
-import { concurrencyOption, nowOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { besideJson, EXIT, type CliIo } from '../support/io.js';
+import { cloudWriter, historyReader, hrRecordsReader, revocationCommitter, standingAccessWriter } from '../support/job-adapters.js';
+import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface HrCheckOptions {
   repo?: string;

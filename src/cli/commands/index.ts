@@ -3,7 +3,7 @@
  * does not pay for loading the cloud SDKs; adding a command is one declaration here.
  */
 import type { Command } from 'commander';
-import type { CommandModule } from '../command.js';
+import type { CommandModule } from '../support/command.js';
 
 /** The options of every command that plans: which part of the cloud it covers. Declared once. */
 function scopeOptions(command: Command): Command {
@@ -76,7 +76,7 @@ const init: CommandModule = (program, io, run) => {
   .option('--aws-target <account:role>', 'the first role\'s AWS target (iam strategy), e.g. 123456789012:ProdReadOnly')
   .option('--now <time>', 'record this instant (RFC 3339) as the start instead of the clock')
   .option('--yes', 'do not ask for confirmation (needed when not on a terminal)')
-  .action((opts) => run(async () => (await import('./init.js')).initCommand(io, opts, (await import('../prompts.js')).inquirerInitPrompter)));
+  .action((opts) => run(async () => (await import('./init.js')).initCommand(io, opts, (await import('../support/prompts.js')).inquirerInitPrompter)));
 };
 
 const newGrant: CommandModule = (program, io, run) => {
@@ -94,7 +94,7 @@ const newGrant: CommandModule = (program, io, run) => {
   .option('--name <file>', 'file name inside grants/<role>/')
   .option('--now <time>', 'evaluate at this instant')
   .option('--stdout', 'print the file instead of writing it')
-  .action((opts) => run(async () => (await import('./new-grant.js')).newGrantCommand(io, opts, (await import('../prompts.js')).inquirerPrompter)));
+  .action((opts) => run(async () => (await import('./new-grant.js')).newGrantCommand(io, opts, (await import('../support/prompts.js')).inquirerPrompter)));
 };
 
 const plan: CommandModule = (program, io, run) => {
@@ -367,8 +367,8 @@ const completion: CommandModule = (program, io, run) => {
   .argument('<shell>', 'bash, zsh or fish')
   .action((shell: string) =>
     run(async () => {
-      const { completionScript, SHELLS } = await import('../completion.js');
-      const { UsageError, EXIT } = await import('../io.js');
+      const { completionScript, SHELLS } = await import('../support/completion.js');
+      const { UsageError, EXIT } = await import('../support/io.js');
       const chosen = SHELLS.find((s) => s === shell);
       if (!chosen) throw new UsageError(`no completion for ${shell}`, `choose one of ${SHELLS.join(', ')}`);
       const commands = program.commands.map((c) => ({ name: c.name(), options: c.options.map((o) => o.long).filter((o): o is string => o !== undefined) }));

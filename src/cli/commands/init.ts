@@ -4,11 +4,11 @@
  */
 import { initOrganisation } from '../../app/init.js';
 import { diskOrgFolder, UnsafePathError } from '../../adapters/fs/org-folder.js';
-import { checkOrgAnswers, EPOCH_PATH, type OrgAnswers } from '../../policy/org-init.js';
-import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
-import type { InitPrompter } from '../prompts.js';
-import { printDiagnostics } from '../report.js';
+import { checkOrgAnswers, EPOCH_PATH, type OrgAnswers } from '../../core/policy/org-init.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
+import type { InitPrompter } from '../support/prompts.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface InitOptions extends OrgAnswers {
   repo?: string;

@@ -1,14 +1,14 @@
 /** `gitgrant list [--role R] [--grantee E] [--state S] [--json]`: active and scheduled grants, from the files on this checkout. */
-import { formatDiagnostic } from '../../diagnostics/format.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { formatDuration } from '../../model/duration.js';
-import { formatInstant } from '../../model/instant.js';
-import { normaliseEmail } from '../../model/load-file.js';
-import { holdings, type Holding, type HoldingState } from '../../policy/holdings.js';
-import { plainText } from '../../render/escape.js';
-import { loadAndEvaluate } from '../load.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { formatDiagnostic } from '../../core/diagnostics/format.js';
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
+import { formatDuration } from '../../core/model/duration.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { normaliseEmail } from '../../core/model/load-file.js';
+import { holdings, type Holding, type HoldingState } from '../../core/policy/holdings.js';
+import { plainText } from '../../core/render/escape.js';
+import { loadAndEvaluate } from '../support/load.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
 
 export interface ListOptions {
   repo?: string;

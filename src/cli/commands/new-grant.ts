@@ -1,14 +1,14 @@
 /** `gitgrant new-grant`: writes a well-formed grant file from flags, or from prompts on a TTY. */
 import { defaultDuration, draftGrant, writeDraft } from '../../app/draft-grant.js';
-import { formatDuration } from '../../model/duration.js';
-import type { GrantFileFields } from '../../model/grant-file.js';
-import { loadRepo } from '../../model/load-repo.js';
-import type { Prompter } from '../prompts.js';
-import { ticketRequired } from '../../model/policy.js';
-import type { RoleName } from '../../model/types.js';
-import { hrAtRequest } from '../hr-at-request.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { durationOption, instantOption, nowOption, repoOption } from '../options.js';
+import { formatDuration } from '../../core/model/duration.js';
+import type { GrantFileFields } from '../../core/model/grant-file.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import type { Prompter } from '../support/prompts.js';
+import { ticketRequired } from '../../core/model/policy.js';
+import type { RoleName } from '../../core/model/types.js';
+import { hrAtRequest } from '../support/hr-at-request.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { durationOption, instantOption, nowOption, repoOption } from '../support/options.js';
 
 export interface NewGrantOptions {
   repo?: string;

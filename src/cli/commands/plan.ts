@@ -1,11 +1,11 @@
 /** `gitgrant plan [--json] [--markdown] [--offline] [--provider aws|gcp] [--target ID]`: reads, never writes. */
-import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { hasErrors } from '../../core/diagnostics/diagnostic.js';
 import { planOffline, type PlanRequest, type Planned } from '../../app/plan-apply.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../plan/render.js';
-import { actionsCore } from '../actions.js';
-import { concurrencyOf, loadState, openReader, planReading, printHeld, scopeOf } from '../planning.js';
-import { EXIT, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../core/plan/render.js';
+import { actionsCore } from '../support/actions.js';
+import { concurrencyOf, loadState, openReader, planReading, printHeld, scopeOf } from '../support/planning.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
 
 export interface PlanOptions {
   repo?: string;

@@ -1,12 +1,12 @@
 /** `gitgrant reconcile [--dry-run] [--json]`: the nightly comparison of the cloud with the repo. */
-import { formatInstant } from '../../model/instant.js';
-import { plainText } from '../../render/escape.js';
-import { renderFindingsText } from '../../lifecycle/render.js';
+import { formatInstant } from '../../core/model/instant.js';
+import { plainText } from '../../core/render/escape.js';
+import { renderFindingsText } from '../../core/jobs/render.js';
 import { previewReconcile, reconcile } from '../../app/reconcile.js';
-import { besideJson, EXIT, type CliIo } from '../io.js';
-import { reconcileReaders, reconcileWriters } from '../job-adapters.js';
-import { concurrencyOption, nowOption, removalLimitOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { besideJson, EXIT, type CliIo } from '../support/io.js';
+import { reconcileReaders, reconcileWriters } from '../support/job-adapters.js';
+import { concurrencyOption, nowOption, removalLimitOption, repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface ReconcileOptions {
   repo?: string;

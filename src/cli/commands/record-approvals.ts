@@ -3,17 +3,17 @@
  * git note on the commit that landed it (`refs/notes/gitgrant`). The use case is app/record-approvals.ts.
  */
 import { recordApprovals } from '../../app/record-approvals.js';
-import { renderGateText } from '../../github/gate-render.js';
+import { renderGateText } from '../../core/gate/gate-render.js';
 import { NOTES_REF, writeNote } from '../../adapters/git/notes.js';
-import { landedPullRequest, landingPullRequests } from '../../github/record-approvals-github.js';
-import { octokitPullRequestReader } from '../../github/pull-requests.js';
-import { plainText } from '../../render/escape.js';
-import { githubClient, githubRepo, reportingGitHubErrors } from '../github-session.js';
-import { EXIT, type CliIo } from '../io.js';
-import { judgePr, prOption } from '../judge-pr.js';
-import { landedCommit } from '../landed-commit.js';
-import { automationOf } from '../load.js';
-import { repoOption } from '../options.js';
+import { landedPullRequest, landingPullRequests } from '../../adapters/github/record-approvals-github.js';
+import { octokitPullRequestReader } from '../../adapters/github/pull-requests.js';
+import { plainText } from '../../core/render/escape.js';
+import { githubClient, githubRepo, reportingGitHubErrors } from '../support/github-session.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { judgePr, prOption } from '../support/judge-pr.js';
+import { landedCommit } from '../support/landed-commit.js';
+import { automationOf } from '../support/load.js';
+import { repoOption } from '../support/options.js';
 
 export interface RecordApprovalsOptions {
   commit: string;

@@ -1,13 +1,13 @@
 /** `gitgrant report --monthly [--month YYYY-MM] [--out DIR]`: the monthly exception report, Markdown and CSV. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadRepo } from '../../model/load-repo.js';
-import { reportMonth } from '../../lifecycle/monthly-report.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { reportMonth } from '../../core/jobs/monthly-report.js';
 import { reportMonthly } from '../../app/report-monthly.js';
-import { besideJson, EXIT, UsageError, type CliIo } from '../io.js';
-import { historyReader, hrRecordsReader } from '../job-adapters.js';
-import { nowOption, repoOption } from '../options.js';
-import { printDiagnostics } from '../report.js';
+import { besideJson, EXIT, UsageError, type CliIo } from '../support/io.js';
+import { historyReader, hrRecordsReader } from '../support/job-adapters.js';
+import { nowOption, repoOption } from '../support/options.js';
+import { printDiagnostics } from '../support/report.js';
 
 export interface ReportOptions {
   repo?: string;

@@ -9,9 +9,9 @@ import {
   defaultStateDir, prepareStateDir, removeSandboxRecord, runningSandbox, StateDirProblem, writeSandboxRecord,
 } from '../../adapters/sandbox/state-dir.js';
 import { SandboxUnsupported, startSandbox, type Sandbox } from '../../app/sandbox.js';
-import { CommandFailure, EXIT, UsageError, type CliIo } from '../io.js';
-import { repoOption } from '../options.js';
-import { plural } from '../report.js';
+import { CommandFailure, EXIT, UsageError, type CliIo } from '../support/io.js';
+import { repoOption } from '../support/options.js';
+import { plural } from '../support/report.js';
 
 export interface SandboxOptions {
   repo?: string;

@@ -1,13 +1,13 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
-import { loadRepo, loadRepoParallel } from '../../model/load-repo.js';
-import { grantId, type AccessRepo, type GrantId, type Instant } from '../../model/types.js';
-import { evaluatePolicy } from '../../policy/engine.js';
-import { sortDiagnostics } from '../../diagnostics/diagnostic.js';
-import { changedFilesSince } from '../git.js';
-import { hrAtRequest, type RequestedGrantsCheck } from '../hr-at-request.js';
-import { EXIT, type CliIo } from '../io.js';
-import { nowOption, repoOption } from '../options.js';
-import { countDiagnostics, plural, printDiagnostics } from '../report.js';
+import { loadRepo, loadRepoParallel } from '../../adapters/fs/load-repo.js';
+import { grantId, type AccessRepo, type GrantId, type Instant } from '../../core/model/types.js';
+import { evaluatePolicy } from '../../core/policy/engine.js';
+import { sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
+import { changedFilesSince } from '../support/git.js';
+import { hrAtRequest, type RequestedGrantsCheck } from '../support/hr-at-request.js';
+import { EXIT, type CliIo } from '../support/io.js';
+import { nowOption, repoOption } from '../support/options.js';
+import { countDiagnostics, plural, printDiagnostics } from '../support/report.js';
 
 export interface ValidateOptions {
   repo?: string;

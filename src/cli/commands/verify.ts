@@ -5,15 +5,15 @@
  * evidence/verify/ by the identity this checkout commits as, else 24 hours back) to now. `--record`
  * writes the evidence file and commits it, which is what the nightly workflow does; `audit` reads it.
  */
-import { loadRepo } from '../../model/load-repo.js';
-import type { Instant } from '../../model/types.js';
-import { plainText } from '../../render/escape.js';
-import { renderFindingsText } from '../../lifecycle/render.js';
-import { renderVerifyMarkdown, renderVerifyText, verifyEvidence } from '../../lifecycle/verify-report.js';
+import { loadRepo } from '../../adapters/fs/load-repo.js';
+import type { Instant } from '../../core/model/types.js';
+import { plainText } from '../../core/render/escape.js';
+import { renderFindingsText } from '../../core/jobs/render.js';
+import { renderVerifyMarkdown, renderVerifyText, verifyEvidence } from '../../core/jobs/verify-report.js';
 import { DEFAULT_LOOKBACK_MS, lastRecordedUntil, recordVerification, verify } from '../../app/verify.js';
-import { EXIT, UsageError, type CliIo } from '../io.js';
-import { evidenceReader, evidenceWriter, verifyReaders } from '../job-adapters.js';
-import { instantOption, nowOption, repoOption } from '../options.js';
+import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { evidenceReader, evidenceWriter, verifyReaders } from '../support/job-adapters.js';
+import { instantOption, nowOption, repoOption } from '../support/options.js';
 
 export interface VerifyOptions {
   repo?: string;

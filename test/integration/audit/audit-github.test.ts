@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditJson } from '../../../src/audit/render-audit.js';
-import { fingerprintMarker } from '../../../src/github/markers.js';
+import type { AuditJson } from '../../../src/core/audit/render-audit.js';
+import { fingerprintMarker } from '../../../src/core/gate/markers.js';
 import { cliEnv, GITHUB_REPO, useGitHubDouble } from '../github-cli/harness.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { buildFixture, type Fixture } from './fixture-history.js';
 
 const double = useGitHubDouble();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../../src/adapters/git/history.js';
-import { reconstruct } from '../../../src/audit/lifecycle.js';
-import type { Reconstruction } from '../../../src/audit/lifecycle-types.js';
-import type { AuditReport } from '../../../src/audit/audit-report.js';
-import type { AuditJson } from '../../../src/audit/render-audit.js';
-import { formatInstant } from '../../../src/model/instant.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { reconstruct } from '../../../src/core/audit/lifecycle.js';
+import type { Reconstruction } from '../../../src/core/audit/lifecycle-types.js';
+import type { AuditReport } from '../../../src/core/audit/audit-report.js';
+import type { AuditJson } from '../../../src/core/audit/render-audit.js';
+import { formatInstant } from '../../../src/core/model/instant.js';
+import { runCli } from '../../support/run-cli.js';
 import { execFileSync } from 'node:child_process';
 import { buildFixture, HistoryRepo, PATHS, type Fixture } from './fixture-history.js';
 

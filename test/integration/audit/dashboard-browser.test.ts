@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../../scripts/ensure-chromium.mjs';
 import { PROJECT_ROOT } from '../../support/temp-repo.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { buildFixture, type Fixture } from './fixture-history.js';
 
 /** Debian's chromium (`npm test` installs it first when it may: scripts/ensure-chromium.mjs), driven without network or sandbox. */

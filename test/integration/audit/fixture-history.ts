@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatApprovalNote } from '../../../src/audit/approval-note.js';
-import { renderGrantFile, type GrantFileFields } from '../../../src/model/grant-file.js';
-import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
-import { instant } from '../../support/builders.js';
+import { formatApprovalNote } from '../../../src/core/audit/approval-note.js';
+import { renderGrantFile, type GrantFileFields } from '../../../src/core/model/grant-file.js';
+import { formatCommitMessage } from '../../../src/core/audit/trailers.js';
+import { instant } from '../../support/builders/model.js';
 import { EXAMPLE_ORG } from '../../support/temp-repo.js';
 
 export interface Person {

@@ -7,12 +7,12 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditJson } from '../../../src/audit/render-audit.js';
+import type { AuditJson } from '../../../src/core/audit/render-audit.js';
 import { readGrantHistory } from '../../../src/adapters/git/history.js';
-import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
-import { instant } from '../../support/builders.js';
+import { formatCommitMessage } from '../../../src/core/audit/trailers.js';
+import { instant } from '../../support/builders/model.js';
 import { EXAMPLE_ORG } from '../../support/temp-repo.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { BOT, GITHUB, HistoryRepo, grantText } from './fixture-history.js';
 
 const ALICE = { name: 'Alice', email: 'alice@example.com' };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
+import type { DesiredBinding, TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
 import type { FaultProxy } from '../../support/fault-proxy.js';
 import type { AwsTestEndpoint } from '../../support/moto.js';
-import { T0, HOUR, anIamBinding } from '../../unit/aws/builders.js';
+import { T0, HOUR, anIamBinding } from '../../support/builders/aws.js';
 import { startMotoBehindProxy, type MotoBehindProxy, accountOf, changeFor, clientsFor, converge, createRole, createUser, isEmpty, providerFor } from './harness.js';
 
 let emulators: MotoBehindProxy;

@@ -5,10 +5,10 @@
  */
 import { CreateRoleCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../../src/plan/types.js';
-import { AwsProvider, type AwsProviderOptions } from '../../../src/providers/aws/aws-provider.js';
-import { createAwsClients, type AwsClientOptions, type AwsClients } from '../../../src/providers/aws/clients.js';
-import { statementSid } from '../../../src/providers/aws/iam-grant-policy.js';
+import type { DesiredBinding, TargetChange, TargetRef, TargetState } from '../../../src/core/plan/types.js';
+import { AwsProvider, type AwsProviderOptions } from '../../../src/adapters/aws/aws-provider.js';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from '../../../src/adapters/aws/clients.js';
+import { statementSid } from '../../../src/core/aws/iam-grant-policy.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
 

@@ -8,13 +8,13 @@
  */
 import { CreatePolicyVersionCommand, DeletePolicyCommand, DetachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DesiredBinding, TargetChange, TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { unlessMissing } from '../../../src/providers/aws/errors.js';
-import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
+import type { DesiredBinding, TargetChange, TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
+import { unlessMissing } from '../../../src/adapters/aws/errors.js';
+import { grantPolicyArn } from '../../../src/core/aws/iam-grant-policy.js';
 import type { Fault, FaultProxy } from '../../support/fault-proxy.js';
 import type { AwsTestEndpoint } from '../../support/moto.js';
-import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
+import { HOUR, T0, anIamBinding } from '../../support/builders/aws.js';
 import { startMotoBehindProxy, type MotoBehindProxy, accountOf, changeFor, clientsFor, createRole, createUser, isEmpty, providerFor } from './harness.js';
 
 let emulators: MotoBehindProxy;

@@ -6,13 +6,13 @@
  */
 import { CreateRoleCommand, DeleteRolePolicyCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { REVOCATION_POLICY_NAME } from '../../../src/providers/aws/iam-revocations.js';
-import { parsePolicyDocument } from '../../../src/providers/aws/policy-document.js';
+import type { TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
+import { REVOCATION_POLICY_NAME } from '../../../src/core/aws/iam-revocations.js';
+import { parsePolicyDocument } from '../../../src/core/aws/policy-document.js';
 import { canAssume, sessionCanAct } from '../../support/iam-evaluate.js';
 import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
-import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
+import { HOUR, T0, anIamBinding } from '../../support/builders/aws.js';
 import { accountOf, changeFor, clientsFor, converge, createUser, providerFor } from './harness.js';
 
 const SECOND = 1000;

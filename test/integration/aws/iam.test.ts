@@ -12,13 +12,13 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { grantPolicyArn } from '../../../src/providers/aws/iam-grant-policy.js';
-import { REVOCATION_POLICY_NAME } from '../../../src/providers/aws/iam-revocations.js';
-import { parsePolicyDocument } from '../../../src/providers/aws/policy-document.js';
+import type { DesiredBinding, TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
+import { grantPolicyArn } from '../../../src/core/aws/iam-grant-policy.js';
+import { REVOCATION_POLICY_NAME } from '../../../src/core/aws/iam-revocations.js';
+import { parsePolicyDocument } from '../../../src/core/aws/policy-document.js';
 import { awsTestEndpoint, type AwsTestEndpoint } from '../../support/moto.js';
-import { HOUR, T0, anIamBinding } from '../../unit/aws/builders.js';
+import { HOUR, T0, anIamBinding } from '../../support/builders/aws.js';
 import { accountOf, changeFor, clientsFor, converge, createRole, createUser, providerFor } from './harness.js';
 
 let aws: AwsTestEndpoint;

@@ -18,13 +18,13 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { grantId } from '../../../src/model/types.js';
-import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../../../src/providers/aws/identity-center-strategy.js';
+import { grantId } from '../../../src/core/model/types.js';
+import type { DesiredBinding, TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
+import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../../../src/adapters/aws/identity-center-strategy.js';
 import type { FaultProxy } from '../../support/fault-proxy.js';
 import type { AwsTestEndpoint } from '../../support/moto.js';
-import { HOUR, T0 } from '../../unit/aws/builders.js';
+import { HOUR, T0 } from '../../support/builders/aws.js';
 import { accountOf, clientsFor, providerFor, startMotoBehindProxy, type MotoBehindProxy } from './harness.js';
 
 const SECOND = 1000;

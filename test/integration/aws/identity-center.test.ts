@@ -6,11 +6,11 @@ import {
   ListInstancesCommand,
 } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { grantId } from '../../../src/model/types.js';
-import type { DesiredBinding, TargetRef } from '../../../src/plan/types.js';
-import type { AwsClients } from '../../../src/providers/aws/clients.js';
-import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../../../src/providers/aws/identity-center-strategy.js';
-import { resolveIdentityStoreUserId } from '../../../src/providers/aws/identity-lookup.js';
+import { grantId } from '../../../src/core/model/types.js';
+import type { DesiredBinding, TargetRef } from '../../../src/core/plan/types.js';
+import type { AwsClients } from '../../../src/adapters/aws/clients.js';
+import { MANAGED_PERMISSION_SET_MARKER, identityCenterBindingId } from '../../../src/adapters/aws/identity-center-strategy.js';
+import { resolveIdentityStoreUserId } from '../../../src/adapters/aws/identity-lookup.js';
 import type { FaultProxy } from '../../support/fault-proxy.js';
 import type { AwsTestEndpoint } from '../../support/moto.js';
 import { startMotoBehindProxy, type MotoBehindProxy, accountOf, clientsFor, providerFor } from './harness.js';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatInstant } from '../../../src/model/instant.js';
+import { formatInstant } from '../../../src/core/model/instant.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { PROJECT_ROOT } from '../../support/temp-repo.js';
 import { PROJECT, T0, seedScenario } from '../plan/scenario.js';

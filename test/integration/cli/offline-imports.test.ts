@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../support/built-cli.js';
-import { aPolicy } from '../../support/builders.js';
+import { aPolicy } from '../../support/builders/model.js';
 import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
 
 beforeAll(ensureBuilt);

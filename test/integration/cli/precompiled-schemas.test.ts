@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FileKind } from '../../../src/model/schema-files.js';
-import { validateAgainstSchema } from '../../../src/model/schemas.js';
-import { parseYamlText } from '../../../src/model/yaml-file.js';
+import type { FileKind } from '../../../src/core/model/schema-files.js';
+import { validateAgainstSchema } from '../../../src/core/model/schemas.js';
+import { parseYamlText } from '../../../src/core/model/yaml-file.js';
 import { ensureBuilt } from '../../support/built-cli.js';
 import { EXAMPLE_ORG, PROJECT_ROOT } from '../../support/temp-repo.js';
 

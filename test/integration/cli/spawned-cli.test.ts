@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aGrant } from '../../support/builders.js';
+import { aGrant } from '../../support/builders/model.js';
 import { ensureBuilt } from '../../support/built-cli.js';
 import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
 

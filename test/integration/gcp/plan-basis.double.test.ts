@@ -4,9 +4,9 @@
  * converged, never overwritten.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TargetChange } from '../../../src/plan/types.js';
-import { gcpProviderFromEnv, type GcpProvider } from '../../../src/providers/gcp/provider.js';
-import { aChange, aGcpBinding, gcpTarget } from '../../support/gcp-builders.js';
+import type { TargetChange } from '../../../src/core/plan/types.js';
+import { gcpProviderFromEnv, type GcpProvider } from '../../../src/adapters/gcp/provider.js';
+import { aChange, aGcpBinding, gcpTarget } from '../../support/builders/gcp.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const resource = 'projects/gitgrant-sandbox';

@@ -1,8 +1,8 @@
 import { ProjectsClient } from '@google-cloud/resource-manager';
 import { OAuth2Client } from 'google-auth-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gcpProviderFromEnv, type GcpProvider, type GcpProviderEnvOptions } from '../../../src/providers/gcp/provider.js';
-import { aChange, aGcpBinding } from '../../support/gcp-builders.js';
+import { gcpProviderFromEnv, type GcpProvider, type GcpProviderEnvOptions } from '../../../src/adapters/gcp/provider.js';
+import { aChange, aGcpBinding } from '../../support/builders/gcp.js';
 import { describeGcpProviderContract } from '../../support/gcp-contract.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble, type StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 

@@ -8,9 +8,9 @@
  * Each test removes the gitgrant bindings it added; it never touches other bindings.
  */
 import { describe } from 'vitest';
-import { createGcpClients, gcpConnectionFromEnv } from '../../../src/providers/gcp/clients.js';
-import { compactBinding } from '../../../src/providers/gcp/policy.js';
-import { gcpProviderFromEnv } from '../../../src/providers/gcp/provider.js';
+import { createGcpClients, gcpConnectionFromEnv } from '../../../src/adapters/gcp/clients.js';
+import { compactBinding } from '../../../src/core/gcp/policy.js';
+import { gcpProviderFromEnv } from '../../../src/adapters/gcp/provider.js';
 import { describeGcpProviderContract } from '../../support/gcp-contract.js';
 import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { parseTrailers } from '../../../src/lifecycle/trailers.js';
-import { aGrant, aRepo, aRole } from '../../support/builders.js';
+import { parseTrailers } from '../../../src/core/audit/trailers.js';
+import { aGrant, aRepo, aRole } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { startGcpIamEmulator as startGcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';

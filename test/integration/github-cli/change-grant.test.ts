@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aRepo } from '../../support/builders.js';
+import { aGrant, aRepo } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, withBareOrigin, useGitHubDouble } from './harness.js';
 import { accessPolicy, appReadonly } from './org.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aRepo } from '../../support/builders.js';
+import { aGrant, aRepo } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { PR_COMMENT_MARKER } from '../../../src/github/markers.js';
+import { PR_COMMENT_MARKER } from '../../../src/core/gate/markers.js';
 import { GITHUB_REPO, NOW, gitgrant, useGitHubDouble } from './harness.js';
 import { TEAMS, accessPolicy, appReadonly } from './org.js';
 

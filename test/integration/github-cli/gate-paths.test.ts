@@ -6,7 +6,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aGrant, aRepo, aRole } from '../../support/builders.js';
+import { aGrant, aRepo, aRole } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitRepo, gitgrant, useGitHubDouble } from './harness.js';

@@ -5,7 +5,7 @@
  * else, and a grant for someone HR says has left (or does not know).
  */
 import { describe, expect, it } from 'vitest';
-import { aGrant, aRepo, type FileSpec } from '../../support/builders.js';
+import { aGrant, aRepo, type FileSpec } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble, withBareOrigin } from './harness.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { aGrant, aRepo, type FileSpec } from '../../support/builders.js';
+import { aGrant, aRepo, type FileSpec } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble, withBareOrigin } from './harness.js';

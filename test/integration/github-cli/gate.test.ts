@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aRepo, aRole, level } from '../../support/builders.js';
+import { aGrant, aRepo, aRole, level } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from './harness.js';

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, onTestFinished } from 'vitest';
-import type { FileSpec } from '../../support/builders.js';
+import type { FileSpec } from '../../support/builders/model.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli, type CliRun } from '../../unit/cli/run-cli.js';
+import { runCli, type CliRun } from '../../support/run-cli.js';
 
 export const GITHUB_REPO = 'acme/access';
 /** Monday 23 November 2026, 10:00 in London: inside a weekday office-hours window. */

@@ -2,7 +2,7 @@
  * The organisation the GitHub command tests share: who is who on GitHub, in which team, and the
  * policy that maps their emails to logins. Each test adds the roles and grants it is about.
  */
-import { aPolicy, aRole } from '../../support/builders.js';
+import { aPolicy, aRole } from '../../support/builders/model.js';
 
 /** email → GitHub login, written into the policy's identities section. */
 export const PEOPLE: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aRepo } from '../../support/builders.js';
+import { aRepo } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, withBareOrigin, useGitHubDouble } from './harness.js';
 import { TEAMS, accessPolicy, appReadonly } from './org.js';
 

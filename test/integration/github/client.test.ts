@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, type GitHubClient } from '../../../src/github/client.js';
-import { octokitCommentPoster } from '../../../src/github/comments.js';
-import { octokitIssueState } from '../../../src/github/issue-state.js';
-import { octokitIssueTracker } from '../../../src/github/issues.js';
-import { octokitPullRequestOpener } from '../../../src/github/pull-request-opener.js';
-import { octokitPullRequestReader } from '../../../src/github/pull-requests.js';
-import { octokitTeamDirectory } from '../../../src/github/teams.js';
+import { createGitHubClient, type GitHubClient } from '../../../src/adapters/github/client.js';
+import { octokitCommentPoster } from '../../../src/adapters/github/comments.js';
+import { octokitIssueState } from '../../../src/adapters/github/issue-state.js';
+import { octokitIssueTracker } from '../../../src/adapters/github/issues.js';
+import { octokitPullRequestOpener } from '../../../src/adapters/github/pull-request-opener.js';
+import { octokitPullRequestReader } from '../../../src/adapters/github/pull-requests.js';
+import { octokitTeamDirectory } from '../../../src/adapters/github/teams.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 
 const TOKEN = 'ghs_doubleOnlyToken1234567890';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, type GitHubClient } from '../../../src/github/client.js';
+import { createGitHubClient, type GitHubClient } from '../../../src/adapters/github/client.js';
 import { gitHubOpenApi } from '../../support/github-double-openapi.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 

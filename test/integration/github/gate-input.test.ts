@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../../src/github/client.js';
-import { evaluateGate } from '../../../src/github/gate.js';
-import { gatherGateInput } from '../../../src/github/gate-input.js';
-import { renderGateText } from '../../../src/github/gate-render.js';
-import { octokitPullRequestReader } from '../../../src/github/pull-requests.js';
-import { octokitTeamDirectory } from '../../../src/github/teams.js';
-import { email, gitHubPrincipal } from '../../../src/model/types.js';
+import { createGitHubClient } from '../../../src/adapters/github/client.js';
+import { evaluateGate } from '../../../src/core/gate/gate.js';
+import { gatherGateInput } from '../../../src/app/gate-input.js';
+import { renderGateText } from '../../../src/core/gate/gate-render.js';
+import { octokitPullRequestReader } from '../../../src/adapters/github/pull-requests.js';
+import { octokitTeamDirectory } from '../../../src/adapters/github/teams.js';
+import { email, gitHubPrincipal } from '../../../src/core/model/types.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 
 const FULL = 'acme/access';

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HR_CONFIG, type HrConfig } from '../../../src/model/policy-sections.js';
-import { compareWithHr } from '../../../src/hr/compare.js';
-import { loadHrRecords } from '../../../src/hr/load.js';
-import { mergePolicies } from '../../../src/model/policy.js';
-import { email, gitHubPrincipal, grantId, roleName, type AccessRepo } from '../../../src/model/types.js';
+import { DEFAULT_HR_CONFIG, type HrConfig } from '../../../src/core/model/policy-sections.js';
+import { compareWithHr } from '../../../src/core/hr/compare.js';
+import { loadHrRecords } from '../../../src/adapters/hr/load.js';
+import { mergePolicies } from '../../../src/core/model/policy.js';
+import { email, gitHubPrincipal, grantId, roleName, type AccessRepo } from '../../../src/core/model/types.js';
 import { startScimServer, type ScimServer } from '../../support/scim-server.js';
 
 const repoRoot = fileURLToPath(new URL('../../fixtures/hr/', import.meta.url));

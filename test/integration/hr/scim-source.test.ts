@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readScimHr } from '../../../src/hr/scim-source.js';
-import { HrSourceError } from '../../../src/hr/source-error.js';
+import { readScimHr } from '../../../src/adapters/hr/scim-source.js';
+import { HrSourceError } from '../../../src/adapters/hr/source-error.js';
 import { startScimServer, type ScimSeedUser, type ScimServer } from '../../support/scim-server.js';
 
 const TOKEN = 'scim-test-token-7f3a';

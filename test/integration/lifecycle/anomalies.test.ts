@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/lifecycle/findings.js';
+import type { Finding } from '../../../src/core/jobs/findings.js';
 import { readGrantHistory } from '../../../src/adapters/git/history.js';
-import { aGrant, aPolicy } from '../../support/builders.js';
+import { aGrant, aPolicy } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { gcpRole, gitRepo } from './harness.js';
 
 const NOW = '2026-11-23T10:00:00Z';

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expire, previewExpiry } from '../../../src/app/expire.js';
-import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../../../src/cli/job-adapters.js';
-import { loadRepo } from '../../../src/model/load-repo.js';
-import { aGrant } from '../../support/builders.js';
+import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../../../src/cli/support/job-adapters.js';
+import { loadRepo } from '../../../src/adapters/fs/load-repo.js';
+import { aGrant } from '../../support/builders/model.js';
 import { cli, gcpRole, gitRepo, membersOf, startWorld, type World } from './harness.js';
 
 const T0 = '2026-11-23T10:00:00Z';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
+import { aGrant, aPolicy, type FileSpec } from '../../support/builders/model.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 import { cli, gcpRole, gitRepo, PROJECT, startWorld, type World } from './harness.js';
 

@@ -5,7 +5,7 @@
  */
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseTrailers } from '../../../src/lifecycle/trailers.js';
+import { parseTrailers } from '../../../src/core/audit/trailers.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { ALICE, BOB, HEIDI, PROJECT, T0, T1, managedOf, seedScenario, type Scenario } from '../plan/scenario.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseTrailers } from '../../../src/lifecycle/trailers.js';
-import { aGrant } from '../../support/builders.js';
+import { parseTrailers } from '../../../src/core/audit/trailers.js';
+import { aGrant } from '../../support/builders/model.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 import { awsRole, cli, gcpRole, gitRepo, membersOf, startWorld, type World } from './harness.js';
 

@@ -5,10 +5,10 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { aGrant, aPolicy, aRole, type FileSpec } from '../../support/builders.js';
+import { aGrant, aPolicy, aRole, type FileSpec } from '../../support/builders/model.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli, type CliRun } from '../../unit/cli/run-cli.js';
+import { runCli, type CliRun } from '../../support/run-cli.js';
 
 export const PROJECT = 'projects/acme-test';
 export const FAILING_ACCOUNT = '999999999999';

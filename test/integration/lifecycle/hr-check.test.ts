@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { Finding } from '../../../src/lifecycle/findings.js';
-import { STANDING_PR_CLOSED_COMMENT } from '../../../src/lifecycle/standing-access.js';
-import { parseTrailers } from '../../../src/lifecycle/trailers.js';
-import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
+import type { Finding } from '../../../src/core/jobs/findings.js';
+import { STANDING_PR_CLOSED_COMMENT } from '../../../src/app/standing-access.js';
+import { parseTrailers } from '../../../src/core/audit/trailers.js';
+import { aGrant, aPolicy, type FileSpec } from '../../support/builders/model.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 import { startScimServer } from '../../support/scim-server.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { cli, gcpRole, gitRepo, membersOf, roleYaml, startWorld, type World } from './harness.js';
 

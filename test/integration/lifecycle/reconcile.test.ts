@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/lifecycle/findings.js';
-import { aGrant } from '../../support/builders.js';
+import type { Finding } from '../../../src/core/jobs/findings.js';
+import { aGrant } from '../../support/builders/model.js';
 import { cli, gcpRole, gitRepo, membersOf, PROJECT, roleYaml, startWorld, type World } from './harness.js';
 
 const T0 = '2026-11-23T10:00:00Z';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
-import { aGrant, aPolicy, type FileSpec } from '../../support/builders.js';
+import { formatCommitMessage } from '../../../src/core/audit/trailers.js';
+import { aGrant, aPolicy, type FileSpec } from '../../support/builders/model.js';
 import { AUTOMATION_COMMITTER } from '../../support/temp-repo.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { gcpRole, gitRepo } from './harness.js';
 
 const HR_POLICY: FileSpec = aPolicy().inFile('hr').withoutOwners().withSection('hr', { sources: [{ kind: 'json', path: 'hr/people.json' }], onTerminated: 'report' }).build();

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import type { Instant } from '../../../src/model/types.js';
+import type { Instant } from '../../../src/core/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { aGrant, aPolicy } from '../../support/builders.js';
+import { aGrant, aPolicy } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { aTargetedRole } from '../../unit/plan/builders.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
 import { ALICE, BOB, PROJECT, T0, T1, UNMANAGED_GCP, WINDOWS, managedOf, seedScenario, unmanagedOf, type Scenario } from './scenario.js';
 
 let cloud: TestCloud;

@@ -6,10 +6,10 @@
  * double, through `main([...])`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Instant } from '../../../src/model/types.js';
+import type { Instant } from '../../../src/core/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { aGrant, type FileSpec } from '../../support/builders.js';
-import { aTargetedRole } from '../../unit/plan/builders.js';
+import { aGrant, type FileSpec } from '../../support/builders/model.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
 import { ALICE, BOB, PROJECT, T0, managedOf, seedScenario, type Scenario } from './scenario.js';
 
 let cloud: TestCloud;

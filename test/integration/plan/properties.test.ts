@@ -10,17 +10,17 @@ import { AttachUserPolicyCommand, CreatePolicyCommand, ListAttachedUserPoliciesC
 import { CreateAccountAssignmentCommand, ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatInstant } from '../../../src/model/instant.js';
-import { grantId } from '../../../src/model/types.js';
-import { grantBindingId } from '../../../src/plan/binding-id.js';
-import { desiredState, directoryKey } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
-import type { TargetRef } from '../../../src/plan/types.js';
-import { NOW, aGrant, aPolicy, aRepo, type FileSpec } from '../../support/builders.js';
+import { formatInstant } from '../../../src/core/model/instant.js';
+import { grantId } from '../../../src/core/model/types.js';
+import { grantBindingId } from '../../../src/core/plan/binding-id.js';
+import { desiredState, directoryKey } from '../../../src/core/plan/desired.js';
+import { DEFAULT_IDENTITIES } from '../../../src/core/model/policy-sections.js';
+import type { TargetRef } from '../../../src/core/plan/types.js';
+import { NOW, aGrant, aPolicy, aRepo, type FileSpec } from '../../support/builders/model.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { aTargetedRole } from '../../unit/plan/builders.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
 
 const HOUR = 3_600_000;
 const PEOPLE = ['ann@example.com', 'ben@example.com', 'cat@example.com'] as const;

@@ -6,12 +6,12 @@
  * - access gitgrant did not make: two GCP bindings on the project (one conditional), and a
  *   hand-made IAM policy that lets alice assume DbReader without a deadline.
  */
-import { NOW, aGrant, aPolicy, instant } from '../../support/builders.js';
-import type { FileSpec } from '../../support/builders.js';
+import { NOW, aGrant, aPolicy, instant } from '../../support/builders/model.js';
+import type { FileSpec } from '../../support/builders/model.js';
 import type { TestCloud } from '../../support/cloud.js';
 import type { StoredBinding } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { aTargetedRole } from '../../unit/plan/builders.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
 
 export const T0 = NOW; // 2026-11-23T10:00:00Z
 /** After alice's and heidi's grants end, while bob's is still on. */

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatApprovalNote, parseApprovalNote, type ApprovalRecord } from '../../../src/audit/approval-note.js';
-import { aGrant, aRepo, aRole, instant } from '../../support/builders.js';
+import { formatApprovalNote, parseApprovalNote, type ApprovalRecord } from '../../../src/core/audit/approval-note.js';
+import { aGrant, aRepo, aRole, instant } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from '../github-cli/harness.js';
 import { TEAMS, accessPolicy, appReadonly, at } from '../github-cli/org.js';
 

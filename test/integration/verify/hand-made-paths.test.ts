@@ -9,7 +9,7 @@ import {
   GetRoleCommand, PutGroupPolicyCommand, PutUserPolicyCommand, UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/lifecycle/findings.js';
+import type { Finding } from '../../../src/core/jobs/findings.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { PROJECT, T0, UNMANAGED_GCP, seedScenario, unmanagedOf, type Scenario } from '../plan/scenario.js';
 

@@ -9,11 +9,11 @@ import {
   DeleteRolePolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/lifecycle/findings.js';
-import type { VerifyEvidence } from '../../../src/lifecycle/verify-report.js';
-import type { AuditJson } from '../../../src/audit/render-audit.js';
+import type { Finding } from '../../../src/core/jobs/findings.js';
+import type { VerifyEvidence } from '../../../src/core/jobs/verify-report.js';
+import type { AuditJson } from '../../../src/core/audit/render-audit.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
-import { runCli } from '../../unit/cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { ALICE, PROJECT, T0, T1, seedScenario, type Scenario } from '../plan/scenario.js';
 

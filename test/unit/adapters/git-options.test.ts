@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedFilesSince, hasCommit, mergeTree, treeEntries, UnknownRevisionError } from '../../../src/adapters/git/queries.js';
 import { GitError } from '../../../src/adapters/git/run.js';
-import { aGrant } from '../../support/builders.js';
+import { aGrant } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 function repoWithATagNamedGrants(): TempRepo {
   const repo = TempRepo.fromExample().initGit();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 describe('gitgrant docs on the example organisation', () => {
   it('writes the procedure in the shape of ENG-PROC-006, with the example\'s durations, approvers, expiry and logging', async () => {

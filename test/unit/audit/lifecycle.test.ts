@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatApprovalNote, parseApprovalNote } from '../../../src/audit/approval-note.js';
-import type { History } from '../../../src/audit/history-types.js';
-import { pullRequestOf, reconstruct } from '../../../src/audit/lifecycle.js';
-import { formatCommitMessage } from '../../../src/lifecycle/trailers.js';
-import { instant } from '../../support/builders.js';
-import { AUTOMATION, HistoryBuilder } from './history-builder.js';
+import { formatApprovalNote, parseApprovalNote } from '../../../src/core/audit/approval-note.js';
+import type { History } from '../../../src/core/audit/history-types.js';
+import { pullRequestOf, reconstruct } from '../../../src/core/audit/lifecycle.js';
+import { formatCommitMessage } from '../../../src/core/audit/trailers.js';
+import { instant } from '../../support/builders/model.js';
+import { AUTOMATION, HistoryBuilder } from '../../support/builders/history.js';
 
 const PATH = 'grants/app-readonly/alice.yaml';
 const summary = (history: History) => reconstruct(history).grants.map((g) => [g.path, g.changes.map((c) => c.kind), g.ended?.kind ?? 'active']);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuditReport } from '../../../src/audit/audit-report.js';
-import { renderDashboard, ticks } from '../../../src/audit/dashboard.js';
-import { reconstruct } from '../../../src/audit/lifecycle.js';
-import { renderAudit } from '../../../src/audit/render-audit.js';
-import { instant } from '../../support/builders.js';
-import { HistoryBuilder } from './history-builder.js';
+import { buildAuditReport } from '../../../src/core/audit/audit-report.js';
+import { renderDashboard, ticks } from '../../../src/core/audit/dashboard.js';
+import { reconstruct } from '../../../src/core/audit/lifecycle.js';
+import { renderAudit } from '../../../src/core/audit/render-audit.js';
+import { instant } from '../../support/builders/model.js';
+import { HistoryBuilder } from '../../support/builders/history.js';
 
 /** A break-glass grant whose incident text, written by the requester, tries to inject markup. */
 function hostileHistory() {

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { loadRepoFromFiles } from '../../../src/model/load-repo.js';
-import { assumedRoleCredentials, type AssumedRoleOptions } from '../../../src/providers/aws/accounts.js';
+import { loadRepoFromFiles } from '../../../src/adapters/fs/load-repo.js';
+import { assumedRoleCredentials, type AssumedRoleOptions } from '../../../src/adapters/aws/accounts.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 22, 12);

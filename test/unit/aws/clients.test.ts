@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awsClientOptionsFromEnv } from '../../../src/providers/aws/clients.js';
+import { awsClientOptionsFromEnv } from '../../../src/adapters/aws/clients.js';
 
 describe('AWS client options from the environment', () => {
   it('defaults to us-east-1, standard retries and real AWS endpoints', () => {

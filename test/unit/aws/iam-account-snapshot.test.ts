@@ -1,7 +1,7 @@
 import type { ManagedPolicyDetail, UserDetail } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { grantPolicyReads, type AccountSnapshot } from '../../../src/providers/aws/iam-account-snapshot.js';
-import { ACCOUNT, roleArn, userArn } from './builders.js';
+import { grantPolicyReads, type AccountSnapshot } from '../../../src/adapters/aws/iam-account-snapshot.js';
+import { ACCOUNT, roleArn, userArn } from '../../support/builders/aws.js';
 
 const statement = (sid: string, role: string) => ({ Sid: sid, Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn(role) });
 const encoded = (...statements: object[]) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements }));

@@ -7,9 +7,9 @@ import {
   statementSid,
   userNameOfGrantPolicy,
   withGrantStatements,
-} from '../../../src/providers/aws/iam-grant-policy.js';
-import { emptyDocument, parsePolicyDocument, serialisePolicy } from '../../../src/providers/aws/policy-document.js';
-import { HOUR, T0, anIamBinding, roleArn, userArn } from './builders.js';
+} from '../../../src/core/aws/iam-grant-policy.js';
+import { emptyDocument, parsePolicyDocument, serialisePolicy } from '../../../src/core/aws/policy-document.js';
+import { HOUR, T0, anIamBinding, roleArn, userArn } from '../../support/builders/aws.js';
 
 describe('gitgrant policy statements', () => {
   it('allows assuming the role only inside the window and only under the grantee session name', () => {

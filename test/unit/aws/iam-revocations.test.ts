@@ -5,8 +5,8 @@ import {
   nextSessionEndPolicy,
   readSessionEnds,
   windowTakenAway,
-} from '../../../src/providers/aws/iam-revocations.js';
-import { HOUR, T0 } from './builders.js';
+} from '../../../src/core/aws/iam-revocations.js';
+import { HOUR, T0 } from '../../support/builders/aws.js';
 
 const alice = 'AROAEXAMPLE:alice';
 const bob = 'AROAEXAMPLE:bob';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextInlinePolicy, readAssignmentEnds, sessionDurationMs } from '../../../src/providers/aws/identity-center-session-ends.js';
-import { HOUR, T0 } from './builders.js';
+import { nextInlinePolicy, readAssignmentEnds, sessionDurationMs } from '../../../src/core/aws/identity-center-session-ends.js';
+import { HOUR, T0 } from '../../support/builders/aws.js';
 
 const ACCOUNT = '111122223333';
 const own = { Sid: 'Work', Effect: 'Allow' as const, Action: 's3:*', Resource: '*' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { IamTargetState } from '../../../src/providers/aws/iam-target-state.js';
-import { IAM_QUOTAS, checkAwsLimits, checkRoleTrustPolicy } from '../../../src/providers/aws/limits.js';
-import { ACCOUNT, HOUR, T0, anIamBinding, iamTarget, userArn } from './builders.js';
+import type { IamTargetState } from '../../../src/adapters/aws/iam-target-state.js';
+import { IAM_QUOTAS, checkAwsLimits, checkRoleTrustPolicy } from '../../../src/adapters/aws/limits.js';
+import { ACCOUNT, HOUR, T0, anIamBinding, iamTarget, userArn } from '../../support/builders/aws.js';
 
 const codes = (diagnostics: { code: string }[]) => diagnostics.map((d) => d.code);
 

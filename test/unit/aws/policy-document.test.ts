@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowsAssumeRole, type PolicyStatement } from '../../../src/providers/aws/policy-document.js';
-import { roleArn } from './builders.js';
+import { allowsAssumeRole, type PolicyStatement } from '../../../src/core/aws/policy-document.js';
+import { roleArn } from '../../support/builders/aws.js';
 
 const allow = (statement: Partial<PolicyStatement>): PolicyStatement => ({ Effect: 'Allow', ...statement });
 

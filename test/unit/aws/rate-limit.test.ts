@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, identityCenterPacer } from '../../../src/providers/aws/rate-limit.js';
+import { RateLimiter, identityCenterPacer } from '../../../src/adapters/aws/rate-limit.js';
 
 /** A clock that only moves when the limiter waits. */
 function fakeTime() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const codeowners = (repo: TempRepo, flag: string) => runCli(['codeowners', flag], { cwd: repo.root });
 

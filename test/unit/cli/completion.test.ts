@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const script = async (shell: string) => (await runCli(['completion', shell], { cwd: PROJECT_ROOT })).stdout;
 

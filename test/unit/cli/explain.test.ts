@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant } from '../../support/builders.js';
+import { aGrant } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const explain = (grant: string, now: string, ...args: string[]) => runCli(['explain', grant, '--now', now, ...args], { cwd: TempRepo.fromExample().root });
 

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aGrant, type FileSpec } from '../../support/builders.js';
+import { aGrant, type FileSpec } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const EXAMPLE_NOW = '2026-11-22T12:00:00Z';
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { initCommand } from '../../../src/cli/commands/init.js';
-import type { InitPrompter } from '../../../src/cli/prompts.js';
-import type { CliIo } from '../../../src/cli/io.js';
-import { aGrant } from '../../support/builders.js';
+import type { InitPrompter } from '../../../src/cli/support/prompts.js';
+import type { CliIo } from '../../../src/cli/support/io.js';
+import { aGrant } from '../../support/builders/model.js';
 import { EXAMPLE_ORG, TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const NOW = '2026-12-01T09:00:00Z';
 const FLAGS = ['init', '--org', 'acme', '--domain', 'acme.test', '--owners', '@acme/security', '--now', NOW];

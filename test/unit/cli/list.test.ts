@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const list = (...args: string[]) => runCli(['list', '--now', '2026-11-23T10:00:00Z', ...args], { cwd: TempRepo.fromExample().root });
 

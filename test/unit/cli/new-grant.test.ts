@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const EXAMPLE_NOW = '2026-11-22T12:00:00Z';
 const newGrant = (repo: TempRepo, ...args: string[]) => runCli(['new-grant', '--now', EXAMPLE_NOW, ...args], { cwd: repo.root });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 /** The code of a source file without its comments, which are for maintainers. */
 const SEED_DOCUMENT = /\bseeds?\s+(#?\d+|documents?)\b|\bseeds\/|\bthe seeds\b/i;

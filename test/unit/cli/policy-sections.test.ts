@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 const EXAMPLE_NOW = '2026-11-22T12:00:00Z';
 const validate = (repo: TempRepo) => runCli(['validate', '--now', EXAMPLE_NOW], { cwd: repo.root });

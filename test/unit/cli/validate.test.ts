@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant } from '../../support/builders.js';
+import { aGrant } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 /** Sunday 22 November 2026, noon UTC: before every grant of the example organisation ends. */
 const EXAMPLE_NOW = '2026-11-22T12:00:00Z';

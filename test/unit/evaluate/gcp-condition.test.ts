@@ -3,10 +3,10 @@
  * boundaries: the pure expression, and the policy the GCP provider writes, read back from the double.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../../../src/evaluate/gcp-condition.js';
-import { windowExpression } from '../../../src/providers/gcp/marker.js';
-import { gcpProviderFromEnv, type GcpProvider } from '../../../src/providers/gcp/provider.js';
-import { aChange, aGcpBinding, SANDBOX_PROJECT } from '../../support/gcp-builders.js';
+import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../../../src/core/evaluate/gcp-condition.js';
+import { windowExpression } from '../../../src/core/gcp/marker.js';
+import { gcpProviderFromEnv, type GcpProvider } from '../../../src/adapters/gcp/provider.js';
+import { aChange, aGcpBinding, SANDBOX_PROJECT } from '../../support/builders/gcp.js';
 import { startGcpIamEmulator as startGcpDouble, type GcpIamEmulator as GcpDouble } from '../../../src/adapters/sandbox/gcp-iam-emulator.js';
 
 const STARTS = Date.parse('2026-11-23T10:00:00Z');

@@ -1,8 +1,8 @@
 /** The IAM evaluator over gitgrant's own statements: a decision, and the statements that made it. */
 import { describe, expect, it } from 'vitest';
-import { describeEvaluation, evaluateIam } from '../../../src/evaluate/iam.js';
-import { grantStatement } from '../../../src/providers/aws/iam-grant-policy.js';
-import { roleSessionUserId, sessionEndSid, sessionEndStatement } from '../../../src/providers/aws/iam-revocations.js';
+import { describeEvaluation, evaluateIam } from '../../../src/core/evaluate/iam.js';
+import { grantStatement } from '../../../src/core/aws/iam-grant-policy.js';
+import { roleSessionUserId, sessionEndSid, sessionEndStatement } from '../../../src/core/aws/iam-revocations.js';
 
 const ACCOUNT = '111111111111';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ProdOrdersDbAdmin`;

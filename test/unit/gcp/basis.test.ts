@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basisOfPolicy, policyOfBasis } from '../../../src/providers/gcp/basis.js';
+import { basisOfPolicy, policyOfBasis } from '../../../src/core/gcp/basis.js';
 
 describe('the basis a GCP read hands to apply', () => {
   it('carries a byte etag as base64 and compacted bindings, and survives JSON', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGcpClients, gcpConnectionFromEnv, resourceKind } from '../../../src/providers/gcp/clients.js';
-import { createGcpProvider } from '../../../src/providers/gcp/provider.js';
-import { compactBinding } from '../../../src/providers/gcp/policy.js';
+import { createGcpClients, gcpConnectionFromEnv, resourceKind } from '../../../src/adapters/gcp/clients.js';
+import { createGcpProvider } from '../../../src/adapters/gcp/provider.js';
+import { compactBinding } from '../../../src/core/gcp/policy.js';
 
 describe('choosing the GCP client', () => {
   it('picks the client by the resource prefix', () => {

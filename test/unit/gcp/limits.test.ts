@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ObservedBinding, TargetState } from '../../../src/plan/types.js';
-import { checkGcpLimits, GCP_LIMITS } from '../../../src/providers/gcp/limits.js';
-import { UNCONDITIONAL_LABEL } from '../../../src/providers/gcp/observe.js';
-import { aGcpBinding, gcpTarget } from '../../support/gcp-builders.js';
+import type { ObservedBinding, TargetState } from '../../../src/core/plan/types.js';
+import { checkGcpLimits, GCP_LIMITS } from '../../../src/core/gcp/limits.js';
+import { UNCONDITIONAL_LABEL } from '../../../src/core/gcp/observe.js';
+import { aGcpBinding, gcpTarget } from '../../support/builders/gcp.js';
 
 const unmanaged = (count: number, prefix = 'user'): ObservedBinding[] =>
   Array.from({ length: count }, (_, i) => ({ managed: false, principal: `${prefix}:p${i}@example.com`, permission: 'roles/viewer', label: UNCONDITIONAL_LABEL }));

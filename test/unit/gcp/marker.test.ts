@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { grantId } from '../../../src/model/types.js';
+import { grantId } from '../../../src/core/model/types.js';
 import {
   bindingIdFromTitle,
   conditionDescription,
@@ -8,7 +8,7 @@ import {
   formatInstant,
   parseWindowExpression,
   windowExpression,
-} from '../../../src/providers/gcp/marker.js';
+} from '../../../src/core/gcp/marker.js';
 
 const at = (iso: string) => Date.parse(iso);
 

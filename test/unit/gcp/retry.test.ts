@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY } from '../../../src/providers/gcp/retry.js';
+import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY } from '../../../src/adapters/gcp/retry.js';
 
 const httpError = (status: number, headers: Record<string, string> = {}) =>
   Object.assign(new Error(JSON.stringify({ error: { code: status, status: 'X', message: 'from the server' } })), {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { observeBindings, UNCONDITIONAL_LABEL } from '../../../src/providers/gcp/observe.js';
-import type { IamBinding } from '../../../src/providers/gcp/policy.js';
-import { managedBinding, rewriteBindings, sameBindings } from '../../../src/providers/gcp/rewrite.js';
-import { aChange, aGcpBinding } from '../../support/gcp-builders.js';
+import { observeBindings, UNCONDITIONAL_LABEL } from '../../../src/core/gcp/observe.js';
+import type { IamBinding } from '../../../src/core/gcp/policy.js';
+import { managedBinding, rewriteBindings, sameBindings } from '../../../src/core/gcp/rewrite.js';
+import { aChange, aGcpBinding } from '../../support/builders/gcp.js';
 
 const owner: IamBinding = { role: 'roles/owner', members: ['user:root@example.com', 'group:admins@example.com'] };
 const othersExpiring: IamBinding = {

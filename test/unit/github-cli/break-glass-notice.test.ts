@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../../src/github/break-glass-notice.js';
-import { gitHubPrincipal } from '../../../src/model/types.js';
-import { aPolicy, aRepo } from '../../support/builders.js';
+import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../../src/adapters/github/break-glass-notice.js';
+import { gitHubPrincipal } from '../../../src/core/model/types.js';
+import { aPolicy, aRepo } from '../../support/builders/model.js';
 
 const event: BreakGlassEvent = {
   actor: 'olga',

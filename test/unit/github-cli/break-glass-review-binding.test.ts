@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkBreakGlass, type BreakGlassCheckInput } from '../../../src/app/break-glass-checks.js';
-import type { ReviewIssue } from '../../../src/github/break-glass-reviews.js';
-import { email, gitHubPrincipal, roleName, type Role } from '../../../src/model/types.js';
-import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
+import type { ReviewIssue } from '../../../src/adapters/github/break-glass-reviews.js';
+import { email, gitHubPrincipal, roleName, type Role } from '../../../src/core/model/types.js';
+import { DEFAULT_IDENTITIES } from '../../../src/core/model/policy-sections.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-03T20:00:00Z');

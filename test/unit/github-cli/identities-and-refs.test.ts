@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emailForLogin } from '../../../src/app/people.js';
-import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/github/repo-ref.js';
-import { requestBody, requestIssueOf } from '../../../src/github/request-pr.js';
-import { judgedFiles } from '../../../src/github/rules-from-base.js';
-import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
+import { parseRepoRef, repoRefFromRemoteUrl } from '../../../src/adapters/github/repo-ref.js';
+import { requestBody, requestIssueOf } from '../../../src/adapters/github/request-pr.js';
+import { judgedFiles } from '../../../src/adapters/github/rules-from-base.js';
+import { DEFAULT_IDENTITIES } from '../../../src/core/model/policy-sections.js';
 
 const people = (map: Record<string, string>) => ({ ...DEFAULT_IDENTITIES, people: Object.fromEntries(Object.entries(map).map(([email, github]) => [email, { github }])) });
 

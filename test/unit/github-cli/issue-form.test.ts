@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIssueFormSections, parseRequestForm } from '../../../src/github/issue-form.js';
+import { parseIssueFormSections, parseRequestForm } from '../../../src/adapters/github/issue-form.js';
 
 /** What GitHub renders for the "Request access" form in `.github/ISSUE_TEMPLATE/request-access.yml`. */
 const RENDERED = [

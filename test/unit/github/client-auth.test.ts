@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGitHubAuth } from '../../../src/github/client.js';
+import { resolveGitHubAuth } from '../../../src/adapters/github/client.js';
 
 describe('finding a GitHub token', () => {
   it('prefers GITHUB_TOKEN and does not ask gh', async () => {

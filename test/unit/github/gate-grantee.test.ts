@@ -4,8 +4,8 @@
  * fails closed instead of silently dropping the exclusion.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateGate } from '../../../src/github/gate.js';
-import { aGrant, aPullRequest, by } from './gate-builders.js';
+import { evaluateGate } from '../../../src/core/gate/gate.js';
+import { aGrant, aPullRequest, by } from '../../support/builders/gate.js';
 
 describe('a grant whose grantee has no known GitHub login', () => {
   it('fails closed even when an approver who may be the grantee approved', () => {

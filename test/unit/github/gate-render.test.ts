@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate } from '../../../src/github/gate.js';
-import { renderGateMarkdown, renderGateText } from '../../../src/github/gate-render.js';
-import { aGrant, aPullRequest, by, OLD_HEAD } from './gate-builders.js';
+import { evaluateGate } from '../../../src/core/gate/gate.js';
+import { renderGateMarkdown, renderGateText } from '../../../src/core/gate/gate-render.js';
+import { aGrant, aPullRequest, by, OLD_HEAD } from '../../support/builders/gate.js';
 
 const hostile = 'x | y <img src=x onerror=alert(1)> @acme/everyone\n| injected | row |';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, type GateResult, type SubjectVerdict } from '../../../src/github/gate.js';
-import { aGrant, aPullRequest, added, by, OLD_HEAD } from './gate-builders.js';
+import { evaluateGate, type GateResult, type SubjectVerdict } from '../../../src/core/gate/gate.js';
+import { aGrant, aPullRequest, added, by, OLD_HEAD } from '../../support/builders/gate.js';
 
 const only = (result: GateResult): SubjectVerdict => {
   expect(result.subjects).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyChanges } from '../../../src/github/changed-files.js';
-import { parseIssueRef } from '../../../src/github/repo-ref.js';
-import { fingerprintMarker, readFingerprint, withFingerprint } from '../../../src/github/markers.js';
-import { parseTeam } from '../../../src/github/teams.js';
+import { classifyChanges } from '../../../src/core/gate/changed-files.js';
+import { parseIssueRef } from '../../../src/adapters/github/repo-ref.js';
+import { fingerprintMarker, readFingerprint, withFingerprint } from '../../../src/core/gate/markers.js';
+import { parseTeam } from '../../../src/adapters/github/teams.js';
 
 const home = { owner: 'acme', repo: 'access' };
 

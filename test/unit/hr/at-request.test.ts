@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkGranteesAtRequest, type HrAtRequestView } from '../../../src/hr/at-request.js';
-import { aGrant, aPerson, HOUR, NOW } from './builders.js';
+import { checkGranteesAtRequest, type HrAtRequestView } from '../../../src/core/hr/at-request.js';
+import { aGrant, aPerson, HOUR, NOW } from '../../support/builders/hr.js';
 
 const view = (fields: Partial<HrAtRequestView> = {}): HrAtRequestView => ({
   mode: 'refuse',

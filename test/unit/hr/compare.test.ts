@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithHr, findingFingerprint, type CompareInput } from '../../../src/hr/compare.js';
-import { email, grantId, roleName, type GrantId, type Email } from '../../../src/model/types.js';
-import { aGrant, aPerson, aRepo, aRole, HOUR, NOW } from './builders.js';
+import { compareWithHr, findingFingerprint, type CompareInput } from '../../../src/core/hr/compare.js';
+import { email, grantId, roleName, type GrantId, type Email } from '../../../src/core/model/types.js';
+import { aGrant, aPerson, aRepo, aRole, HOUR, NOW } from '../../support/builders/hr.js';
 
 const dbRole = aRole('prod-db-readonly', { owners: ['@acme/dba', '@acme/db-owners'], eligible: { departments: ['Engineering'], employmentStatus: ['active'] } });
 const noApprovals = new Map<GrantId, Email[]>();

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCIM_URL_PATTERN, sourceName } from '../../../src/hr/config.js';
-import { sectionFailures } from '../../../src/model/policy.js';
-import { DEFAULT_HR_CONFIG, HR_COLUMNS } from '../../../src/model/policy-sections.js';
-import { aPolicy, aRepo, lineContaining } from '../../support/builders.js';
+import { SCIM_URL_PATTERN, sourceName } from '../../../src/core/hr/config.js';
+import { sectionFailures } from '../../../src/core/model/policy.js';
+import { DEFAULT_HR_CONFIG, HR_COLUMNS } from '../../../src/core/model/policy-sections.js';
+import { aPolicy, aRepo, lineContaining } from '../../support/builders/model.js';
 
 /** The hr section as `validate` reads it: in a policy file of its own, loaded with the repo. */
 function withHr(section: unknown) {

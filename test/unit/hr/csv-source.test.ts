@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvHr } from '../../../src/hr/csv-source.js';
-import { hrFixture } from './fixtures.js';
+import { readCsvHr } from '../../../src/adapters/hr/csv-source.js';
+import { hrFixture } from '../../support/hr-fixtures.js';
 
 const read = (name: string, columns = {}) => readCsvHr(hrFixture(name), { file: `hr/${name}` }, columns);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { personLines, readJsonHr } from '../../../src/hr/json-source.js';
-import { hrFixture } from './fixtures.js';
+import { personLines, readJsonHr } from '../../../src/adapters/hr/json-source.js';
+import { hrFixture } from '../../support/hr-fixtures.js';
 
 const read = (name: string) => readJsonHr(hrFixture(name), { file: `hr/${name}` });
 

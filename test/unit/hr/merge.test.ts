@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHrRecords } from '../../../src/hr/merge.js';
-import { aPerson } from './builders.js';
+import { mergeHrRecords } from '../../../src/core/hr/merge.js';
+import { aPerson } from '../../support/builders/hr.js';
 
 const fromJson = (address: string, line: number, fields = {}) =>
   aPerson(address, { ...fields, origin: { source: 'hr/people.json', file: 'hr/people.json', line } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readScimHr } from '../../../src/hr/scim-source.js';
-import { HrSourceError } from '../../../src/hr/source-error.js';
+import { readScimHr } from '../../../src/adapters/hr/scim-source.js';
+import { HrSourceError } from '../../../src/adapters/hr/source-error.js';
 
 const URL_BASE = 'https://hr-user:hr-pass@scim.example.com/scim/v2';
 const TOKEN = 'secret-token-do-not-print';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { planStandingAccess, standingPath } from '../../../src/hr/standing.js';
-import { email, roleName } from '../../../src/model/types.js';
-import { aGrant, aPerson, aRepo, aRole, DAY, NOW } from './builders.js';
+import { planStandingAccess, standingPath } from '../../../src/core/hr/standing.js';
+import { email, roleName } from '../../../src/core/model/types.js';
+import { aGrant, aPerson, aRepo, aRole, DAY, NOW } from '../../support/builders/hr.js';
 
 const oncall = aRole('oncall-readonly', { standing: { departments: ['SRE'] }, maxDuration: 90 * DAY });
 const sre = (address: string) => aPerson(address, { department: 'SRE' });

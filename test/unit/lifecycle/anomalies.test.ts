@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANOMALY_CONFIG, type AnomalyConfig } from '../../../src/model/policy-sections.js';
-import { sectionFailures } from '../../../src/model/policy.js';
-import { detectAnomalies, type Approvals } from '../../../src/lifecycle/anomalies.js';
-import { approvalsByLogin } from '../../../src/lifecycle/approvals.js';
-import type { GrantEvent } from '../../../src/lifecycle/grant-events.js';
-import { email, grantId, roleName } from '../../../src/model/types.js';
-import { aPolicy, aRepo, aRole, instant, lineContaining, NOW } from '../../support/builders.js';
+import { DEFAULT_ANOMALY_CONFIG, type AnomalyConfig } from '../../../src/core/model/policy-sections.js';
+import { sectionFailures } from '../../../src/core/model/policy.js';
+import { detectAnomalies, type Approvals } from '../../../src/core/jobs/anomalies.js';
+import { approvalsByLogin } from '../../../src/core/jobs/approvals.js';
+import type { GrantEvent } from '../../../src/core/jobs/grant-events.js';
+import { email, grantId, roleName } from '../../../src/core/model/types.js';
+import { aPolicy, aRepo, aRole, instant, lineContaining, NOW } from '../../support/builders/model.js';
 
 const DAY = 86_400_000;
 let serial = 0;

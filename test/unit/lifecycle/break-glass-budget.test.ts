@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { GrantLifecycle } from '../../../src/audit/lifecycle-types.js';
-import { breakGlassUses, judgeBudget, type BreakGlassUse } from '../../../src/lifecycle/break-glass-budget.js';
-import { email } from '../../../src/model/types.js';
-import { aGrant, aRepo, aRole, duration, instant } from '../../support/builders.js';
+import type { GrantLifecycle } from '../../../src/core/audit/lifecycle-types.js';
+import { breakGlassUses, judgeBudget, type BreakGlassUse } from '../../../src/core/jobs/break-glass-budget.js';
+import { email } from '../../../src/core/model/types.js';
+import { aGrant, aRepo, aRole, duration, instant } from '../../support/builders/model.js';
 
 const OLGA = email('olga@example.com');
 const BUDGET = { total: duration('4h'), window: duration('24h') };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { IssueDraft, IssueTracker, TrackedIssue } from '../../../src/github/issues.js';
-import { executeIssueSync } from '../../../src/lifecycle/exception-issues-github.js';
-import type { IssueSyncPlan } from '../../../src/lifecycle/issue-sync.js';
+import type { IssueDraft, IssueTracker, TrackedIssue } from '../../../src/adapters/github/issues.js';
+import { executeIssueSync } from '../../../src/adapters/github/exception-issues-github.js';
+import type { IssueSyncPlan } from '../../../src/core/jobs/issue-sync.js';
 
 /** A tracker that refuses assignees GitHub would refuse, and records what was created. */
 function strictTracker(created: IssueDraft[]): IssueTracker {

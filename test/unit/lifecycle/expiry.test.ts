@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dueForRevocation, missingTickets, ticketsToCheck } from '../../../src/lifecycle/expiry.js';
-import type { TicketStatus } from '../../../src/lifecycle/tickets.js';
-import { aGrant, aRepo, NOW } from '../../support/builders.js';
+import { dueForRevocation, missingTickets, ticketsToCheck } from '../../../src/core/jobs/expiry.js';
+import type { TicketStatus } from '../../../src/core/jobs/tickets.js';
+import { aGrant, aRepo, NOW } from '../../support/builders/model.js';
 
 const expired = aGrant().for('alice@example.com').named('expired').startingAt('2026-11-23T06:00:00Z').expiringAt('2026-11-23T09:00:00Z');
 const live = aGrant().for('bob@example.com').named('live').withTicket('#12').expiringIn('2h');

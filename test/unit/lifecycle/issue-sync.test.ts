@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exceptionDraft } from '../../../src/lifecycle/exception-issue.js';
-import { fingerprint, type Finding } from '../../../src/lifecycle/findings.js';
-import { planIssueSync, RESOLVED_LABEL, type KnownIssue } from '../../../src/lifecycle/issue-sync.js';
-import { gitHubPrincipal, roleName } from '../../../src/model/types.js';
+import { exceptionDraft } from '../../../src/core/jobs/exception-issue.js';
+import { fingerprint, type Finding } from '../../../src/core/jobs/findings.js';
+import { planIssueSync, RESOLVED_LABEL, type KnownIssue } from '../../../src/core/jobs/issue-sync.js';
+import { gitHubPrincipal, roleName } from '../../../src/core/model/types.js';
 
 const LABEL = 'gitgrant-exception';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, type Finding } from '../../../src/lifecycle/findings.js';
-import type { GrantHistory } from '../../../src/lifecycle/grant-events.js';
-import { monthlyReport, reportMonth } from '../../../src/lifecycle/monthly-report.js';
-import { email, gitHubPrincipal, grantId, roleName } from '../../../src/model/types.js';
-import { markdownCode, markdownText } from '../../../src/render/escape.js';
-import { instant } from '../../support/builders.js';
+import { fingerprint, type Finding } from '../../../src/core/jobs/findings.js';
+import type { GrantHistory } from '../../../src/core/jobs/grant-events.js';
+import { monthlyReport, reportMonth } from '../../../src/core/jobs/monthly-report.js';
+import { email, gitHubPrincipal, grantId, roleName } from '../../../src/core/model/types.js';
+import { markdownCode, markdownText } from '../../../src/core/render/escape.js';
+import { instant } from '../../support/builders/model.js';
 
 const NOVEMBER = reportMonth(instant('2026-12-01T03:37:00Z'))!;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../../src/lifecycle/reconcile.js';
-import { grantId } from '../../../src/model/types.js';
-import type { ObservedBinding, Plan } from '../../../src/plan/types.js';
-import { aGrant, aRepo, NOW } from '../../support/builders.js';
+import { reconcile } from '../../../src/core/jobs/reconcile.js';
+import { grantId } from '../../../src/core/model/types.js';
+import type { ObservedBinding, Plan } from '../../../src/core/plan/types.js';
+import { aGrant, aRepo, NOW } from '../../support/builders/model.js';
 
 const gcp = { provider: 'gcp' as const, resource: 'projects/acme-test' };
 const managed = (id: string, principal: string): ObservedBinding => ({ id, managed: true, principal, permission: 'roles/viewer', label: id });

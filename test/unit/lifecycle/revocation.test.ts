@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Revocation } from '../../../src/lifecycle/expiry.js';
-import { revocationOutcomes, revocationPlan } from '../../../src/lifecycle/revocation.js';
-import { grantId } from '../../../src/model/types.js';
-import type { ObservedBinding, Plan } from '../../../src/plan/types.js';
-import { aGrant, aRepo, NOW } from '../../support/builders.js';
+import type { Revocation } from '../../../src/core/jobs/expiry.js';
+import { revocationOutcomes, revocationPlan } from '../../../src/core/jobs/revocation.js';
+import { grantId } from '../../../src/core/model/types.js';
+import type { ObservedBinding, Plan } from '../../../src/core/plan/types.js';
+import { aGrant, aRepo, NOW } from '../../support/builders/model.js';
 
 const observed = (id: string, principal: string): ObservedBinding => ({ id, managed: true, principal, permission: 'roles/viewer', label: id });
 const gcp = { provider: 'gcp' as const, resource: 'projects/acme-test' };

@@ -3,13 +3,13 @@
  * as a path, as a continuing grant, or as a clean end.
  */
 import { describe, expect, it } from 'vitest';
-import type { GrantLifecycle, Reconstruction } from '../../../src/audit/lifecycle-types.js';
-import { grantId, type Instant } from '../../../src/model/types.js';
-import type { DesiredBinding } from '../../../src/plan/types.js';
-import { conditionTitle, windowExpression } from '../../../src/providers/gcp/marker.js';
-import type { IamPolicy } from '../../../src/providers/gcp/policy.js';
-import { verifyGrants, type EndedGrant, type VerifyReads } from '../../../src/lifecycle/verify.js';
-import { grantsEndedIn } from '../../../src/lifecycle/verify-select.js';
+import type { GrantLifecycle, Reconstruction } from '../../../src/core/audit/lifecycle-types.js';
+import { grantId, type Instant } from '../../../src/core/model/types.js';
+import type { DesiredBinding } from '../../../src/core/plan/types.js';
+import { conditionTitle, windowExpression } from '../../../src/core/gcp/marker.js';
+import type { IamPolicy } from '../../../src/core/gcp/policy.js';
+import { verifyGrants, type EndedGrant, type VerifyReads } from '../../../src/core/jobs/verify.js';
+import { grantsEndedIn } from '../../../src/core/jobs/verify-select.js';
 
 const at = (iso: string): Instant => Date.parse(iso);
 const END = at('2026-11-23T16:00:00Z');

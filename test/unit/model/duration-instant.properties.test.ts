@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../src/model/duration.js';
-import { formatInstant, parseInstant } from '../../../src/model/instant.js';
+import { formatDuration, parseDuration } from '../../../src/core/model/duration.js';
+import { formatInstant, parseInstant } from '../../../src/core/model/instant.js';
 
 const MINUTE = 60_000;
 /** The largest duration the syntax can write in days: 9999d. */

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFastYaml } from '../../../src/model/fast-yaml.js';
-import { parseYamlFile, parseYamlText } from '../../../src/model/yaml-file.js';
+import { parseFastYaml } from '../../../src/core/model/fast-yaml.js';
+import { parseYamlFile, parseYamlText } from '../../../src/core/model/yaml-file.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFlatMapping } from '../../../src/model/flat-yaml.js';
-import { parseYamlText } from '../../../src/model/yaml-file.js';
+import { parseFlatMapping } from '../../../src/core/model/flat-yaml.js';
+import { parseYamlText } from '../../../src/core/model/yaml-file.js';
 
 /** The library's answer for the same text, in the fast path's shape. */
 function reference(text: string) {

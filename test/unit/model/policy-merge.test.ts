@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aPolicy, aRepo, codes, lineContaining, placeOf, theOne } from '../../support/builders.js';
+import { aPolicy, aRepo, codes, lineContaining, placeOf, theOne } from '../../support/builders/model.js';
 
 describe('several policy files', () => {
   it('merge when each sets different keys', () => {

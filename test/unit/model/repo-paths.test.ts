@@ -5,18 +5,18 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HR_CONFIG } from '../../../src/model/policy-sections.js';
-import { loadHrRecords } from '../../../src/hr/load.js';
-import { classifyChanges } from '../../../src/github/changed-files.js';
-import { evaluateGate } from '../../../src/github/gate.js';
-import { loadFile } from '../../../src/model/load-file.js';
-import { grantId } from '../../../src/model/types.js';
-import { desiredState } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES } from '../../../src/model/policy-sections.js';
-import { NOW, aGrant as aGrantFile, aPolicy, aRepo } from '../../support/builders.js';
+import { DEFAULT_HR_CONFIG } from '../../../src/core/model/policy-sections.js';
+import { loadHrRecords } from '../../../src/adapters/hr/load.js';
+import { classifyChanges } from '../../../src/core/gate/changed-files.js';
+import { evaluateGate } from '../../../src/core/gate/gate.js';
+import { loadFile } from '../../../src/core/model/load-file.js';
+import { grantId } from '../../../src/core/model/types.js';
+import { desiredState } from '../../../src/core/plan/desired.js';
+import { DEFAULT_IDENTITIES } from '../../../src/core/model/policy-sections.js';
+import { NOW, aGrant as aGrantFile, aPolicy, aRepo } from '../../support/builders/model.js';
 import { TempRepo } from '../../support/temp-repo.js';
-import { aTargetedRole } from '../plan/builders.js';
-import { aGrant, aPullRequest, by } from '../github/gate-builders.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
+import { aGrant, aPullRequest, by } from '../../support/builders/gate.js';
 
 const GRANT_BYTES = new TextEncoder().encode(aGrantFile().for('mallory@example.com').build().text);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyProgress } from '../../../src/plan/apply.js';
-import { targetKey, type TargetChange } from '../../../src/plan/types.js';
-import type { ChangeApplier } from '../../../src/providers/provider.js';
-import { NOW } from '../../support/builders.js';
-import { aChange, aPlan, desired, gcpTarget, iamTarget } from './builders.js';
+import { applyPlan, type ApplyProgress } from '../../../src/core/plan/apply.js';
+import { targetKey, type TargetChange } from '../../../src/core/plan/types.js';
+import type { ChangeApplier } from '../../../src/core/plan/provider.js';
+import { NOW } from '../../support/builders/model.js';
+import { aChange, aPlan, desired, gcpTarget, iamTarget } from '../../support/builders/plan.js';
 
 const window = { expires: NOW + 3_600_000 };
 const changing = (resource: string) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { desiredState, directoryKey, type IdentityCenterDirectory } from '../../../src/plan/desired.js';
-import { DEFAULT_IDENTITIES, type IdentityConfig } from '../../../src/model/policy-sections.js';
-import { NOW, aGrant, aPolicy, aRepo, instant, lineContaining, theOne } from '../../support/builders.js';
-import { ACCOUNT, INSTANCE_ARN, PERMISSION_SET_ARN, aTargetedRole, gcpTarget, iamTarget, identityCenterTarget } from './builders.js';
+import { desiredState, directoryKey, type IdentityCenterDirectory } from '../../../src/core/plan/desired.js';
+import { DEFAULT_IDENTITIES, type IdentityConfig } from '../../../src/core/model/policy-sections.js';
+import { NOW, aGrant, aPolicy, aRepo, instant, lineContaining, theOne } from '../../support/builders/model.js';
+import { ACCOUNT, INSTANCE_ARN, PERMISSION_SET_ARN, aTargetedRole, gcpTarget, iamTarget, identityCenterTarget } from '../../support/builders/plan.js';
 
 const HOUR = 3_600_000;
 const everywhere = aTargetedRole('db')

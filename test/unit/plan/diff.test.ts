@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredState } from '../../../src/plan/desired.js';
-import { computePlan, planTotals } from '../../../src/plan/diff.js';
-import { targetKey, type DesiredBinding, type TargetRef, type TargetState } from '../../../src/plan/types.js';
-import { checkAwsLimits } from '../../../src/providers/aws/limits.js';
-import { checkGcpLimits } from '../../../src/providers/gcp/limits.js';
-import { NOW } from '../../support/builders.js';
-import { ACCOUNT, PERMISSION_SET_ARN, asObserved, desired, gcpTarget, iamTarget, identityCenterTarget, observed, stateOf } from './builders.js';
+import type { DesiredState } from '../../../src/core/plan/desired.js';
+import { computePlan, planTotals } from '../../../src/core/plan/diff.js';
+import { targetKey, type DesiredBinding, type TargetRef, type TargetState } from '../../../src/core/plan/types.js';
+import { checkAwsLimits } from '../../../src/adapters/aws/limits.js';
+import { checkGcpLimits } from '../../../src/core/gcp/limits.js';
+import { NOW } from '../../support/builders/model.js';
+import { ACCOUNT, PERMISSION_SET_ARN, asObserved, desired, gcpTarget, iamTarget, identityCenterTarget, observed, stateOf } from '../../support/builders/plan.js';
 
 const HOUR = 3_600_000;
 const LIMITS = { aws: { checkLimits: checkAwsLimits }, gcp: { checkLimits: checkGcpLimits } };

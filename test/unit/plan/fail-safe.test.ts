@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { desiredState } from '../../../src/plan/desired.js';
-import { failSafePlan, uncertainOf } from '../../../src/plan/fail-safe.js';
-import { NOW, aGrant, aRepo } from '../../support/builders.js';
-import { ACCOUNT, aChange, aPlan, gcpTarget, iamTarget, observed } from './builders.js';
-import { aTargetedRole } from './builders.js';
+import { desiredState } from '../../../src/core/plan/desired.js';
+import { failSafePlan, uncertainOf } from '../../../src/core/plan/fail-safe.js';
+import { NOW, aGrant, aRepo } from '../../support/builders/model.js';
+import { ACCOUNT, aChange, aPlan, gcpTarget, iamTarget, observed } from '../../support/builders/plan.js';
+import { aTargetedRole } from '../../support/builders/plan.js';
 
 const HOUR = 3_600_000;
 const PROJECT = gcpTarget('projects/acme-prod');

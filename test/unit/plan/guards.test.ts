@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { guardViolations, parseRemovalLimit } from '../../../src/plan/guards.js';
-import { NOW } from '../../support/builders.js';
-import { aChange, aPlan, desired, gcpTarget, observed } from './builders.js';
+import { guardViolations, parseRemovalLimit } from '../../../src/core/plan/guards.js';
+import { NOW } from '../../support/builders/model.js';
+import { aChange, aPlan, desired, gcpTarget, observed } from '../../support/builders/plan.js';
 
 const PROJECT = gcpTarget('projects/acme-prod');
 const window = { expires: NOW + 3_600_000 };

@@ -1,12 +1,12 @@
 /** The plan-apply use case's own rules: dry-run is a type, the guards sit in front of every apply, counts add up. */
 import { describe, expect, it } from 'vitest';
 import { applyGuardsOf, applyPlanned, outcomeOf, type ApplyGuards, type Planned } from '../../../src/app/plan-apply.js';
-import type { AccessRepo } from '../../../src/model/types.js';
-import { targetKey, type TargetChange } from '../../../src/plan/types.js';
-import { cloudApplierOf, cloudReaderOf, type Cloud } from '../../../src/providers/cloud.js';
-import type { CloudReader, Provider } from '../../../src/providers/provider.js';
-import { NOW } from '../../support/builders.js';
-import { aChange, aPlan, desired, gcpTarget, iamTarget, observed } from './builders.js';
+import type { AccessRepo } from '../../../src/core/model/types.js';
+import { targetKey, type TargetChange } from '../../../src/core/plan/types.js';
+import { cloudApplierOf, cloudReaderOf, type Cloud } from '../../../src/adapters/cloud/cloud.js';
+import type { CloudReader, Provider } from '../../../src/core/plan/provider.js';
+import { NOW } from '../../support/builders/model.js';
+import { aChange, aPlan, desired, gcpTarget, iamTarget, observed } from '../../support/builders/plan.js';
 
 const window = { expires: NOW + 3_600_000 };
 const adding = (resource: string, n = 1) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../../src/plan/render.js';
-import type { Plan } from '../../../src/plan/types.js';
-import { instant } from '../../support/builders.js';
-import { ACCOUNT, PERMISSION_SET_ARN, aChange, aPlan, desired, gcpTarget, iamTarget, identityCenterTarget, observed } from './builders.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../../src/core/plan/render.js';
+import type { Plan } from '../../../src/core/plan/types.js';
+import { instant } from '../../support/builders/model.js';
+import { ACCOUNT, PERMISSION_SET_ARN, aChange, aPlan, desired, gcpTarget, iamTarget, identityCenterTarget, observed } from '../../support/builders/plan.js';
 
 const AT = instant('2026-11-23T10:00:00Z');
 const PROJECT = gcpTarget('projects/acme-prod-orders');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { approvalRequirement } from '../../../src/policy/approval.js';
-import type { ApprovalRequirement } from '../../../src/policy/approval-types.js';
-import { email } from '../../../src/model/types.js';
-import { aGrant, aPolicy, aRepo, aRole, instant, level, lineContaining, NOW, WEEKDAYS } from '../../support/builders.js';
+import { approvalRequirement } from '../../../src/core/policy/approval.js';
+import type { ApprovalRequirement } from '../../../src/core/policy/approval-types.js';
+import { email } from '../../../src/core/model/types.js';
+import { aGrant, aPolicy, aRepo, aRole, instant, level, lineContaining, NOW, WEEKDAYS } from '../../support/builders/model.js';
 
 type RoleBuilder = ReturnType<typeof aRole>;
 type GrantBuilder = ReturnType<typeof aGrant>;

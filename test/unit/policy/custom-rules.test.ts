@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aPolicy, aRepo, aRole, lineContaining, theOne, topOf, withCode, type RuleSpec } from '../../support/builders.js';
+import { aGrant, aPolicy, aRepo, aRole, lineContaining, theOne, topOf, withCode, type RuleSpec } from '../../support/builders/model.js';
 
 const withRules = (...rules: RuleSpec[]) => rules.reduce((policy, rule) => policy.withRule(rule), aPolicy());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { aGrant, aPolicy, aRepo, aRole, codes, NOW, placeOf, theOne } from '../../support/builders.js';
+import type { Diagnostic } from '../../../src/core/diagnostics/diagnostic.js';
+import { aGrant, aPolicy, aRepo, aRole, codes, NOW, placeOf, theOne } from '../../support/builders/model.js';
 
 const durationFindings = ['GRANT_DURATION_OVER_CAP', 'GRANT_DURATION_OVER_ROLE_MAX', 'GRANT_BREAK_GLASS_OVER_CAP'];
 const durationCodes = (diagnostics: Diagnostic[]) => codes(diagnostics).filter((c) => durationFindings.includes(c));

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatInstant } from '../../../src/model/instant.js';
-import { loadFile } from '../../../src/model/load-file.js';
-import { evaluatePolicy } from '../../../src/policy/engine.js';
-import { aGrant, aRepo, NOW, type FileSpec } from '../../support/builders.js';
+import { formatInstant } from '../../../src/core/model/instant.js';
+import { loadFile } from '../../../src/core/model/load-file.js';
+import { evaluatePolicy } from '../../../src/core/policy/engine.js';
+import { aGrant, aRepo, NOW, type FileSpec } from '../../support/builders/model.js';
 
 const exampleRoot = new URL('../../../examples/example-org/', import.meta.url);
 const exampleFiles = (folder: string): FileSpec[] =>

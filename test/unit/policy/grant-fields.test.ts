@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aPolicy, aRepo, aRole, codes, idsOf, NOW, placeOf, theOne, topOf, withCode } from '../../support/builders.js';
+import { aGrant, aPolicy, aRepo, aRole, codes, idsOf, NOW, placeOf, theOne, topOf, withCode } from '../../support/builders/model.js';
 
 describe('a grant must name an existing role', () => {
   it('reports a grant whose folder names no role, at the top of the grant file', () => {

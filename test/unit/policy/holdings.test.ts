@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { holdings } from '../../../src/policy/holdings.js';
-import { aGrant, aRepo, aRole, duration, instant, NOW } from '../../support/builders.js';
+import { holdings } from '../../../src/core/policy/holdings.js';
+import { aGrant, aRepo, aRole, duration, instant, NOW } from '../../support/builders/model.js';
 
 const at = (offset: string) => NOW + duration(offset);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOrgAnswers, orgFiles } from '../../../src/policy/org-init.js';
+import { checkOrgAnswers, orgFiles } from '../../../src/core/policy/org-init.js';
 
 const good = { org: 'acme', domain: 'acme.test', owners: '@acme/security' };
 const flagsOf = (answers: Parameters<typeof checkOrgAnswers>[0]) => checkOrgAnswers(answers).problems.map((p) => p.flag);

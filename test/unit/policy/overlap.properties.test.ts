@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptySourceMap } from '../../../src/model/source-map.js';
-import { email, grantId, roleName, type Grant } from '../../../src/model/types.js';
-import { evaluatePolicy } from '../../../src/policy/engine.js';
-import { windowsOverlap } from '../../../src/policy/window.js';
-import { aRepo, aRole, NOW } from '../../support/builders.js';
+import { emptySourceMap } from '../../../src/core/model/source-map.js';
+import { email, grantId, roleName, type Grant } from '../../../src/core/model/types.js';
+import { evaluatePolicy } from '../../../src/core/policy/engine.js';
+import { windowsOverlap } from '../../../src/core/policy/window.js';
+import { aRepo, aRole, NOW } from '../../support/builders/model.js';
 
 const HOUR = 3_600_000;
 

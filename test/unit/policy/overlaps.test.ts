@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aGrant, aPolicy, aRepo, aRole, codes, idsOf, placeOf, withCode } from '../../support/builders.js';
+import { aGrant, aPolicy, aRepo, aRole, codes, idsOf, placeOf, withCode } from '../../support/builders/model.js';
 
 const exclusiveRole = aRole('payments-operator').exclusive();
 const inPayments = () => aGrant().ofRole('payments-operator');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aPolicy, aRepo, aRole, lineContaining, placeOf, theOne } from '../../support/builders.js';
+import { aPolicy, aRepo, aRole, lineContaining, placeOf, theOne } from '../../support/builders/model.js';
 
 describe('roles checked against the policy', () => {
   it('reports a role maxDuration above the policy hard cap, at the role value', () => {

@@ -4,10 +4,10 @@
  * to a person). Anything else needs the usual approvals, and the requirement says why.
  */
 import { describe, expect, it } from 'vitest';
-import { approvalRequirement } from '../../../src/policy/approval.js';
-import type { ApprovalRequirement } from '../../../src/policy/approval-types.js';
-import { email } from '../../../src/model/types.js';
-import { aGrant, aPolicy, aRepo, aRole, NOW } from '../../support/builders.js';
+import { approvalRequirement } from '../../../src/core/policy/approval.js';
+import type { ApprovalRequirement } from '../../../src/core/policy/approval-types.js';
+import { email } from '../../../src/core/model/types.js';
+import { aGrant, aPolicy, aRepo, aRole, NOW } from '../../support/builders/model.js';
 
 type RoleBuilder = ReturnType<typeof aRole>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { translateJson } from '../../../src/adapters/sandbox/arn-proxy.js';
 import { SandboxUnsupported, sandboxSeed } from '../../../src/app/sandbox.js';
 import { envScript } from '../../../src/cli/commands/sandbox.js';
-import { loadRepo } from '../../../src/model/load-repo.js';
+import { loadRepo } from '../../../src/adapters/fs/load-repo.js';
 import { TempRepo } from '../../support/temp-repo.js';
 
 describe('what the sandbox seeds for a repo', () => {

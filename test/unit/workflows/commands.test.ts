@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../support/run-cli.js';
 
 /** One `gitgrant <command> --flags...` found in a workflow's `run:` script. */
 interface Invocation {

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatDiagnostic } from '../../../src/diagnostics/format.js';
-import { lintWorkflow } from '../../../src/github/workflow-lint.js';
+import { formatDiagnostic } from '../../../src/core/diagnostics/format.js';
+import { lintWorkflow } from '../../support/workflow-lint/workflow-lint.js';
 
 interface ActionlintFinding {
   message: string;

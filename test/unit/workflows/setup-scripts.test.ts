@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { run as runCel } from '@bufbuild/cel';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { GATE_CHECK_NAME } from '../../../src/github/check-runs.js';
+import { GATE_CHECK_NAME } from '../../../src/adapters/github/check-runs.js';
 
 // The zx scripts are plain .mjs without type declarations; each exports the pure builders its
 // command line uses, so the dry-run text is checked here without starting a process.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lintWorkflow, WorkflowCode } from '../../../src/github/workflow-lint.js';
+import { lintWorkflow, WorkflowCode } from '../../support/workflow-lint/workflow-lint.js';
 
 const CHECKOUT = 'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0';
 

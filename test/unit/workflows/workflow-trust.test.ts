@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintWorkflow, WorkflowCode } from '../../../src/github/workflow-lint.js';
+import { lintWorkflow, WorkflowCode } from '../../support/workflow-lint/workflow-lint.js';
 
 const CHECKOUT = 'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0';
 const APP_TOKEN = 'actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6';

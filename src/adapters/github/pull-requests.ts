@@ -1,0 +1,75 @@
+/** Reading a pull request: what the gate and the PR comment need, every list fully paginated. */
+import type { GitHubClient } from './client.js';
+import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewState } from '../../core/gate/github-types.js';
+
+export interface PullRequestReader {
+  pull(number: number): Promise<PullRequest>;
+  files(number: number): Promise<PullRequestFile[]>;
+  reviews(number: number): Promise<Review[]>;
+  commits(number: number): Promise<PullRequestCommit[]>;
+}
+
+export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): PullRequestReader {
+  return {
+    async pull(number) {
+      const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+      return {
+        number: data.number,
+        title: data.title,
+        body: data.body ?? '',
+        author: toUser(data.user),
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        state: data.state === 'closed' ? 'closed' : 'open',
+        merged: data.merged,
+        url: data.html_url,
+        changedFiles: data.changed_files,
+      };
+    },
+    async files(number) {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: number, per_page: 100 });
+      return files.map((f) => ({
+        path: f.filename,
+        status: f.status as FileStatus,
+        ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+      }));
+    },
+    async reviews(number) {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 });
+      return reviews.map((r) => ({
+        id: r.id,
+        ...(r.user ? { user: toUser(r.user) } : {}),
+        state: r.state as ReviewState,
+        ...(r.commit_id ? { commitId: r.commit_id } : {}),
+        ...(r.submitted_at ? { submittedAt: Date.parse(r.submitted_at) } : {}),
+      }));
+    },
+    async commits(number) {
+      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 });
+      return commits.map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        ...(c.author?.login ? { authorLogin: c.author.login } : {}),
+      }));
+    },
+  };
+}
+
+export function toUser(user: { login: string; type: string } | null | undefined): GitHubUser {
+  // A deleted account shows as GitHub's "ghost" user; it can never approve anything.
+  return user ? { login: user.login, type: user.type } : { login: 'ghost', type: 'User' };
+}
+
+/**
+ * The open pull requests into `base` whose head is exactly `sha`, from `headRepo` when given (the
+ * repository the commit was pushed to; a fork for outside contributors). Found through the API
+ * from the commit alone: a branch name from an untrusted run is never used to look it up.
+ */
+export async function openPullsAtHead(octokit: GitHubClient, repo: RepoRef, sha: string, options: { base: string; headRepo?: string }): Promise<number[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', base: options.base, per_page: 100 });
+  return pulls
+    .filter((pull) => pull.head.sha === sha && (options.headRepo === undefined || pull.head.repo?.full_name.toLowerCase() === options.headRepo.toLowerCase()))
+    .map((pull) => pull.number)
+    .sort((a, b) => a - b);
+}

@@ -1,0 +1,63 @@
+/**
+ * The adapter in front of the pure gate: fetches the PR, its files and reviews, and the team
+ * memberships of the people who reviewed, through the narrow interfaces (so `gitgrant gate --pr N`
+ * and tests can hand in the Octokit-backed ones or fakes).
+ */
+import type { GitHubPrincipal } from '../core/model/types.js';
+import { classifyChanges, type ChangedGrant } from '../core/gate/changed-files.js';
+import type { GateInput, GrantUnderReview } from '../core/gate/gate.js';
+import type { PullRequestReader } from '../adapters/github/pull-requests.js';
+import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
+import type { PullRequest } from '../core/gate/github-types.js';
+
+/** The PR changes more files than GitHub listed: the gate cannot judge what it was not shown. */
+export class GateInputIncomplete extends Error {
+  constructor(readonly changed: number, readonly listed: number) {
+    super(`the PR changes ${changed} files but GitHub listed only ${listed}; gitgrant judges every file or none`);
+    this.name = 'GateInputIncomplete';
+  }
+}
+
+export interface GatherGateOptions {
+  prNumber: number;
+  reader: PullRequestReader;
+  teams: TeamDirectory;
+  policyOwners: readonly GitHubPrincipal[];
+  /**
+   * The approval requirement of each grant file the PR adds or changes, computed from the files at
+   * `pr.headSha` by the policy engine. Leave a grant out when it does not load: the gate fails closed.
+   */
+  requirementsFor(pr: PullRequest, grants: readonly ChangedGrant[]): Promise<GrantUnderReview[]>;
+}
+
+export async function gatherGateInput(options: GatherGateOptions): Promise<GateInput> {
+  const { reader, prNumber } = options;
+  const [pr, files, reviews] = await Promise.all([reader.pull(prNumber), reader.files(prNumber), reader.reviews(prNumber)]);
+  // A file the gate never sees is a file nobody judged: GitHub lists at most 3,000 per PR.
+  if (pr.changedFiles !== undefined && files.length < pr.changedFiles) throw new GateInputIncomplete(pr.changedFiles, files.length);
+  const grants = await options.requirementsFor(pr, classifyChanges(files).grants);
+
+  const teamPrincipals = new Set<string>();
+  for (const principal of [...options.policyOwners, ...grants.flatMap((g) => g.requirement.levels.flatMap((l) => l.from))]) {
+    if (parseTeam(principal)) teamPrincipals.add(principal);
+  }
+  // Only people who approved or requested changes can move the verdict; nobody else is looked up.
+  const reviewers = new Set(reviews.filter((r) => r.user && (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED')).map((r) => r.user!.login));
+
+  const activeTeamMembers: Record<string, string[]> = {};
+  await Promise.all(
+    [...teamPrincipals].map(async (team) => {
+      const answers = await Promise.all([...reviewers].map(async (login) => ((await options.teams.isActiveMember(login, team)) ? login : undefined)));
+      activeTeamMembers[team] = answers.filter((login): login is string => login !== undefined).sort();
+    }),
+  );
+
+  return {
+    pr: { number: pr.number, author: pr.author.login, headSha: pr.headSha },
+    files,
+    grants,
+    reviews,
+    policyOwners: [...options.policyOwners],
+    activeTeamMembers,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Revokes grants in the cloud: reads only the targets those grants live on, plans each target
+ * without them, keeps only their removals, and applies them. Targets are pipelined (a target is
+ * changed as soon as it is read, without waiting for the others), because the sweep runs every few
+ * minutes and its wall time is what a revoked person keeps access for.
+ *
+ * Dry-run is a type: `previewRevocations` is given readers only, so it cannot change the cloud;
+ * `revokeGrants` is the one entry that is given appliers.
+ */
+import pLimit from 'p-limit';
+import type { AccessRepo, Instant } from '../core/model/types.js';
+import { desiredState } from '../core/plan/desired.js';
+import { changeCount, computePlan } from '../core/plan/diff.js';
+import type { IdentityConfig } from '../core/model/policy-sections.js';
+import { targetKey, type DesiredBinding, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../core/plan/types.js';
+import type { BindingReader, ChangeApplier, LimitChecker } from '../core/plan/provider.js';
+import type { IdentityCenterDirectory } from '../core/plan/desired.js';
+import type { Revocation } from '../core/jobs/expiry.js';
+import { bindingOwners, everLive, grantTargets, revocationOutcomes, revocationPlan, withoutGrants, type RevocationOutcome } from '../core/jobs/revocation.js';
+
+/** What a revocation reads: the targets' bindings (and the providers' pure limits), and the Identity Center user ids of the grantees. */
+export interface RevocationReads {
+  providers: Readonly<Record<ProviderName, BindingReader & LimitChecker>>;
+  /** Identity Store user ids for the Identity Center targets of the repo's live grants. */
+  directory(repo: AccessRepo, identities: IdentityConfig, now: Instant): Promise<IdentityCenterDirectory>;
+}
+
+/** What a revocation changes, besides what it reads. */
+export interface RevocationWrites extends RevocationReads {
+  providers: Readonly<Record<ProviderName, BindingReader & LimitChecker & ChangeApplier>>;
+}
+
+export interface RevokeInput<Cloud extends RevocationReads = RevocationReads> {
+  repo: AccessRepo;
+  revocations: readonly Revocation[];
+  identities: IdentityConfig;
+  cloud: Cloud;
+  now: Instant;
+  concurrency: number;
+}
+
+export interface RevokeResult extends RevocationOutcome {
+  plan: Plan;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked. */
+export async function previewRevocations(input: RevokeInput): Promise<RevokeResult> {
+  const { plan } = await revokeOnTargets(input, undefined);
+  return { plan, revoked: [], failed: [] };
+}
+
+/** Removes the revoked grants' bindings; a grant counts as revoked only where every target of it changed. */
+export async function revokeGrants(input: RevokeInput<RevocationWrites>): Promise<RevokeResult> {
+  const { plan, failures } = await revokeOnTargets(input, input.cloud.providers);
+  return { plan, ...revocationOutcomes(input.repo, input.revocations, failures) };
+}
+
+async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<ProviderName, ChangeApplier>> | undefined): Promise<{ plan: Plan; failures: Map<string, string> }> {
+  const { repo, revocations, identities, cloud, now } = input;
+  const revokedIds = new Set(revocations.map((r) => r.grant.id));
+  const affected = new Set(revocations.flatMap((r) => grantTargets(repo, r.grant)));
+  const failures = new Map<string, string>();
+  let directory;
+  try {
+    directory = await cloud.directory(everLive(repo), identities, now);
+  } catch (error) {
+    // Without the directory no Identity Center binding can be matched: those targets fail this run.
+    for (const key of affected) if (key.startsWith('aws:identity-center:')) failures.set(key, `directory lookup failed: ${message(error)}`);
+  }
+  const owners = bindingOwners(repo, identities, directory, now);
+  const remaining = desiredState(withoutGrants(repo, revokedIds), now, identities, directory);
+  const bindingsOf = new Map<string, DesiredBinding[]>();
+  for (const b of remaining.bindings) bindingsOf.set(targetKey(b.target), [...(bindingsOf.get(targetKey(b.target)) ?? []), b]);
+
+  const revokeOn = async (target: TargetRef): Promise<TargetChange | undefined> => {
+    const key = targetKey(target);
+    let observed;
+    try {
+      observed = await cloud.providers[target.provider].read(target);
+    } catch (error) {
+      failures.set(key, `read failed: ${message(error)}`);
+      return undefined;
+    }
+    const plan = computePlan({ desired: { ...remaining, targets: [target], bindings: bindingsOf.get(key) ?? [] }, observed: new Map([[key, observed]]), limits: cloud.providers, at: now });
+    const change = revocationPlan(plan, owners, revokedIds).changes[0]!;
+    const applier = appliers?.[target.provider];
+    if (!applier || changeCount(change) === 0) return change;
+    try {
+      await applier.apply(change);
+    } catch (error) {
+      failures.set(key, message(error));
+    }
+    return change;
+  };
+
+  const limit = pLimit(input.concurrency);
+  const targets = remaining.targets.filter((t) => affected.has(targetKey(t)) && !failures.has(targetKey(t)));
+  const changes = (await Promise.all(targets.map((t) => limit(() => revokeOn(t))))).filter((c): c is TargetChange => c !== undefined);
+  changes.sort((a, b) => targetKey(a.target).localeCompare(targetKey(b.target)));
+  return { plan: { at: now, online: true, changes, diagnostics: [] }, failures };
+}

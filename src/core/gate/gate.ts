@@ -1,0 +1,288 @@
+/**
+ * The PR gate, pure: given what each changed grant requires and the reviews on the PR, decide which
+ * approval levels are met. No I/O and no clock: team membership arrives as data, fetched by
+ * `gatherGateInput`. The same decision runs in the PR check and before apply.
+ */
+import type { Email, GitHubPrincipal, GrantId } from '../model/types.js';
+import type { ApprovalRequirement, RequiredLevel, Waiver } from '../policy/approval-types.js';
+import { classifyChanges, type RefusedFile } from './changed-files.js';
+import { assignToLevels } from './matching.js';
+import type { GitHubUser, PullRequestFile, Review, ReviewState } from './github-types.js';
+
+export interface GrantUnderReview {
+  requirement: ApprovalRequirement;
+  /**
+   * The grantee's GitHub login, when the identity mapping knows it. Absent, the gate cannot tell
+   * the grantee's own approval from anyone else's, so the grant fails closed unless it is waived.
+   */
+  granteeLogin?: string;
+  /** Where the login is to be added (the policy file holding `identities`), for the fix hint. */
+  identitiesFile?: string;
+}
+
+export interface GateInput {
+  pr: { number: number; author: string; headSha: string };
+  files: readonly PullRequestFile[];
+  /** One per grant file the PR adds or changes; a missing one fails the gate closed. */
+  grants: readonly GrantUnderReview[];
+  reviews: readonly Review[];
+  /** Who approves changes to roles, policies, workflows and code. */
+  policyOwners: readonly GitHubPrincipal[];
+  /**
+   * Active members per team (`@org/team`), at least among the reviewers. Pending members must not
+   * be listed: an unaccepted invitation is not membership.
+   */
+  activeTeamMembers: Readonly<Record<string, readonly string[]>>;
+}
+
+/** `not-needed`: a valid approval, but every level it could fill was already full. */
+export type IgnoreReason = 'dismissed' | 'bot' | 'pr-author' | 'grantee' | 'requester' | 'stale' | 'not-eligible' | 'not-needed';
+
+export interface IgnoredReview {
+  login: string;
+  reviewId: number;
+  state: ReviewState;
+  reason: IgnoreReason;
+}
+
+export interface CountedApprover {
+  login: string;
+  reviewId: number;
+  /** The principals of the level this person belongs to (a team, or their own `@login`). */
+  via: GitHubPrincipal[];
+}
+
+export type LevelStatus = 'satisfied' | 'missing' | 'waived';
+
+export interface LevelVerdict {
+  name: string;
+  kind: RequiredLevel['kind'];
+  because: string;
+  from: GitHubPrincipal[];
+  needed: number;
+  status: LevelStatus;
+  approvers: CountedApprover[];
+}
+
+export interface Blocker {
+  login: string;
+  reviewId: number;
+  /** The levels this person could approve, which is why their objection counts. */
+  levels: string[];
+}
+
+export type GateSubject = { kind: 'grant'; grant: GrantId; change: 'added' | 'modified' } | { kind: 'policy-files'; files: string[] };
+
+/**
+ * `unevaluated`: a changed grant had no requirement (it did not load); the gate fails closed.
+ * `grantee-unknown`: the grantee's GitHub login is unknown, so their own approval could be counted;
+ * the gate fails closed.
+ */
+export type SubjectStatus = 'approved' | 'waived' | 'missing' | 'blocked' | 'unevaluated' | 'grantee-unknown';
+
+export interface SubjectVerdict {
+  subject: GateSubject;
+  status: SubjectStatus;
+  levels: LevelVerdict[];
+  waivedBy?: Waiver;
+  /** An exempt or auto-approve list that names someone here but does not waive it (see approval-types). */
+  notWaived?: ApprovalRequirement['notWaived'];
+  /** For `grantee-unknown`: whose login is missing and where to add it. */
+  granteeUnknown?: { grantee: Email; identitiesFile: string };
+  blockedBy: Blocker[];
+  ignored: IgnoredReview[];
+}
+
+export interface GateResult {
+  pr: number;
+  headSha: string;
+  passed: boolean;
+  /** Grants first (sorted by path), then the policy-files subject when there is one. */
+  subjects: SubjectVerdict[];
+  /** Grant files the PR deletes: revocation needs no approval. */
+  deletedGrants: GrantId[];
+  /** Files no approval lets through (bad names under grants/, symbolic links): any one fails the gate. */
+  refused: RefusedFile[];
+}
+
+export function evaluateGate(input: GateInput): GateResult {
+  const changes = classifyChanges(input.files);
+  const decisions = latestDecisions(input.reviews);
+  const members = normaliseMembership(input.activeTeamMembers);
+  const requirements = new Map(input.grants.map((g) => [g.requirement.grant as string, g]));
+
+  const subjects: SubjectVerdict[] = changes.grants.map(({ grant, change }) => {
+    const subject: GateSubject = { kind: 'grant', grant, change };
+    const underReview = requirements.get(grant);
+    if (!underReview) return { subject, status: 'unevaluated', levels: [], blockedBy: [], ignored: [] };
+    const { requirement, granteeLogin } = underReview;
+    const excluded: Exclusions = {
+      author: input.pr.author,
+      ...(granteeLogin ? { grantee: granteeLogin } : {}),
+      ...(requirement.cannotApprove.requester ? { requester: requirement.cannotApprove.requester } : {}),
+    };
+    const verdict = judge(subject, requirement.levels, requirement.waivedBy, decisions, excluded, input.pr.headSha, members);
+    if (requirement.notWaived) verdict.notWaived = requirement.notWaived;
+    // Fail closed: without the grantee's login, any approval counted could be their own. A waived
+    // grant counts no approval, so it does not depend on telling them apart.
+    if (!granteeLogin && verdict.status !== 'waived') {
+      verdict.status = 'grantee-unknown';
+      verdict.granteeUnknown = { grantee: requirement.cannotApprove.grantee, identitiesFile: underReview.identitiesFile ?? 'policies/identities.yaml' };
+    }
+    return verdict;
+  });
+
+  if (changes.policyFiles.length > 0) {
+    const level: RequiredLevel = {
+      name: 'policy-owners',
+      count: 1,
+      from: [...input.policyOwners],
+      because: 'the PR changes roles, policies, workflows or code',
+      kind: 'policy-owners',
+    };
+    const subject: GateSubject = { kind: 'policy-files', files: changes.policyFiles };
+    subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author }, input.pr.headSha, members));
+  }
+
+  return {
+    pr: input.pr.number,
+    headSha: input.pr.headSha,
+    passed: changes.refused.length === 0 && subjects.every((s) => s.status === 'approved' || s.status === 'waived'),
+    subjects,
+    deletedGrants: changes.deletedGrants,
+    refused: changes.refused,
+  };
+}
+
+interface Decision {
+  review: Review & { user: GitHubUser };
+  login: string;
+}
+
+/**
+ * Each reviewer's latest decisive review. A comment does not withdraw an earlier approval or
+ * request for changes, which matches how GitHub itself reports a reviewer's state.
+ */
+function latestDecisions(reviews: readonly Review[]): Decision[] {
+  const decisive = reviews
+    .filter((r): r is Review & { user: GitHubUser } => !!r.user && (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED'))
+    .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0) || a.id - b.id);
+  const latest = new Map<string, Decision>();
+  for (const review of decisive) latest.set(review.user.login.toLowerCase(), { review, login: review.user.login });
+  return [...latest.values()].sort((a, b) => a.login.localeCompare(b.login));
+}
+
+function normaliseMembership(teams: Readonly<Record<string, readonly string[]>>): Map<string, Set<string>> {
+  return new Map(Object.entries(teams).map(([team, logins]) => [principalKey(team), new Set(logins.map((l) => l.toLowerCase()))]));
+}
+
+function principalKey(principal: string): string {
+  return principal.replace(/^@/, '').toLowerCase();
+}
+
+interface Exclusions {
+  author: string;
+  grantee?: string;
+  requester?: string;
+}
+
+/** A GitHub App or other bot account: never an approver, and the only author whose PR may speak for an issue's author. */
+export function isBot(user: GitHubUser): boolean {
+  return user.type === 'Bot' || user.login.toLowerCase().endsWith('[bot]');
+}
+
+function sameLogin(a: string | undefined, b: string): boolean {
+  return a !== undefined && principalKey(a) === b.toLowerCase();
+}
+
+/** Why this reviewer can never approve this subject, whatever their team. */
+function exclusion(decision: Decision, excluded: Exclusions): IgnoreReason | undefined {
+  // Order matters only for the reason shown; every one of these alone disqualifies.
+  if (isBot(decision.review.user)) return 'bot';
+  if (sameLogin(excluded.author, decision.login)) return 'pr-author';
+  if (sameLogin(excluded.grantee, decision.login)) return 'grantee';
+  if (sameLogin(excluded.requester, decision.login)) return 'requester';
+  return undefined;
+}
+
+function principalsMatching(login: string, from: readonly GitHubPrincipal[], members: Map<string, Set<string>>): GitHubPrincipal[] {
+  const key = login.toLowerCase();
+  return from.filter((principal) => {
+    const name = principalKey(principal);
+    return name.includes('/') ? (members.get(name)?.has(key) ?? false) : name === key;
+  });
+}
+
+function judge(
+  subject: GateSubject,
+  levels: readonly RequiredLevel[],
+  waivedBy: Waiver | undefined,
+  decisions: readonly Decision[],
+  excluded: Exclusions,
+  headSha: string,
+  members: Map<string, Set<string>>,
+): SubjectVerdict {
+  const ignored: IgnoredReview[] = [];
+  const blockedBy: Blocker[] = [];
+  const approvers: { decision: Decision; viaPerLevel: GitHubPrincipal[][] }[] = [];
+
+  for (const decision of decisions) {
+    const { review, login } = decision;
+    const ignore = (reason: IgnoreReason) => ignored.push({ login, reviewId: review.id, state: review.state, reason });
+    if (review.state === 'DISMISSED') {
+      ignore('dismissed');
+      continue;
+    }
+    const excludedBecause = exclusion(decision, excluded);
+    if (excludedBecause) {
+      ignore(excludedBecause);
+      continue;
+    }
+    const viaPerLevel = levels.map((level) => principalsMatching(login, level.from, members));
+    const couldApprove = levels.filter((_, i) => viaPerLevel[i]!.length > 0).map((l) => l.name);
+    if (couldApprove.length === 0) {
+      ignore('not-eligible');
+      continue;
+    }
+    if (review.state === 'CHANGES_REQUESTED') {
+      // Outstanding until the reviewer approves or it is dismissed, whatever was pushed since.
+      blockedBy.push({ login, reviewId: review.id, levels: couldApprove });
+      continue;
+    }
+    // An approval of an older head does not cover what was pushed after it (e.g. a later `expires`).
+    if (review.commitId !== headSha) {
+      ignore('stale');
+      continue;
+    }
+    approvers.push({ decision, viaPerLevel });
+  }
+
+  const matching = assignToLevels({
+    capacities: levels.map((l) => l.count),
+    eligible: levels.map((_, level) => approvers.map((a) => a.viaPerLevel[level]!.length > 0)),
+    people: approvers.length,
+  });
+
+  const levelVerdicts: LevelVerdict[] = levels.map((level, index) => ({
+    name: level.name,
+    kind: level.kind,
+    because: level.because,
+    from: [...level.from],
+    needed: level.count,
+    status: matching.complete[index] ? 'satisfied' : waivedBy ? 'waived' : 'missing',
+    approvers: matching.seated[index]!.map((person) => {
+      const { decision, viaPerLevel } = approvers[person]!;
+      return { login: decision.login, reviewId: decision.review.id, via: viaPerLevel[index]! };
+    }),
+  }));
+
+  const seated = new Set(matching.seated.flat());
+  approvers.forEach(({ decision }, person) => {
+    if (!seated.has(person)) ignored.push({ login: decision.login, reviewId: decision.review.id, state: decision.review.state, reason: 'not-needed' });
+  });
+
+  const allSatisfied = levelVerdicts.every((l) => l.status === 'satisfied');
+  const status: SubjectStatus = blockedBy.length > 0 ? 'blocked' : waivedBy ? 'waived' : allSatisfied ? 'approved' : 'missing';
+  ignored.sort((a, b) => a.login.localeCompare(b.login));
+  return { subject, status, levels: levelVerdicts, ...(waivedBy ? { waivedBy } : {}), blockedBy, ignored };
+}
