@@ -8,7 +8,7 @@ import { classifyChanges, type ChangedGrant } from '../core/gate/changed-files.j
 import type { GateInput, GrantUnderReview } from '../core/gate/gate.js';
 import type { PullRequestReader } from '../adapters/github/pull-requests.js';
 import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
-import type { PullRequest } from '../core/gate/github-types.js';
+import type { PullRequest, PullRequestCommit } from '../core/gate/github-types.js';
 
 /** The PR changes more files than GitHub listed: the gate cannot judge what it was not shown. */
 export class GateInputIncomplete extends Error {
@@ -32,7 +32,7 @@ export interface GatherGateOptions {
 
 export async function gatherGateInput(options: GatherGateOptions): Promise<GateInput> {
   const { reader, prNumber } = options;
-  const [pr, files, reviews] = await Promise.all([reader.pull(prNumber), reader.files(prNumber), reader.reviews(prNumber)]);
+  const [pr, files, reviews, commits] = await Promise.all([reader.pull(prNumber), reader.files(prNumber), reader.reviews(prNumber), reader.commits(prNumber)]);
   // A file the gate never sees is a file nobody judged: GitHub lists at most 3,000 per PR.
   if (pr.changedFiles !== undefined && files.length < pr.changedFiles) throw new GateInputIncomplete(pr.changedFiles, files.length);
   const grants = await options.requirementsFor(pr, classifyChanges(files).grants);
@@ -59,5 +59,12 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
     reviews,
     policyOwners: [...options.policyOwners],
     activeTeamMembers,
+    commitAuthors: commitAuthorsOf(commits),
   };
+}
+
+/** Who wrote the PR's commits, by linked account; bots (the request workflow's App) are not people. */
+function commitAuthorsOf(commits: readonly PullRequestCommit[]): string[] {
+  const logins = commits.flatMap((c) => [c.authorLogin, c.committerLogin]).filter((login): login is string => login !== undefined && !login.toLowerCase().endsWith('[bot]'));
+  return [...new Set(logins)].sort();
 }

@@ -86,10 +86,10 @@ export class GitHubDouble {
   }
 
   /** Moves the PR's head to a new commit (older approvals become stale); returns the new sha. */
-  pushCommit(repo: string, pull: number, message = 'Change the request'): string {
+  pushCommit(repo: string, pull: number, message = 'Change the request', author?: string): string {
     const record = this.pull(repo, pull);
     record.headSha = this.state.sha();
-    record.commits.push({ sha: record.headSha, message });
+    record.commits.push({ sha: record.headSha, message, ...(author ? { author: this.state.user(author) } : {}) });
     return record.headSha;
   }
 

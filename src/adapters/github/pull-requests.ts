@@ -51,6 +51,7 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         sha: c.sha,
         message: c.commit.message,
         ...(c.author?.login ? { authorLogin: c.author.login } : {}),
+        ...(c.committer?.login ? { committerLogin: c.committer.login } : {}),
       }));
     },
   };

@@ -21,6 +21,7 @@ const IGNORE_WORDS: Record<IgnoreReason, string> = {
   dismissed: 'review was dismissed',
   bot: 'bots cannot approve',
   'pr-author': 'the PR author cannot approve their own PR',
+  'commit-author': 'wrote a commit of this PR, so cannot approve it',
   grantee: 'the grantee cannot approve their own access',
   requester: 'the requester cannot approve their own request',
   stale: 'approved an older commit; approve the latest one',

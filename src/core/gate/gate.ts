@@ -33,10 +33,15 @@ export interface GateInput {
    * be listed: an unaccepted invitation is not membership.
    */
   activeTeamMembers: Readonly<Record<string, readonly string[]>>;
+  /**
+   * GitHub logins of the authors and committers of the PR's commits (bots left out). Someone who
+   * wrote part of the change cannot approve it: a second person must see what they wrote.
+   */
+  commitAuthors: readonly string[];
 }
 
 /** `not-needed`: a valid approval, but every level it could fill was already full. */
-export type IgnoreReason = 'dismissed' | 'bot' | 'pr-author' | 'grantee' | 'requester' | 'stale' | 'not-eligible' | 'not-needed';
+export type IgnoreReason = 'dismissed' | 'bot' | 'pr-author' | 'commit-author' | 'grantee' | 'requester' | 'stale' | 'not-eligible' | 'not-needed';
 
 export interface IgnoredReview {
   login: string;
@@ -118,6 +123,7 @@ export function evaluateGate(input: GateInput): GateResult {
     const { requirement, granteeLogin } = underReview;
     const excluded: Exclusions = {
       author: input.pr.author,
+      commitAuthors: input.commitAuthors,
       ...(granteeLogin ? { grantee: granteeLogin } : {}),
       ...(requirement.cannotApprove.requester ? { requester: requirement.cannotApprove.requester } : {}),
     };
@@ -141,7 +147,7 @@ export function evaluateGate(input: GateInput): GateResult {
       kind: 'policy-owners',
     };
     const subject: GateSubject = { kind: 'policy-files', files: changes.policyFiles };
-    subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author }, input.pr.headSha, members));
+    subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author, commitAuthors: input.commitAuthors }, input.pr.headSha, members));
   }
 
   return {
@@ -182,6 +188,7 @@ function principalKey(principal: string): string {
 
 interface Exclusions {
   author: string;
+  commitAuthors: readonly string[];
   grantee?: string;
   requester?: string;
 }
@@ -200,6 +207,7 @@ function exclusion(decision: Decision, excluded: Exclusions): IgnoreReason | und
   // Order matters only for the reason shown; every one of these alone disqualifies.
   if (isBot(decision.review.user)) return 'bot';
   if (sameLogin(excluded.author, decision.login)) return 'pr-author';
+  if (excluded.commitAuthors.some((login) => sameLogin(login, decision.login))) return 'commit-author';
   if (sameLogin(excluded.grantee, decision.login)) return 'grantee';
   if (sameLogin(excluded.requester, decision.login)) return 'requester';
   return undefined;

@@ -54,6 +54,8 @@ export interface PullRequestCommit {
   message: string;
   /** GitHub login of the commit's author, when GitHub could link it to an account. */
   authorLogin?: string;
+  /** GitHub login of the commit's committer, when GitHub could link it to an account. */
+  committerLogin?: string;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';

@@ -17,6 +17,38 @@ beforeAll(async () => {
 afterAll(() => gh.close());
 
 describe('gathering the gate input from GitHub', () => {
+  it('a reviewer who wrote a commit of the PR cannot approve it: a second person must see what they wrote', async () => {
+    gh.seedTeam('acme/db-owners', { active: ['bob', 'dave'] });
+    const pull = gh.seedPullRequest({ repo: FULL, author: 'alice', files: [{ path: 'grants/prod-db/carol-inc-2.yaml' }] });
+    // bob rewrites carol's grant in alice's PR, then approves his own words.
+    gh.pushCommit(FULL, pull, 'Widen the window', 'bob');
+    gh.seedReview({ repo: FULL, pull, login: 'bob', state: 'APPROVED' });
+    const octokit = createGitHubClient({ token: 'test-token', baseUrl: gh.url, log: () => {} });
+    const gather = () =>
+      gatherGateInput({
+        prNumber: pull,
+        reader: octokitPullRequestReader(octokit, { owner: 'acme', repo: 'access' }),
+        teams: octokitTeamDirectory(octokit),
+        policyOwners: [gitHubPrincipal('@acme/security')],
+        requirementsFor: async (_pr, grants) =>
+          grants.map(({ grant }) => ({
+            requirement: { grant, levels: [{ name: 'owners', count: 1, from: [gitHubPrincipal('@acme/db-owners')], because: 'role prod-db, level 1', kind: 'role' }], cannotApprove: { grantee: email('carol@example.com') } },
+            granteeLogin: 'carol',
+          })),
+      });
+    const input = await gather();
+    expect(input.commitAuthors).toEqual(['bob']);
+    const result = evaluateGate(input);
+    expect(result.passed).toBe(false);
+    expect(result.subjects[0]!.ignored.map((i) => [i.login, i.reason])).toEqual([['bob', 'commit-author']]);
+    expect(renderGateText(result)).toContain('wrote a commit of this PR');
+
+    // Someone who wrote none of it can approve.
+    gh.seedReview({ repo: FULL, pull, login: 'dave', state: 'APPROVED' });
+    expect(evaluateGate(await gather()).passed).toBe(true);
+  });
+
+
   it('decides a real PR: pending members, stale approvals and the author do not count', async () => {
     gh.seedTeam('acme/db-owners', { active: ['bob', 'alice'], pending: ['pat'] });
     gh.seedTeam('acme/security', { active: ['sam'] });

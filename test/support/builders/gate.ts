@@ -98,6 +98,7 @@ class GateInputBuilder {
   private teams: Record<string, string[]> = {};
   private owners: GitHubPrincipal[] = [gitHubPrincipal('@acme/security')];
   private author = 'requester';
+  private commitAuthors: string[] = [];
 
   openedBy(login: string): this {
     this.author = login;
@@ -122,6 +123,12 @@ class GateInputBuilder {
     return this;
   }
 
+  /** People (besides the author) who wrote commits of the PR. */
+  withCommitsBy(...logins: string[]): this {
+    this.commitAuthors.push(...logins);
+    return this;
+  }
+
   team(name: string, ...activeMembers: string[]): this {
     this.teams[name] = activeMembers;
     return this;
@@ -140,6 +147,7 @@ class GateInputBuilder {
       reviews: this.reviews,
       policyOwners: this.owners,
       activeTeamMembers: this.teams,
+      commitAuthors: this.commitAuthors,
     };
   }
 }

@@ -27,6 +27,18 @@ describe('the approval gate', () => {
     expect(ignoredAs(only(result))).toEqual({ alice: 'pr-author' });
   });
 
+  it('does not count someone who wrote a commit of the PR, on a grant or on policy files', () => {
+    const grant = evaluateGate(
+      aPullRequest().openedBy('alice').withCommitsBy('Bob').adding(aGrant().needs(1, 'owners', '@acme/db')).team('@acme/db', 'bob').withReviews(by('bob').approves()).build(),
+    );
+    expect(grant.passed).toBe(false);
+    expect(ignoredAs(only(grant))).toEqual({ bob: 'commit-author' });
+    const policy = evaluateGate(
+      aPullRequest().openedBy('alice').withCommitsBy('sam').changingFiles({ path: 'roles/db.yaml', status: 'modified' }).team('@acme/security', 'sam').withReviews(by('sam').approves()).build(),
+    );
+    expect(policy.passed).toBe(false);
+  });
+
   it('does not count the grantee, even when someone else opened the PR', () => {
     const result = evaluateGate(
       aPullRequest()
