@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from './temp-repo.js';
 
 export const BUILT_ENTRY = join(PROJECT_ROOT, 'dist/cli/main.js');
-const GENERATED_VALIDATORS = join(PROJECT_ROOT, 'dist/model/validators.generated.js');
+const GENERATED_VALIDATORS = join(PROJECT_ROOT, 'dist/core/model/validators.generated.js');
 
 function newest(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
@@ -29,5 +29,5 @@ export function ensureBuilt(): void {
     // A missing entry point is caught below.
   }
   if (!existsSync(BUILT_ENTRY)) throw new Error('dist/cli/main.js is missing after the build; run `npm run build` and read its errors');
-  execFileSync(process.execPath, [join(PROJECT_ROOT, 'dist/model/write-validators.js')], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'dist/core/model/write-validators.js')], { cwd: PROJECT_ROOT, stdio: 'pipe' });
 }

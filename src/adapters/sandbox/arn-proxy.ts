@@ -10,7 +10,8 @@
  * moto does not check request signatures, so a rewritten body is accepted.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface ArnProxy {
   /** `http://127.0.0.1:<port>`: GITGRANT_AWS_ENDPOINT. */
@@ -60,16 +61,9 @@ export async function startArnProxy(options: ArnProxyOptions): Promise<ArnProxy>
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port } = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     setTranslations(toUpstream) {
       inbound = new Map(toUpstream);

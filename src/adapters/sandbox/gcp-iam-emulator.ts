@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import { seededRandom } from './seeded-random.js';
 
 /** The token the emulator accepts unless it is given another (the sandbox makes a random one). */
@@ -212,17 +212,10 @@ export async function startGcpIamEmulator(options: GcpIamEmulatorOptions = {}): 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendError(res, { status: 500, code: 'INTERNAL', message: String(error) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, port } = await listenOnLoopback(server, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     token,
     seedPolicy: store,

@@ -17,7 +17,7 @@ let built: Validate;
 
 beforeAll(async () => {
   ensureBuilt();
-  built = ((await import(pathToFileURL(join(PROJECT_ROOT, 'dist/model/schemas.js')).href)) as { validateAgainstSchema: Validate }).validateAgainstSchema;
+  built = ((await import(pathToFileURL(join(PROJECT_ROOT, 'dist/core/model/schemas.js')).href)) as { validateAgainstSchema: Validate }).validateAgainstSchema;
 });
 
 interface Case { fixture?: string; path: string }

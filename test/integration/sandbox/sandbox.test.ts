@@ -129,7 +129,7 @@ describe('gitgrant sandbox', () => {
     expect(plan.code).toBe(0);
 
     const apply = gitgrant(['apply', '--yes', '--now', T0], repo.root, env);
-    expect(apply.stdout).toContain('gitgrant apply: 6 targets changed (9 added, 0 changed, 0 removed); 0 failures');
+    expect(apply.stdout).toContain('gitgrant apply: 9 of 9 changes applied on 6 targets (9 added, 0 changed, 0 removed); 0 failures');
     expect(apply.code).toBe(0);
     expect(gitgrant(['plan', '--now', T0], repo.root, env).stdout).toContain('No changes: the cloud matches the grants.');
 
