@@ -2,7 +2,7 @@
  * Every subcommand of the CLI. Implementations are imported when their command runs, so `validate`
  * does not pay for loading the cloud SDKs; adding a command is one declaration here.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandModule } from '../support/command.js';
 
 /** The options of every command that plans: which part of the cloud it covers. Declared once. */
@@ -12,6 +12,16 @@ function scopeOptions(command: Command): Command {
   .option('--target <id>', 'only this target, as plans name it (e.g. gcp:projects/acme-prod, aws:iam:123456789012)');
 }
 
+/** `--repo`, declared once; some commands say more about the checkout they need. */
+function repoFlag(what = 'the access repository'): Option {
+  return new Option('--repo <dir>', what).default('.');
+}
+
+/** `--concurrency`, declared once: how many targets a command works on at the same time. */
+function concurrencyFlag(what: string): Option {
+  return new Option('--concurrency <n>', what).default('8');
+}
+
 /** The removal guard of every command that applies. */
 const MAX_REMOVALS = ['--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this'] as const;
 
@@ -19,7 +29,7 @@ const validate: CommandModule = (program, io, run) => {
   program
   .command('validate')
   .description('check every file against the schemas and the policy')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
   .option('--json', 'print findings as JSON')
   .option('--changed-since <ref>', 'check only what changed since this git ref, and every cross-file rule it touches')
@@ -31,7 +41,7 @@ const explain: CommandModule = (program, io, run) => {
   .command('explain')
   .description('explain a grant: durations, approval requirement and why, cloud targets')
   .argument('<grant>', 'path of the grant file')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'evaluate at this instant (RFC 3339)')
   .option('--author <login>', 'GitHub login of the requester (the PR author)')
   .option('--json', 'print as JSON')
@@ -42,7 +52,7 @@ const list: CommandModule = (program, io, run) => {
   program
   .command('list')
   .description('who holds what: active and scheduled grants on this checkout, soonest expiry first')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
   .option('--role <role>', 'only this role')
   .option('--grantee <email>', 'only this person')
@@ -55,7 +65,7 @@ const codeowners: CommandModule = (program, io, run) => {
   program
   .command('codeowners')
   .description('generate .github/CODEOWNERS from the roles (--write) or check it is current (--check)')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--check', 'fail when the file differs from what the roles say')
   .option('--write', 'write the file')
   .action((opts) => run(async () => (await import('./codeowners.js')).codeownersCommand(io, opts)));
@@ -65,7 +75,7 @@ const init: CommandModule = (program, io, run) => {
   program
   .command('init')
   .description('turn a repo made from the template into your organisation\'s access repo (asks on a terminal)')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--org <name>', 'your GitHub organisation, e.g. acme')
   .option('--domain <domain>', 'the email domain of your people, e.g. acme.com')
   .option('--owners <handles>', 'who approves roles, policies and code: @org/team or @user, comma-separated')
@@ -83,7 +93,7 @@ const newGrant: CommandModule = (program, io, run) => {
   program
   .command('new-grant')
   .description('write a well-formed grant file (asks for missing values on a terminal)')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--role <role>', 'the role to request')
   .option('--grantee <email>', 'who gets access')
   .option('--reason <text>', 'what you will do and why')
@@ -101,12 +111,12 @@ const plan: CommandModule = (program, io, run) => {
   const command = program
   .command('plan')
   .description('show the bindings to add, change and remove in AWS and GCP')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'plan for this instant (RFC 3339)')
   .option('--offline', 'do not read the cloud: the intended bindings only (for PRs from forks)')
   .option('--json', 'print the plan as JSON')
   .option('--markdown', 'print the plan as Markdown')
-  .option('--concurrency <n>', 'cloud reads in flight at once', '8');
+  .addOption(concurrencyFlag('cloud reads in flight at once'));
   scopeOptions(command).action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
 };
 
@@ -114,11 +124,11 @@ const apply: CommandModule = (program, io, run) => {
   const command = program
   .command('apply')
   .description('apply the plan to AWS and GCP')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'apply as of this instant (RFC 3339)')
   .option('--dry-run', 'plan and check the guards, change nothing')
   .option(...MAX_REMOVALS)
-  .option('--concurrency <n>', 'targets changed at once', '8')
+  .addOption(concurrencyFlag('targets changed at once'))
   .option('--yes', 'confirm applying outside CI');
   scopeOptions(command).action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
 };
@@ -127,11 +137,11 @@ const expire: CommandModule = (program, io, run) => {
   program
   .command('expire')
   .description('revoke grants past their expiry (or whose ticket was closed) and delete their files in one commit')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'sweep as of this instant (RFC 3339)')
   .option('--dry-run', 'say what would be revoked; change nothing')
   .option('--json', 'print the result as JSON')
-  .option('--concurrency <n>', 'targets changed at once', '8')
+  .addOption(concurrencyFlag('targets changed at once'))
   .action((opts) => run(async () => (await import('./expire.js')).expireCommand(io, opts)));
 };
 
@@ -139,12 +149,12 @@ const reconcile: CommandModule = (program, io, run) => {
   program
   .command('reconcile')
   .description('read every managed target: remove orphaned and expired bindings, report access outside gitgrant')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'reconcile as of this instant (RFC 3339)')
   .option('--dry-run', 'report only; remove nothing')
   .option('--json', 'print the findings as JSON')
   .option('--max-removals <n|p%>', 'stop before any removal if there are more than this')
-  .option('--concurrency <n>', 'targets read and changed at once', '8')
+  .addOption(concurrencyFlag('targets read and changed at once'))
   .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
 };
 
@@ -152,7 +162,7 @@ const verify: CommandModule = (program, io, run) => {
   program
   .command('verify')
   .description('prove that access ended: read back the cloud for every grant that ended in the window and evaluate it')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'verify as of this instant (RFC 3339)')
   .option('--since <time>', 'start of the window (default: the end of the last recorded run, else 24 hours back)')
   .option('--record', 'write the evidence to evidence/verify/ and commit it')
@@ -166,7 +176,7 @@ const gate: CommandModule = (program, io, run) => {
   .command('gate')
   .description('the required PR check: every added or changed grant has fresh approvals from the right people')
   .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
-  .option('--repo <dir>', 'the checkout of the pull request; with --head-sha, the trusted checkout of main', '.')
+  .addOption(repoFlag('the checkout of the pull request; with --head-sha, the trusted checkout of main'))
   .option('--base-ref <ref>', 'judge with roles/ and policies/ as of this commit (the PR base), grants as in the PR')
   .option('--head-sha <sha>', 'judge this PR head, read from git objects fetched into --repo and never checked out')
   .option('--head-repo <owner/name>', 'with --head-sha: the repository the head was pushed to (a fork, or this one)')
@@ -180,7 +190,7 @@ const comment: CommandModule = (program, io, run) => {
   .command('comment')
   .description('create or update the one gitgrant comment on a PR: findings, approvals, offline plan')
   .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
-  .option('--repo <dir>', 'the checkout of the pull request; with --head-sha, the trusted checkout of main', '.')
+  .addOption(repoFlag('the checkout of the pull request; with --head-sha, the trusted checkout of main'))
   .option('--base-ref <ref>', 'judge approvals with roles/ and policies/ as of this commit')
   .option('--head-sha <sha>', 'comment on this PR head, read from git objects fetched into --repo and never checked out')
   .option('--head-repo <owner/name>', 'with --head-sha: the repository the head was pushed to (a fork, or this one)')
@@ -197,7 +207,7 @@ const breakGlass: CommandModule = (program, io, run) => {
   .requiredOption('--reason <text>', 'what you are doing and why it cannot wait')
   .requiredOption('--incident <ref>', 'the incident, e.g. INC-4321')
   .requiredOption('--actor <login>', 'GitHub login of the person breaking glass')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'as of this instant (RFC 3339)')
   .option('--no-apply', 'commit only; the apply workflow lands it')
   .option(MAX_REMOVALS[0], `${MAX_REMOVALS[1]} (the apply it runs; default 10%, as the apply workflow)`)
@@ -217,7 +227,7 @@ const request: CommandModule = (program, io, run) => {
   .option('--grantee <email>', 'who gets access (default: git config user.email)')
   .option('--from-issue <number>', 'take the request from an access-request issue form; the grantee is its author')
   .option('--base <branch>', 'the branch the pull request targets', 'main')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'as of this instant (RFC 3339)')
   .option('--dry-run', 'print the grant file and the pull request; write, push and open nothing')
   .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
@@ -231,7 +241,7 @@ const revoke: CommandModule = (program, io, run) => {
   .option('--reason <text>', 'why, for the pull request and the record')
   .option('--no-pr', 'only delete the file in the checkout')
   .option('--base <branch>', 'the branch the pull request targets', 'main')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'as of this instant (RFC 3339)')
   .action((grant, opts) => run(async () => (await import('./change-grant.js')).revokeCommand(io, grant, opts)));
 };
@@ -245,7 +255,7 @@ const extend: CommandModule = (program, io, run) => {
   .option('--reason <text>', 'why, for the pull request')
   .option('--no-pr', 'only rewrite the file in the checkout')
   .option('--base <branch>', 'the branch the pull request targets', 'main')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'as of this instant (RFC 3339)')
   .action((grant, opts) => run(async () => (await import('./change-grant.js')).extendCommand(io, grant, opts.by, opts)));
 };
@@ -254,11 +264,11 @@ const hrCheck: CommandModule = (program, io, run) => {
   program
   .command('hr-check')
   .description('compare holders with HR: revoke leavers, report the rest, open or update the standing-access PR')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'compare as of this instant (RFC 3339)')
   .option('--dry-run', 'report only; revoke nothing, push nothing')
   .option('--json', 'print the findings as JSON')
-  .option('--concurrency <n>', 'targets changed at once', '8')
+  .addOption(concurrencyFlag('targets changed at once'))
   .action((opts) => run(async () => (await import('./hr-check.js')).hrCheckCommand(io, opts)));
 };
 
@@ -266,7 +276,7 @@ const audit: CommandModule = (program, io, run) => {
   program
   .command('audit')
   .description('the evidence report from git history: every grant\'s lifecycle, organised by control')
-  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .addOption(repoFlag('the access repository (a git checkout with full history)'))
   .option('--since <date>', 'from this day or instant')
   .option('--until <date>', 'up to (not including) this day or instant')
   .option('--format <text|md|csv|json>', 'output format (default: text in a terminal, md when piped)')
@@ -278,7 +288,7 @@ const accessAt: CommandModule = (program, io, run) => {
   .command('access-at')
   .description('who could do what at an instant, in both clouds, from git history alone')
   .argument('<time>', 'the instant (RFC 3339) or day')
-  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .addOption(repoFlag('the access repository (a git checkout with full history)'))
   .option('--grantee <email>', 'only this person')
   .option('--role <role>', 'only this role')
   .option('--json', 'print as JSON')
@@ -290,7 +300,7 @@ const dashboard: CommandModule = (program, io, run) => {
   .command('dashboard')
   .description('write the static audit dashboard (one self-contained HTML page) from git history')
   .requiredOption('--out <dir>', 'folder to write index.html into')
-  .option('--repo <dir>', 'the access repository (a git checkout with full history)', '.')
+  .addOption(repoFlag('the access repository (a git checkout with full history)'))
   .option('--now <time>', 'what "now" is for active grants (RFC 3339)')
   .action((opts) => run(async () => (await import('./dashboard.js')).dashboardCommand(io, opts)));
 };
@@ -299,7 +309,7 @@ const anomalies: CommandModule = (program, io, run) => {
   program
   .command('anomalies')
   .description('anomaly rules over the grant history: repeated use, break-glass, approver concentration, off-hours starts')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
   .option('--json', 'print the findings as JSON')
   .action((opts) => run(async () => (await import('./anomalies.js')).anomaliesCommand(io, opts)));
@@ -309,7 +319,7 @@ const docs: CommandModule = (program, io, run) => {
   program
   .command('docs')
   .description('render the access procedure and the questionnaire answer from this repo\'s configuration')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--out <dir>', 'write access-procedure.md and questionnaire-answer.md here instead of printing')
   .action((opts) => run(async () => (await import('./docs.js')).docsCommand(io, opts)));
 };
@@ -318,11 +328,11 @@ const exceptions: CommandModule = (program, io, run) => {
   program
   .command('exceptions')
   .description('run reconcile, hr-check, anomalies and overdue expiries in report mode; keep one GitHub issue per finding')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
   .option('--dry-run', 'print the findings; touch no issue')
   .option('--json', 'print the findings and issue changes as JSON')
-  .option('--concurrency <n>', 'targets read at once', '8')
+  .addOption(concurrencyFlag('targets read at once'))
   .action((opts) => run(async () => (await import('./exceptions.js')).exceptionsCommand(io, opts)));
 };
 
@@ -330,7 +340,7 @@ const report: CommandModule = (program, io, run) => {
   program
   .command('report')
   .description('the monthly exception report: HR validation, anomalies and remediation, as Markdown and CSV')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--now <time>', 'report as of this instant (RFC 3339)')
   .option('--monthly', 'the monthly exception report')
   .option('--month <yyyy-mm>', 'the month to report (default: the previous month)')
@@ -344,7 +354,7 @@ const recordApprovals: CommandModule = (program, io, run) => {
   .description('after a PR landed: record who approved it as a git note on the landed commit (refs/notes/gitgrant)')
   .requiredOption('--commit <sha>', 'the commit that landed on main (checked out)')
   .option('--pr <number>', 'the pull request that landed it (default: asked from GitHub)')
-  .option('--repo <dir>', 'the access repository (a git checkout at that commit)', '.')
+  .addOption(repoFlag('the access repository (a git checkout at that commit)'))
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };
 
@@ -352,7 +362,7 @@ const sandbox: CommandModule = (program, io, run) => {
   program
   .command('sandbox')
   .description('run AWS (moto) and GCP IAM emulators on loopback, seeded from this repo\'s roles, until Ctrl-C; prints the environment to export')
-  .option('--repo <dir>', 'the access repository', '.')
+  .addOption(repoFlag())
   .option('--print-env', 'print the environment of the sandbox running for this repo, for eval "$(gitgrant sandbox --print-env)"')
   .option('--port <n>', 'AWS endpoint on this loopback port, GCP on the next (default: free ports)')
   .option('--state-dir <dir>', 'where the running sandbox writes env.sh for --print-env (default: a private folder per repo under the temporary folder)')
