@@ -16,6 +16,26 @@ beforeAll(async () => {
 });
 afterAll(() => gh.close());
 
+/** The gate input of `pull`, whose grants need one approval from @acme/db-owners and whose grantee is `grantee`. */
+function gatherFor(pull: number, grantee: { email: string; login: string }) {
+  const octokit = createGitHubClient({ token: 'test-token', baseUrl: gh.url, log: () => {} });
+  return gatherGateInput({
+    prNumber: pull,
+    reader: octokitPullRequestReader(octokit, { owner: 'acme', repo: 'access' }),
+    teams: octokitTeamDirectory(octokit),
+    policyOwners: [gitHubPrincipal('@acme/security')],
+    requirementsFor: async (_pr, grants) =>
+      grants.map(({ grant }) => ({
+        requirement: {
+          grant,
+          levels: [{ name: 'owners', count: 1, from: [gitHubPrincipal('@acme/db-owners')], because: 'role prod-db, level 1', kind: 'role' }],
+          cannotApprove: { grantee: email(grantee.email) },
+        },
+        granteeLogin: grantee.login,
+      })),
+  });
+}
+
 describe('gathering the gate input from GitHub', () => {
   it('a reviewer who wrote a commit of the PR cannot approve it: a second person must see what they wrote', async () => {
     gh.seedTeam('acme/db-owners', { active: ['bob', 'dave'] });
@@ -23,19 +43,7 @@ describe('gathering the gate input from GitHub', () => {
     // bob rewrites carol's grant in alice's PR, then approves his own words.
     gh.pushCommit(FULL, pull, 'Widen the window', 'bob');
     gh.seedReview({ repo: FULL, pull, login: 'bob', state: 'APPROVED' });
-    const octokit = createGitHubClient({ token: 'test-token', baseUrl: gh.url, log: () => {} });
-    const gather = () =>
-      gatherGateInput({
-        prNumber: pull,
-        reader: octokitPullRequestReader(octokit, { owner: 'acme', repo: 'access' }),
-        teams: octokitTeamDirectory(octokit),
-        policyOwners: [gitHubPrincipal('@acme/security')],
-        requirementsFor: async (_pr, grants) =>
-          grants.map(({ grant }) => ({
-            requirement: { grant, levels: [{ name: 'owners', count: 1, from: [gitHubPrincipal('@acme/db-owners')], because: 'role prod-db, level 1', kind: 'role' }], cannotApprove: { grantee: email('carol@example.com') } },
-            granteeLogin: 'carol',
-          })),
-      });
+    const gather = () => gatherFor(pull, { email: 'carol@example.com', login: 'carol' });
     const input = await gather();
     expect(input.commitAuthors).toEqual(['bob']);
     const result = evaluateGate(input);
@@ -47,7 +55,6 @@ describe('gathering the gate input from GitHub', () => {
     gh.seedReview({ repo: FULL, pull, login: 'dave', state: 'APPROVED' });
     expect(evaluateGate(await gather()).passed).toBe(true);
   });
-
 
   it('decides a real PR: pending members, stale approvals and the author do not count', async () => {
     gh.seedTeam('acme/db-owners', { active: ['bob', 'alice'], pending: ['pat'] });
@@ -63,22 +70,7 @@ describe('gathering the gate input from GitHub', () => {
     gh.seedReview({ repo: FULL, pull, login: 'alice', state: 'APPROVED' });
     gh.seedReview({ repo: FULL, pull, login: 'sam', state: 'APPROVED' });
 
-    const octokit = createGitHubClient({ token: 'test-token', baseUrl: gh.url, log: () => {} });
-    const input = await gatherGateInput({
-      prNumber: pull,
-      reader: octokitPullRequestReader(octokit, { owner: 'acme', repo: 'access' }),
-      teams: octokitTeamDirectory(octokit),
-      policyOwners: [gitHubPrincipal('@acme/security')],
-      requirementsFor: async (_pr, grants) =>
-        grants.map(({ grant }) => ({
-          requirement: {
-            grant,
-            levels: [{ name: 'owners', count: 1, from: [gitHubPrincipal('@acme/db-owners')], because: 'role prod-db, level 1', kind: 'role' }],
-            cannotApprove: { grantee: email('alice@example.com') },
-          },
-          granteeLogin: 'alice',
-        })),
-    });
+    const input = await gatherFor(pull, { email: 'alice@example.com', login: 'alice' });
 
     expect(input.activeTeamMembers).toEqual({ '@acme/db-owners': ['alice', 'bob'], '@acme/security': ['sam'] });
     const result = evaluateGate(input);

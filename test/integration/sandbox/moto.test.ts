@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MotoUnavailable, startMoto } from '../../../src/adapters/sandbox/moto.js';
+import { isRunning } from '../../support/process.js';
 
 /** A python3 that runs without site-packages, as one where moto was never installed. */
 function pythonWithoutMoto(): string {
@@ -10,15 +11,6 @@ function pythonWithoutMoto(): string {
   const path = join(dir, 'python3');
   writeFileSync(path, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
   return path;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('starting moto', () => {

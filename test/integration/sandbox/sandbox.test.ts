@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureBuilt } from '../../support/built-cli.js';
 import { PROJECT_ROOT, TempRepo } from '../../support/temp-repo.js';
+import { isRunning } from '../../support/process.js';
 
 beforeAll(ensureBuilt);
 
@@ -38,15 +39,6 @@ function evalEnvScript(script: string, base: Record<string, string>): Record<str
     if (unset) for (const name of unset[1]!.split(' ')) delete env[name];
   }
   return env;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Foreground {
