@@ -3,7 +3,7 @@
  * holds, the contents of blobs, the tree of a merge. Objects only: nothing here checks out,
  * builds or runs anything of the commits it reads (the gate reads pull request heads this way).
  */
-import { catFileSync, GitError, GitObjectError, gitExit, gitSucceeds, gitText, revisionArgs } from './run.js';
+import { catFileSync, GitError, GitObjectError, gitExitAsync, gitSucceeds, gitText, gitTextAsync, revisionArgs } from './run.js';
 
 /** A revision a person or a payload named is not a commit here; the CLI says which flag it came from. */
 export class UnknownRevisionError extends GitError {
@@ -24,12 +24,15 @@ export function commitOf(repo: string, rev: string): string {
 }
 
 /** Files added, modified or deleted since `ref` (committed or not), plus untracked files. */
-export function changedFilesSince(repo: string, ref: string): { changed: string[]; deleted: string[] } {
-  // Two git processes, not four (each reads the index and scans the checkout, ~50 ms on 10,000
-  // files): `diff --merge-base` finds the merge base itself. Only when it fails (no such commit,
-  // no common history, a git older than 2.30) are the separate questions asked, to say which.
+export async function changedFilesSince(repo: string, ref: string): Promise<{ changed: string[]; deleted: string[] }> {
+  // Two git processes, not four, side by side (each reads the index and scans the checkout, ~50 ms
+  // on 10,000 files): `diff --merge-base` finds the merge base itself. Only when it fails (no such
+  // commit, no common history, a git older than 2.30) are the separate questions asked, to say which.
   const diff = ['diff', '-z', '--name-status', '--no-renames'];
-  const merged = gitExit(repo, [...diff, '--merge-base', ...revisionArgs(ref), '--']);
+  const [merged, untracked] = await Promise.all([
+    gitExitAsync(repo, [...diff, '--merge-base', ...revisionArgs(ref), '--']),
+    gitTextAsync(repo, ['ls-files', '-z', '--others', '--exclude-standard']),
+  ]);
   let listing: string;
   if (merged.status === 0) listing = merged.stdout.toString('utf8');
   else {
@@ -47,7 +50,7 @@ export function changedFilesSince(repo: string, ref: string): { changed: string[
     if (!status || !path) continue;
     (status.startsWith('D') ? deleted : changed).add(path);
   }
-  for (const path of gitText(repo, ['ls-files', '-z', '--others', '--exclude-standard']).split('\0')) if (path) changed.add(path);
+  for (const path of untracked.split('\0')) if (path) changed.add(path);
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
 }
 

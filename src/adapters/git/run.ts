@@ -11,23 +11,12 @@
  * Synchronous calls for plumbing and short answers; `gitStream` for long output read as it comes
  * (the audit's `git log`), and `catFile`/`catFileSync` for contents through one `cat-file --batch`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { GitError, GitObjectError } from './errors.js';
+
+export { GitError, GitObjectError };
 
 export type GitEnv = Readonly<Record<string, string | undefined>>;
-
-/** git failed, or could not be started; `hint` says what the person running gitgrant can do. */
-export class GitError extends Error {
-  constructor(message: string, readonly hint: string, readonly detail: { args: readonly string[]; status?: number; stderr: string } = { args: [], stderr: '' }) {
-    super(message);
-  }
-}
-
-/** A `cat-file --batch` answer that is not a blob (a missing object, a tree): the caller names the fix. */
-export class GitObjectError extends GitError {
-  constructor(message: string, hint: string, readonly oid: string, readonly type: string | undefined) {
-    super(message, hint);
-  }
-}
 
 const GLOBAL = ['-c', 'core.quotepath=off'] as const;
 const MAX_BUFFER = 1024 * 1024 * 1024;
@@ -78,12 +67,33 @@ export function gitExit(repo: string, args: readonly string[], call: GitCall = {
     });
     return { status: 0, stdout, stderr: '' };
   } catch (error) {
-    const failed = error as { status?: number | null; stdout?: Buffer; stderr?: Buffer; code?: string; message?: string };
-    if (typeof failed.status !== 'number') {
-      throw new GitError(`could not run git: ${failed.code ?? failed.message ?? String(error)}`, 'install git and make sure it is on PATH', { args, stderr: '' });
-    }
-    return { status: failed.status, stdout: failed.stdout ?? Buffer.alloc(0), stderr: failed.stderr?.toString('utf8') ?? '' };
+    return failedExit(args, error);
   }
+}
+
+/**
+ * `gitExit` in a process of its own while this one goes on: for questions that scan the checkout
+ * (tens of milliseconds on 10,000 files), asked side by side. No standard input.
+ */
+export function gitExitAsync(repo: string, args: readonly string[], call: Omit<GitCall, 'input'> = {}): Promise<GitExit> {
+  return new Promise((resolve, reject) => {
+    execFile('git', [...GLOBAL, ...args], { cwd: repo, encoding: 'buffer', maxBuffer: MAX_BUFFER, env: environment(call.env) }, (error, stdout, stderr) => {
+      if (!error) return resolve({ status: 0, stdout, stderr: '' });
+      try {
+        resolve(failedExit(args, Object.assign(error, { status: error.code, stdout, stderr })));
+      } catch (notStarted) {
+        reject(notStarted);
+      }
+    }).stdin?.end();
+  });
+}
+
+function failedExit(args: readonly string[], error: unknown): GitExit {
+  const failed = error as { status?: number | string | null; stdout?: Buffer; stderr?: Buffer; code?: string; message?: string };
+  if (typeof failed.status !== 'number') {
+    throw new GitError(`could not run git: ${failed.code ?? failed.message ?? String(error)}`, 'install git and make sure it is on PATH', { args, stderr: '' });
+  }
+  return { status: failed.status, stdout: failed.stdout ?? Buffer.alloc(0), stderr: failed.stderr?.toString('utf8') ?? '' };
 }
 
 /** Turns a failed call into the error its caller wants to show (a conflict, an unknown revision). */
@@ -94,15 +104,23 @@ export type FailureOf = (exit: GitExit) => GitError;
  * line, or whatever `failure` makes of it.
  */
 export function gitBytes(repo: string, args: readonly string[], call: GitCall = {}, failure?: FailureOf): Buffer {
-  const exit = gitExit(repo, args, call);
-  if (exit.status !== 0) {
-    throw failure?.(exit) ?? new GitError(`git ${args[0]} failed: ${firstLine(exit.stderr)}`, call.hint ?? DEFAULT_HINT, { args, status: exit.status, stderr: exit.stderr });
-  }
-  return exit.stdout;
+  return outputOf(gitExit(repo, args, call), args, call, failure);
 }
 
 export function gitText(repo: string, args: readonly string[], call: GitCall = {}, failure?: FailureOf): string {
   return gitBytes(repo, args, call, failure).toString('utf8');
+}
+
+/** `gitText` without waiting: the caller asks other things meanwhile. */
+export async function gitTextAsync(repo: string, args: readonly string[], call: Omit<GitCall, 'input'> = {}, failure?: FailureOf): Promise<string> {
+  return outputOf(await gitExitAsync(repo, args, call), args, call, failure).toString('utf8');
+}
+
+function outputOf(exit: GitExit, args: readonly string[], call: GitCall, failure?: FailureOf): Buffer {
+  if (exit.status !== 0) {
+    throw failure?.(exit) ?? new GitError(`git ${args[0]} failed: ${firstLine(exit.stderr)}`, call.hint ?? DEFAULT_HINT, { args, status: exit.status, stderr: exit.stderr });
+  }
+  return exit.stdout;
 }
 
 /** Whether git exits 0 (`rev-parse --verify`, `cat-file -e`); output is discarded. */

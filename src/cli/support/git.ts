@@ -13,9 +13,9 @@ export function git(repo: string, args: string[]): string {
 }
 
 /** Files added, modified or deleted since `ref` (committed or not), plus untracked files. */
-export function changedFilesSince(repo: string, ref: string): { changed: string[]; deleted: string[] } {
+export async function changedFilesSince(repo: string, ref: string): Promise<{ changed: string[]; deleted: string[] }> {
   try {
-    return changedSince(repo, ref);
+    return await changedSince(repo, ref);
   } catch (error) {
     if (error instanceof UnknownRevisionError && error.revision === ref) throw new UsageError(`--changed-since ${ref} is not a commit in this repository`, error.hint);
     throw error;

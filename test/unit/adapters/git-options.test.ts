@@ -32,7 +32,7 @@ describe('revisions from flags are never git options', () => {
   it('--changed-since with an option in it is a ref that is not a commit: exit 2, and git writes no file', async () => {
     const repo = TempRepo.fromExample().initGit();
     const output = join(repo.root, 'written-by-git');
-    expect(() => changedFilesSince(repo.root, `--output=${output}`)).toThrow(UnknownRevisionError);
+    await expect(changedFilesSince(repo.root, `--output=${output}`)).rejects.toThrow(UnknownRevisionError);
     const run = await runCli(['validate', '--changed-since', `--output=${output}`], { cwd: repo.root });
     expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, `gitgrant: --changed-since --output=${output} is not a commit in this repository`]);
     expect(existsSync(output)).toBe(false);
