@@ -68,6 +68,24 @@ const embeddedIamData: Plugin = {
   },
 };
 
+/**
+ * commander loads `node:child_process` when it is imported, for executable subcommands, which
+ * gitgrant does not declare; loading it is a tenth of `gitgrant --help`. The bundle defers it to
+ * the first spawn, and stops if a new commander no longer has that line.
+ */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess: Plugin = {
+  name: 'gitgrant-lazy-commander-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${args.path} no longer has the line the bundle defers: ${COMMANDER_CHILD_PROCESS}`);
+      const deferred = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(COMMANDER_CHILD_PROCESS, deferred), loader: 'js' };
+    });
+  },
+};
+
 export async function bundle(): Promise<Map<string, string>> {
   const result = await build({
     entryPoints: { gitgrant: 'src/cli/bin.ts' },
@@ -95,7 +113,7 @@ export async function bundle(): Promise<Map<string, string>> {
         "const __dirname = __gitgrantFileURLToPath(new URL('.', import.meta.url));",
       ].join('\n'),
     },
-    plugins: [precompiledValidators, embeddedIamData],
+    plugins: [precompiledValidators, embeddedIamData, lazyCommanderChildProcess],
     minify: true,
     legalComments: 'eof',
     charset: 'utf8',

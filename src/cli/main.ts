@@ -7,7 +7,7 @@ import { plainText } from '../core/render/escape.js';
 import { loadActionsCore } from './support/actions.js';
 import type { Run } from './support/command.js';
 import { COMMANDS } from './commands/index.js';
-import { GitError } from '../adapters/git/run.js';
+import { GitError } from '../adapters/git/errors.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './support/io.js';
 import { VERSION } from './support/version.js';
 

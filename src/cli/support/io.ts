@@ -16,7 +16,10 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // Asked when a command needs it: touching process.stdin opens a stream that most commands never read.
+    get isTTY() {
+      return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    },
     now: () => Date.now(),
   };
 }
