@@ -25,7 +25,8 @@ const CHECK_DEPTH = 16;
 
 /**
  * `include` narrows which repo-relative paths are read (for `--changed-since`); it is also asked
- * about each `grants/<role>/` folder, as that path with a trailing slash.
+ * about each access folder (`roles/`, `grants/`) and each `grants/<role>/` folder, as that path
+ * with a trailing slash, and a folder it turns down is not listed at all.
  */
 export function readRepoFiles(root: string, include?: (path: string) => boolean): { files: RepoFile[]; diagnostics: Diagnostic[] } {
   const { paths, diagnostics } = listRepoFiles(root, include);
@@ -96,7 +97,12 @@ export function listRepoFiles(root: string, include?: (path: string) => boolean)
     } catch {
       continue;
     }
-    if (stat.isDirectory()) walk(top, 1, !CHECKED_ONLY.includes(top));
+    if (stat.isDirectory()) {
+      const read = !CHECKED_ONLY.includes(top);
+      // A narrowed read (policies only, or --changed-since) does not list the folders it cannot use.
+      if (read && include && !include(`${top}/`)) continue;
+      walk(top, 1, read);
+    }
     else if (!stat.isFile()) refuse(top, kindOf(stat));
     else if ((ACCESS_FOLDERS as readonly string[]).includes(top)) diagnostics.push(problem(top, 'FILE_MISPLACED', `${top}/ must be a folder`, 'move or delete it'));
   }

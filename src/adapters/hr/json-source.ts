@@ -3,7 +3,7 @@
  * the file. `JSON.parse` does the parsing (HR exports are large; a YAML parser is ten times
  * slower) and one scan of the text finds the line each person starts on, for diagnostics.
  */
-import { addPerson, addRowProblem, unreadableFile, type FileSourceName, type HrReadResult } from '../../core/hr/record.js';
+import { addPerson, addRowProblem, unreadableFile, type FileSourceName, type HrOrigin, type HrReadResult } from '../../core/hr/record.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -48,6 +48,19 @@ export function personLines(text: string): number[] {
   return lines;
 }
 
+/**
+ * The people's lines, found on first use: only a record that is shown (a finding, a broken row)
+ * needs its line, and scanning a large export costs more than parsing it.
+ */
+class PersonLines {
+  #lines: number[] | undefined;
+  constructor(private readonly text: string) {}
+  at(index: number): number {
+    this.#lines ??= personLines(this.text);
+    return this.#lines[index] ?? 1;
+  }
+}
+
 function lineAtOffset(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
@@ -77,10 +90,17 @@ export function readJsonHr(text: string, name: FileSourceName): HrReadResult {
     return fileProblem(1, 'expected an array of people, or an object with a `people` array', 'export the HR data as `[{"email": ..., "active": ...}]`');
   }
 
-  const lines = personLines(body);
+  const lines = new PersonLines(body);
   const result: HrReadResult = { records: [], diagnostics: [] };
   people.forEach((person: unknown, index: number) => {
-    const origin = { source, file, line: lines[index] ?? 1 };
+    // An own, enumerable getter: copies, JSON and structured clones see a plain `line` number.
+    const origin: HrOrigin = {
+      source,
+      file,
+      get line() {
+        return lines.at(index);
+      },
+    };
     if (isPlainObject(person)) addPerson(result, person, origin);
     else addRowProblem(result, origin, 'each person must be a JSON object');
   });

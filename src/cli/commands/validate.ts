@@ -99,6 +99,8 @@ async function selectChanged(root: string, ref: string): Promise<Selection> {
   const touches = (path: string): boolean => {
     const [top, second] = path.split('/');
     if (top === 'policies' || changedPaths.has(path)) return true;
+    // `roles/` or `grants/` itself: worth listing when the change touches any role.
+    if (second === '') return roleFolders.size > 0;
     if (top === 'roles') return roleFolders.has(second!.replace(/\.ya?ml$/, ''));
     return roleFolders.has(second!);
   };

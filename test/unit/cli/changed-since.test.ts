@@ -19,7 +19,6 @@ function mainWithABrokenGrant(): TempRepo {
 const hugoOverlappingGina = () =>
   aGrant().ofRole('payments-console-operator').for('hugo@example.com').withTicket('INC-4400').because('Retry the payouts batch with the provider').startingAt('2026-11-23T15:00:00Z').expiringIn('1h').named('hugo-inc-4400');
 
-/** The summary when only the policies, the roles and `grants` grant files were read. */
 /** What a narrowed run reads: every policy file, the one role the change touches, and its grants. */
 function narrowedSummary(repo: TempRepo, grants: number): string {
   const policies = repo.counts().files - repo.counts().roles - repo.counts().grants;

@@ -22,6 +22,15 @@ describe('the JSON HR reader', () => {
     });
   });
 
+  it('gives each record a plain origin: a copy, JSON or a structured clone has its line and nothing more', () => {
+    const { records } = read('people.json');
+    const bob = records[1]!;
+    const expected = { source: 'hr/people.json', file: 'hr/people.json', line: 11 };
+    expect(JSON.parse(JSON.stringify(bob.origin))).toEqual(expected);
+    expect(structuredClone(bob.origin)).toEqual(expected);
+    expect({ ...bob.origin }).toEqual(expected);
+  });
+
   it('reads the people array of a wrapped export and words for active', () => {
     const { records, diagnostics } = read('people-wrapped.json');
     expect(diagnostics).toEqual([]);
