@@ -38,6 +38,8 @@ function fold(merged: HrRecord, first: HrRecord, later: HrRecord, diagnostics: D
 /**
  * One record per email, in first-seen order. A person listed twice in the same source is warned
  * about too (`HR_PERSON_DUPLICATE`): an export with repeated rows is usually a broken export.
+ * A record is copied only when a second one for the same person is folded into it: most people
+ * appear once, and a large export is mostly those.
  */
 export function mergeHrRecords(records: readonly HrRecord[]): HrReadResult {
   const merged = new Map<Email, { first: HrRecord; value: HrRecord }>();
@@ -45,13 +47,14 @@ export function mergeHrRecords(records: readonly HrRecord[]): HrReadResult {
   for (const record of records) {
     const seen = merged.get(record.email);
     if (!seen) {
-      merged.set(record.email, { first: record, value: { ...record } });
+      merged.set(record.email, { first: record, value: record });
       continue;
     }
     if (seen.first.origin.source === record.origin.source) {
       const summary = `${record.email} is listed again; first at ${describeOrigin(seen.first.origin)}`;
       diagnostics.push(recordDiagnostic(record.origin, 'warning', 'HR_PERSON_DUPLICATE', summary, 'remove the repeated row from the export'));
     }
+    if (seen.value === seen.first) seen.value = { ...seen.first };
     fold(seen.value, seen.first, record, diagnostics);
   }
   return { records: [...merged.values()].map((entry) => entry.value), diagnostics };

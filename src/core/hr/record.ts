@@ -58,9 +58,17 @@ const INACTIVE_STATUSES = new Set(['terminated', 'inactive', 'suspended']);
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
+/** ASCII text is its own NFC form; asking ICU costs more than the rest of reading a field. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** `text.normalize('NFC')`, skipped for ASCII: an HR export has tens of thousands of fields, almost all ASCII. */
+function nfc(text: string): string {
+  return ASCII.test(text) ? text : text.normalize('NFC');
+}
+
 /** Lower-case NFC email, or undefined when the text is not an email address. */
 export function normaliseEmail(raw: string): Email | undefined {
-  const value = raw.trim().normalize('NFC').toLowerCase();
+  const value = nfc(raw.trim()).toLowerCase();
   return EMAIL_SHAPE.test(value) ? email(value) : undefined;
 }
 
@@ -85,7 +93,7 @@ function isBlank(value: unknown): boolean {
 
 function parseText(name: string, value: unknown): Parsed<string> {
   if (isBlank(value)) return { ok: true, value: undefined };
-  if (typeof value === 'string') return { ok: true, value: value.trim().normalize('NFC') };
+  if (typeof value === 'string') return { ok: true, value: nfc(value.trim()) };
   if (typeof value === 'number') return { ok: true, value: String(value) };
   return { ok: false, problem: `\`${name}\` must be text` };
 }

@@ -31,6 +31,12 @@ describe('the JSON HR reader', () => {
     expect({ ...bob.origin }).toEqual(expected);
   });
 
+  it('normalises text to NFC whether HR wrote it composed or decomposed', () => {
+    const decomposed = 'Jose\u0301@example.com';
+    const { records } = readJsonHr(JSON.stringify([{ email: ` ${decomposed} `, active: true, department: 'Inge\u0301nierie' }]), { file: 'hr/people.json' });
+    expect([records[0]?.email, records[0]?.department]).toEqual(['jos\u00e9@example.com', 'Ing\u00e9nierie']);
+  });
+
   it('reads the people array of a wrapped export and words for active', () => {
     const { records, diagnostics } = read('people-wrapped.json');
     expect(diagnostics).toEqual([]);

@@ -53,4 +53,11 @@ describe('merging HR sources by email', () => {
       { severity: 'warning', code: 'HR_PERSON_DUPLICATE', file: 'hr/people.json', start: { line: 9 }, summary: 'carol@example.com is listed again; first at hr/people.json:2' },
     ]);
   });
+
+  it('leaves the records it was given as they were, when it folds a later one into the first', () => {
+    const first = fromJson('bob@example.com', 3);
+    const { records } = mergeHrRecords([first, fromScim('bob@example.com', { active: false, title: 'SRE' })]);
+    expect([records[0]?.active, records[0]?.title]).toEqual([false, 'SRE']);
+    expect([first.active, first.title]).toEqual([true, undefined]);
+  });
 });
