@@ -5,7 +5,8 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { HR_COLUMNS, type HrColumn } from '../../core/model/policy-sections.js';
-import { addPerson, addRowProblem, unreadableFile, type FileSourceName, type HrFields, type HrReadResult } from '../../core/hr/record.js';
+import type { Email } from '../../core/model/types.js';
+import { addPerson, addRowProblem, namesOneOf, unreadableFile, type FileSourceName, type HrFields, type HrReadResult } from '../../core/hr/record.js';
 
 export type CsvColumns = Partial<Record<HrColumn, string>>;
 
@@ -37,7 +38,8 @@ function mapHeader(header: string[], columns: CsvColumns): { indexes: Map<HrColu
   return problems.length > 0 ? { problems } : { indexes };
 }
 
-export function readCsvHr(text: string, name: FileSourceName, columns: CsvColumns = {}): HrReadResult {
+/** `only`: build and check the rows of these people alone (see `HrLoadOptions.only`). */
+export function readCsvHr(text: string, name: FileSourceName, columns: CsvColumns = {}, only?: ReadonlySet<Email>): HrReadResult {
   const { file } = name;
   const source = name.source ?? file;
   const fileProblem = (line: number, summary: string, hint: string) => unreadableFile({ source, file, line }, summary, hint);
@@ -59,7 +61,9 @@ export function readCsvHr(text: string, name: FileSourceName, columns: CsvColumn
   }
 
   const result: HrReadResult = { records: [], diagnostics: [] };
+  const email = mapped.indexes.get('email');
   for (const row of people) {
+    if (only && !namesOneOf(email === undefined ? undefined : row.record[email], only)) continue;
     const origin = { source, file, line: startLine(row) };
     if (row.record.length !== header.record.length) {
       addRowProblem(result, origin, `row has ${row.record.length} fields; the header has ${header.record.length}`);

@@ -3,7 +3,8 @@
  * the file. `JSON.parse` does the parsing (HR exports are large; a YAML parser is ten times
  * slower) and one scan of the text finds the line each person starts on, for diagnostics.
  */
-import { addPerson, addRowProblem, unreadableFile, type FileSourceName, type HrOrigin, type HrReadResult } from '../../core/hr/record.js';
+import type { Email } from '../../core/model/types.js';
+import { addPerson, addRowProblem, namesOneOf, unreadableFile, type FileSourceName, type HrOrigin, type HrReadResult } from '../../core/hr/record.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -72,7 +73,8 @@ function syntaxErrorLine(text: string, error: unknown): number {
   return position ? lineAtOffset(text, Number(position[1])) : 1;
 }
 
-export function readJsonHr(text: string, name: FileSourceName): HrReadResult {
+/** `only`: build and check the rows of these people alone (see `HrLoadOptions.only`). */
+export function readJsonHr(text: string, name: FileSourceName, only?: ReadonlySet<Email>): HrReadResult {
   const { file } = name;
   const source = name.source ?? file;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -93,6 +95,7 @@ export function readJsonHr(text: string, name: FileSourceName): HrReadResult {
   const lines = new PersonLines(body);
   const result: HrReadResult = { records: [], diagnostics: [] };
   people.forEach((person: unknown, index: number) => {
+    if (only && !(isPlainObject(person) && namesOneOf(person.email, only))) return;
     // An own, enumerable getter: copies, JSON and structured clones see a plain `line` number.
     const origin: HrOrigin = {
       source,

@@ -1,10 +1,10 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
-import { loadRepo, loadRepoParallel } from '../../adapters/fs/load-repo.js';
-import { grantId, type AccessRepo, type GrantId, type Instant } from '../../core/model/types.js';
+import { loadRepoParallel } from '../../adapters/fs/load-repo.js';
+import { grantId, type GrantId } from '../../core/model/types.js';
 import { evaluatePolicy } from '../../core/policy/engine.js';
 import { sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
 import { changedFilesSince } from '../support/git.js';
-import { hrAtRequest, type RequestedGrantsCheck } from '../support/hr-at-request.js';
+import { hrAtRequest } from '../support/hr-at-request.js';
 import { EXIT, type CliIo } from '../support/io.js';
 import { nowOption, repoOption } from '../support/options.js';
 import { countDiagnostics, plural, printDiagnostics } from '../support/report.js';
@@ -19,18 +19,14 @@ export interface ValidateOptions {
 export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const selecting = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
-  // While git scans the checkout (in processes of its own), HR is read here.
-  const early = selecting ? hrWhileGitRuns(io, root, now) : undefined;
-  const selection = await selecting;
+  const selection = options.changedSince === undefined ? undefined : await selectChanged(root, options.changedSince);
   const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
-  // HR at request time: the grants a change adds or edits; without --changed-since, every grant.
+  // HR at request time: the grants a change adds or edits, and HR's rows of their grantees alone;
+  // without --changed-since, every grant and every row.
   const requested = selection ? repo.grants.filter((g) => selection.changedGrants.has(g.id)) : repo.grants;
-  const read = await early;
-  // The early read counts only if it used the hr section of the policy validated here.
-  const checkHr = read && read.hr === hrSection(repo) ? read.check : await hrAtRequest(io, root, repo, now);
+  const checkHr = await hrAtRequest(io, root, repo, now, selection ? { grantees: new Set(requested.map((g) => g.grantee)) } : {});
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...evaluatePolicy(repo, { now, changed: selection?.changedGrants, scope }),
@@ -47,20 +43,6 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
     io.stdout(`gitgrant validate: ${what}${selection ? ` changed since ${options.changedSince}` : ''}: ${verdict}${notes}\n`);
   }
   return counts.errors > 0 ? EXIT.findings : EXIT.ok;
-}
-
-function hrSection(repo: AccessRepo): string {
-  return JSON.stringify(repo.policy.hr);
-}
-
-/** HR as the policy on disk names it, read before the grants are; undefined if anything failed (read again later, where failures are reported). */
-async function hrWhileGitRuns(io: CliIo, root: string, now: Instant): Promise<{ hr: string; check: RequestedGrantsCheck } | undefined> {
-  try {
-    const { repo } = loadRepo(root, (path) => path.startsWith('policies/'));
-    return { hr: hrSection(repo), check: await hrAtRequest(io, root, repo, now) };
-  } catch {
-    return undefined;
-  }
 }
 
 interface Selection {

@@ -10,7 +10,7 @@ import { checkGranteesAtRequest } from '../../core/hr/at-request.js';
 import { loadHrForRequest } from '../../adapters/hr/load.js';
 import { HrSourceError } from '../../adapters/hr/source-error.js';
 import { withEnvScimSource } from '../../core/jobs/hr-findings.js';
-import type { AccessRepo, Instant } from '../../core/model/types.js';
+import type { AccessRepo, Email, Instant } from '../../core/model/types.js';
 import { git } from './git.js';
 import { CommandFailure, type CliIo } from './io.js';
 
@@ -18,21 +18,38 @@ export type { RequestedGrantsCheck };
 
 const NO_CHECK: RequestedGrantsCheck = () => [];
 
-/**
- * `baseRef`: read HR file sources as they are on that commit (the gate judges a PR by the base's
- * HR data, as by its roles and policies, so the PR cannot rehire its own grantee).
- */
-export async function hrAtRequest(io: CliIo, root: string, repo: AccessRepo, now: Instant, baseRef?: string): Promise<RequestedGrantsCheck> {
+export interface HrAtRequestOptions {
+  /**
+   * Read HR file sources as they are on that commit (the gate judges a PR by the base's HR data, as
+   * by its roles and policies, so the PR cannot rehire its own grantee).
+   */
+  baseRef?: string;
+  /**
+   * The grantees the check will be asked about (`validate --changed-since`): only their rows are
+   * read, unless one of them is missing, when everything is, so the answer names broken rows too.
+   */
+  grantees?: ReadonlySet<Email>;
+}
+
+export async function hrAtRequest(io: CliIo, root: string, repo: AccessRepo, now: Instant, options: HrAtRequestOptions = {}): Promise<RequestedGrantsCheck> {
   // An invalid hr section is reported by the loader with the rest of the policy; the check then
   // runs on the defaults (no sources), and the load error fails the command.
   const config = withEnvScimSource(repo.policy.hr, io.env);
-  let hr;
-  try {
-    hr = await loadHrForRequest(config, {
+  const { baseRef, grantees } = options;
+  const load = (only?: ReadonlySet<Email>) =>
+    loadHrForRequest(config, {
       repoRoot: root,
       env: io.env,
       ...(baseRef !== undefined ? { readRepoFile: async (path: string) => fileAt(root, baseRef, path) } : {}),
+      ...(only ? { only } : {}),
     });
+  let hr;
+  try {
+    hr = await load(grantees);
+    if (hr && grantees) {
+      const found = new Set(hr.records.map((r) => r.email));
+      if ([...grantees].some((grantee) => !found.has(grantee))) hr = await load();
+    }
   } catch (error) {
     // A source that should be readable here (its token is set) but is not: fail closed.
     if (error instanceof HrSourceError) throw new CommandFailure(`HR could not be read to check the grantees: ${error.message}`, error.hint);

@@ -48,7 +48,7 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<JudgedPr |
   const judged = judgedRepo(root, options.baseRef, options.headSha);
   // HR data is judged like the rules: from the base commit (or the trusted checkout), so the PR
   // cannot edit who works here.
-  const checkRequested = await hrAtRequest(io, root, judged.repo, now, options.baseRef);
+  const checkRequested = await hrAtRequest(io, root, judged.repo, now, { baseRef: options.baseRef });
   const octokit = await githubClient(io);
   const pull = options.pr !== undefined
     ? { number: prOption(options.pr), ...(options.headSha !== undefined ? { headSha: options.headSha } : {}) }

@@ -72,6 +72,13 @@ export function normaliseEmail(raw: string): Email | undefined {
   return EMAIL_SHAPE.test(value) ? email(value) : undefined;
 }
 
+/** Whether a row's raw email names one of `emails`, read as `normaliseEmail` reads it. */
+export function namesOneOf(raw: unknown, emails: ReadonlySet<Email>): boolean {
+  if (typeof raw !== 'string') return false;
+  const normalised = normaliseEmail(raw);
+  return normalised !== undefined && emails.has(normalised);
+}
+
 /** The status eligibility rules compare against: HR's own word, or one derived from `active`. */
 export function employmentStatus(record: HrRecord): string {
   return record.status ?? (record.active ? 'active' : 'inactive');

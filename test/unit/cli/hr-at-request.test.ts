@@ -45,7 +45,7 @@ describe('gitgrant validate with an HR source', () => {
     expect(run.stdout).toContain('grants/prod-db-readonly/zed-inc-1.yaml:1:10: error GRANT_GRANTEE_NOT_IN_HR: zed@example.com is not in the HR data (hr/people.json)');
   });
 
-  it('with --changed-since, refuses the changed grant for someone HR marks as terminated (HR read while git runs)', async () => {
+  it('with --changed-since, refuses the changed grant for someone HR marks as terminated', async () => {
     const repo = exampleWithHeidiGone().initGit();
     repo.write(readonlyGrantFor('heidi@example.com', 'heidi-inc-1').build());
     const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
@@ -61,6 +61,32 @@ describe('gitgrant validate with an HR source', () => {
     const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('warning GRANT_GRANTEE_LEFT: heidi@example.com is terminated in HR');
+  });
+
+  it('with --changed-since, reads only the rows of the changed grants\' grantees: a broken row of someone else is for the full run', async () => {
+    const repo = TempRepo.fromExample();
+    const people = JSON.parse(repo.read('hr/people.json')) as { people: Array<Record<string, unknown>> };
+    people.people.push({ email: 'quentin@example.com', active: 'maybe' });
+    repo.write({ path: 'hr/people.json', text: JSON.stringify(people, null, 2) + '\n' }).initGit();
+    const brokenRow = 'hr/people.json:' + String(repo.read('hr/people.json').split('\n').findIndex((line) => line.includes('quentin')));
+    repo.write(readonlyGrantFor('heidi@example.com', 'heidi-inc-1').build());
+    const narrowed = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
+    expect(narrowed.code, narrowed.stdout).toBe(0);
+    expect(narrowed.stdout).not.toContain('HR_ROW_INVALID');
+    const full = await runCli(['validate', '--now', EXAMPLE_NOW], { cwd: repo.root });
+    expect(full.stdout).toContain(`${brokenRow}:1: warning HR_ROW_INVALID: \`active\` must be true or false, not "maybe"`);
+  });
+
+  it('with --changed-since, a grantee HR does not know makes it read every row, so a broken row that may be theirs is named', async () => {
+    const repo = TempRepo.fromExample();
+    const people = JSON.parse(repo.read('hr/people.json')) as { people: Array<Record<string, unknown>> };
+    people.people.push({ email: 'zed@@example.com', active: true });
+    repo.write({ path: 'hr/people.json', text: JSON.stringify(people, null, 2) + '\n' }).initGit();
+    repo.write(readonlyGrantFor('zed@example.com', 'zed-inc-1').build());
+    const run = await runCli(['validate', '--now', EXAMPLE_NOW, '--changed-since', 'HEAD'], { cwd: repo.root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('warning HR_ROW_INVALID: `email` is not an email address: "zed@@example.com"');
+    expect(run.stdout).toContain('error GRANT_GRANTEE_NOT_IN_HR: zed@example.com is not in the HR data (hr/people.json); the HR data also has read errors (see above), which may be why');
   });
 
   it('only warns with hr.atRequest: warn', async () => {

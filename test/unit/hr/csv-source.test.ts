@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsvHr } from '../../../src/adapters/hr/csv-source.js';
 import { hrFixture } from '../../support/hr-fixtures.js';
+import { email } from '../../../src/core/model/types.js';
 
 const read = (name: string, columns = {}) => readCsvHr(hrFixture(name), { file: `hr/${name}` }, columns);
 
@@ -16,6 +17,12 @@ describe('the CSV HR reader', () => {
     expect(records[0]).toMatchObject({ title: 'Site Reliability Engineer, Platform', manager: 'carol@example.com' });
     expect(records[1]?.title).toBeUndefined();
     expect(records[2]?.title).toBe('Engineering\nManager');
+  });
+
+  it('with `only`, builds the rows of those people alone, at their lines, and checks no other row', () => {
+    const only = new Set([email('carol@example.com')]);
+    expect(readCsvHr(hrFixture('people.csv'), { file: 'hr/people.csv' }, {}, only).records.map((r) => [r.email, r.origin.line])).toEqual([['carol@example.com', 5]]);
+    expect(readCsvHr(hrFixture('broken-rows.csv'), { file: 'hr/broken-rows.csv' }, {}, new Set([email('alice@example.com')]))).toMatchObject({ records: [{ email: 'alice@example.com' }], diagnostics: [] });
   });
 
   it('reports broken rows at the line each row starts', () => {
