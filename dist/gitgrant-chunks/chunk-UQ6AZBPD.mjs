@@ -4,7 +4,7 @@ import { fileURLToPath as __gitgrantFileURLToPath } from 'node:url';
 const require = __gitgrantCreateRequire(import.meta.url);
 const __filename = __gitgrantFileURLToPath(import.meta.url);
 const __dirname = __gitgrantFileURLToPath(new URL('.', import.meta.url));
-import{b as w}from"./chunk-RWHZTF5G.mjs";import{b as v}from"./chunk-5HWKOVDR.mjs";import{c as N}from"./chunk-X3376VWK.mjs";import{a as _,b as G}from"./chunk-WDCASJFT.mjs";import{b as f}from"./chunk-EUIC7VIJ.mjs";import{b as I,c as k,d as R}from"./chunk-M7GK3EHX.mjs";import{a as A,b as g}from"./chunk-XUL7TFHN.mjs";import{i as y,v as E}from"./chunk-I3AAYO5Y.mjs";import{e as h}from"./chunk-4GOHHPQW.mjs";import{createHash as x}from"node:crypto";var T=["HR_GRANTEE_TERMINATED","HR_GRANTEE_UNKNOWN","HR_GRANTEE_INELIGIBLE","HR_APPROVER_LEFT"];function b(e,n,r){return x("sha256").update(`${e}
+import{b as w}from"./chunk-RWHZTF5G.mjs";import{b as v}from"./chunk-5HWKOVDR.mjs";import{c as N}from"./chunk-X3376VWK.mjs";import{a as _,b as G}from"./chunk-2WDPPWOU.mjs";import{b as f}from"./chunk-EUIC7VIJ.mjs";import{b as I,c as k,d as R}from"./chunk-M7GK3EHX.mjs";import{a as A,b as g}from"./chunk-JCIWL3AT.mjs";import{i as y,v as E}from"./chunk-I3AAYO5Y.mjs";import{e as h}from"./chunk-4GOHHPQW.mjs";import{createHash as x}from"node:crypto";var T=["HR_GRANTEE_TERMINATED","HR_GRANTEE_UNKNOWN","HR_GRANTEE_INELIGIBLE","HR_APPROVER_LEFT"];function b(e,n,r){return x("sha256").update(`${e}
 ${n}
 ${r}`).digest("hex")}function P(e,n){return e.expires>n}function u(e,n){return`${e} ${n}${e===1?"":"s"}`}function C(e){return e?`is ${A(e)} in HR`:"is not in the HR data"}var H=class{drafts=new Map;add(n,r,s,o,i){let c=`${n}
 ${r}
