@@ -53,7 +53,7 @@ import {
 } from '../../core/aws/iam-revocations.js';
 import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, roleReads, type AccountSnapshot, type GrantPolicyRead, type RoleRead } from './iam-account-snapshot.js';
 import { iamBasis, oldestFirst, plannedGrantPolicy, versionNumber, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
-import { IAM_QUOTAS } from './limits.js';
+import { IAM_QUOTAS, missingIamUserHint } from './limits.js';
 import {
   allowsAssumeRole,
   emptyDocument,
@@ -275,8 +275,8 @@ export class IamStrategy {
       if (!userMissing) throw error;
       const account = parseIamArn(policyArn)?.account ?? '';
       throw new IamUserMissing(
-        [...new Set(puts.flatMap((b) => b.grants))].sort().map((grant) => `${grant}: account ${account} has no IAM user ${userName}`),
-        `create the IAM user ${userName}, or fix the grantee mapping (identities.people in policies/, awsIamUser); the policy gitgrant wrote for it was deleted again`,
+        [...new Set(puts.flatMap((b) => b.grants))].sort().map((grant) => `${grant}: account ${account} has no IAM user ${userName}, so this grant cannot take effect there (the policy written for it was deleted again)`),
+        missingIamUserHint(userName, account),
       );
     }
   }

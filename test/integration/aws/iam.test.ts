@@ -220,7 +220,7 @@ describe('the iam strategy against the emulator', () => {
     const apply = provider.apply(changeFor([binding], await provider.read(target)));
 
     await expect(apply).rejects.toThrow(`grants/prod-db-readonly/g${run}a.yaml: account ${account} has no IAM user ${ghost}`);
-    await expect(apply).rejects.toThrow(`create the IAM user ${ghost}, or fix the grantee mapping`);
+    await expect(apply).rejects.toThrow(`(hint: create the IAM user ${ghost} in ${account}, or map the person to their user under identities.people`);
     await expect(clients.iam.send(new GetPolicyCommand({ PolicyArn: grantPolicyArn(binding.principal) }))).rejects.toThrow(
       expect.objectContaining({ name: 'NoSuchEntityException' }),
     );

@@ -242,7 +242,7 @@ describe('apply against the emulators', () => {
     expect(applied.code).toBe(1);
     // The failure names the grant and what to fix, not just the SDK's error.
     expect(applied.stdout).toContain(`${carol.path}: account ${scenario.account} has no IAM user carol@example.com`);
-    expect(applied.stdout).toContain('create the IAM user carol@example.com, or fix the grantee mapping');
+    expect(applied.stdout).toContain(`(hint: create the IAM user carol@example.com in ${scenario.account}, or map the person to their user under identities.people in policies/ (awsIamUser))`);
     // CreatePolicy went through before AttachUserPolicy failed: the policy must not stay behind, unattached.
     expect((await cloud.iamPolicies('/gitgrant/')).map((p) => p.name)).not.toContain('gitgrant-carol@example.com');
 
