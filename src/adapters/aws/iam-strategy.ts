@@ -20,6 +20,7 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  GetUserCommand,
   PutRolePolicyCommand,
   paginateListPolicyVersions,
   type IAMClient,
@@ -29,7 +30,7 @@ import type { LimitFunction } from 'p-limit';
 import type { Instant } from '../../core/model/types.js';
 import type { DesiredBinding, ObservedBinding, ReadBasis, TargetChange, Window } from '../../core/plan/types.js';
 import { parseIamArn } from '../../core/aws/arn.js';
-import { AwsApplyError, isAwsError, runAll, unlessMissing, type Task } from './errors.js';
+import { AwsApplyError, errorMessage, isAwsError, runAll, unlessMissing, type Task } from './errors.js';
 import {
   GRANT_POLICY_PATH,
   bindingOfStatement,
@@ -52,7 +53,7 @@ import {
 } from '../../core/aws/iam-revocations.js';
 import { defaultDocumentOf, grantPolicyReads, readAccountSnapshot, roleReads, type AccountSnapshot, type GrantPolicyRead, type RoleRead } from './iam-account-snapshot.js';
 import { iamBasis, oldestFirst, plannedGrantPolicy, versionNumber, type IamTargetState, type PlannedGrantPolicy } from './iam-target-state.js';
-import { IAM_QUOTAS } from './limits.js';
+import { IAM_QUOTAS, missingIamUserHint } from './limits.js';
 import {
   allowsAssumeRole,
   emptyDocument,
@@ -80,11 +81,15 @@ export class IamStrategy {
     const snapshot = await readAccountSnapshot(this.iam);
     const reads = grantPolicyReads(snapshot, target.account);
     const roles = roleReads(snapshot, REVOCATION_POLICY_NAME);
-    const managed = reads.flatMap((read) =>
-      // An unattached policy grants nothing; leaving its bindings out makes the plan re-add them,
-      // which re-attaches it. A deleted user's leftovers are still reported, so they get removed.
-      !read.attached && read.userExists ? [] : withEnforcedWindows(read.document.Statement.map((s) => bindingOfStatement(s, read.principal)), roles, readAt),
-    );
+    const managed = reads.flatMap((read) => {
+      const bindings = read.document.Statement.map((s) => bindingOfStatement(s, read.principal));
+      // An unattached policy grants nothing, whether its user exists or not (a failed attach, a
+      // hand detach, a deleted user): its statements are reported as inert, so the plan adds a
+      // grant they match again (which attaches it, or fails on a missing user) and removes the rest.
+      if (read.attached) return withEnforcedWindows(bindings, roles, readAt);
+      const detached = read.userExists ? 'policy not attached' : `no IAM user ${read.userName}`;
+      return bindings.flatMap((b) => (b.managed ? [{ ...b, inert: true, label: `${b.label} (${detached}: gives no access)` }] : []));
+    });
     const managedRoles = new Set(managed.filter((b) => b.managed).map((b) => b.permission));
     const unmanaged = await Promise.all(reads.map((read) => this.unmanagedGrants(read, managedRoles, snapshot)));
     return {
@@ -243,8 +248,36 @@ export class IamStrategy {
       await this.makeRoomForVersion(policyArn, current);
       await this.iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: serialisePolicy(next), SetAsDefault: true }));
     }
-    if (!current?.attached) {
+    // Attached only for a grant to give: a removal from a detached policy must not bring back the rest.
+    if (!current?.attached && puts.length > 0) await this.attach(userName, policyArn, puts, intended);
+  }
+
+  /**
+   * Attaches the user's gitgrant policy. When that fails the policy gives no access, so it is
+   * deleted again rather than left behind (the next plan would read it as a grant it cannot see
+   * take effect); a user that does not exist fails with what to fix, per grant.
+   */
+  private async attach(userName: string, policyArn: string, puts: readonly DesiredBinding[], intended: (document: PolicyDocument) => void): Promise<void> {
+    try {
       await this.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn }));
+      return;
+    } catch (error) {
+      // The policy itself gone since the write: applyPrincipal writes again on what is there now.
+      const userMissing = isAwsError(error, NOT_FOUND) && (await unlessMissing(this.iam.send(new GetUserCommand({ UserName: userName })), NOT_FOUND)) === undefined;
+      if (!userMissing && isAwsError(error, NOT_FOUND)) throw error;
+      try {
+        await this.deleteGrantPolicy(userName, policyArn, undefined);
+        intended(emptyDocument());
+      } catch (cleanup) {
+        // Left behind, but read as inert by the next plan, which adds the grant again.
+        throw new Error(`${errorMessage(error)}; the unattached policy could not be deleted either: ${errorMessage(cleanup)}`);
+      }
+      if (!userMissing) throw error;
+      const account = parseIamArn(policyArn)?.account ?? '';
+      throw new IamUserMissing(
+        [...new Set(puts.flatMap((b) => b.grants))].sort().map((grant) => `${grant}: account ${account} has no IAM user ${userName}, so this grant cannot take effect there (the policy written for it was deleted again)`),
+        missingIamUserHint(userName, account),
+      );
     }
   }
 
@@ -370,6 +403,14 @@ function withEnforcedWindows(bindings: ObservedBinding[], roles: Record<string, 
     const { window: _missing, ...rest } = binding;
     return rest;
   });
+}
+
+/** A grant to an IAM user the account does not have: nothing was given, nothing was left behind. */
+class IamUserMissing extends Error {
+  constructor(grants: readonly string[], hint: string) {
+    super(`${grants.join('; ')} (hint: ${hint})`);
+    this.name = 'IamUserMissing';
+  }
 }
 
 async function failureOf(run: Promise<void>): Promise<AwsApplyError | undefined> {

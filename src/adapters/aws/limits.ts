@@ -70,7 +70,7 @@ function missingUsers(account: string, byPrincipal: ReadonlyMap<string, readonly
         severity: 'warning',
         code: 'AWS_IAM_USER_MISSING',
         summary: `account ${account} has no IAM user ${name}, so this grant cannot take effect there (apply fails on it until fixed)`,
-        hint: `create the IAM user ${name} in ${account}, or map the person to their user under identities.people in policies/ (awsIamUser)`,
+        hint: missingIamUserHint(name, account),
         file: grant,
         start: { line: 1, col: 1 },
         end: { line: 1, col: 1 },
@@ -78,6 +78,11 @@ function missingUsers(account: string, byPrincipal: ReadonlyMap<string, readonly
     }
   }
   return diagnostics;
+}
+
+/** What to do about a grant to an IAM user the account does not have: said the same at plan and at apply. */
+export function missingIamUserHint(name: string, account: string): string {
+  return `create the IAM user ${name} in ${account}, or map the person to their user under identities.people in policies/ (awsIamUser)`;
 }
 
 function sidCollisions(principal: string, bindings: readonly DesiredBinding[]): Diagnostic[] {

@@ -45,11 +45,18 @@ export interface RevocationOutcome {
 
 /**
  * A grant counts as revoked only when every target of its role was read and changed without
- * failure; otherwise its file stays so the next run tries again.
+ * failure; otherwise its file stays so the next run tries again. A grant whose role does not load
+ * is never counted revoked: its targets are unknown, so its bindings were not even looked for.
  */
 export function revocationOutcomes(repo: AccessRepo, revocations: readonly Revocation[], failures: ReadonlyMap<string, string>): RevocationOutcome {
   const outcome: RevocationOutcome = { revoked: [], failed: [] };
   for (const revocation of revocations) {
+    const role = revocation.grant.role;
+    // A role that does not load names no target, so none was read or changed: not a revocation.
+    if (!repo.roles.has(role)) {
+      outcome.failed.push({ revocation, causes: [`role ${role} does not load, so where this grant's bindings live is unknown and none was removed: fix roles/${role}.yaml, and the next sweep revokes it`] });
+      continue;
+    }
     const causes = grantTargets(repo, revocation.grant).flatMap((key) => (failures.has(key) ? [`${key}: ${failures.get(key)}`] : []));
     if (causes.length === 0) outcome.revoked.push(revocation);
     else outcome.failed.push({ revocation, causes });

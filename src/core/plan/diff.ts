@@ -56,10 +56,11 @@ function diffTarget(target: TargetChange['target'], desired: readonly DesiredBin
     wanted.add(binding.id);
     const seen = observedManaged.get(binding.id) ?? [];
     // Only the desired principal's copy is kept or changed; every other copy of the id is removed.
-    const current = seen.find((b) => b.principal === binding.principal);
+    // A copy that gives no access (inert) is not the binding: the add writes it again in its place.
+    const current = seen.find((b) => b.principal === binding.principal && b.inert !== true);
     if (!current) add.push(binding);
     else if (!sameBinding(current, binding)) update.push({ from: current, to: binding });
-    remove.push(...seen.filter((b) => b !== current));
+    remove.push(...seen.filter((b) => b !== current && !(b.inert === true && b.principal === binding.principal)));
   }
   for (const [id, seen] of observedManaged) if (!wanted.has(id)) remove.push(...seen);
   const byLabel = (a: ObservedBinding, b: ObservedBinding) => `${a.principal}|${a.permission}|${a.label}`.localeCompare(`${b.principal}|${b.permission}|${b.label}`);

@@ -12,15 +12,21 @@
  *   passed): an invalid edit must not widen access, and must not silently revoke it either. A file
  *   that loads is planned like any other, so its bindings are kept; one that does not even load
  *   keeps every binding its path and role's targets name.
- * - When a grant's role does not load, its bindings cannot be told apart from any other's, so
- *   only removals the cloud has already ended go ahead, on every target.
+ * - When a role does not load, its targets are unknown, but a GCP or AWS IAM binding id names the
+ *   grant file it was made for (binding-id.ts): a binding is held when its id is that of a grant
+ *   file of the role still on main, on the target and permission it was read with. Everything else
+ *   is planned as on a valid main: removals of other roles' grants, and of the broken role's deleted
+ *   grants, go ahead. Only the path counts, never the principal or permission a broken file names,
+ *   so no file can shield a binding another grant made.
+ * - An Identity Center assignment does not name its grant, so while a role with grant files does
+ *   not load, only the Identity Center removals the cloud has already ended go ahead.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { classify } from '../model/repo-files.js';
 import { grantId, roleName, type AccessRepo, type Instant } from '../model/types.js';
 import { grantBindingId } from './binding-id.js';
 import { targetRefOf } from './desired.js';
-import { targetKey, type ObservedBinding, type Plan, type TargetChange } from './types.js';
+import { targetKey, type ObservedBinding, type Plan, type TargetChange, type TargetRef } from './types.js';
 
 /** What a main that does not validate leaves uncertain. */
 export interface Uncertain {
@@ -84,16 +90,22 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
   let add = 0;
   let update = 0;
   let heldForFiles = 0;
-  let heldForRoles = 0;
+  const heldForRoles = new Map<string, number>();
+  let heldAssignments = 0;
+  const held = (role: string, target: TargetRef) => {
+    if (isIdentityCenter(target)) heldAssignments++;
+    else heldForRoles.set(role, (heldForRoles.get(role) ?? 0) + 1);
+  };
   const changes = plan.changes.map((change): TargetChange => {
     add += change.add.length;
     update += change.update.length;
     const remove: ObservedBinding[] = [];
     for (const binding of change.remove) {
-      // Access the cloud has already ended can always be cleaned up.
-      const ended = binding.window !== undefined && binding.window.expires <= now;
+      // Access the cloud has already ended, or that gives none (inert), can always be cleaned up.
+      const ended = binding.inert === true || (binding.window !== undefined && binding.window.expires <= now);
+      const role = ended ? undefined : brokenRoleOf(change.target, binding, uncertain.rolesMissing);
       if (ended) remove.push(binding);
-      else if (uncertain.rolesMissing.size > 0) heldForRoles++;
+      else if (role !== undefined) held(role, change.target);
       else if (wanted.has(binding.id!) || uncertain.bindingIds.has(binding.id!) || uncertain.assignments.has(`${targetKey(change.target)}|${binding.permission}`)) heldForFiles++;
       else remove.push(binding);
     }
@@ -102,11 +114,33 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
   });
   const reasons: string[] = [];
   if (heldForFiles > 0) reasons.push(`held back ${heldForFiles} removal${heldForFiles === 1 ? '' : 's'} of bindings that grant files still on main stand for: they stay as they are until main validates`);
-  if (heldForRoles > 0) {
-    const roles = [...uncertain.rolesMissing].map(([role, files]) => `role ${role} does not load, so the bindings of its grants cannot be told apart from the rest (${files.join(', ')})`);
-    reasons.push(`held back ${heldForRoles} removal${heldForRoles === 1 ? '' : 's'}: ${roles.join('; ')}; a removal goes ahead only where the cloud has already ended the access`);
+  for (const [role, n] of [...heldForRoles].sort(([a], [b]) => a.localeCompare(b))) {
+    reasons.push(`held back ${n} removal${n === 1 ? '' : 's'} of bindings that grants of role ${role} stand for (${uncertain.rolesMissing.get(role)!.join(', ')}): the role does not load, so they stay as they are until it does, unless the cloud has already ended them`);
   }
-  return { plan: { ...plan, changes }, held: { add, update, remove: heldForFiles + heldForRoles, reasons } };
+  if (heldAssignments > 0) {
+    const roles = [...uncertain.rolesMissing].map(([role, files]) => `role ${role} does not load (${files.join(', ')})`);
+    reasons.push(`held back ${heldAssignments} Identity Center removal${heldAssignments === 1 ? '' : 's'}: ${roles.join('; ')}, and an assignment does not say which grant made it; it goes ahead once the role loads, or where the cloud has already ended the access`);
+  }
+  const heldRemovals = heldForFiles + heldAssignments + [...heldForRoles.values()].reduce((n, c) => n + c, 0);
+  return { plan: { ...plan, changes }, held: { add, update, remove: heldRemovals, reasons } };
+}
+
+function isIdentityCenter(target: TargetRef): boolean {
+  return target.provider === 'aws' && target.strategy === 'identity-center';
+}
+
+/**
+ * The role that does not load whose grant file on main this binding may stand for, if any.
+ * GCP and AWS IAM ids are computed from the grant's path, the target and the permission, so the
+ * binding's own target and permission settle it exactly. An Identity Center assignment's id names
+ * no grant: any role that does not load may stand for it.
+ */
+function brokenRoleOf(target: TargetRef, binding: ObservedBinding, rolesMissing: ReadonlyMap<string, readonly string[]>): string | undefined {
+  for (const [role, files] of [...rolesMissing].sort(([a], [b]) => a.localeCompare(b))) {
+    if (isIdentityCenter(target)) return role;
+    if (files.some((file) => grantBindingId(grantId(file), target, binding.permission) === binding.id)) return role;
+  }
+  return undefined;
 }
 
 /** The run's headline, for people (plain text). */

@@ -58,6 +58,12 @@ export interface ObservedBinding {
   window?: Window;
   /** Human description as the cloud has it (condition title, statement Sid), for output. */
   label: string;
+  /**
+   * Written by gitgrant but giving no access: an AWS iam grant policy that is not attached to its
+   * user (a failed or interrupted apply, a hand detach, a user deleted since). Never counted as a
+   * binding that exists: a grant it matches is added again, and one no grant stands for is removed.
+   */
+  inert?: boolean;
 }
 
 /**

@@ -63,7 +63,9 @@ export async function createUser(clients: AwsClients, name: string): Promise<str
 
 /** The plan step, reduced to what these tests need: match by marker, compare windows. */
 export function changeFor(desired: readonly DesiredBinding[], state: TargetState): TargetChange {
-  const observed = new Map(state.bindings.filter((b) => b.managed).map((b) => [b.id!, b]));
+  // An inert binding (a policy not attached) gives no access: a grant it matches is added again.
+  const observed = new Map(state.bindings.filter((b) => b.managed && b.inert !== true).map((b) => [b.id!, b]));
+  const inert = state.bindings.filter((b) => b.managed && b.inert === true);
   const wanted = new Set(desired.map((b) => statementSid(b.id)));
   const change: TargetChange = { target: state.target, add: [], update: [], remove: [], unmanaged: state.bindings.filter((b) => !b.managed) };
   for (const binding of desired) {
@@ -73,7 +75,7 @@ export function changeFor(desired: readonly DesiredBinding[], state: TargetState
       change.update.push({ from: current, to: binding });
     }
   }
-  change.remove = [...observed.values()].filter((b) => !wanted.has(b.id!));
+  change.remove = [...observed.values(), ...inert].filter((b) => !wanted.has(b.id!));
   return change;
 }
 

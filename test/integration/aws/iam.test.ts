@@ -211,6 +211,49 @@ describe('the iam strategy against the emulator', () => {
     expect(change.add.map((b) => b.id)).toEqual([`g${run}a`]);
     expect(await provider.read(target)).toMatchObject({ grantPolicyAttached: [binding.principal] });
   });
+
+  it('a grant to a user that does not exist fails per grant with what to fix, and leaves no policy behind', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const ghost = `ghost${run}`;
+    const binding = grant(`g${run}a`, ghost).build();
+
+    const apply = provider.apply(changeFor([binding], await provider.read(target)));
+
+    await expect(apply).rejects.toThrow(`grants/prod-db-readonly/g${run}a.yaml: account ${account} has no IAM user ${ghost}`);
+    await expect(apply).rejects.toThrow(`(hint: create the IAM user ${ghost} in ${account}, or map the person to their user under identities.people`);
+    await expect(clients.iam.send(new GetPolicyCommand({ PolicyArn: grantPolicyArn(binding.principal) }))).rejects.toThrow(
+      expect.objectContaining({ name: 'NoSuchEntityException' }),
+    );
+    // Nothing is read as present, so the next plan still adds the grant.
+    expect(changeFor([binding], await provider.read(target)).add.map((b) => b.id)).toEqual([`g${run}a`]);
+  });
+
+  it('reads an unattached policy of a deleted user as inert, never as access', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const binding = grant(`g${run}a`).build();
+    await converge(provider, target, [binding]);
+    await clients.iam.send(new DetachUserPolicyCommand({ UserName: names.alice, PolicyArn: grantPolicyArn(binding.principal) }));
+    await clients.iam.send(new DeleteUserCommand({ UserName: names.alice }));
+
+    const state = await provider.read(target);
+
+    expect(state.bindings).toEqual([expect.objectContaining({ id: `g${run}a`, managed: true, inert: true, label: `g${run}a (no IAM user ${names.alice}: gives no access)` })]);
+  });
+
+  it('taking one grant out of an unattached policy does not attach it again for the others', async () => {
+    const provider = providerFor(clients, { now: () => T0 });
+    const kept = grant(`g${run}a`).build();
+    const gone = grant(`g${run}b`).build();
+    await converge(provider, target, [kept, gone]);
+    await clients.iam.send(new DetachUserPolicyCommand({ UserName: names.alice, PolicyArn: grantPolicyArn(kept.principal) }));
+    const state = await provider.read(target);
+
+    // Only the removal (an invalid main holds the add back): the other statement stays, unattached.
+    await provider.apply({ target, add: [], update: [], remove: state.bindings.filter((b) => b.id === `g${run}b`), unmanaged: [] });
+
+    expect((await storedDocument(kept.principal)).document.Statement.map((s) => s.Sid)).toEqual([`g${run}a`]);
+    expect(await provider.read(target)).toMatchObject({ grantPolicyAttached: [] });
+  });
 });
 
 /** IAM returns documents URL-encoded; moto returns them as stored. */

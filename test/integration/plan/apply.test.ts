@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, DeleteUserCommand, DetachUserPolicyCommand, GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Instant } from '../../../src/core/model/types.js';
@@ -232,6 +232,56 @@ describe('apply against the emulators', () => {
     expect(applied.stdout).toContain(`gitgrant apply: aws:iam:${scenario.account}: will fail again until fixed: ${carol.path}:1:1: warning AWS_IAM_USER_MISSING`);
     expect(applied.stdout).toContain('hint: retrying will not help there: create the missing principals in the cloud, or map the people to ones that exist');
     expect(applied.stdout).not.toMatch(/next run retries/);
+  });
+
+  it('apply to a grantee with no IAM user leaves no gitgrant policy behind, and the next plan still shows the grant missing', async () => {
+    const carol = aGrant().for('carol@example.com').ofRole('db-readonly').expiringIn('2h').named('carol-no-user').build();
+    const repo = scenario.repo([...scenario.files, carol]);
+
+    const applied = await apply(repo, T0);
+    expect(applied.code).toBe(1);
+    // The failure names the grant and what to fix, not just the SDK's error.
+    expect(applied.stdout).toContain(`${carol.path}: account ${scenario.account} has no IAM user carol@example.com`);
+    expect(applied.stdout).toContain(`(hint: create the IAM user carol@example.com in ${scenario.account}, or map the person to their user under identities.people in policies/ (awsIamUser))`);
+    // CreatePolicy went through before AttachUserPolicy failed: the policy must not stay behind, unattached.
+    expect((await cloud.iamPolicies('/gitgrant/')).map((p) => p.name)).not.toContain('gitgrant-carol@example.com');
+
+    // The grant is still not in effect, so the plan still says so: apply did not converge.
+    const again = await cloud.run(['plan', '--json', '--repo', repo.root], T0);
+    const plan = JSON.parse(again.stdout) as { totals: { add: number }; changes: { add: { principal: string }[] }[] };
+    expect(plan.changes.flatMap((c) => c.add.map((b) => b.principal))).toEqual([`arn:aws:iam::${scenario.account}:user/carol@example.com`]);
+    expect(plan.totals.add).toBe(1);
+  });
+
+  it('a gitgrant policy left unattached for a user that does not exist is not access: the plan adds the grant again and apply cleans the policy up', async () => {
+    const carol = aGrant().for('carol@example.com').ofRole('db-readonly').expiringIn('2h').named('carol-no-user').build();
+    const repo = scenario.repo([...scenario.files, carol]);
+    // What an older gitgrant left: the user existed at apply, was detached and deleted since.
+    await cloud.aws.iam.send(new CreateUserCommand({ UserName: 'carol@example.com' }));
+    expect((await apply(repo, T0)).code).toBe(0);
+    const policyArn = `arn:aws:iam::${scenario.account}:policy/gitgrant/gitgrant-carol@example.com`;
+    await cloud.aws.iam.send(new DetachUserPolicyCommand({ UserName: 'carol@example.com', PolicyArn: policyArn }));
+    await cloud.aws.iam.send(new DeleteUserCommand({ UserName: 'carol@example.com' }));
+
+    expect(await planTotals(repo, T0)).toMatchObject({ add: 1, remove: 0 });
+
+    expect((await apply(repo, T0)).code).toBe(1);
+    expect((await cloud.iamPolicies('/gitgrant/')).map((p) => p.name)).not.toContain('gitgrant-carol@example.com');
+  });
+
+  it('a leftover unattached gitgrant policy no grant stands for is removed', async () => {
+    const repo = scenario.repo();
+    expect((await apply(repo, T0)).code).toBe(0);
+    const policyArn = `arn:aws:iam::${scenario.account}:policy/gitgrant/gitgrant-${ALICE}`;
+    await cloud.aws.iam.send(new DetachUserPolicyCommand({ UserName: ALICE, PolicyArn: policyArn }));
+
+    // Alice's grant is revoked early while her policy is detached: what is left of it goes too.
+    const revoked = scenario.repo(scenario.files.filter((f) => f.path !== scenario.grants.alice.path));
+    expect(await planTotals(revoked, T0)).toMatchObject({ add: 0, remove: 2 }); // her GCP binding and what is left of her IAM one
+    const run = await apply(revoked, T0);
+    expect(run.code, run.stdout).toBe(0);
+    expect((await cloud.iamPolicies('/gitgrant/')).map((p) => p.name)).not.toContain(`gitgrant-${ALICE}`);
+    expect(await planTotals(revoked, T0)).toMatchObject({ add: 0, update: 0, remove: 0 });
   });
 
   it('--provider and --target plan and apply only part of the cloud', async () => {

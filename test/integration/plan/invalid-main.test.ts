@@ -69,18 +69,23 @@ describe('apply on a main that does not validate', () => {
     expect(await grantStatements(BOB)).toEqual(bobBefore.iam);
   });
 
-  it('holds back every removal the cloud has not already ended when a grant\'s role does not load, since its bindings cannot be told apart', async () => {
-    expect((await apply(scenario.files, T0)).code).toBe(0);
-    const brokenRole = scenario.files.find((f) => f.path === 'roles/db-readonly.yaml')!;
-    // Another role on the same project: the project is read, and alice's binding there is a candidate for removal.
+  it('holds back only the removals a grant of a role that does not load may stand for: every other early revocation goes ahead', async () => {
+    // Another role on the same project, with a grant: the project is read whichever role loads.
     const viewer = aTargetedRole('project-viewer').onGcp(PROJECT, 'roles/viewer').build();
-    const files = [...scenario.files.filter((f) => f !== scenario.grants.alice).map((f) => (f === brokenRole ? { path: f.path, text: `${f.text}\nunknownKey: 1\n` } : f)), viewer];
+    const dave = aGrant().for('dave@example.com').ofRole('project-viewer').expiringAt('2026-11-23T12:00:00Z').build();
+    expect((await apply([...scenario.files, viewer, dave], T0)).code).toBe(0);
+    expect(await gcpMembers()).toEqual([`user:${ALICE}`, `user:${BOB}`, 'user:dave@example.com']);
+    const brokenRole = scenario.files.find((f) => f.path === 'roles/db-readonly.yaml')!;
 
+    // Main now: db-readonly does not load; dave's grant (of a role that loads) and alice's (of the broken one) are deleted.
+    const files = [...scenario.files.filter((f) => f !== scenario.grants.alice).map((f) => (f === brokenRole ? { path: f.path, text: `${f.text}\nunknownKey: 1\n` } : f)), viewer];
     const run = await apply(files, LATER);
+
     expect(run.code, run.stdout).toBe(1);
-    // Two held: alice's (deleted) and bob's (still on main, but its role cannot say which binding is his).
-    expect(run.stdout).toContain(`gitgrant apply: held back 2 removals: role db-readonly does not load, so the bindings of its grants cannot be told apart from the rest (${bobPath()}); a removal goes ahead only where the cloud has already ended the access`);
-    expect(await gcpMembers()).toEqual([`user:${ALICE}`, `user:${BOB}`]);
+    // Only bob's is held: his file is still on main, and his role cannot say what it stands for.
+    expect(run.stdout).toContain(`gitgrant apply: held back 1 removal of bindings that grants of role db-readonly stand for (${bobPath()}): the role does not load, so they stay as they are until it does, unless the cloud has already ended them`);
+    expect(run.stdout).toContain('gitgrant apply: 2 of 2 changes applied on 1 target (0 added, 0 changed, 2 removed); 0 failures');
+    expect(await gcpMembers()).toEqual([`user:${BOB}`]);
   });
 
   it('plan says the same, and exits 1', async () => {

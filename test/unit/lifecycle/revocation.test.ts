@@ -46,6 +46,17 @@ describe('revocation outcomes', () => {
     expect(failed.failed).toEqual([{ revocation, causes: ['gcp:projects/acme-bbb: HTTP 503'] }]);
   });
 
+  it('never counts a grant revoked while its role does not load: where its bindings live is unknown, so nothing was removed', () => {
+    const roleBroken = aRepo().with({ path: 'roles/split.yaml', text: 'unknownKey: 1\n' }).load().repo;
+    for (const action of ['expire', 'revoke-ticket'] as const) {
+      const due: Revocation = { ...revocation, action };
+      expect(revocationOutcomes(roleBroken, [due], new Map())).toEqual({
+        revoked: [],
+        failed: [{ revocation: due, causes: ['role split does not load, so where this grant\'s bindings live is unknown and none was removed: fix roles/split.yaml, and the next sweep revokes it'] }],
+      });
+    }
+  });
+
   it('ignores failures on targets the grant does not live on', () => {
     expect(revocationOutcomes(repo, [revocation], new Map([['gcp:projects/elsewhere', 'HTTP 503']])).revoked).toEqual([revocation]);
   });

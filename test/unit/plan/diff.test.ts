@@ -50,6 +50,16 @@ describe('computing a plan', () => {
     expect(planTotals(result)).toMatchObject({ add: 0, update: 0, remove: 2, targets: 1 });
   });
 
+  it('never counts an inert binding (written, but giving no access) as present: a grant it matches is added, the rest removed', () => {
+    const result = plan([alice], [stateOf(PROJECT, { ...asObserved(alice), inert: true }, { ...asObserved(bob), inert: true })]);
+
+    const [change] = result.changes;
+    expect(change!.add).toEqual([alice]);
+    // The matching inert copy is written over by the add, not removed beside it.
+    expect(change!.remove.map((b) => b.id)).toEqual(['gg2']);
+    expect(change!.kept).toBe(0);
+  });
+
   it('lists unmanaged bindings apart and never plans to change them, even when they match a desired binding', () => {
     const handMade = observed('user:alice@example.com', 'roles/viewer');
     const someoneElses = observed('user:carol@example.com', 'roles/owner', { label: 'break-glass by hand' });
