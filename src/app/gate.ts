@@ -234,19 +234,19 @@ export function postSharedHead(shared: SharedHead, checks: CheckRunPoster): Prom
 /**
  * The PR to judge. Found from the commit, it is the open PR into main at that head from `headRepo`
  * (the run's); none means nothing to judge. Either way, when the head was read from git objects,
- * every open PR at that head is counted, into any base and from any repository (a fork): one check
- * run per commit serves them all, so judging one of several would pass the others.
+ * every open PR at that head is counted, into any base and from any repository (a fork), whichever
+ * run asked: one check run per commit serves them all, so judging one of several would pass the others.
  */
 async function pullToJudge(pulls: PullsAtHead, pull: PullToJudge): Promise<number | undefined> {
   if (pull.headSha === undefined) return 'number' in pull ? pull.number : undefined;
   const { headSha } = pull;
   const open = await pulls.openAtHead(headSha);
+  const intoMain = open.filter((p) => p.base === PROTECTED_BRANCH);
   const judged = 'number' in pull
     ? pull.number
-    : open.find((p) => p.base === PROTECTED_BRANCH && (pull.headRepo === undefined || p.headRepo?.toLowerCase() === pull.headRepo.toLowerCase()))?.number;
-  if (judged === undefined) return undefined;
-  const sharing = [...new Set([judged, ...open.map((p) => p.number)])].sort((a, b) => a - b);
-  if (sharing.length > 1) throw new SharedHead(headSha, sharing);
+    : intoMain.find((p) => pull.headRepo === undefined || p.headRepo?.toLowerCase() === pull.headRepo.toLowerCase())?.number;
+  const sharing = [...new Set([...(judged === undefined ? [] : [judged]), ...open.map((p) => p.number)])].sort((a, b) => a - b);
+  if (sharing.length > 1 && (judged !== undefined || intoMain.length > 0)) throw new SharedHead(headSha, sharing);
   return judged;
 }
 

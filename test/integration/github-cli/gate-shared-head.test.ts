@@ -128,4 +128,34 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
     expect(check).toEqual(expect.objectContaining({ conclusion: 'success', title: `Approvals complete for PR #${pull}`, externalId: `gitgrant-gate:pr=${pull}:base=${base}:head=${head}` }));
     expect(check.summary).toContain(`Judged pull request #${pull}: head <code>${head}</code> merged into main at <code>${base}</code>.`);
   });
+
+  it('fails the check whichever PR\'s run asks: a fork PR into another base, at the head of a passing PR into main', async () => {
+    const gh = double();
+    teams(gh);
+    const { main, head, path } = aHead();
+    const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+    expect((await trustedGate(gh, main, head, GITHUB_REPO)).code).toBe(0);
+    const fork = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', headSha: head, headRepo: 'mallory/access', baseRef: 'release', files: [{ path }] });
+
+    // The run opening the fork's PR (gate.yml on pull_request_target) names the fork as head repository.
+    const run = await trustedGate(gh, main, head, 'mallory/access');
+
+    expect(run.code).toBe(1);
+    expect(latestOn(head)).toEqual(expect.objectContaining({ conclusion: 'failure', title: `pull requests #${approved}, #${fork} all have head ${head.slice(0, 12)}` }));
+  });
+
+  it('judges a head that only PRs into other branches have as nothing to judge, and posts nothing', async () => {
+    const gh = double();
+    teams(gh);
+    const { main, head, path } = aHead();
+    gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, baseRef: 'release', files: [{ path }] });
+    gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, baseRef: 'staging', files: [{ path }] });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`gate: no open pull request into main has head ${head}; nothing to judge\n`);
+    expect(posted()).toEqual([]);
+  });
 });
