@@ -1,4 +1,7 @@
 /**
+ * Attacks on the trusted gate, each run end to end (git objects, the CLI, the OpenAPI-checked GitHub
+ * double) and each expected to fail.
+ *
  * One check run per commit: the `gitgrant gate` check is posted on a head sha, and GitHub shows it
  * on every pull request whose head is that sha, whatever its base, author, reviews or head
  * repository (a fork). A verdict earned by one PR must never make another PR at the same commit
@@ -28,8 +31,7 @@ const GIT_ENV = { GIT_AUTHOR_NAME: 'Requester', GIT_AUTHOR_EMAIL: 'r@example.com
 const grant = () => aGrant().for('alice@example.com').ofRole('app-readonly');
 
 /** The trusted checkout of main and one requester commit on top of it, pushed as a PR head. */
-function aHead(): { main: TempRepo; head: string; path: string } {
-  const requested = grant();
+function aHead(requested = grant()): { main: TempRepo; head: string; path: string } {
   const main = gitRepo(aRepo().with(accessPolicy(), appReadonly()).specs());
   const { origin } = withBareOrigin(main);
   const clone = mkdtempSync(join(tmpdir(), 'gitgrant-requester-'));
@@ -157,5 +159,38 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`gate: no open pull request into main has head ${head}; nothing to judge\n`);
     expect(posted()).toEqual([]);
+  });
+});
+
+describe('who asked is never hidden behind a bot', () => {
+  it('fails a PR opened by a bot other than gitgrant\'s own App: the person driving it could approve their own request', async () => {
+    const gh = double();
+    teams(gh);
+    // Bob (an app owner) wants access for Carol. A workflow on his own branch pushes the commit and
+    // opens the PR with its GITHUB_TOKEN, so GitHub shows github-actions[bot] as author, committer and
+    // last pusher (the ruleset's "last push approved by someone else" is met by Bob himself).
+    const { main, head, path } = aHead(aGrant().for('carol@example.com').ofRole('app-readonly'));
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'github-actions[bot]', authorType: 'Bot', headSha: head, files: [{ path }], commits: [{ sha: head, author: 'github-actions[bot]' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`gate: FAILED: PR #${pull} was opened by github-actions[bot], not by a person or gitgrant's App (gitgrant[bot]): whoever drove the bot could approve their own request`);
+    expect(latestOn(head)?.conclusion).toBe('failure');
+  });
+
+  it("still judges gitgrant's own request PRs, opened by its App from an issue", async () => {
+    const gh = double();
+    teams(gh);
+    const { main, head, path } = aHead();
+    const issue = gh.seedIssue({ repo: GITHUB_REPO, title: 'Access request', author: 'alice' });
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'gitgrant[bot]', authorType: 'Bot', body: `<!-- gitgrant:from-issue:${issue} -->`, headSha: head, files: [{ path }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code).toBe(0);
+    expect(latestOn(head)?.conclusion).toBe('success');
   });
 });
