@@ -199,7 +199,7 @@ export async function judgePullRequest(input: JudgeInput, readers: GateReaders):
     now: input.now,
   }));
   const judgedSha = input.pull.headSha ?? run.pr.headSha;
-  const reasons = failureReasons(run, judgedSha);
+  const reasons = failureReasons(run, judgedSha, input.judged.repo.policy.automation.name);
   return { run, judgedSha, judged: input.judged, ...(input.baseSha ? { baseSha: input.baseSha } : {}), passed: run.passed && reasons.length === 0, reasons };
 }
 
@@ -260,8 +260,16 @@ async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
 }
 
 /** Why a run fails beyond the approval table: invalid files, or a head that moved while judged. */
-function failureReasons(run: GateRun, judgedSha: string): string[] {
+function failureReasons(run: GateRun, judgedSha: string, automation: string): string[] {
   const reasons: string[] = [];
+  const author = run.pr.author;
+  if (isBot(author) && author.login.toLowerCase() !== automation.toLowerCase()) {
+    // Any writer can have github-actions[bot] push a commit and open a PR from a workflow on their own
+    // branch: the gate then sees no person as author or committer, and GitHub sees the bot as the last
+    // pusher, so the person behind it could approve their own request. Only gitgrant's App, which
+    // opens PRs from an issue whose author is the grantee, is a bot whose PRs are judged.
+    reasons.push(`PR #${run.pr.number} was opened by ${author.login}, not by a person or gitgrant's App (${automation}): whoever drove the bot could approve their own request; open the pull request as yourself`);
+  }
   if (run.pr.headSha !== judgedSha) {
     // The verdict on one commit is never carried over to another: the new head gets its own run.
     reasons.push(`the pull request head moved to ${run.pr.headSha.slice(0, 12)} while ${judgedSha.slice(0, 12)} was judged; the new head is judged by its own run`);
