@@ -16,7 +16,7 @@ import { aGrant, aRepo, type FileSpec } from '../../support/builders/model.js';
 import type { GitHubDouble } from '../../support/github-double.js';
 import type { TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble, withBareOrigin } from './harness.js';
-import { TEAMS, accessPolicy, appReadonly } from './org.js';
+import { TEAMS, accessPolicy, appReadonly, at } from './org.js';
 
 const double = useGitHubDouble();
 let before = 0;
@@ -31,14 +31,15 @@ const GIT_ENV = { GIT_AUTHOR_NAME: 'Requester', GIT_AUTHOR_EMAIL: 'r@example.com
 const grant = () => aGrant().for('alice@example.com').ofRole('app-readonly');
 
 /** The trusted checkout of main and one requester commit on top of it, pushed as a PR head. */
-function aHead(requested = grant()): { main: TempRepo; head: string; path: string } {
+function aHead(requested = grant(), alsoChanged: FileSpec[] = [], withGrant = true): { main: TempRepo; head: string; path: string } {
   const main = gitRepo(aRepo().with(accessPolicy(), appReadonly()).specs());
   const { origin } = withBareOrigin(main);
   const clone = mkdtempSync(join(tmpdir(), 'gitgrant-requester-'));
   onTestFinished(() => rmSync(clone, { recursive: true, force: true }));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
   git('clone', '-q', origin, '.');
-  write(clone, requested.build());
+  if (withGrant) write(clone, requested.build());
+  for (const file of alsoChanged) write(clone, file);
   git('add', '-A');
   git('commit', '-q', '--no-gpg-sign', '-m', 'Request access');
   git('push', '-q', 'origin', 'HEAD:refs/pull/1/head');
@@ -55,6 +56,7 @@ function write(clone: string, file: FileSpec): void {
 function teams(gh: GitHubDouble): void {
   for (const team of Object.values(TEAMS)) gh.seedTeam(team, {});
   gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
+  gh.seedTeam(TEAMS.security, { active: ['sam'] });
 }
 
 /** gate.yml for one completed `pr` run: the run's head sha and head repository. */
@@ -192,5 +194,40 @@ describe('who asked is never hidden behind a bot', () => {
 
     expect(run.code).toBe(0);
     expect(latestOn(head)?.conclusion).toBe('success');
+  });
+});
+
+describe('a grant is judged by the rules it lands under', () => {
+  it('fails a PR that changes a role together with a grant of it: the grant would land under rules nobody judged it by', async () => {
+    const gh = double();
+    teams(gh);
+    // The PR makes app-readonly need two security approvals (and could widen what it reaches), and
+    // adds Alice's grant to it. The gate judges the grant by main's role (one app owner): Bob
+    // approves the grant, Sam approves the role change, and the grant would land under the new role
+    // without the two security approvals that role now asks for.
+    const tightened = appReadonly().withApprovals({ name: 'security', count: 2, from: [at(TEAMS.security)] });
+    const { main, head, path } = aHead(grant(), [tightened.build()]);
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }, { path: 'roles/app-readonly.yaml', status: 'modified' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'sam', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`gate: FAILED: PR #${pull} changes roles/app-readonly.yaml and adds or changes grants (${path}): a grant is judged by main's rules, so it would land under rules nobody judged it by; land the rule change first`);
+    expect(latestOn(head)?.conclusion).toBe('failure');
+  });
+
+  it('still lets a PR change a role on its own', async () => {
+    const gh = double();
+    teams(gh);
+    const tightened = appReadonly().withApprovals({ name: 'security', count: 2, from: [at(TEAMS.security)] });
+    const { main, head } = aHead(grant(), [tightened.build()], false);
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path: 'roles/app-readonly.yaml', status: 'modified' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'sam', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code).toBe(0);
   });
 });
