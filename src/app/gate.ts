@@ -28,6 +28,7 @@ import type { PullAtHead, PullRequestReader } from '../adapters/github/pull-requ
 import type { TeamDirectory } from '../adapters/github/teams.js';
 import type { PullRequest } from '../core/gate/github-types.js';
 import { requestIssueOf } from '../adapters/github/request-pr.js';
+import { isRuleFile } from '../adapters/github/rules-from-base.js';
 import { emailForLogin } from './people.js';
 
 export interface GateRunOptions {
@@ -269,6 +270,14 @@ function failureReasons(run: GateRun, judgedSha: string, automation: string): st
     // pusher, so the person behind it could approve their own request. Only gitgrant's App, which
     // opens PRs from an issue whose author is the grantee, is a bot whose PRs are judged.
     reasons.push(`PR #${run.pr.number} was opened by ${author.login}, not by a person or gitgrant's App (${automation}): whoever drove the bot could approve their own request; open the pull request as yourself`);
+  }
+  const rules = run.result.subjects.flatMap((s) => (s.subject.kind === 'policy-files' ? s.subject.files : [])).filter(isRuleFile);
+  const grants = run.result.subjects.flatMap((s) => (s.subject.kind === 'grant' ? [s.subject.grant] : []));
+  if (rules.length > 0 && grants.length > 0) {
+    // Grants are judged by main's roles and policies; once merged they live under the PR's. A PR
+    // changing both would land a grant under rules it was never judged by (a role made to reach
+    // more, or to need other approvers): the rule change lands first, on its own.
+    reasons.push(`PR #${run.pr.number} changes ${rules.join(', ')} and adds or changes grants (${grants.join(', ')}): a grant is judged by main's rules, so it would land under rules nobody judged it by; land the rule change first`);
   }
   if (run.pr.headSha !== judgedSha) {
     // The verdict on one commit is never carried over to another: the new head gets its own run.
