@@ -13,7 +13,7 @@ import { GATE_CHECK_NAME, type CheckRunPoster } from '../adapters/github/check-r
 import { GateInputIncomplete } from './gate-input.js';
 import { renderGateMarkdown } from '../core/gate/gate-render.js';
 import type { LoadedRepo } from '../adapters/fs/load-repo.js';
-import { markdownText } from '../core/render/escape.js';
+import { markdownCode, markdownText } from '../core/render/escape.js';
 import { CommandFailure } from './errors.js';
 import { locate, pointer } from '../core/model/source-map.js';
 import type { AccessRepo, Grant, GrantId, Instant } from '../core/model/types.js';
@@ -24,10 +24,11 @@ import { evaluatePolicy } from '../core/policy/engine.js';
 import { evaluateGate, isBot, type GateResult, type GrantUnderReview } from '../core/gate/gate.js';
 import { gatherGateInput } from './gate-input.js';
 import type { IssueReader } from '../adapters/github/issue-reader.js';
-import type { PullRequestReader } from '../adapters/github/pull-requests.js';
+import type { PullAtHead, PullRequestReader } from '../adapters/github/pull-requests.js';
 import type { TeamDirectory } from '../adapters/github/teams.js';
 import type { PullRequest } from '../core/gate/github-types.js';
 import { requestIssueOf } from '../adapters/github/request-pr.js';
+import { isRuleFile } from '../adapters/github/rules-from-base.js';
 import { emailForLogin } from './people.js';
 
 export interface GateRunOptions {
@@ -131,9 +132,21 @@ async function requestersOf(pr: PullRequest, grants: readonly Grant[], identitie
 export const PROTECTED_BRANCH = 'main';
 export const FILES_INVALID = 'the approvals are complete, but the files do not validate';
 
-/** The open pull requests into `base` whose head is exactly `sha` (from `headRepo` when given). */
+/** Every open pull request whose head is exactly `sha`, into any base, from any head repository. */
 export interface PullsAtHead {
-  openAtHead(sha: string, options: { base: string; headRepo?: string }): Promise<number[]>;
+  openAtHead(sha: string): Promise<PullAtHead[]>;
+}
+
+/**
+ * More than one open pull request has the judged head. GitHub keeps check runs per commit, so the
+ * `gitgrant gate` check on that commit is the check of every one of them, whatever their base,
+ * author, reviews or head repository: a verdict earned by one would let the others merge. The gate
+ * gives no pass while they share it; `gate --post-check` posts a failing check instead.
+ */
+export class SharedHead extends CommandFailure {
+  constructor(readonly headSha: string, readonly pulls: readonly number[]) {
+    super(`pull requests ${pulls.map((n) => `#${n}`).join(', ')} all have head ${headSha.slice(0, 12)}`, 'close all but one: the gitgrant gate check on a commit is the check of every pull request at that commit, so it fails while they share it');
+  }
 }
 
 /** What the gate reads from GitHub: the PR and its reviews, team memberships, the issue a request came from. */
@@ -155,6 +168,8 @@ export interface JudgeInput {
   judged: LoadedRepo;
   now: Instant;
   checkRequested?: (grants: readonly Grant[]) => Diagnostic[];
+  /** The base commit the head was merged into to be judged (main, in the trusted checkout). */
+  baseSha?: string;
 }
 
 export interface Judgement {
@@ -162,6 +177,8 @@ export interface Judgement {
   /** The commit whose files were judged: the given head, or the PR's head when judged by number. */
   judgedSha: string;
   judged: LoadedRepo;
+  /** The base commit the head was judged against, when it was read from git objects. */
+  baseSha?: string;
   /** Passed: every approval is there, the files validate, and the head did not move while judged. */
   passed: boolean;
   /** Why it fails beyond the approval table. */
@@ -170,7 +187,7 @@ export interface Judgement {
 
 /** Undefined when `headSha` names no open pull request into main (closed, merged, or a push run). */
 export async function judgePullRequest(input: JudgeInput, readers: GateReaders): Promise<Judgement | undefined> {
-  const prNumber = 'number' in input.pull ? input.pull.number : await pullAtHead(readers.pulls, input.pull.headSha, input.pull.headRepo);
+  const prNumber = await pullToJudge(readers.pulls, input.pull);
   if (prNumber === undefined) return undefined;
   const run = await gateOrIncomplete(() => runGate({
     ...(input.checkRequested ? { checkRequested: input.checkRequested } : {}),
@@ -183,27 +200,55 @@ export async function judgePullRequest(input: JudgeInput, readers: GateReaders):
     now: input.now,
   }));
   const judgedSha = input.pull.headSha ?? run.pr.headSha;
-  const reasons = failureReasons(run, judgedSha);
-  return { run, judgedSha, judged: input.judged, passed: run.passed && reasons.length === 0, reasons };
+  const reasons = failureReasons(run, judgedSha, input.judged.repo.policy.automation.name);
+  return { run, judgedSha, judged: input.judged, ...(input.baseSha ? { baseSha: input.baseSha } : {}), passed: run.passed && reasons.length === 0, reasons };
 }
 
 /** Posts the verdict as the `gitgrant gate` check run on the commit that was judged. */
 export function postVerdict(judgement: Judgement, checks: CheckRunPoster): Promise<{ id: number; url: string }> {
-  const { passed, reasons } = judgement;
+  const { passed, reasons, run, judgedSha, baseSha } = judgement;
+  const pr = run.pr.number;
   return checks.post({
     name: GATE_CHECK_NAME,
-    headSha: judgement.judgedSha,
+    headSha: judgedSha,
+    // What this verdict is about, for whoever reads the check later (e.g. at landing): the check
+    // itself is GitHub's per commit, so it names the one pull request it was earned by.
+    externalId: `gitgrant-gate:pr=${pr}:base=${baseSha ?? 'unknown'}:head=${judgedSha}`,
     passed,
-    title: passed ? 'Approvals complete' : reasons[0] ?? 'Approvals or validation incomplete',
+    title: passed ? `Approvals complete for PR #${pr}` : reasons[0] ?? `Approvals or validation incomplete for PR #${pr}`,
     summary: checkSummary(judgement),
   });
 }
 
-async function pullAtHead(pulls: PullsAtHead, sha: string, headRepo: string | undefined): Promise<number | undefined> {
-  const open = await pulls.openAtHead(sha, { base: PROTECTED_BRANCH, ...(headRepo ? { headRepo } : {}) });
-  // One check run per commit serves every PR at that commit: judging one of several would pass the others.
-  if (open.length > 1) throw new CommandFailure(`pull requests ${open.map((n) => `#${n}`).join(', ')} all have head ${sha.slice(0, 12)}`, 'close all but one; the gate posts no check until then');
-  return open[0];
+/** The failing check for a head several open pull requests share: no verdict of one may pass the others. */
+export function postSharedHead(shared: SharedHead, checks: CheckRunPoster): Promise<{ id: number; url: string }> {
+  return checks.post({
+    name: GATE_CHECK_NAME,
+    headSha: shared.headSha,
+    externalId: `gitgrant-gate:shared:head=${shared.headSha}`,
+    passed: false,
+    title: shared.message,
+    summary: `**${markdownText(shared.message)}**\n\n${markdownText(shared.hint ?? '')}.\n`,
+  });
+}
+
+/**
+ * The PR to judge. Found from the commit, it is the open PR into main at that head from `headRepo`
+ * (the run's); none means nothing to judge. Either way, when the head was read from git objects,
+ * every open PR at that head is counted, into any base and from any repository (a fork), whichever
+ * run asked: one check run per commit serves them all, so judging one of several would pass the others.
+ */
+async function pullToJudge(pulls: PullsAtHead, pull: PullToJudge): Promise<number | undefined> {
+  if (pull.headSha === undefined) return 'number' in pull ? pull.number : undefined;
+  const { headSha } = pull;
+  const open = await pulls.openAtHead(headSha);
+  const intoMain = open.filter((p) => p.base === PROTECTED_BRANCH);
+  const judged = 'number' in pull
+    ? pull.number
+    : intoMain.find((p) => pull.headRepo === undefined || p.headRepo?.toLowerCase() === pull.headRepo.toLowerCase())?.number;
+  const sharing = [...new Set([...(judged === undefined ? [] : [judged]), ...open.map((p) => p.number)])].sort((a, b) => a - b);
+  if (sharing.length > 1 && (judged !== undefined || intoMain.length > 0)) throw new SharedHead(headSha, sharing);
+  return judged;
 }
 
 async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
@@ -216,8 +261,24 @@ async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
 }
 
 /** Why a run fails beyond the approval table: invalid files, or a head that moved while judged. */
-function failureReasons(run: GateRun, judgedSha: string): string[] {
+function failureReasons(run: GateRun, judgedSha: string, automation: string): string[] {
   const reasons: string[] = [];
+  const author = run.pr.author;
+  if (isBot(author) && author.login.toLowerCase() !== automation.toLowerCase()) {
+    // Any writer can have github-actions[bot] push a commit and open a PR from a workflow on their own
+    // branch: the gate then sees no person as author or committer, and GitHub sees the bot as the last
+    // pusher, so the person behind it could approve their own request. Only gitgrant's App, which
+    // opens PRs from an issue whose author is the grantee, is a bot whose PRs are judged.
+    reasons.push(`PR #${run.pr.number} was opened by ${author.login}, not by a person or gitgrant's App (${automation}): whoever drove the bot could approve their own request; open the pull request as yourself`);
+  }
+  const rules = run.result.subjects.flatMap((s) => (s.subject.kind === 'policy-files' ? s.subject.files : [])).filter(isRuleFile);
+  const grants = run.result.subjects.flatMap((s) => (s.subject.kind === 'grant' ? [s.subject.grant] : []));
+  if (rules.length > 0 && grants.length > 0) {
+    // Grants are judged by main's roles and policies; once merged they live under the PR's. A PR
+    // changing both would land a grant under rules it was never judged by (a role made to reach
+    // more, or to need other approvers): the rule change lands first, on its own.
+    reasons.push(`PR #${run.pr.number} changes ${rules.join(', ')} and adds or changes grants (${grants.join(', ')}): a grant is judged by main's rules, so it would land under rules nobody judged it by; land the rule change first`);
+  }
   if (run.pr.headSha !== judgedSha) {
     // The verdict on one commit is never carried over to another: the new head gets its own run.
     reasons.push(`the pull request head moved to ${run.pr.headSha.slice(0, 12)} while ${judgedSha.slice(0, 12)} was judged; the new head is judged by its own run`);
@@ -226,10 +287,12 @@ function failureReasons(run: GateRun, judgedSha: string): string[] {
   return reasons;
 }
 
-function checkSummary({ run, reasons }: Judgement): string {
+function checkSummary(judgement: Judgement): string {
+  const { run, reasons } = judgement;
   const findings = run.findings.map((d) => `- ${markdownText(formatDiagnostic(d))}`);
   return [
     ...reasons.map((reason) => `**${markdownText(reason)}**\n`),
+    ...(judgement.baseSha ? [`Judged pull request #${run.pr.number}: head ${markdownCode(judgement.judgedSha)} merged into ${PROTECTED_BRANCH} at ${markdownCode(judgement.baseSha)}.\n`] : []),
     renderGateMarkdown(run.result),
     ...(findings.length > 0 ? ['', '### Findings', '', ...findings] : []),
   ].join('\n');

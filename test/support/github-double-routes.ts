@@ -100,6 +100,7 @@ const checkRunJson = (repo: RepoRecord, run: CheckRunRecord, base: string) => ({
   id: run.id,
   head_sha: run.headSha,
   name: run.name,
+  external_id: run.externalId ?? null,
   status: run.status,
   conclusion: run.conclusion,
   url: `${base}/${repoPath(repo)}/check-runs/${run.id}`,
@@ -221,6 +222,7 @@ export const handlers: Record<string, Handler> = {
       ...(output.title !== undefined ? { title: output.title } : {}),
       ...(output.summary !== undefined ? { summary: output.summary } : {}),
       ...(output.text !== undefined ? { text: output.text } : {}),
+      ...(typeof body.external_id === 'string' ? { externalId: body.external_id } : {}),
       creator: r.actor,
     };
     repo.checkRuns.push(run);

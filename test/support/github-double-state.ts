@@ -107,6 +107,8 @@ export interface CheckRunRecord {
   title?: string;
   summary?: string;
   text?: string;
+  /** `external_id`: the creator's own reference for what the run is about. */
+  externalId?: string;
   /** The account that created it (a GitHub App's bot for real check runs). */
   creator: UserRecord;
 }

@@ -11,6 +11,8 @@ export const GATE_CHECK_NAME = 'gitgrant gate';
 export interface CheckRunVerdict {
   name: string;
   headSha: string;
+  /** The poster's own reference for what the verdict is about (GitHub's `external_id`). */
+  externalId?: string;
   passed: boolean;
   title: string;
   /** Markdown, already escaped for where it goes. */
@@ -32,6 +34,7 @@ export function octokitCheckRunPoster(octokit: GitHubClient, repo: RepoRef): Che
         ...repo,
         name: verdict.name,
         head_sha: verdict.headSha,
+        ...(verdict.externalId ? { external_id: verdict.externalId } : {}),
         status: 'completed',
         conclusion: verdict.passed ? 'success' : 'failure',
         output: { title: verdict.title, summary },

@@ -62,15 +62,23 @@ export function toUser(user: { login: string; type: string } | null | undefined)
   return user ? { login: user.login, type: user.type } : { login: 'ghost', type: 'User' };
 }
 
+/** An open pull request whose head is a given commit: where it goes and where the head was pushed. */
+export interface PullAtHead {
+  number: number;
+  base: string;
+  /** `owner/name` of the head's repository (a fork for outside contributors); absent when GitHub no longer knows it. */
+  headRepo?: string;
+}
+
 /**
- * The open pull requests into `base` whose head is exactly `sha`, from `headRepo` when given (the
- * repository the commit was pushed to; a fork for outside contributors). Found through the API
- * from the commit alone: a branch name from an untrusted run is never used to look it up.
+ * Every open pull request whose head is exactly `sha`, into any base branch and from any head
+ * repository: GitHub shows a commit's check runs on all of them, so the gate must know them all.
+ * Found through the API from the commit alone: a branch name from an untrusted run is never used.
  */
-export async function openPullsAtHead(octokit: GitHubClient, repo: RepoRef, sha: string, options: { base: string; headRepo?: string }): Promise<number[]> {
-  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', base: options.base, per_page: 100 });
+export async function openPullsAtHead(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<PullAtHead[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', per_page: 100 });
   return pulls
-    .filter((pull) => pull.head.sha === sha && (options.headRepo === undefined || pull.head.repo?.full_name.toLowerCase() === options.headRepo.toLowerCase()))
-    .map((pull) => pull.number)
-    .sort((a, b) => a - b);
+    .filter((pull) => pull.head.sha === sha)
+    .map((pull) => ({ number: pull.number, base: pull.base.ref, ...(pull.head.repo ? { headRepo: pull.head.repo.full_name } : {}) }))
+    .sort((a, b) => a.number - b.number);
 }

@@ -15,6 +15,7 @@ import { hrAtRequest } from './hr-at-request.js';
 import { UsageError, type CliIo } from './io.js';
 import { nowOption, repoOption } from './options.js';
 import { judgedRepo } from './pr-objects.js';
+import { commitOf } from '../../adapters/git/queries.js';
 
 export interface PrOptions {
   pr?: string;
@@ -54,8 +55,10 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<JudgedPr |
     ? { number: prOption(options.pr), ...(options.headSha !== undefined ? { headSha: options.headSha } : {}) }
     : { headSha: options.headSha!, ...(options.headRepo ? { headRepo: options.headRepo } : {}) };
   const reader = octokitPullRequestReader(octokit, github);
-  const judgement = await judgePullRequest({ pull, judged, now, checkRequested }, {
-    pulls: { ...reader, openAtHead: (sha, filter) => openPullsAtHead(octokit, github, sha, filter) },
+  // The commit the head was merged into in memory: main, as the trusted checkout has it.
+  const baseSha = options.headSha !== undefined ? commitOf(root, options.baseRef ?? 'HEAD') : undefined;
+  const judgement = await judgePullRequest({ pull, judged, now, checkRequested, ...(baseSha ? { baseSha } : {}) }, {
+    pulls: { ...reader, openAtHead: (sha) => openPullsAtHead(octokit, github, sha) },
     teams: octokitTeamDirectory(octokit),
     issues: octokitIssueReader(octokit, github),
   });

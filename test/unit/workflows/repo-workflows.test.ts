@@ -70,7 +70,12 @@ describe('the trusted gate and the untrusted PR workflow', () => {
   it('are wired together: gate.yml runs when a run of pr.yml completes, whatever its conclusion', () => {
     const pr = workflow('pr.yml');
     const gate = workflow('gate.yml');
-    expect(gate.on).toEqual({ workflow_run: { workflows: [pr.name], types: ['completed'] } });
+    expect(gate.on).toEqual({
+      workflow_run: { workflows: [pr.name], types: ['completed'] },
+      // Every PR event that can put a PR at a head re-judges that head, in any base and even when the
+      // PR's own `pr` run does not happen (docs/security.md: one check per commit).
+      pull_request_target: { types: ['opened', 'reopened', 'synchronize', 'edited'] },
+    });
     expect(Object.keys(pr.on).sort()).toEqual(['pull_request', 'pull_request_review']);
   });
 
