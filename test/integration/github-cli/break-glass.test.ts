@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/core/audit/trailers.js';
 import { aGrant, aRepo, aRole } from '../../support/builders/model.js';
@@ -405,6 +406,31 @@ describe('gitgrant break-glass', () => {
         expect(olgaAgain.lines).toEqual([openReviewLine(olgas)]);
         expect(bobAgain.code, bobAgain.stdout + bobAgain.stderr).toBe(0);
       });
+    });
+
+    it('keeps the older rule for a use from before the Break-Glass-Review trailer: its marker, on an issue opened after it', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-9301' })).code).toBe(0);
+      // The same commit as an older gitgrant made it: the automation's, without the trailer.
+      const message = repo.git('log', '-1', '--format=%B').replace(/^Break-Glass-Review: #\d+\n/m, '');
+      execFileSync('git', ['commit', '--amend', '-q', '--no-gpg-sign', '-F', '-'], {
+        cwd: repo.root, input: message,
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_COMMITTER_NAME: AUTOMATION_COMMITTER.name, GIT_COMMITTER_EMAIL: AUTOMATION_COMMITTER.email, GIT_COMMITTER_DATE: NOW },
+      });
+      const review = gh.issue(GITHUB_REPO, reviewOf(gh, 'INC-9301').number);
+      gh.closeIssue(GITHUB_REPO, review.number, REVIEWER);
+      const body = review.body;
+      review.body = body.replace(/<!-- gitgrant:fingerprint:[^ ]+ -->\n?/, '');
+
+      const unmarked = await breakGlass(gh, repo, { incident: 'INC-9302', now: '2026-11-23T12:00:00Z' });
+      review.body = body;
+      const marked = await breakGlass(gh, repo, { incident: 'INC-9302', now: '2026-11-23T12:00:00Z' });
+
+      expect(unmarked.code).toBe(1);
+      expect(unmarked.stdout).toContain("refused: olga's break-glass use grants/prod-break-glass/olga-inc-9301.yaml (from 2026-11-23T10:00:00Z) has no review issue labelled break-glass-review");
+      expect(marked.code, marked.stdout + marked.stderr).toBe(0);
     });
 
     it('commits nothing when the review issue cannot be opened: a use without its review must not land', async () => {
