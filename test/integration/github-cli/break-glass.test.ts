@@ -386,6 +386,11 @@ describe('gitgrant break-glass', () => {
 
         expect(second.code, second.stdout + second.stderr).toBe(1);
         expect(second.lines).toEqual([openReviewLine(review)]);
+        // The audit report shows the review the commit names, not the issue the marker was moved to.
+        const audit = await gitgrant(gh, repo, ['audit', '--since', '2026-11-01', '--until', '2026-12-01', '--format', 'md']);
+        expect(audit.code, audit.stderr).toBe(0);
+        expect(audit.stdout).toContain(`incident INC&#45;9001, ended not yet; review issue #${review.number} open`);
+        expect(audit.stdout).not.toContain(`review issue #${other} `);
       });
 
       it('shifts no block when the marker is moved onto another person\'s completed review', async () => {
