@@ -78,7 +78,8 @@ export function octokitBreakGlassReviews(octokit: GitHubClient, repo: RepoRef, l
         if (status === 404 || status === 410) return undefined;
         throw error;
       }
-      return data.pull_request ? undefined : describe(octokit, repo, data);
+      // A transferred issue answers with a redirect to another repository's issue: not this review.
+      return data.pull_request || data.number !== issueNumber ? undefined : describe(octokit, repo, data);
     },
     open(actor, key, draft) {
       return tracker.create(`${prefixFor(actor)}${reviewKey(key)}`, { ...draft, labels: [...new Set([label, ...(draft.labels ?? [])])] });
