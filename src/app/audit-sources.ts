@@ -51,7 +51,7 @@ export async function auditSources(period: Period, adapters: AuditSourceAdapters
   try {
     const answers = await github.read({
       prs,
-      breakGlass: inPeriod.filter((g) => g.breakGlass).map((g) => g.path),
+      breakGlass: inPeriod.filter((g) => g.breakGlass).map((g) => ({ path: g.path, ...(g.breakGlassReview !== undefined ? { review: g.breakGlassReview } : {}) })),
       reviewLabel: policy.breakGlass.reviewLabel,
       exceptionLabel: policy.exceptions.label,
     });

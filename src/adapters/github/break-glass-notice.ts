@@ -22,10 +22,12 @@ export interface BreakGlassEvent {
   notify: readonly GitHubPrincipal[];
   /** The commit that landed the grant, when known. */
   commit?: string;
-  applied: 'applied' | 'not-applied' | 'apply-failed';
+  /** `pending`: the issue is opened before the grant is committed; it is rewritten once it is. */
+  applied: 'pending' | 'applied' | 'not-applied' | 'apply-failed';
 }
 
 const APPLIED_WORDS: Record<BreakGlassEvent['applied'], string> = {
+  pending: 'being committed and applied; this line changes when that is done (if it never does, the grant was not committed: see the workflow run)',
   applied: 'applied to the cloud',
   'not-applied': 'committed; the apply workflow lands it',
   'apply-failed': 'committed, but applying it FAILED (see the workflow run); the next apply retries',
@@ -46,6 +48,8 @@ export function reviewIssue(event: BreakGlassEvent): IssueDraft {
     `| Status | ${APPLIED_WORDS[event.applied]} |`,
     '',
     `Until a policy owner other than ${markdownText(event.actor)} closes this issue as completed, ${markdownText(event.actor)} cannot break glass again.`,
+    '',
+    'The grant\'s commit on main names this issue (trailer `Break-Glass-Review`); that, not this text, ties the issue to the use. Anyone with write access can edit this text: review the grant commit itself.',
   ].join('\n');
   return {
     title: plainText(`Break-glass review: ${event.actor} on ${event.role} (${event.incident})`),

@@ -1,10 +1,14 @@
 /**
- * Post-incident review issues for break-glass: one per use, labelled, found again by a hidden
- * fingerprint naming the actor and the use, so the actor's reviews can block their next use. Who
- * closed each one, and why, comes from the issue's events: GitHub records them, nobody edits them.
+ * Post-incident review issues for break-glass: one per use, labelled, with a hidden fingerprint
+ * naming the actor and the use. The automation's commit of the use names its issue by number
+ * (`Break-Glass-Review: #N`), and `get` reads that issue whatever its body now says: the body can
+ * be edited by anyone with write access, the number in main's history only by the automation. The
+ * fingerprint still finds the actor's reviews (`of`), which is what binds uses from before the
+ * trailer, and any open review of theirs blocks. Who opened an issue and when comes from the issue,
+ * who closed it and why from its events: GitHub records them, nobody edits them.
  */
 import type { GitHubClient } from './client.js';
-import { octokitIssueTracker, type IssueDraft, type TrackedIssue } from './issues.js';
+import { octokitIssueTracker, type IssueDraft, type IssueTracker, type TrackedIssue } from './issues.js';
 import { readFingerprint } from '../../core/gate/markers.js';
 import type { RepoRef } from '../../core/gate/github-types.js';
 
@@ -17,6 +21,8 @@ export interface ReviewIssue {
   key: string;
   /** When GitHub says the issue was opened: set by GitHub, not editable, unlike the body's marker. */
   createdAt: number;
+  /** Who opened it (the issue's `user`): the App's bot for a real review. */
+  openedBy: string;
   /** For a closed issue: who closed it last (the events API's `closed` actor); undefined if GitHub does not say. */
   closedBy?: string;
   /** For a closed issue: `completed`, `not_planned`, or null when GitHub gives none. */
@@ -26,8 +32,15 @@ export interface ReviewIssue {
 export interface BreakGlassReviews {
   /** Every review issue of the actor, open or closed. */
   of(actor: string): Promise<ReviewIssue[]>;
+  /**
+   * The issue with this number, found by number alone (its body and labels play no part); undefined
+   * when GitHub has no such issue in the repository (deleted, transferred) or it is a pull request.
+   */
+  get(issueNumber: number): Promise<Omit<ReviewIssue, 'key'> | undefined>;
   /** `key` tells this use from the actor's others (e.g. the grant file's name). */
   open(actor: string, key: string, draft: IssueDraft): Promise<TrackedIssue>;
+  /** Rewrites a review the automation opened (e.g. its status once the grant is committed and applied). */
+  update(issue: TrackedIssue, draft: IssueDraft): Promise<void>;
 }
 
 const SAFE = /[^A-Za-z0-9._-]+/g;
@@ -42,7 +55,7 @@ function prefixFor(actor: string): string {
 }
 
 export function octokitBreakGlassReviews(octokit: GitHubClient, repo: RepoRef, label: string): BreakGlassReviews {
-  const tracker = octokitIssueTracker(octokit, repo);
+  const tracker: IssueTracker = octokitIssueTracker(octokit, repo);
   return {
     async of(actor) {
       const prefix = prefixFor(actor);
@@ -51,16 +64,54 @@ export function octokitBreakGlassReviews(octokit: GitHubClient, repo: RepoRef, l
       for (const data of issues) {
         const fingerprint = data.pull_request ? undefined : readFingerprint(data.body ?? '').fingerprint;
         if (!fingerprint?.startsWith(prefix)) continue;
-        const review: ReviewIssue = { number: data.number, title: data.title, url: data.html_url, state: data.state === 'closed' ? 'closed' : 'open', key: fingerprint.slice(prefix.length), createdAt: Date.parse(data.created_at) };
-        if (review.state === 'closed') Object.assign(review, await lastClose(octokit, repo, data.number, data.state_reason ?? null));
-        reviews.push(review);
+        reviews.push({ ...(await describe(octokit, repo, data)), key: fingerprint.slice(prefix.length) });
       }
       return reviews;
+    },
+    async get(issueNumber) {
+      let data: IssueData;
+      try {
+        ({ data } = await octokit.rest.issues.get({ ...repo, issue_number: issueNumber }));
+      } catch (error) {
+        // Gone (deleted: 410) or not here (404, also after a transfer to another repository): no review.
+        const status = (error as { status?: number }).status;
+        if (status === 404 || status === 410) return undefined;
+        throw error;
+      }
+      // A transferred issue answers with a redirect to another repository's issue: not this review.
+      return data.pull_request || data.number !== issueNumber ? undefined : describe(octokit, repo, data);
     },
     open(actor, key, draft) {
       return tracker.create(`${prefixFor(actor)}${reviewKey(key)}`, { ...draft, labels: [...new Set([label, ...(draft.labels ?? [])])] });
     },
+    async update(issue, draft) {
+      await tracker.update(issue, { title: draft.title, body: draft.body });
+    },
   };
+}
+
+interface IssueData {
+  number: number;
+  title: string;
+  html_url: string;
+  state: string;
+  created_at: string;
+  state_reason?: string | null;
+  user: { login: string } | null;
+  pull_request?: unknown;
+}
+
+async function describe(octokit: GitHubClient, repo: RepoRef, data: IssueData): Promise<Omit<ReviewIssue, 'key'>> {
+  const review: Omit<ReviewIssue, 'key'> = {
+    number: data.number,
+    title: data.title,
+    url: data.html_url,
+    state: data.state === 'closed' ? 'closed' : 'open',
+    createdAt: Date.parse(data.created_at),
+    openedBy: data.user?.login ?? '',
+  };
+  if (review.state === 'closed') Object.assign(review, await lastClose(octokit, repo, data.number, data.state_reason ?? null));
+  return review;
 }
 
 /** The last `closed` event: who, and with which reason (falling back to the issue's own). */

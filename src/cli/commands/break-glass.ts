@@ -1,7 +1,7 @@
 /**
- * `gitgrant break-glass --role R --duration D --reason T --incident I --actor LOGIN`: checks, writes
- * and commits the grant (the workflow pushes it), applies it, and notifies. Exit 0 granted, 1
- * refused or failed, 2 usage.
+ * `gitgrant break-glass --role R --duration D --reason T --incident I --actor LOGIN`: checks, opens
+ * the review issue, writes and commits the grant naming that issue (the workflow pushes it), applies
+ * it, and notifies. Exit 0 granted, 1 refused or failed, 2 usage.
  */
 import { basename } from 'node:path';
 import { GitHistoryError, readHistory } from '../../adapters/git/history.js';
@@ -9,6 +9,7 @@ import { reconstruct } from '../../core/audit/lifecycle.js';
 import { breakGlassUses } from '../../core/jobs/break-glass-budget.js';
 import { runGit } from '../../adapters/git/plumbing.js';
 import { octokitBreakGlassReviews } from '../../adapters/github/break-glass-reviews.js';
+import type { TrackedIssue } from '../../adapters/github/issues.js';
 import { reviewIssue, slackMessage, type BreakGlassEvent } from '../../adapters/github/break-glass-notice.js';
 import { checkBreakGlass, type Refusal } from '../../app/break-glass-checks.js';
 import { postSlackWebhook } from '../../adapters/notify/slack-webhook.js';
@@ -65,7 +66,7 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   const identities = repo.policy.identities;
   const check = await checkBreakGlass({
     role, actor, identities, settings, teams: octokitTeamDirectory(octokit), reviews,
-    policyOwners: repo.policy.owners, budget: settings.budget, now, duration,
+    policyOwners: repo.policy.owners, automation: repo.policy.automation.name, budget: settings.budget, now, duration,
     uses: (grantee) => usesOnRecord(root, grantee, repo.grants, now, repo.policy.automation),
   });
 
@@ -81,10 +82,20 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
 
   if (options.dryRun) return dryRun(io, options, root, now, draft);
 
+  const event: BreakGlassEvent = {
+    actor, grantee: check.grantee, role: role.name, path: draft.path, duration, expires, reason: options.reason, incident: options.incident,
+    notify: role.breakGlass?.notify ?? [], applied: 'pending',
+  };
+  // The review issue first, so the grant's own commit can name it: a trailer only the automation
+  // writes binds the use to its review, where a marker in the body could be moved by anyone with
+  // write access. No issue, no grant: a use that lands without its review could never be reviewed.
+  const review = await openReview(() => reviews.open(actor, basename(draft.path, '.yaml'), reviewIssue(event)));
+  io.stdout(`gitgrant break-glass: review issue #${review.number} opened\n`);
+
   writeDraft(root, draft);
   const message = formatCommitMessage(`Break glass: ${actor} takes ${role.name} for ${options.incident}`, {
     action: 'break-glass',
-    grants: [{ grant: draft.path, role: role.name, grantee: check.grantee, incident: options.incident, reason: options.reason, requestedBy: actor }],
+    grants: [{ grant: draft.path, role: role.name, grantee: check.grantee, incident: options.incident, reason: options.reason, requestedBy: actor, review: review.number }],
   });
   git(root, ['add', '--', draft.path]);
   // Dated by the clock the grant was computed with, so the record says when the use began.
@@ -94,19 +105,36 @@ async function breakGlass(io: CliIo, options: BreakGlassOptions): Promise<number
   io.stdout(`gitgrant break-glass: ${actor} (eligible as ${check.eligibleVia}) gets ${role.name} for ${formatDuration(duration)}: committed ${draft.path} (${commit.slice(0, 12)})\n`);
 
   const applied = options.apply === false ? 'not-applied' : await applyNow(io, options, root, now);
-  const event: BreakGlassEvent = {
-    actor, grantee: check.grantee, role: role.name, path: draft.path, duration, expires, reason: options.reason, incident: options.incident,
-    notify: role.breakGlass?.notify ?? [], commit, applied,
-  };
-  // Notified whatever apply did: security must hear about every use, including a failed one.
-  const review = await reviews.open(actor, basename(draft.path, '.yaml'), reviewIssue(event));
-  io.stdout(`gitgrant break-glass: review issue #${review.number} opened\n`);
+  const landed: BreakGlassEvent = { ...event, commit, applied };
+  // Security must hear what happened, including a failed apply; the binding is already in the commit.
+  try {
+    await reviews.update(review, reviewIssue(landed));
+  } catch (error) {
+    io.stdout(`gitgrant break-glass: warning: could not write the commit and status into review issue #${review.number}: ${plainText(errorText(error))}\n`);
+  }
   const webhook = io.env.GITGRANT_SLACK_WEBHOOK_URL?.trim();
   if (webhook) {
-    const posted = await postSlackWebhook(webhook, slackMessage(event, review.url));
+    const posted = await postSlackWebhook(webhook, slackMessage(landed, review.url));
     io.stdout(posted.ok ? 'gitgrant break-glass: Slack notified\n' : `gitgrant break-glass: warning: Slack notification failed: ${posted.cause}\n`);
   }
   return applied === 'apply-failed' ? EXIT.findings : EXIT.ok;
+}
+
+async function openReview(open: () => Promise<TrackedIssue>): Promise<TrackedIssue> {
+  try {
+    return await open();
+  } catch (error) {
+    throw new CommandFailure(
+      `cannot open the break-glass review issue, so nothing was committed or applied: ${errorText(error)}`,
+      'retry when GitHub answers again (a use is committed only with its review issue); the workflow\'s app token needs issues: write',
+    );
+  }
+}
+
+function errorText(error: unknown): string {
+  const { status, message } = error as { status?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  return typeof status === 'number' ? `GitHub answered ${status}: ${text}` : text;
 }
 
 /** The grantee's break-glass uses: main's history (all of it: a shallow clone is refused) and the grant files now. */

@@ -62,6 +62,8 @@ export interface GrantLifecycle {
   requestedExpires: Instant;
   breakGlass: boolean;
   incident?: string;
+  /** Break-glass: the review issue the automation's requesting commit names (`Break-Glass-Review`). */
+  breakGlassReview?: number;
   standing: boolean;
   requested: CommitRef;
   approval: Approval;

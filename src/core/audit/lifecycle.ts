@@ -122,6 +122,8 @@ function requested(path: string, role: string, fields: GrantFields, ref: CommitR
     role,
     ...fields,
     incident: fields.incident ?? trailer?.incident,
+    // Only the automation's trailers reach here (a person's are dropped above), so nobody else can bind a review.
+    ...(trailer?.review !== undefined ? { breakGlassReview: trailer.review } : {}),
     requestedExpires: fields.expires,
     requested: ref,
     approval,

@@ -14,7 +14,9 @@
  *   Grant: grants/prod-db-admin/bob-chg-1.yaml
  *   ...
  *
- * A commit carries one action; each grant's block starts with `Grant:`.
+ * A commit carries one action; each grant's block starts with `Grant:`. A break-glass grant's block
+ * also names its review issue, `Break-Glass-Review: #123`: the workflow opens the issue first, so
+ * the binding of a use to its review is written by the automation alone, never by an issue body.
  */
 import { formatInstant, parseInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
@@ -37,6 +39,8 @@ export interface GrantTrailer {
   reason?: string;
   incident?: string;
   requestedBy?: string;
+  /** Break-glass: the number of the review issue the automation opened for this use. */
+  review?: number;
 }
 
 export interface LifecycleCommit {
@@ -60,6 +64,7 @@ export function formatTrailers(commit: LifecycleCommit): string {
     if (g.incident !== undefined) lines.push(`Incident: ${oneLine(g.incident)}`);
     if (g.requestedBy !== undefined) lines.push(`Requested-By: ${oneLine(g.requestedBy)}`);
     if (g.reason !== undefined) lines.push(`Reason: ${oneLine(g.reason)}`);
+    if (g.review !== undefined) lines.push(`Break-Glass-Review: #${g.review}`);
   }
   return lines.join('\n');
 }
@@ -94,6 +99,7 @@ export function parseTrailers(message: string): LifecycleCommit | undefined {
     else if (key === 'Incident') current.incident = value!;
     else if (key === 'Requested-By') current.requestedBy = value!;
     else if (key === 'Reason') current.reason = value!;
+    else if (key === 'Break-Glass-Review' && /^#[1-9][0-9]{0,9}$/.test(value!)) current.review = Number(value!.slice(1));
   }
   return { action, grants };
 }

@@ -23,6 +23,8 @@ export interface BreakGlassUse {
   until: Instant;
   /** Made by the automation (the break-glass command), so a review issue must exist for it. */
   byAutomation: boolean;
+  /** The review issue the automation's commit names for it; undefined for uses from before that trailer existed. */
+  review?: number;
 }
 
 /**
@@ -37,7 +39,10 @@ export function breakGlassUses(grantee: Email, history: readonly GrantLifecycle[
     if (!life.breakGlass || life.grantee !== grantee) continue;
     const from = Math.max(life.requested.at, life.starts ?? life.requested.at);
     const until = Math.max(life.requestedExpires, life.expires, ...life.changes.map((c) => c.toExpires));
-    const use: BreakGlassUse = { grant: life.id.replace(/@[0-9a-f]+$/, ''), role: life.role, from, until, byAutomation: life.requested.bot };
+    const use: BreakGlassUse = {
+      grant: life.id.replace(/@[0-9a-f]+$/, ''), role: life.role, from, until, byAutomation: life.requested.bot,
+      ...(life.breakGlassReview !== undefined ? { review: life.breakGlassReview } : {}),
+    };
     uses.set(life.id, use);
     if (!life.ended) live.set(life.path, use);
   }

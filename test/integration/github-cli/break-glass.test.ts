@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseTrailers } from '../../../src/core/audit/trailers.js';
 import { aGrant, aRepo, aRole } from '../../support/builders/model.js';
@@ -60,12 +61,14 @@ describe('gitgrant break-glass', () => {
     expect(repo.read(path)).toContain('grantee: olga@example.com\n');
     expect(repo.read(path)).toContain('expires: 2026-11-23T11:00:00Z\nbreakGlass: true\nincident: INC-4321\n');
     expect(repo.git('status', '--porcelain')).toBe('');
+    const [review] = gh.issues(GITHUB_REPO);
+    // The commit names the review issue: the link from the use to its review that only the automation writes.
+    expect(repo.git('log', '-1', '--format=%B')).toContain(`\nBreak-Glass-Review: #${review!.number}\n`);
     expect(parseTrailers(repo.git('log', '-1', '--format=%B'))).toEqual({
       action: 'break-glass',
-      grants: [{ grant: path, role: 'prod-break-glass', grantee: 'olga@example.com', incident: 'INC-4321', requestedBy: 'olga', reason: REASON }],
+      grants: [{ grant: path, role: 'prod-break-glass', grantee: 'olga@example.com', incident: 'INC-4321', requestedBy: 'olga', reason: REASON, review: review!.number }],
     });
 
-    const [review] = gh.issues(GITHUB_REPO);
     expect(review).toMatchObject({ title: 'Break-glass review: olga on prod-break-glass (INC-4321)', labels: ['break-glass-review'], state: 'open' });
     expect(review!.body).toContain('@example-org/security: olga broke glass on role <code>prod&#45;break&#45;glass</code>.');
     expect(review!.body).toContain('| Reason | Orders API down; restart the writer &#64;org/security &#60;b&#62;now&#60;/b&#62; |');
@@ -73,7 +76,13 @@ describe('gitgrant break-glass', () => {
     expect(slack.received).toHaveLength(1);
     expect(slack.received[0]!.text).toContain(':rotating_light: Break-glass: olga granted prod-break-glass to olga@example.com for 1h (until 2026-11-23T11:00:00Z).');
     expect(slack.received[0]!.text).toContain('restart the writer @org/security &lt;b&gt;now&lt;/b&gt;');
-    expect(run.stdout).toContain(`gitgrant break-glass: review issue #${review!.number} opened\ngitgrant break-glass: Slack notified\n`);
+    expect(review!.body).toContain(`| Grant file | <code>grants/prod&#45;break&#45;glass/olga&#45;inc&#45;4321&#46;yaml</code> (commit <code>${head(repo).slice(0, 12)}</code>) |`);
+    expect(review!.body).toContain('| Status | committed; the apply workflow lands it |');
+    expect(run.lines).toEqual([
+      `gitgrant break-glass: review issue #${review!.number} opened`,
+      `gitgrant break-glass: olga (eligible as @${ONCALL}) gets prod-break-glass for 1h: committed ${path} (${head(repo).slice(0, 12)})`,
+      'gitgrant break-glass: Slack notified',
+    ]);
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-hook');
   });
 
@@ -330,20 +339,119 @@ describe('gitgrant break-glass', () => {
       expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
     });
 
-    it('still blocks when the actor takes the label off their open review', async () => {
+    it('still blocks when the actor takes the label and the marker off their open review: the commit names it', async () => {
       const gh = double();
       gh.seedTeam(ONCALL, { active: ['olga'] });
       const repo = incidentRepo();
       expect((await breakGlass(gh, repo, { incident: 'INC-8401' })).code).toBe(0);
-      gh.issue(GITHUB_REPO, reviewOf(gh, 'INC-8401').number).labels = [];
+      const review = gh.issue(GITHUB_REPO, reviewOf(gh, 'INC-8401').number);
+      review.labels = [];
+      review.body = 'Nothing to see here.';
 
       const second = await breakGlass(gh, repo, { incident: 'INC-8402', now: '2026-11-23T12:00:00Z' });
 
       expect(second.code).toBe(1);
       expect(second.lines).toEqual([
-        'gitgrant break-glass: refused: olga\'s break-glass use grants/prod-break-glass/olga-inc-8401.yaml (from 2026-11-23T10:00:00Z) has no review issue labelled break-glass-review '
-        + `(hint: its issue may have lost its label or its hidden marker: a policy owner (@${TEAMS.security}) restores them and closes it as completed once reviewed)`,
+        `gitgrant break-glass: refused: olga has an open break-glass review (#${review.number}: Break-glass review: olga on prod-break-glass (INC-8401)) `
+        + `(hint: the review must be closed as completed by a policy owner (@${TEAMS.security}) other than olga before olga breaks glass again)`,
       ]);
+    });
+
+    describe('moving the hidden marker that names a use', () => {
+      const MARKER = /<!-- gitgrant:fingerprint:[^ ]+ -->\n?/;
+      /** What anyone with write access can do: cut the marker out of one issue body and paste it over another's. */
+      function moveMarker(gh: GitHubDouble, from: number, to: number): void {
+        const source = gh.issue(GITHUB_REPO, from);
+        const target = gh.issue(GITHUB_REPO, to);
+        const marker = MARKER.exec(source.body)![0];
+        source.body = source.body.replace(marker, '');
+        target.body = marker + target.body.replace(MARKER, '');
+      }
+      const openReviewLine = (review: { number: number; title: string }) =>
+        `gitgrant break-glass: refused: olga has an open break-glass review (#${review.number}: ${review.title}) `
+        + `(hint: the review must be closed as completed by a policy owner (@${TEAMS.security}) other than olga before olga breaks glass again)`;
+
+      it('still blocks when the marker of an open review is moved onto another issue a policy owner closed as completed', async () => {
+        const gh = double();
+        gh.seedTeam(ONCALL, { active: ['olga'] });
+        const repo = incidentRepo();
+        expect((await breakGlass(gh, repo, { incident: 'INC-9001' })).code).toBe(0);
+        const review = reviewOf(gh, 'INC-9001');
+        // Opened after the use, labelled, and closed as completed by a policy owner for its own reason.
+        const other = gh.seedIssue({ repo: GITHUB_REPO, title: 'Rotate the staging TLS certificate', author: 'olga', labels: ['break-glass-review'] });
+        gh.closeIssue(GITHUB_REPO, other, REVIEWER);
+        moveMarker(gh, review.number, other);
+
+        const second = await breakGlass(gh, repo, { incident: 'INC-9002', now: '2026-11-23T12:00:00Z' });
+
+        expect(second.code, second.stdout + second.stderr).toBe(1);
+        expect(second.lines).toEqual([openReviewLine(review)]);
+        // The audit report shows the review the commit names, not the issue the marker was moved to.
+        const audit = await gitgrant(gh, repo, ['audit', '--since', '2026-11-01', '--until', '2026-12-01', '--format', 'md']);
+        expect(audit.code, audit.stderr).toBe(0);
+        expect(audit.stdout).toContain(`incident INC&#45;9001, ended not yet; review issue #${review.number} open`);
+        expect(audit.stdout).not.toContain(`review issue #${other} `);
+      });
+
+      it('shifts no block when the marker is moved onto another person\'s completed review', async () => {
+        const gh = double();
+        gh.seedTeam(ONCALL, { active: ['olga', 'bob'] });
+        const repo = incidentRepo();
+        expect((await breakGlass(gh, repo, { actor: 'bob', incident: 'INC-9101' })).code).toBe(0);
+        const bobs = reviewOf(gh, 'INC-9101');
+        gh.closeIssue(GITHUB_REPO, bobs.number, REVIEWER);
+        expect((await breakGlass(gh, repo, { incident: 'INC-9102', now: '2026-11-23T10:30:00Z' })).code).toBe(0);
+        const olgas = reviewOf(gh, 'INC-9102');
+        moveMarker(gh, olgas.number, bobs.number);
+
+        const olgaAgain = await breakGlass(gh, repo, { incident: 'INC-9103', now: '2026-11-23T12:00:00Z' });
+        const bobAgain = await breakGlass(gh, repo, { actor: 'bob', incident: 'INC-9104', now: '2026-11-23T12:00:00Z' });
+
+        expect(olgaAgain.code, olgaAgain.stdout + olgaAgain.stderr).toBe(1);
+        expect(olgaAgain.lines).toEqual([openReviewLine(olgas)]);
+        expect(bobAgain.code, bobAgain.stdout + bobAgain.stderr).toBe(0);
+      });
+    });
+
+    it('keeps the older rule for a use from before the Break-Glass-Review trailer: its marker, on an issue opened after it', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      expect((await breakGlass(gh, repo, { incident: 'INC-9301' })).code).toBe(0);
+      // The same commit as an older gitgrant made it: the automation's, without the trailer.
+      const message = repo.git('log', '-1', '--format=%B').replace(/^Break-Glass-Review: #\d+\n/m, '');
+      execFileSync('git', ['commit', '--amend', '-q', '--no-gpg-sign', '-F', '-'], {
+        cwd: repo.root, input: message,
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_COMMITTER_NAME: AUTOMATION_COMMITTER.name, GIT_COMMITTER_EMAIL: AUTOMATION_COMMITTER.email, GIT_COMMITTER_DATE: NOW },
+      });
+      const review = gh.issue(GITHUB_REPO, reviewOf(gh, 'INC-9301').number);
+      gh.closeIssue(GITHUB_REPO, review.number, REVIEWER);
+      const body = review.body;
+      review.body = body.replace(/<!-- gitgrant:fingerprint:[^ ]+ -->\n?/, '');
+
+      const unmarked = await breakGlass(gh, repo, { incident: 'INC-9302', now: '2026-11-23T12:00:00Z' });
+      review.body = body;
+      const marked = await breakGlass(gh, repo, { incident: 'INC-9302', now: '2026-11-23T12:00:00Z' });
+
+      expect(unmarked.code).toBe(1);
+      expect(unmarked.stdout).toContain("refused: olga's break-glass use grants/prod-break-glass/olga-inc-9301.yaml (from 2026-11-23T10:00:00Z) has no review issue labelled break-glass-review");
+      expect(marked.code, marked.stdout + marked.stderr).toBe(0);
+    });
+
+    it('commits nothing when the review issue cannot be opened: a use without its review must not land', async () => {
+      const gh = double();
+      gh.seedTeam(ONCALL, { active: ['olga'] });
+      const repo = incidentRepo();
+      const before = head(repo);
+      gh.rateLimit({ operationId: 'issues/create', kind: 'secondary', times: 1 });
+
+      const run = await breakGlass(gh, repo, { incident: 'INC-9201' });
+
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(head(repo)).toBe(before);
+      expect(repo.git('status', '--porcelain')).toBe('');
+      expect(run.stderr).toContain('gitgrant: cannot open the break-glass review issue, so nothing was committed or applied: GitHub answered 403');
+      expect(gh.issues(GITHUB_REPO).some((i) => i.title.includes('INC-9201'))).toBe(false);
     });
 
     it('gives no time back when a person deletes the grant early', async () => {

@@ -92,6 +92,32 @@ describe('whose lifecycle trailers count', () => {
   });
 });
 
+describe('the review a break-glass use is bound to', () => {
+  const BG = 'grants/prod-admin/olga-inc-1.yaml';
+  const breakGlassCommit = (review: string) => `${formatCommitMessage('Break glass: olga takes prod-admin for INC-1', {
+    action: 'break-glass', grants: [{ grant: BG, role: 'prod-admin', grantee: 'olga@example.com', incident: 'INC-1', requestedBy: 'olga' }],
+  }).trimEnd()}\nBreak-Glass-Review: ${review}\n`;
+  const bound = (message: string, committer: { name: string; email: string }) => {
+    const h = new HistoryBuilder();
+    const history = h.commit('2026-11-01T10:00:00Z', message, [{ status: 'A', path: BG, newBlob: h.grant('g1', { expires: '2026-11-01T11:00:00Z' }) }], { committer }).build();
+    return reconstruct(history).grants[0]!.breakGlassReview;
+  };
+
+  it('writes and reads the issue number as a trailer of the grant\'s block', () => {
+    const message = formatCommitMessage('Break glass', { action: 'break-glass', grants: [{ grant: BG, role: 'prod-admin', grantee: 'olga@example.com', review: 42 }] });
+    expect(message).toContain('\nGrant: grants/prod-admin/olga-inc-1.yaml\nRole: prod-admin\nGrantee: olga@example.com\nBreak-Glass-Review: #42\n');
+    expect(bound(message, AUTOMATION)).toBe(42);
+  });
+
+  it('takes it only from the automation\'s own commit', () => {
+    expect(bound(breakGlassCommit('#7'), { name: 'Olga', email: 'olga@example.com' })).toBeUndefined();
+  });
+
+  it('ignores a value that is not one issue number', () => {
+    for (const value of ['7', '#7 and #8', '#0', '#-1', '#']) expect(bound(breakGlassCommit(value), AUTOMATION)).toBeUndefined();
+  });
+});
+
 describe('pull request numbers', () => {
   it.each([
     ['Merge pull request #123 from alice/readonly', 123],
