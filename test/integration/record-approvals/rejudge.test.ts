@@ -13,7 +13,7 @@ import { startGcpIamEmulator as startGcpDouble } from '../../../src/adapters/san
 import type { GitHubDouble } from '../../support/github-double.js';
 import { AUTOMATION_COMMITTER, type TempRepo } from '../../support/temp-repo.js';
 import { GITHUB_REPO, NOW, gitgrant, gitRepo, useGitHubDouble } from '../github-cli/harness.js';
-import { TEAMS, accessPolicy, appReadonly } from '../github-cli/org.js';
+import { TEAMS, accessPolicy, appReadonly, at } from '../github-cli/org.js';
 
 const double = useGitHubDouble();
 
@@ -183,5 +183,53 @@ describe('gitgrant rejudge: the gate re-judged at landing, before apply', () => 
     expect(rejudge.stdout).toContain("gitgrant's own break-glass commit, not judged");
     expect(existsSync(join(repo.root, pushed.path))).toBe(false);
     expect(cloud.members()).toEqual(['user:olga@example.com']);
+  });
+
+  it('judges with the rules main had when the PR landed: a role that now needs two approvers takes back a grant one approved', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol'] });
+    const repo = mainRepo();
+    const before = head(repo);
+    const { pull, grant } = await approvedRequest(gh, repo, 'alice');
+    repo.remove(grant.path);
+    // The owners raise the bar on main (their own PR) while alice's check stays green.
+    const stricter = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'carol', files: [{ path: 'roles/app-readonly.yaml' }] });
+    repo.write(appReadonly().withApprovals({ name: 'owners', count: 2, from: [at(TEAMS.appOwners)] }).build());
+    land(repo, `Two owners approve app-readonly (#${stricter})`);
+    gh.mergePull(GITHUB_REPO, stricter, { sha: head(repo), by: 'carol' });
+    repo.write(grant.build());
+    land(repo, `Request app-readonly for alice (#${pull})`);
+    gh.mergePull(GITHUB_REPO, pull, { sha: head(repo), by: 'alice' });
+    const cloud = await gcpCloud();
+
+    const { rejudge } = await applyWorkflow(gh, repo, before, cloud.env);
+
+    expect(rejudge.stdout).toContain(`rejudge: PR #${stricter}: adds or changes no grant, nothing to judge`);
+    expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path})`);
+    expect(existsSync(join(repo.root, grant.path))).toBe(false);
+    expect(cloud.members()).toEqual([]);
+  });
+
+  it('judges a rebase merge (several commits of one PR) once, as one landing, and takes back every grant it added', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
+    const repo = mainRepo();
+    const before = head(repo);
+    const { pull, grant } = await approvedRequest(gh, repo, 'alice');
+    const first = land(repo, 'Request app-readonly for alice');
+    const olga = aGrant().for('olga@example.com').ofRole('app-readonly');
+    repo.write(olga.build());
+    const second = land(repo, 'Request app-readonly for olga');
+    // GitHub names the PR for each rebased commit.
+    gh.pull(GITHUB_REPO, pull).commits.push({ sha: first, message: 'Request app-readonly for alice' }, { sha: second, message: 'Request app-readonly for olga' });
+    gh.mergePull(GITHUB_REPO, pull, { sha: second, by: 'alice' });
+    gh.seedTeam(TEAMS.appOwners, { active: [] });
+    const cloud = await gcpCloud();
+
+    const { rejudge } = await applyWorkflow(gh, repo, before, cloud.env);
+
+    expect(rejudge.stdout.match(new RegExp(`rejudge: PR #${pull}:`, 'g'))).toHaveLength(1);
+    expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path}, ${olga.path})`);
+    expect(cloud.members()).toEqual([]);
   });
 });
