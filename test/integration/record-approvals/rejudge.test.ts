@@ -232,4 +232,35 @@ describe('gitgrant rejudge: the gate re-judged at landing, before apply', () => 
     expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path}, ${olga.path})`);
     expect(cloud.members()).toEqual([]);
   });
+
+  it('judges with HR as main had it when the PR landed: a grantee HR marked terminated after the check is not given access', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
+    const people = (aliceActive: boolean) => ({
+      path: 'hr/people.json',
+      text: JSON.stringify({ people: [
+        { email: 'alice@example.com', active: aliceActive, ...(aliceActive ? {} : { status: 'terminated' }) },
+        { email: 'bob@example.com', active: true },
+      ] }, null, 2) + '\n',
+    });
+    const repo = mainRepo();
+    repo.write(accessPolicy().withSection('hr', { sources: [{ kind: 'json', path: 'hr/people.json' }] }).build(), people(true));
+    land(repo, 'HR source for the gate');
+    const before = head(repo);
+    const { pull, grant } = await approvedRequest(gh, repo, 'alice');
+    repo.remove(grant.path);
+    // The HR export on main says alice left; nothing re-runs her PR's check.
+    repo.write(people(false));
+    land(repo, 'HR export');
+    repo.write(grant.build());
+    land(repo, `Request app-readonly for alice (#${pull})`);
+    gh.mergePull(GITHUB_REPO, pull, { sha: head(repo), by: 'alice' });
+    const cloud = await gcpCloud();
+
+    const { rejudge } = await applyWorkflow(gh, repo, before, cloud.env);
+
+    expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path}): the approvals are complete, but the files do not validate; alice@example.com is terminated in HR (hr/people.json)`);
+    expect(existsSync(join(repo.root, grant.path))).toBe(false);
+    expect(cloud.members()).toEqual([]);
+  });
 });
