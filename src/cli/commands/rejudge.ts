@@ -4,24 +4,18 @@
  * grants whose approval did not hold. The use case is app/rejudge.ts; the judge is the gate's, as
  * `record-approvals` runs it (rules of the commit before, at the landing instant).
  */
-import { judgePullRequest } from '../../app/gate.js';
 import { rejudgeLandings, type JudgedLanding, type RejudgeAdapters } from '../../app/rejudge.js';
 import { loadRepo } from '../../adapters/fs/load-repo.js';
 import { commitTakeBack, grantsAtHead, landedRange } from '../../adapters/git/landed-range.js';
-import { octokitIssueReader } from '../../adapters/github/issue-reader.js';
-import { octokitPullRequestReader, openPullsAtHead } from '../../adapters/github/pull-requests.js';
 import { landingPullRequests } from '../../adapters/github/record-approvals-github.js';
-import { octokitTeamDirectory } from '../../adapters/github/teams.js';
 import type { GitHubClient } from '../../adapters/github/client.js';
-import { parseInstant } from '../../core/model/instant.js';
 import { plainText } from '../../core/render/escape.js';
 import { githubClient, githubRepo } from '../support/github-session.js';
 import { git } from '../support/git.js';
-import { hrAtRequest } from '../support/hr-at-request.js';
 import { EXIT, UsageError, type CliIo } from '../support/io.js';
+import { judgeLanded } from '../support/judge-pr.js';
 import { automationOf } from '../support/load.js';
 import { nowOption, repoOption } from '../support/options.js';
-import { judgedRepo } from '../support/pr-objects.js';
 
 export interface RejudgeOptions {
   since?: string;
@@ -43,22 +37,8 @@ export async function rejudgeCommand(io: CliIo, options: RejudgeOptions): Promis
   const octokit = () => (client ??= githubClient(io));
   const adapters: RejudgeAdapters = {
     landingPullRequests: async (sha) => landingPullRequests(await octokit(), githubRepo(io, root), sha),
-    judge: async (number, landed) => {
-      const at = parseInstant(landed.committedAt);
-      if (at === undefined) throw new Error(`${landed.sha.slice(0, 12)} has no readable commit date`);
-      const ok = await octokit();
-      const github = githubRepo(io, root);
-      // Rules of the commit before the landing, grants of the landed commit, read from git objects.
-      const judged = judgedRepo(root, landed.before, landed.sha);
-      const checkRequested = await hrAtRequest(io, root, judged.repo, at, landed.before);
-      const reader = octokitPullRequestReader(ok, github);
-      const judgement = await judgePullRequest({ pull: { number }, judged, now: at, checkRequested }, {
-        pulls: { ...reader, openAtHead: (sha, filter) => openPullsAtHead(ok, github, sha, filter) },
-        teams: octokitTeamDirectory(ok),
-        issues: octokitIssueReader(ok, github),
-      });
-      return judgement!;
-    },
+    // The judge record-approvals uses: rules and HR of the commit before, at the landing instant.
+    judge: (number, landed) => judgeLanded(io, root, number, landed),
     automation: () => automationOf(root),
   };
   const result = await rejudgeLandings(commits, grantsAtHead(root), adapters);
