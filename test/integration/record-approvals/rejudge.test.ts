@@ -263,4 +263,29 @@ describe('gitgrant rejudge: the gate re-judged at landing, before apply', () => 
     expect(existsSync(join(repo.root, grant.path))).toBe(false);
     expect(cloud.members()).toEqual([]);
   });
+
+  it('takes back a grant a PR widened (an extension whose approval did not hold): the whole grant goes, apply removes what it gave', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
+    const repo = mainRepo();
+    const grant = aGrant().for('alice@example.com').ofRole('app-readonly').named('alice-ext').expiringIn('1h');
+    repo.write(grant.build());
+    land(repo, 'Request app-readonly for alice (#90)');
+    const cloud = await gcpCloud();
+    expect((await gitgrant(gh, repo, ['apply', '--now', NOW], cloud.env)).code).toBe(0);
+    expect(cloud.members()).toEqual(['user:alice@example.com']);
+    const before = head(repo);
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', files: [{ path: grant.path, status: 'modified' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+    repo.write(grant.expiringIn('4h').build());
+    gh.seedTeam(TEAMS.appOwners, { active: [] });
+    land(repo, `Extend app-readonly for alice by 3h (#${pull})`);
+    gh.mergePull(GITHUB_REPO, pull, { sha: head(repo), by: 'alice' });
+
+    const { rejudge } = await applyWorkflow(gh, repo, before, cloud.env);
+
+    expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path})`);
+    expect(existsSync(join(repo.root, grant.path))).toBe(false);
+    expect(cloud.members()).toEqual([]);
+  });
 });
