@@ -33,6 +33,8 @@ describe('apply.yml: the gate is re-judged before anything is given', () => {
       expect(step.if).toContain("steps.rejudge.outputs.judged != ''");
     }
     expect(steps[rejudge]!.id).toBe('rejudge');
+    // Exit 1 is also how gitgrant reports its own failures: only a take-back commit on top makes it "judged".
+    expect(steps[rejudge]!.run).toContain('[ "$status" = 1 ] && [ "$head" != "$GITHUB_SHA" ]');
     expect(steps[applyStep]!.run).toContain('git checkout -q --detach "$JUDGED"');
   });
 
