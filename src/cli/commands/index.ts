@@ -348,6 +348,17 @@ const report: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./report-monthly.js')).reportCommand(io, opts)));
 };
 
+const rejudge: CommandModule = (program, io, run) => {
+  program
+  .command('rejudge')
+  .description('before apply: judge again the PRs that landed since a commit, and take back (delete, in one commit) the grants whose approval did not hold')
+  .option('--since <sha>', 'main before the push (default: judge HEAD alone)')
+  .addOption(repoFlag('the access repository (a full git checkout of main)'))
+  .option('--now <time>', 'the instant written as Revoked-At (RFC 3339)')
+  .option('--dry-run', 'judge and say what would be taken back; commit nothing')
+  .action((opts) => run(async () => (await import('./rejudge.js')).rejudgeCommand(io, opts)));
+};
+
 const recordApprovals: CommandModule = (program, io, run) => {
   program
   .command('record-approvals')
@@ -387,4 +398,4 @@ const completion: CommandModule = (program, io, run) => {
     }));
 };
 
-export const COMMANDS: CommandModule[] = [init, validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, recordApprovals, sandbox, completion];
+export const COMMANDS: CommandModule[] = [init, validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, rejudge, recordApprovals, sandbox, completion];

@@ -3,7 +3,7 @@
  * turned into the gate use case's inputs: the repo as judged, HR at request time from the same base,
  * and GitHub's readers. The decision itself is `app/gate.ts`.
  */
-import { judgePullRequest, type Judgement } from '../../app/gate.js';
+import { judgePullRequest, type Judgement, type PullToJudge } from '../../app/gate.js';
 import type { GitHubClient } from '../../adapters/github/client.js';
 import { octokitIssueReader } from '../../adapters/github/issue-reader.js';
 import { octokitPullRequestReader, openPullsAtHead } from '../../adapters/github/pull-requests.js';
@@ -45,15 +45,30 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<JudgedPr |
   if (options.headSha !== undefined && !COMMIT_ID.test(options.headSha)) throw new UsageError(`--head-sha ${options.headSha} is not a full commit id`, 'pass the 40-character sha of the pull request head');
   if (options.pr === undefined && options.headSha === undefined) throw new UsageError('say which pull request to judge', 'pass --pr N, or --head-sha SHA (from the trusted workflow)');
   if (options.postCheck && options.headSha === undefined) throw new UsageError('--post-check needs --head-sha', 'the check is posted on the commit that was judged, read from git objects');
-  const github = githubRepo(io, root);
   const judged = judgedRepo(root, options.baseRef, options.headSha);
-  // HR data is judged like the rules: from the base commit (or the trusted checkout), so the PR
-  // cannot edit who works here.
-  const checkRequested = await hrAtRequest(io, root, judged.repo, now, { baseRef: options.baseRef });
-  const octokit = await githubClient(io);
   const pull = options.pr !== undefined
     ? { number: prOption(options.pr), ...(options.headSha !== undefined ? { headSha: options.headSha } : {}) }
     : { headSha: options.headSha!, ...(options.headRepo ? { headRepo: options.headRepo } : {}) };
+  return judgeWith(io, root, now, judged, options.baseRef, pull);
+}
+
+/**
+ * A merged PR as it landed `landed.sha` (`rejudge`, `record-approvals`): rules and HR of
+ * `landed.before`, grants of the landed commit read from git objects (nothing is checked out), at
+ * the instant it landed. Judged by number, so the PR's head is not compared with the landed commit.
+ */
+export async function judgeLanded(io: CliIo, root: string, number: number, landed: { sha: string; committedAt: string; before?: string }): Promise<JudgedPr> {
+  const now = nowOption(io, landed.committedAt);
+  const judged = judgedRepo(root, landed.before, landed.sha);
+  return (await judgeWith(io, root, now, judged, landed.before, { number }))!;
+}
+
+async function judgeWith(io: CliIo, root: string, now: Instant, judged: ReturnType<typeof judgedRepo>, baseRef: string | undefined, pull: PullToJudge): Promise<JudgedPr | undefined> {
+  const github = githubRepo(io, root);
+  // HR data is judged like the rules: from the base commit (or the trusted checkout), so the PR
+  // cannot edit who works here.
+  const checkRequested = await hrAtRequest(io, root, judged.repo, now, baseRef !== undefined ? { baseRef } : {});
+  const octokit = await githubClient(io);
   const reader = octokitPullRequestReader(octokit, github);
   // The commit the head was merged into in memory: main, as the trusted checkout has it.
   const baseSha = options.headSha !== undefined ? commitOf(root, options.baseRef ?? 'HEAD') : undefined;

@@ -54,7 +54,7 @@ const used = workflowFiles.flatMap((name) => invocationsIn(name, readFileSync(jo
 describe('the gitgrant commands the workflows run', () => {
   it('are found in every workflow that runs gitgrant', () => {
     expect(new Set(used.map((u) => u.command))).toEqual(
-      new Set(['validate', 'codeowners', 'gate', 'comment', 'apply', 'record-approvals', 'expire', 'break-glass', 'request', 'reconcile', 'hr-check', 'anomalies', 'exceptions', 'report', 'dashboard', 'verify']),
+      new Set(['validate', 'codeowners', 'gate', 'comment', 'apply', 'rejudge', 'record-approvals', 'expire', 'break-glass', 'request', 'reconcile', 'hr-check', 'anomalies', 'exceptions', 'report', 'dashboard', 'verify']),
     );
   });
 
