@@ -167,7 +167,8 @@ export function grantState(grant: GrantLifecycle, now: Instant): GrantState {
 /** Who approved a grant, as recorded: logins, the waiver that stood in for them, or that nothing was recorded. */
 function approvedBy(grant: GrantLifecycle): string {
   const logins = grant.approval.approvers.map((a) => a.login);
-  if (logins.length > 0) return logins.join(', ');
+  // A note older than main's records is anyone's word: shown, never as a record.
+  if (logins.length > 0) return `${logins.join(', ')}${grant.approval.source === 'note' ? ' (unverified note)' : ''}`;
   if (grant.approval.waiver) return `no approval needed: ${grant.approval.waiver}`;
   if (grant.breakGlass) return 'break-glass (reviewed after)';
   return grant.approval.source === 'unrecorded' ? 'not recorded' : 'none';
