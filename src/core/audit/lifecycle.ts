@@ -44,7 +44,9 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
     }
     const believed = evidence.of(commit);
     const ref = commitRef(commit, byAutomation, believed.source === 'none' ? undefined : believed.record.pr);
-    const approval = approvalOf(ref.pr, believed, known);
+    // GitHub is asked about the PR the subject or main's record names, never one only a note claims.
+    const trustedPr = believed.source === 'note' ? pullRequestOf(ref.subject) : ref.pr;
+    const approval = approvalOf(trustedPr, ref.pr, believed, known);
     for (const change of commit.changes) {
       const place = classify(change.path);
       if (place.kind === 'role') {
@@ -107,8 +109,8 @@ function commitRef(commit: HistoryCommit, byAutomation: boolean, recordedPr: num
   };
 }
 
-function approvalOf(pr: number | undefined, believed: ReturnType<ApprovalEvidence['of']>, known: KnownApprovals): Approval {
-  const fromGitHub = pr === undefined ? undefined : known.get(pr);
+function approvalOf(trustedPr: number | undefined, pr: number | undefined, believed: ReturnType<ApprovalEvidence['of']>, known: KnownApprovals): Approval {
+  const fromGitHub = trustedPr === undefined ? undefined : known.get(trustedPr);
   if (fromGitHub) return { ...fromGitHub, source: 'github' };
   if (believed.source !== 'none') return { ...believed.record, source: believed.source };
   return { pr, approvers: [], source: 'unrecorded' };
