@@ -1,7 +1,8 @@
 /**
- * After a PR landed: who approved it, written as a git note on the commit that landed it
- * (`refs/notes/gitgrant`), so an auditor without a GitHub token can still name the approvers from
- * history alone.
+ * After a PR landed: who approved it, written as the automation's commit on main (`mainRecord`,
+ * approvals/: the record the audit counts, since only the App can push to main) and as a git note
+ * on the commit that landed it (`refs/notes/gitgrant`: a copy anyone with write access could push),
+ * so an auditor without a GitHub token can still name the approvers from history alone.
  *
  * The approvals are the gate's own verdict on the PR (the same use case as `gitgrant gate`), judged
  * with the rules of the commit before and at the instant the commit landed: the recorded facts

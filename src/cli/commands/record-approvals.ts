@@ -1,6 +1,8 @@
 /**
- * `gitgrant record-approvals --commit SHA [--pr N]`: after a PR landed, write who approved it as a
- * git note on the commit that landed it (`refs/notes/gitgrant`). The use case is app/record-approvals.ts.
+ * `gitgrant record-approvals --commit SHA [--pr N] [--record-on REF]`: after a PR landed, write who
+ * approved it as a git note on the commit that landed it (`refs/notes/gitgrant`) and, with
+ * `--record-on`, as the automation's commit on top of REF (branch `gitgrant-approval-record`, for the
+ * workflow to push to main): the record the audit counts. The use case is app/record-approvals.ts.
  */
 import { recordApprovals } from '../../app/record-approvals.js';
 import { renderGateText } from '../../core/gate/gate-render.js';

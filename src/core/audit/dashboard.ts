@@ -303,5 +303,5 @@ function exceptionsSection(github: GitHubFacts | undefined): string {
 function latencyTable(latencies: readonly { grant: GrantLifecycle; latency: number }[]): string {
   return `<section aria-labelledby="latency-heading"><h2 id="latency-heading">Approval latency</h2>${table('latency', 'From pull request opened to first approval', ['Grant', 'PR', 'Opened', 'Latency'],
     latencies.map(({ grant, latency }) => [`<code>${htmlText(grant.path)}</code>`, grant.requested.pr === undefined ? '' : `#${grant.requested.pr}`, time(grant.approval.openedAt!), formatDuration(latency) || '0m']),
-    'No approval times recorded: the apply step records them in git notes (refs/notes/gitgrant).')}</section>`;
+    'No approval times recorded: the apply step records them on main (approvals/).')}</section>`;
 }
