@@ -29,6 +29,6 @@ export function anomalies(readers: AnomalyReaders, { repo, now, loadDiagnostics 
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'], diagnostics: refused };
   }
   const { history, note } = readers.history.read(repo.policy.automation);
-  const result = detectAnomalies({ repo, history: history.added, now, config: repo.policy.anomalies, approvals: approvalsByLogin(history.added), forged: history.forged });
+  const result = detectAnomalies({ repo, history: history.added, now, config: repo.policy.anomalies, approvals: approvalsByLogin(history.added), forged: history.forged, tamperedApprovals: history.tamperedApprovals });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped], diagnostics: [] };
 }

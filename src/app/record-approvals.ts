@@ -1,13 +1,14 @@
 /**
- * After a PR landed: who approved it, written as a git note on the commit that landed it
- * (`refs/notes/gitgrant`), so an auditor without a GitHub token can still name the approvers from
- * history alone.
+ * After a PR landed: who approved it, written as the automation's commit on main (`mainRecord`,
+ * approvals/: the record the audit counts, since only the App can push to main) and as a git note
+ * on the commit that landed it (`refs/notes/gitgrant`: a copy anyone with write access could push),
+ * so an auditor without a GitHub token can still name the approvers from history alone.
  *
  * The approvals are the gate's own verdict on the PR (the same use case as `gitgrant gate`), judged
  * with the rules of the commit before and at the instant the commit landed: the recorded facts
  * depend on the commit, not on when the command runs, so a re-run writes the same note.
  */
-import { formatApprovalNote } from '../core/audit/approval-note.js';
+import { formatApprovalNote, type ApprovalRecord } from '../core/audit/approval-note.js';
 import { approvalRecordOf } from '../core/audit/approval-record.js';
 import type { LandedPullRequest } from '../core/gate/github-types.js';
 import type { Review } from '../core/gate/github-types.js';
@@ -44,11 +45,16 @@ export interface RecordApprovalsAdapters {
   notes: { write(sha: string, text: string): NoteOutcome };
   /** Whose trailers count (the policy's `automation`), read only when no PR landed the commit. */
   automation(): AutomationIdentity;
+  /**
+   * The record on main (an automation commit under approvals/, approval-evidence.ts): the only
+   * copy the audit trusts, since anyone with write access can push notes. Absent: the note only.
+   */
+  mainRecord?: { write(commit: LandedCommit, record: ApprovalRecord): NoteOutcome };
 }
 
 export type RecordedApprovals =
   | { kind: 'own-commit'; action: LifecycleAction }
-  | { kind: 'recorded'; judgement: Judgement; note: string; outcome: NoteOutcome };
+  | { kind: 'recorded'; judgement: Judgement; note: string; outcome: NoteOutcome; onMain?: NoteOutcome };
 
 export async function recordApprovals(commit: LandedCommit, pr: number | undefined, adapters: RecordApprovalsAdapters): Promise<RecordedApprovals> {
   const landing = pr === undefined ? await theLandingPullRequest(commit, adapters) : { pr };
@@ -57,8 +63,11 @@ export async function recordApprovals(commit: LandedCommit, pr: number | undefin
   const { run } = judgement;
   if (!run.pr.merged) throw new UsageError(`pull request #${run.pr.number} is not merged, so it landed nothing`, 'pass the PR that landed this commit, or leave out --pr');
   const [landed, reviews] = await Promise.all([adapters.github.landedPullRequest(run.pr.number), adapters.github.reviews(run.pr.number)]);
-  const note = formatApprovalNote(approvalRecordOf(run.result, landed, reviews));
-  return { kind: 'recorded', judgement, note, outcome: adapters.notes.write(commit.sha, note) };
+  const record = approvalRecordOf(run.result, landed, reviews);
+  const note = formatApprovalNote(record);
+  // The record on main first: a note without it is what the audit reports as forged.
+  const onMain = adapters.mainRecord?.write(commit, record);
+  return { kind: 'recorded', judgement, note, outcome: adapters.notes.write(commit.sha, note), ...(onMain ? { onMain } : {}) };
 }
 
 /**

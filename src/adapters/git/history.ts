@@ -12,7 +12,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { ChangeStatus, FileChange, History, HistoryCommit } from '../../core/audit/history-types.js';
-import { parseApprovalNote } from '../../core/audit/approval-note.js';
+import { APPROVALS_FOLDER, approvalEvidence } from '../../core/audit/approval-evidence.js';
 import { classifyPath } from '../../core/model/repo-paths.js';
 import type { Instant } from '../../core/model/types.js';
 import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from '../../core/audit/automation.js';
@@ -31,7 +31,8 @@ const FORMAT = '%x1e' + ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '
 const ZERO_SHA = /^0+$/;
 const HINT = 'run gitgrant inside a git checkout of the access repo with its full history';
 
-export const AUDITED_FOLDERS = ['grants', 'roles'] as const;
+/** `approvals/` holds the automation's approval records: their commits' messages are read, never their files. */
+export const AUDITED_FOLDERS = ['grants', 'roles', APPROVALS_FOLDER] as const;
 
 /**
  * The git arguments of the one log read; exported so the benchmark times the same command. With an
@@ -114,7 +115,7 @@ function readLogSync(repo: string, folders: readonly string[]): History {
 
 function newBlobs(commits: readonly HistoryCommit[]): string[] {
   const wanted = new Set<string>();
-  for (const commit of commits) for (const change of commit.changes) if (change.newBlob) wanted.add(change.newBlob);
+  for (const commit of commits) for (const change of commit.changes) if (change.newBlob && !change.path.startsWith(`${APPROVALS_FOLDER}/`)) wanted.add(change.newBlob);
   return [...wanted];
 }
 
@@ -205,10 +206,13 @@ function statusOf(letter: string): ChangeStatus {
 export function readGrantHistory(root: string, automation: AutomationIdentity = DEFAULT_AUTOMATION): GrantHistory {
   // Main as it was lived: a merged PR adds its files when its merge commit lands (dated by GitHub),
   // not when its side-branch commit says it was made.
-  const history = readHistorySync(root, ['grants']);
+  // With approvals/: the automation's records there are what an approval note is checked against.
+  const history = readHistorySync(root, ['grants', APPROVALS_FOLDER]);
+  const evidence = approvalEvidence(history.commits, automation);
   const added: GrantEvent[] = [];
   for (const commit of history.commits) {
-    const approval = parseApprovalNote(commit.notes);
+    const believed = evidence.of(commit);
+    const approval = believed.source === 'none' ? undefined : believed.record;
     for (const change of commit.changes) {
       if ((change.status !== 'A' && change.status !== 'R') || !change.newBlob || classifyPath(change.path).kind !== 'grant') continue;
       const text = Buffer.from(history.blobs.get(change.newBlob) ?? new Uint8Array()).toString('utf8');
@@ -237,5 +241,5 @@ export function readGrantHistory(root: string, automation: AutomationIdentity = 
   }
   // git gives them oldest first; a stable sort keeps that order among commits of the same second.
   const byTime = (a: { committedAt: Instant }, b: { committedAt: Instant }) => a.committedAt - b.committedAt;
-  return { added: added.sort(byTime), lifecycle: lifecycle.sort(byTime), forged: forged.sort((a, b) => a.at - b.at) };
+  return { added: added.sort(byTime), lifecycle: lifecycle.sort(byTime), forged: forged.sort((a, b) => a.at - b.at), tamperedApprovals: evidence.tampered };
 }

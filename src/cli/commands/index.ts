@@ -362,9 +362,10 @@ const rejudge: CommandModule = (program, io, run) => {
 const recordApprovals: CommandModule = (program, io, run) => {
   program
   .command('record-approvals')
-  .description('after a PR landed: record who approved it as a git note on the landed commit (refs/notes/gitgrant)')
+  .description('after a PR landed: record who approved it: with --record-on, a commit on main under approvals/ (the record the audit counts), and a git note copy on the landed commit (refs/notes/gitgrant)')
   .requiredOption('--commit <sha>', 'the commit that landed on main (checked out)')
   .option('--pr <number>', 'the pull request that landed it (default: asked from GitHub)')
+  .option('--record-on <ref>', 'also commit the record on top of main as fetched (e.g. origin/main), as the automation, to the local branch gitgrant-approval-record for the workflow to push to main: the audit counts only that record')
   .addOption(repoFlag('the access repository (a git checkout at that commit)'))
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };

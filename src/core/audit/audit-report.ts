@@ -7,6 +7,7 @@ import { formatDuration } from '../model/duration.js';
 import type { Instant } from '../model/types.js';
 import { CONTROLS, controlName, evidences, type Control, type FactName } from './controls.js';
 import type { ForgedTrailers } from './automation.js';
+import type { TamperedApproval } from './approval-evidence.js';
 import { auditEvents, grantInPeriod, inPeriod, type AuditEvent, type Period } from './events.js';
 import type { EndKind, GrantLifecycle, Reconstruction } from './lifecycle-types.js';
 
@@ -61,6 +62,8 @@ export interface AuditReport {
   exceptions?: IssueFact[];
   /** Commits of the period carrying gitgrant's trailers that the automation did not make (counted as people's changes). */
   forgedTrailers: (ForgedTrailers & { pr?: number })[];
+  /** Approval notes main's record does not back, and people's commits posing as a record: never counted as approvals. */
+  tamperedApprovals: TamperedApproval[];
 }
 
 /** `verified`: verify's evidence as events (verify-evidence.ts), already limited to the period. */
@@ -77,7 +80,8 @@ export function buildAuditReport(history: Reconstruction, period: Period, github
     const pr = prOfCommit(history, f.commit);
     return pr === undefined ? f : { ...f, pr };
   });
-  return { period, github: github ? 'available' : 'unavailable', grants, events, controls, breakGlass, exceptions: github?.exceptions.slice(), forgedTrailers };
+  const tamperedApprovals = history.tamperedApprovals.filter((t) => inPeriod(t.at, period));
+  return { period, github: github ? 'available' : 'unavailable', grants, events, controls, breakGlass, exceptions: github?.exceptions.slice(), forgedTrailers, tamperedApprovals };
 }
 
 function prOfCommit(history: Reconstruction, sha: string): number | undefined {
@@ -115,7 +119,7 @@ function periodFigures(grants: readonly GrantLifecycle[], events: readonly Audit
   const openExceptions = github?.exceptions.filter((i) => i.state === 'open').length;
   return {
     requests: `${count('requested')} grant request(s) landed on main; ${count('break-glass')} break-glass grant(s).`,
-    approvals: `${count('approved')} request(s) with a recorded approval (reviews or the apply step's note).`,
+    approvals: `${count('approved')} request(s) with a recorded approval (reviews, the apply step's record on main, or an older note).`,
     unrecorded: `${count('unrecorded-approval')} request(s) whose approval is not recorded in git (no note, no token to ask GitHub).`,
     selfApprovals: `${selfApproved.length} request(s) approved by their own author.`,
     extensions: `${extensions.length} extension(s), ${extensions.filter((c) => c.approval.source !== 'unrecorded').length} with a recorded approval.`,

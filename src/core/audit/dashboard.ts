@@ -167,7 +167,8 @@ export function grantState(grant: GrantLifecycle, now: Instant): GrantState {
 /** Who approved a grant, as recorded: logins, the waiver that stood in for them, or that nothing was recorded. */
 function approvedBy(grant: GrantLifecycle): string {
   const logins = grant.approval.approvers.map((a) => a.login);
-  if (logins.length > 0) return logins.join(', ');
+  // A note older than main's records is anyone's word: shown, never as a record.
+  if (logins.length > 0) return `${logins.join(', ')}${grant.approval.source === 'note' ? ' (unverified note)' : ''}`;
   if (grant.approval.waiver) return `no approval needed: ${grant.approval.waiver}`;
   if (grant.breakGlass) return 'break-glass (reviewed after)';
   return grant.approval.source === 'unrecorded' ? 'not recorded' : 'none';
@@ -302,5 +303,5 @@ function exceptionsSection(github: GitHubFacts | undefined): string {
 function latencyTable(latencies: readonly { grant: GrantLifecycle; latency: number }[]): string {
   return `<section aria-labelledby="latency-heading"><h2 id="latency-heading">Approval latency</h2>${table('latency', 'From pull request opened to first approval', ['Grant', 'PR', 'Opened', 'Latency'],
     latencies.map(({ grant, latency }) => [`<code>${htmlText(grant.path)}</code>`, grant.requested.pr === undefined ? '' : `#${grant.requested.pr}`, time(grant.approval.openedAt!), formatDuration(latency) || '0m']),
-    'No approval times recorded: the apply step records them in git notes (refs/notes/gitgrant).')}</section>`;
+    'No approval times recorded: the apply step records them on main (approvals/).')}</section>`;
 }

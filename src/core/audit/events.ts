@@ -81,13 +81,19 @@ function approvalEvent(approval: Approval, ref: CommitRef, base: { grant: string
   return { kind: recorded ? 'approved' : 'unrecorded-approval', at, commit: ref.sha, pr: ref.pr, ...base, summary: describeApproval(approval, ref) };
 }
 
+const SOURCE_TEXT: Record<Exclude<Approval['source'], 'unrecorded'>, string> = {
+  github: 'GitHub reviews',
+  record: 'gitgrant record on main',
+  note: 'gitgrant note, unverified: it predates the records on main, and anyone with write access can push notes',
+};
+
 export function describeApproval(approval: Approval, ref: CommitRef): string {
   if (approval.source === 'unrecorded') {
     return `approval not recorded (no gitgrant note, no GitHub token)${ref.pr === undefined ? '' : `; PR #${ref.pr}`} landed by ${ref.by}`;
   }
   const who = approval.approvers.map((a) => `${a.login}${a.at === undefined ? '' : ` at ${time(a.at)}`}`).join(', ');
   const parts = [who ? `approved by ${who}` : undefined, approval.waiver ? `waived: ${approval.waiver}` : undefined].filter(Boolean);
-  return `${parts.join('; ') || 'no approver recorded'} (${approval.source === 'github' ? 'GitHub reviews' : 'gitgrant note'})`;
+  return `${parts.join('; ') || 'no approver recorded'} (${SOURCE_TEXT[approval.source]})`;
 }
 
 export function time(at: Instant): string {

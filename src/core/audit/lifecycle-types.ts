@@ -2,6 +2,7 @@
 import type { Instant, Role } from '../model/types.js';
 import type { ForgedTrailers } from './automation.js';
 import type { ApprovalRecord } from './approval-note.js';
+import type { TamperedApproval } from './approval-evidence.js';
 
 export interface CommitRef {
   sha: string;
@@ -15,8 +16,11 @@ export interface CommitRef {
   bot: boolean;
 }
 
-/** Where the approval facts came from: GitHub's reviews, the note the apply step wrote, or nowhere. */
-export type ApprovalSource = 'github' | 'note' | 'unrecorded';
+/**
+ * Where the approval facts came from: GitHub's reviews, the automation's record on main, a note
+ * from before main had records (unverified: anyone with write access can push notes), or nowhere.
+ */
+export type ApprovalSource = 'github' | 'record' | 'note' | 'unrecorded';
 
 export interface Approval extends ApprovalRecord {
   source: ApprovalSource;
@@ -86,6 +90,8 @@ export interface Reconstruction {
   roles: RoleVersion[];
   /** Commits carrying gitgrant's lifecycle trailers that the automation did not make: counted as people's changes. */
   forgedTrailers: ForgedTrailers[];
+  /** Approval notes main's record does not back, and people's commits claiming to be a record (approval-evidence.ts). */
+  tamperedApprovals: TamperedApproval[];
   /** The history's last commit time (grants still open are active "now" as of it). */
   lastCommitAt?: Instant;
   /** The history's last commit: what a report or dashboard was built from. */

@@ -16,7 +16,8 @@ import type { Grant, Instant } from '../model/types.js';
 import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from './automation.js';
 import { DEFAULT_AUTOMATION, type AutomationIdentity } from '../model/policy-sections.js';
 import { parseTrailers, type GrantTrailer, type LifecycleCommit } from './trailers.js';
-import { parseApprovalNote, type ApprovalRecord } from './approval-note.js';
+import type { ApprovalRecord } from './approval-note.js';
+import { approvalEvidence, type ApprovalEvidence } from './approval-evidence.js';
 import type { History, HistoryCommit } from './history-types.js';
 import type { Approval, ChangeKind, CommitRef, EndKind, GrantLifecycle, Reconstruction, RoleVersion } from './lifecycle-types.js';
 
@@ -31,6 +32,7 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
   const roles: RoleVersion[] = [];
   const forgedTrailers: ForgedTrailers[] = [];
   const fieldsOf = cachedReader(history.blobs);
+  const evidence = approvalEvidence(history.commits, automation);
   for (const commit of history.commits) {
     // The history is main's first-parent line: trailers count when the automation committed them.
     const byAutomation = isAutomationCommitter(automation, commit.committerName, commit.committerEmail);
@@ -40,8 +42,11 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
       const committer = `${commit.committerName} <${commit.committerEmail}>`;
       forgedTrailers.push({ commit: commit.sha, at: commit.committedAt, committer, action: claimed.action, why: notAutomationReason(automation, committer, true) });
     }
-    const ref = commitRef(commit, byAutomation);
-    const approval = approvalOf(commit, ref.pr, known);
+    const believed = evidence.of(commit);
+    const ref = commitRef(commit, byAutomation, believed.source === 'none' ? undefined : believed.record.pr);
+    // GitHub is asked about the PR the subject or main's record names, never one only a note claims.
+    const trustedPr = believed.source === 'note' ? pullRequestOf(ref.subject) : ref.pr;
+    const approval = approvalOf(trustedPr, ref.pr, believed, known);
     for (const change of commit.changes) {
       const place = classify(change.path);
       if (place.kind === 'role') {
@@ -80,7 +85,7 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
   }
   const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || a.id.localeCompare(b.id));
   const last = history.commits[history.commits.length - 1];
-  return { grants, roles, forgedTrailers, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
+  return { grants, roles, forgedTrailers, tamperedApprovals: evidence.tampered, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
 }
 
 const MERGE_SUBJECT = /^Merge pull request #(\d+)\b/;
@@ -91,23 +96,23 @@ export function pullRequestOf(subject: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function commitRef(commit: HistoryCommit, byAutomation: boolean): CommitRef {
+/** `recordedPr`: the PR the believed approval record names (a rebase merge's subject has none). */
+function commitRef(commit: HistoryCommit, byAutomation: boolean, recordedPr: number | undefined): CommitRef {
   const subject = commit.message.split('\n', 1)[0] ?? '';
   return {
     sha: commit.sha,
     at: commit.committedAt,
     by: commit.authorName,
     subject,
-    pr: pullRequestOf(subject) ?? parseApprovalNote(commit.notes)?.pr,
+    pr: pullRequestOf(subject) ?? recordedPr,
     bot: byAutomation,
   };
 }
 
-function approvalOf(commit: HistoryCommit, pr: number | undefined, known: KnownApprovals): Approval {
-  const fromGitHub = pr === undefined ? undefined : known.get(pr);
+function approvalOf(trustedPr: number | undefined, pr: number | undefined, believed: ReturnType<ApprovalEvidence['of']>, known: KnownApprovals): Approval {
+  const fromGitHub = trustedPr === undefined ? undefined : known.get(trustedPr);
   if (fromGitHub) return { ...fromGitHub, source: 'github' };
-  const note = parseApprovalNote(commit.notes);
-  if (note) return { ...note, source: 'note' };
+  if (believed.source !== 'none') return { ...believed.record, source: believed.source };
   return { pr, approvers: [], source: 'unrecorded' };
 }
 

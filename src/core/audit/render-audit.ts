@@ -72,6 +72,14 @@ function renderForPeople(report: AuditReport, { text, code }: Escaper): string {
   for (const f of report.forgedTrailers) {
     out.push(`- ${commitLink(f.commit, f.pr)} at ${time(f.at)}: \`Gitgrant-Action: ${f.action}\` ${text(f.why)}; counted as a person's change`);
   }
+  out.push('', '## Approval notes not backed by the record on main', '');
+  out.push('The apply step records who approved each landed pull request in a commit on main, which only the automation can push, and copies it into a git note (`refs/notes/gitgrant`), which anyone with write access can push. Only the record on main counts; these notes, and commits posing as a record, say something it does not, so the report ignores them.', '');
+  if (report.tamperedApprovals.length === 0) out.push('None in the period.');
+  for (const t of report.tamperedApprovals) {
+    const claimed = t.claimed.length > 0 ? t.claimed.map(text).join(', ') : 'no approver';
+    const recorded = t.recorded === undefined ? '' : `; the record on main names ${t.recorded.length > 0 ? t.recorded.map(text).join(', ') : 'no approver'}`;
+    out.push(`- ${commitLink(t.commit, t.pr)} at ${time(t.at)}: ${TAMPER_TEXT[t.kind]} claiming ${claimed}${recorded}: ${text(t.why)}`);
+  }
   out.push('', '## Exception issues', '');
   if (!report.exceptions) out.push('Not available: no GitHub token; run with GITHUB_TOKEN set to include them.');
   else if (report.exceptions.length === 0) out.push('None.');
@@ -84,6 +92,12 @@ function renderForPeople(report: AuditReport, { text, code }: Escaper): string {
   }
   return out.join('\n') + '\n';
 }
+
+const TAMPER_TEXT: Record<AuditReport['tamperedApprovals'][number]['kind'], string> = {
+  differs: 'approval note altered',
+  'no-record': 'approval note without a record',
+  'forged-record': 'approval record not made by the automation',
+};
 
 const CSV_COLUMNS = ['control', 'at', 'event', 'commit', 'pr', 'grant', 'grantee', 'role', 'summary'] as const;
 

@@ -8,6 +8,7 @@ import type { AccessRepo, Email, GrantId, Instant, RoleName } from '../model/typ
 import { localTime } from '../policy/local-time.js';
 import type { AnomalyConfig } from '../model/policy-sections.js';
 import type { ForgedTrailers } from '../audit/automation.js';
+import type { TamperedApproval } from '../audit/approval-evidence.js';
 import { fingerprint, ownersOf, sortFindings, type Finding } from './findings.js';
 import type { GrantEvent } from './grant-events.js';
 
@@ -25,6 +26,8 @@ export interface AnomalyInput {
   approvals?: Approvals;
   /** Commits carrying gitgrant's trailers that the automation did not make (history.ts). */
   forged?: readonly ForgedTrailers[];
+  /** Approval notes main's record does not back, and commits posing as a record (approval-evidence.ts). */
+  tamperedApprovals?: readonly TamperedApproval[];
 }
 
 export interface AnomalyResult {
@@ -142,6 +145,26 @@ function forgedTrailers(input: AnomalyInput, since: Instant): Finding[] {
   }));
 }
 
+const TAMPERED: Record<TamperedApproval['kind'], string> = {
+  differs: 'its approval note was changed after the automation recorded it on main',
+  'no-record': 'it carries an approval note the automation never recorded on main',
+  'forged-record': 'it poses as the automation\'s approval record but a person committed it',
+};
+
+/** Someone rewrote who approved: the audit ignores it, security should know who and what it claimed. */
+function forgedApprovals(input: AnomalyInput, since: Instant): Finding[] {
+  return (input.tamperedApprovals ?? []).filter((t) => t.at >= since && t.at <= input.now).map((t) => ({
+    kind: 'ANOMALY_FORGED_APPROVAL' as const, source: 'anomalies' as const, fingerprint: fingerprint('ANOMALY_FORGED_APPROVAL', t.kind, t.commit),
+    summary: `commit ${t.commit.slice(0, 12)}${t.pr === undefined ? '' : ` (PR #${t.pr})`}: ${TAMPERED[t.kind]}`,
+    details: [
+      `It claims approval by ${t.claimed.join(', ') || 'no one'}${t.recorded === undefined ? '' : `; the record on main names ${t.recorded.join(', ') || 'no one'}`}.`,
+      `Why it does not count: ${t.why}.`,
+      'gitgrant reads approvals from the automation\'s record on main only, so the audit is not misled; find out who pushed refs/notes/gitgrant (or landed the commit) and why: they tried to make the audit trail name approvals that did not happen.',
+    ],
+    outcome: 'reported' as const, grants: [], notify: [...input.repo.policy.owners].sort(),
+  }));
+}
+
 export function detectAnomalies(input: AnomalyInput): AnomalyResult {
   const events = grantEvents(input.repo, input.history);
   const since = input.now - input.config.lookbackDays * DAY;
@@ -154,6 +177,7 @@ export function detectAnomalies(input: AnomalyInput): AnomalyResult {
     ...offHours(input, events, since),
     ...approverConcentration(input, events, since),
     ...forgedTrailers(input, since),
+    ...forgedApprovals(input, since),
   ];
   return { findings: sortFindings(findings), skipped };
 }

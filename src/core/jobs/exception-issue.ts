@@ -30,6 +30,7 @@ export const KIND_SOURCE: Record<FindingKind, FindingSource> = {
   ANOMALY_APPROVER_CONCENTRATION: 'anomalies',
   ANOMALY_OFF_HOURS: 'anomalies',
   ANOMALY_FORGED_TRAILERS: 'anomalies',
+  ANOMALY_FORGED_APPROVAL: 'anomalies',
   ACCESS_NOT_ENDED: 'verify',
 };
 

@@ -10,6 +10,7 @@ import { parseInstant } from '../model/instant.js';
 import { classifyPath } from '../model/repo-paths.js';
 import { email, grantId, roleName, type Email, type GrantId, type Instant, type RoleName } from '../model/types.js';
 import type { ForgedTrailers } from '../audit/automation.js';
+import type { TamperedApproval } from '../audit/approval-evidence.js';
 import type { LifecycleCommit } from '../audit/trailers.js';
 
 /** A grant as requested: the file's content in the commit that added it. */
@@ -23,7 +24,7 @@ export interface GrantEvent {
   expires?: Instant;
   breakGlass: boolean;
   standing: boolean;
-  /** Who asked and who approved, when the commit carries gitgrant's approval note. */
+  /** Who asked and who approved: the automation's record on main, or a note older than the records. */
   approval?: ApprovalRecord;
 }
 
@@ -38,6 +39,8 @@ export interface GrantHistory {
   lifecycle: LifecycleEvent[];
   /** Commits carrying the trailers that the automation did not make: findings, never lifecycle events. */
   forged: ForgedTrailers[];
+  /** Approval notes the automation's record on main does not back (approval-evidence.ts): findings, never approvals. */
+  tamperedApprovals?: TamperedApproval[];
 }
 
 function instantOf(value: unknown): Instant | undefined {

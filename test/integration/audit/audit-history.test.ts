@@ -102,7 +102,7 @@ describe('gitgrant audit', () => {
     ]);
     expect(report.controls.find((c) => c.reference === '11.a')!.facts).toEqual([
       '6 grant request(s) landed on main; 1 break-glass grant(s).',
-      '1 request(s) with a recorded approval (reviews or the apply step\'s note).',
+      '1 request(s) with a recorded approval (reviews, the apply step\'s record on main, or an older note).',
       '5 request(s) whose approval is not recorded in git (no note, no token to ask GitHub).',
       '6 grant(s) ended: 1 expired, 2 revoked, 1 revoked-hr, 1 revoked-ticket, 1 break-glass-ended.',
       '0 ended grant(s) verified in the cloud by gitgrant verify: 0 with no path left, 0 with a path remaining, 0 not verified.',

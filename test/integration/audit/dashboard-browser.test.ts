@@ -68,7 +68,7 @@ describe('the dashboard in a browser', () => {
   it('shows every grant with its state and who approved it; revoked, expired and break-glass look different', async () => {
     const rows = (await page.locator('#grants tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
     expect(rows).toHaveLength(7);
-    expect(rows.find((r) => r[0] === 'alice@example.com')).toEqual(['alice@example.com', 'prod-db-readonly', expect.any(String), 'expired', '@bob', expect.stringMatching(/^[0-9a-f]{12} \(PR #1\)$/)]);
+    expect(rows.find((r) => r[0] === 'alice@example.com')).toEqual(['alice@example.com', 'prod-db-readonly', expect.any(String), 'expired', '@bob (unverified note)', expect.stringMatching(/^[0-9a-f]{12} \(PR #1\)$/)]);
     expect(rows.find((r) => r[0] === 'bob@example.com')?.[3]).toBe('revoked-hr');
     expect(rows.find((r) => r[0] === 'dave@example.com')?.slice(3, 5)).toEqual(['break-glass-ended (break-glass)', 'break-glass (reviewed after)']);
     const background = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundImage + getComputedStyle(el).backgroundColor);

@@ -31,6 +31,7 @@ describe('the grants a window holds', () => {
   const history: Reconstruction = {
     roles: [],
     forgedTrailers: [],
+    tamperedApprovals: [],
     grants: [
       lifecycle('grants/db/swept.yaml', { ended: ended('expired', at('2026-11-23T16:05:00Z'), false) }),
       lifecycle('grants/db/revoked.yaml', { expires: at('2026-11-24T00:00:00Z'), ended: ended('revoked', at('2026-11-23T12:00:00Z'), true) }),
