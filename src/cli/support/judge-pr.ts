@@ -49,7 +49,9 @@ export async function judgePr(io: CliIo, options: PrOptions): Promise<JudgedPr |
   const pull = options.pr !== undefined
     ? { number: prOption(options.pr), ...(options.headSha !== undefined ? { headSha: options.headSha } : {}) }
     : { headSha: options.headSha!, ...(options.headRepo ? { headRepo: options.headRepo } : {}) };
-  return judgeWith(io, root, now, judged, options.baseRef, pull);
+  // The commit the head was merged into in memory: main, as the trusted checkout has it.
+  const baseSha = options.headSha !== undefined ? commitOf(root, options.baseRef ?? 'HEAD') : undefined;
+  return judgeWith(io, root, now, judged, options.baseRef, pull, baseSha);
 }
 
 /**
@@ -63,15 +65,13 @@ export async function judgeLanded(io: CliIo, root: string, number: number, lande
   return (await judgeWith(io, root, now, judged, landed.before, { number }))!;
 }
 
-async function judgeWith(io: CliIo, root: string, now: Instant, judged: ReturnType<typeof judgedRepo>, baseRef: string | undefined, pull: PullToJudge): Promise<JudgedPr | undefined> {
+async function judgeWith(io: CliIo, root: string, now: Instant, judged: ReturnType<typeof judgedRepo>, baseRef: string | undefined, pull: PullToJudge, baseSha?: string): Promise<JudgedPr | undefined> {
   const github = githubRepo(io, root);
   // HR data is judged like the rules: from the base commit (or the trusted checkout), so the PR
   // cannot edit who works here.
   const checkRequested = await hrAtRequest(io, root, judged.repo, now, baseRef !== undefined ? { baseRef } : {});
   const octokit = await githubClient(io);
   const reader = octokitPullRequestReader(octokit, github);
-  // The commit the head was merged into in memory: main, as the trusted checkout has it.
-  const baseSha = options.headSha !== undefined ? commitOf(root, options.baseRef ?? 'HEAD') : undefined;
   const judgement = await judgePullRequest({ pull, judged, now, checkRequested, ...(baseSha ? { baseSha } : {}) }, {
     pulls: { ...reader, openAtHead: (sha) => openPullsAtHead(octokit, github, sha) },
     teams: octokitTeamDirectory(octokit),
