@@ -29,6 +29,9 @@ const userJson = (user: UserRecord, base: string) => ({
   html_url: `https://github.invalid/${encodeURIComponent(user.login)}`,
 });
 
+/** The email of a commit record that gives none: an address no GitHub account has. */
+const UNLINKED_EMAIL = 'someone@unlinked.invalid';
+
 const repoPath = (repo: RepoRecord) => `repos/${repo.owner}/${repo.name}`;
 
 /** An issue as the issues API shows it: pull requests carry a `pull_request` link. */
@@ -185,12 +188,12 @@ export const handlers: Record<string, Handler> = {
       sha: c.sha,
       commit: {
         message: c.message,
-        author: { name: c.author?.login ?? 'Someone', email: c.authorEmail, date: '2026-11-23T10:00:00Z' },
-        committer: { name: c.committer?.login === 'web-flow' ? 'GitHub' : c.committer?.login ?? 'Someone', email: c.committerEmail, date: '2026-11-23T10:00:00Z' },
+        author: { name: c.author?.login ?? 'Someone', email: c.authorEmail ?? UNLINKED_EMAIL, date: '2026-11-23T10:00:00Z' },
+        committer: { name: c.committer?.login === 'web-flow' ? 'GitHub' : c.committer?.login ?? 'Someone', email: c.committerEmail ?? UNLINKED_EMAIL, date: '2026-11-23T10:00:00Z' },
       },
       author: c.author ? userJson(c.author, r.base) : null,
       committer: c.committer ? userJson(c.committer, r.base) : null,
-      parents: Array.from({ length: c.parents }, (_, i) => ({ sha: String(i).repeat(40), url: `${r.base}/commits/${String(i).repeat(40)}` })),
+      parents: Array.from({ length: c.parents ?? 1 }, (_, i) => ({ sha: String(i).repeat(40), url: `${r.base}/commits/${String(i).repeat(40)}` })),
     })),
   })),
   'pulls/list': withRepo((r, _s, { repo }) => {

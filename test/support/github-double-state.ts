@@ -70,10 +70,11 @@ export interface CommitRecord {
   author?: UserRecord;
   /** The account GitHub links the git committer's email to; absent when it cannot link it. */
   committer?: UserRecord;
-  /** The emails written in the commit (anyone can write any). */
-  authorEmail: string;
-  committerEmail: string;
-  parents: number;
+  /** The emails written in the commit (anyone can write any); absent: an address no account has. */
+  authorEmail?: string;
+  committerEmail?: string;
+  /** 1 when absent; 2 for a merge commit. */
+  parents?: number;
 }
 
 /**
