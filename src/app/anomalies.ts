@@ -28,6 +28,11 @@ export function anomalies(readers: AnomalyReaders, { repo, now, loadDiagnostics 
   if (refused.length > 0) {
     return { source: 'anomalies', complete: false, findings: [], notes: ['the anomalies section of the policy is invalid; no rule ran'], diagnostics: refused };
   }
+  // History is read as the policy's automation: a default identity must not stand in for a broken section.
+  const automation = sectionFailures(repo.policy, loadDiagnostics ?? [], 'automation');
+  if (automation.length > 0) {
+    return { source: 'anomalies', complete: false, findings: [], notes: ['the automation section of the policy is invalid; no rule ran'], diagnostics: automation };
+  }
   const { history, note } = readers.history.read(repo.policy.automation);
   const result = detectAnomalies({ repo, history: history.added, now, config: repo.policy.anomalies, approvals: approvalsByLogin(history.added), forged: history.forged, tamperedApprovals: history.tamperedApprovals });
   return { source: 'anomalies', complete: note === undefined, findings: result.findings, notes: [...(note ? [note] : []), ...result.skipped], diagnostics: [] };

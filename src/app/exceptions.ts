@@ -30,6 +30,8 @@ export interface ExceptionsInput {
   repo: AccessRepo;
   now: Instant;
   config: ExceptionsConfig;
+  /** What loading the repo reported: sections that did not load are reported with their own errors. */
+  loadDiagnostics?: readonly Diagnostic[];
 }
 
 export interface ExceptionsRun {
@@ -61,12 +63,12 @@ function asReported(run: SourceRun): SourceRun {
 }
 
 /** Every finding source in report mode. */
-export async function collectFindings(readers: ExceptionReaders, { repo, now, config }: ExceptionsInput): Promise<Omit<ExceptionsRun, 'issues'>> {
+export async function collectFindings(readers: ExceptionReaders, { repo, now, config, loadDiagnostics = [] }: ExceptionsInput): Promise<Omit<ExceptionsRun, 'issues'>> {
   const runs = [
     await guarded('expire', () => expiryFindings(readers.expire, { repo, now, graceMinutes: config.expiryGraceMinutes })),
     await guarded('reconcile', () => previewReconcile(readers.reconcile, { now })),
-    await guarded('hr', () => previewHrCheck(readers.hr, { repo, now })),
-    await guarded('anomalies', () => anomalies(readers.anomalies, { repo, now })),
+    await guarded('hr', () => previewHrCheck(readers.hr, { repo, now, loadDiagnostics })),
+    await guarded('anomalies', () => anomalies(readers.anomalies, { repo, now, loadDiagnostics })),
     await guarded('verify', () => verify(readers.verify, { repo, window: { since: now - VERIFY_EXCEPTIONS_LOOKBACK_MS, until: now } })),
   ];
   const sources: SourceRun[] = runs.map(({ source, complete, findings, notes }) => asReported({ source, complete, findings, notes }));

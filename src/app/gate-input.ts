@@ -5,16 +5,20 @@
  */
 import type { GitHubPrincipal } from '../core/model/types.js';
 import { classifyChanges, type ChangedGrant } from '../core/gate/changed-files.js';
-import type { GateInput, GrantUnderReview } from '../core/gate/gate.js';
+import type { GateInput, GrantUnderReview, UnlinkedCommit } from '../core/gate/gate.js';
 import type { PullRequestReader } from '../adapters/github/pull-requests.js';
 import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
 import type { PullRequest, PullRequestCommit } from '../core/gate/github-types.js';
 
 /** The PR changes more files than GitHub listed: the gate cannot judge what it was not shown. */
 export class GateInputIncomplete extends Error {
-  constructor(readonly changed: number, readonly listed: number) {
-    super(`the PR changes ${changed} files but GitHub listed only ${listed}; gitgrant judges every file or none`);
+  readonly hint: string;
+  constructor(readonly changed: number, readonly listed: number, what: 'files' | 'commits' = 'files') {
+    super(what === 'files'
+      ? `the PR changes ${changed} files but GitHub listed only ${listed}; gitgrant judges every file or none`
+      : `the PR has ${changed} commits but GitHub listed only ${listed}; gitgrant judges every commit or none`);
     this.name = 'GateInputIncomplete';
+    this.hint = what === 'files' ? 'split the change into pull requests of fewer than 3,000 files' : 'squash the branch into fewer than 250 commits and push';
   }
 }
 
@@ -35,6 +39,8 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
   const [pr, files, reviews, commits] = await Promise.all([reader.pull(prNumber), reader.files(prNumber), reader.reviews(prNumber), reader.commits(prNumber)]);
   // A file the gate never sees is a file nobody judged: GitHub lists at most 3,000 per PR.
   if (pr.changedFiles !== undefined && files.length < pr.changedFiles) throw new GateInputIncomplete(pr.changedFiles, files.length);
+  // Likewise commits (at most 250): the author of one never listed could be an approver.
+  if (pr.commitCount !== undefined && commits.length < pr.commitCount) throw new GateInputIncomplete(pr.commitCount, commits.length, 'commits');
   const grants = await options.requirementsFor(pr, classifyChanges(files).grants);
 
   const teamPrincipals = new Set<string>();
@@ -60,7 +66,22 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
     policyOwners: [...options.policyOwners],
     activeTeamMembers,
     commitAuthors: commitAuthorsOf(commits),
+    unlinkedCommits: unlinkedCommitsOf(commits),
   };
+}
+
+/**
+ * The commits whose author or committer GitHub links to no account. The App's commits (its
+ * `<id>+<slug>[bot]@users.noreply.github.com` address) and GitHub's own ("Update branch", web
+ * edits: committed by web-flow, authored by whoever clicked) are linked, so they never appear here.
+ */
+function unlinkedCommitsOf(commits: readonly PullRequestCommit[]): UnlinkedCommit[] {
+  return commits.flatMap((c): UnlinkedCommit[] => {
+    const unlinked = [...(c.authorLogin ? [] : ['author' as const]), ...(c.committerLogin ? [] : ['committer' as const])];
+    if (unlinked.length === 0) return [];
+    const email = c.authorLogin ? c.committerEmail : c.authorEmail;
+    return [{ sha: c.sha, unlinked, ...(email ? { email } : {}) }];
+  });
 }
 
 /** Who wrote the PR's commits, by linked account; bots (the request workflow's App) are not people. */

@@ -255,7 +255,7 @@ async function gateOrIncomplete(run: () => Promise<GateRun>): Promise<GateRun> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof GateInputIncomplete) throw new CommandFailure(`gate: FAILED: ${error.message}`, 'split the change into pull requests of fewer than 3,000 files');
+    if (error instanceof GateInputIncomplete) throw new CommandFailure(`gate: FAILED: ${error.message}`, error.hint);
     throw error;
   }
 }
@@ -282,6 +282,11 @@ function failureReasons(run: GateRun, judgedSha: string, automation: string): st
   if (run.pr.headSha !== judgedSha) {
     // The verdict on one commit is never carried over to another: the new head gets its own run.
     reasons.push(`the pull request head moved to ${run.pr.headSha.slice(0, 12)} while ${judgedSha.slice(0, 12)} was judged; the new head is judged by its own run`);
+  }
+  const unlinked = run.result.unlinkedCommits;
+  if (unlinked.length > 0) {
+    const which = unlinked.length === 1 ? `commit ${unlinked[0]!.sha.slice(0, 12)} is` : `${unlinked.length} commits are`;
+    reasons.push(`${which} not linked to a GitHub account, so no approval counts until the email is linked or the commit rewritten`);
   }
   if (!run.passed && run.result.passed) reasons.push(FILES_INVALID);
   return reasons;

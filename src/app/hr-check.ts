@@ -44,6 +44,8 @@ export interface HrWriters extends HrReaders {
 export interface HrCheckInput {
   repo: AccessRepo;
   now: Instant;
+  /** What loading the repo reported: a policy section that did not load is reported with its own errors (file:line:col). */
+  loadDiagnostics?: readonly Diagnostic[];
 }
 
 export interface HrCheckApplyInput extends HrCheckInput {
@@ -57,30 +59,46 @@ export interface HrCheckRun extends SourceRun {
   diagnostics: Diagnostic[];
 }
 
-type Compared = { ok: true; records: HrRecord[]; findings: HrFinding[]; notes: string[] } | { ok: false; run: HrCheckRun };
+/** `problems`: sections that did not load but left the comparison possible (the run is then incomplete). */
+type Compared = { ok: true; records: HrRecord[]; findings: HrFinding[]; notes: string[]; problems: Diagnostic[] } | { ok: false; run: HrCheckRun };
 
-async function compare(readers: HrReaders, { repo, now }: HrCheckInput): Promise<Compared> {
-  const refused = sectionFailures(repo.policy, [], 'hr');
+async function compare(readers: HrReaders, { repo, now, loadDiagnostics = [] }: HrCheckInput): Promise<Compared> {
+  // Revocations act on HR's sources and actions and on the identities that name each principal:
+  // their defaults must never stand in for a section that did not load.
+  const refused = dedupe([...sectionFailures(repo.policy, loadDiagnostics, 'hr'), ...sectionFailures(repo.policy, loadDiagnostics, 'identities')]);
   const loaded = refused.length > 0 ? { records: [], diagnostics: [] } : await readers.hr.read(repo.policy.hr);
   const problems = [...refused, ...loaded.diagnostics];
   if (hasErrors(problems)) {
     // Someone missing from unreadable HR data would look like a leaver and lose access for a typo.
     return { ok: false, run: { source: 'hr', complete: false, findings: [], notes: ['HR data could not be read without errors; nothing compared'], revoked: [], diagnostics: problems } };
   }
-  const { history } = readers.history.read();
-  const approvals = approvalsByEmail(repo, history.added, repo.policy.identities);
-  const notes = approvals
-    ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)
-    : ['approver checks skipped: no approval notes in history (refs/notes/gitgrant)'];
+  // History is read as the policy's automation, as audit reads it; not at all when that section did not load.
+  const automation = sectionFailures(repo.policy, loadDiagnostics, 'automation');
+  const { history } = automation.length > 0 ? { history: undefined } : readers.history.read(repo.policy.automation);
+  const approvals = history ? approvalsByEmail(repo, history.added, repo.policy.identities) : undefined;
+  const notes = !history
+    ? ['approver checks skipped: the automation section of the policy did not load, so whose commits history can trust is unknown']
+    : approvals
+      ? approvals.unmapped.map((l) => `approver @${l} is not mapped to a person (identities.people.*.github); their departure cannot be checked`)
+      : ['approver checks skipped: no approval notes in history (refs/notes/gitgrant)'];
   const findings = compareWithHr({ repo, records: loaded.records, now, approvals: approvals?.approvals ?? new Map(), actions: repo.policy.hr });
-  return { ok: true, records: loaded.records, findings, notes };
+  return { ok: true, records: loaded.records, findings, notes, problems: automation };
+}
+
+/** One copy of each diagnostic (two sections can fail for the same file). */
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.file, d.start, d.code, d.summary]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /** What HR calls for now; nothing is revoked, committed or pushed. */
 export async function previewHrCheck(readers: HrReaders, input: HrCheckInput): Promise<HrCheckRun> {
   const compared = await compare(readers, input);
   if (!compared.ok) return compared.run;
-  return { source: 'hr', complete: true, findings: sortFindings(hrPreviewFindings(compared.findings)), notes: compared.notes, revoked: [], diagnostics: [] };
+  return { source: 'hr', complete: compared.problems.length === 0, findings: sortFindings(hrPreviewFindings(compared.findings)), notes: compared.notes, revoked: [], diagnostics: compared.problems };
 }
 
 /** Revokes leavers' grants as the policy says, then opens or updates the standing-access pull request. */
@@ -91,7 +109,7 @@ export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Pro
   const revocations = hrRevocations(repo, compared.findings);
   if (revocations.length === 0) {
     const standing = await writers.standing.sync(repo, compared.records, now);
-    return { source: 'hr', complete: true, findings: sortFindings(hrFindings(compared.findings, new Set(), new Set())), notes: compared.notes, revoked: [], ...(standing ? { standing } : {}), diagnostics: [] };
+    return { source: 'hr', complete: compared.problems.length === 0, findings: sortFindings(hrFindings(compared.findings, new Set(), new Set())), notes: compared.notes, revoked: [], ...(standing ? { standing } : {}), diagnostics: compared.problems };
   }
   const cloud = writers.openCloud();
   try {
@@ -100,7 +118,7 @@ export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Pro
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared.findings, revoked, failed), ...result.findings]);
     const standing = await writers.standing.sync(withoutGrants(repo, revoked), compared.records, now);
-    return { source: 'hr', complete: true, findings, notes: compared.notes, revoked: [...revoked].sort(), ...(standing ? { standing } : {}), diagnostics: [] };
+    return { source: 'hr', complete: compared.problems.length === 0, findings, notes: compared.notes, revoked: [...revoked].sort(), ...(standing ? { standing } : {}), diagnostics: compared.problems };
   } finally {
     await cloud.close();
   }

@@ -16,6 +16,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../core/plan/ap
 import { desiredState, targetRefOf, type DesiredState, type IdentityCenterDirectory } from '../core/plan/desired.js';
 import { changeCount, computePlan } from '../core/plan/diff.js';
 import { failSafePlan, uncertainOf, type HeldBack } from '../core/plan/fail-safe.js';
+import { sectionFailures } from '../core/model/policy.js';
 import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../core/plan/guards.js';
 import { targetKey, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../core/plan/types.js';
 import { checkAwsLimits } from '../adapters/aws/limits.js';
@@ -264,7 +265,8 @@ function withScope(plan: Plan, scope: TargetScope | undefined): Plan {
  * widen access nor stop an early revocation elsewhere.
  */
 function failSafe(repo: AccessRepo, findings: Diagnostic[], plan: Plan, desired: DesiredState, now: Instant): { plan: Plan; held?: HeldBack } {
-  if (!hasErrors(findings)) return { plan };
+  // A policy section that did not load always leaves an error; the protected list is checked too, in case one day it does not.
+  if (!hasErrors(findings) && sectionFailures(repo.policy, findings, 'apply').length === 0) return { plan };
   return failSafePlan(plan, new Set(desired.bindings.map((b) => b.id)), uncertainOf(repo, findings), now);
 }
 

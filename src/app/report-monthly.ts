@@ -13,6 +13,8 @@ export interface MonthlyReportInput {
   repo: AccessRepo;
   now: Instant;
   month: ReportMonth;
+  /** What loading the repo reported: sections that did not load are reported with their own errors. */
+  loadDiagnostics?: readonly Diagnostic[];
 }
 
 const DAY = 86_400_000;
@@ -25,8 +27,8 @@ export interface MonthlyReportRun {
   diagnostics: Diagnostic[];
 }
 
-export async function reportMonthly(readers: HrReaders, { repo, now, month }: MonthlyReportInput): Promise<MonthlyReportRun> {
-  const hr = await previewHrCheck(readers, { repo, now });
+export async function reportMonthly(readers: HrReaders, { repo, now, month, loadDiagnostics }: MonthlyReportInput): Promise<MonthlyReportRun> {
+  const hr = await previewHrCheck(readers, { repo, now, ...(loadDiagnostics ? { loadDiagnostics } : {}) });
   const { history, note } = readers.history.read(repo.policy.automation);
   const config = repo.policy.anomalies;
   const anomalies = detectAnomalies({ repo, history: history.added, now: month.end, config: { ...config, lookbackDays: Math.round((month.end - month.start) / DAY) } });

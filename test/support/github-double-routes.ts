@@ -29,6 +29,9 @@ const userJson = (user: UserRecord, base: string) => ({
   html_url: `https://github.invalid/${encodeURIComponent(user.login)}`,
 });
 
+/** The email of a commit record that gives none: an address no GitHub account has. */
+const UNLINKED_EMAIL = 'someone@unlinked.invalid';
+
 const repoPath = (repo: RepoRecord) => `repos/${repo.owner}/${repo.name}`;
 
 /** An issue as the issues API shows it: pull requests carry a `pull_request` link. */
@@ -85,6 +88,7 @@ function pullJson(repo: RepoRecord, pull: PullRecord, issue: IssueRecord, base: 
     merged_by: pull.mergedBy ? userJson(pull.mergedBy, base) : null,
     draft: pull.draft,
     changed_files: pull.files.length,
+    commits: pull.commits.length,
   };
 }
 
@@ -179,7 +183,18 @@ export const handlers: Record<string, Handler> = {
   'pulls/list-reviews': withPull((r, _s, { repo, pull }) => ({ status: 200, items: pull.reviews.map((review) => reviewJson(repo, pull, review, r.base)) })),
   'pulls/list-commits': withPull((r, _s, { pull }) => ({
     status: 200,
-    items: pull.commits.map((c) => ({ sha: c.sha, commit: { message: c.message }, author: c.author ? userJson(c.author, r.base) : null })),
+    // Like GitHub, at most 250 commits: a longer PR is listed in part (pulls/get says how many it has).
+    items: pull.commits.slice(0, 250).map((c) => ({
+      sha: c.sha,
+      commit: {
+        message: c.message,
+        author: { name: c.author?.login ?? 'Someone', email: c.authorEmail ?? UNLINKED_EMAIL, date: '2026-11-23T10:00:00Z' },
+        committer: { name: c.committer?.login === 'web-flow' ? 'GitHub' : c.committer?.login ?? 'Someone', email: c.committerEmail ?? UNLINKED_EMAIL, date: '2026-11-23T10:00:00Z' },
+      },
+      author: c.author ? userJson(c.author, r.base) : null,
+      committer: c.committer ? userJson(c.committer, r.base) : null,
+      parents: Array.from({ length: c.parents ?? 1 }, (_, i) => ({ sha: String(i).repeat(40), url: `${r.base}/commits/${String(i).repeat(40)}` })),
+    })),
   })),
   'pulls/list': withRepo((r, _s, { repo }) => {
     const state = (r.query.state as string | undefined) ?? 'open';

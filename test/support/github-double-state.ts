@@ -66,7 +66,31 @@ export interface FileRecord {
 export interface CommitRecord {
   sha: string;
   message: string;
+  /** The account GitHub links the git author's email to; absent when it cannot link it. */
   author?: UserRecord;
+  /** The account GitHub links the git committer's email to; absent when it cannot link it. */
+  committer?: UserRecord;
+  /** The emails written in the commit (anyone can write any); absent: an address no account has. */
+  authorEmail?: string;
+  committerEmail?: string;
+  /** 1 when absent; 2 for a merge commit. */
+  parents?: number;
+}
+
+/**
+ * A commit as a test seeds it. `author`/`committer`: the login GitHub links the email to (default:
+ * the PR's author; the committer defaults to the author), `null` when GitHub cannot link it; the
+ * email then defaults to an address no account has.
+ */
+export interface SeedCommit {
+  sha?: string;
+  message?: string;
+  author?: string | null;
+  committer?: string | null;
+  authorEmail?: string;
+  committerEmail?: string;
+  /** 2 for a merge commit (GitHub's "Update branch" makes one, committed by web-flow). */
+  parents?: number;
 }
 
 export interface PullRecord {
@@ -128,7 +152,7 @@ export interface SeedPullRequest {
   /** `owner/name` of the fork the PR comes from. */
   headRepo?: string;
   files?: Array<{ path: string; status?: FileRecord['status']; previousPath?: string }>;
-  commits?: Array<{ sha: string; message?: string; author?: string }>;
+  commits?: Array<SeedCommit & { sha: string }>;
 }
 
 export interface SeedReview {
@@ -246,11 +270,27 @@ export class GitHubDoubleState {
       draft: false,
       ...(seed.headRepo ? { headRepo: seed.headRepo } : {}),
       files: (seed.files ?? []).map((f) => ({ filename: f.path, status: f.status ?? 'added', ...(f.previousPath ? { previousFilename: f.previousPath } : {}) })),
-      commits: (seed.commits ?? [{ sha: headSha }]).map((c) => ({ sha: c.sha, message: c.message ?? 'Request access', ...(c.author ? { author: this.user(c.author) } : {}) })),
+      commits: (seed.commits ?? [{ sha: headSha }]).map((c) => this.commit({ message: 'Request access', ...c }, seed.author)),
       reviews: [],
     };
     repo.pulls.set(pull.number, pull);
     return pull;
+  }
+
+  /** A commit record from a seed, written by `prAuthor` unless the seed says otherwise. */
+  commit(seed: SeedCommit, prAuthor: string): CommitRecord {
+    const author = seed.author === undefined ? prAuthor : seed.author;
+    const committer = seed.committer === undefined ? author : seed.committer;
+    const emailOf = (login: string | null, given: string | undefined) => given ?? (login ? `${this.user(login).id}+${login}@users.noreply.github.com` : 'someone@unlinked.invalid');
+    return {
+      sha: seed.sha ?? this.sha(),
+      message: seed.message ?? 'Change the request',
+      ...(author ? { author: this.user(author) } : {}),
+      ...(committer ? { committer: this.user(committer) } : {}),
+      authorEmail: emailOf(author, seed.authorEmail),
+      committerEmail: emailOf(committer, seed.committerEmail),
+      parents: seed.parents ?? 1,
+    };
   }
 
   /** Creates the team if needed and returns its members; `team` is `org/slug` or `@org/slug`. */

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gitHubOpenApi } from './github-double-openapi.js';
 import { handlers, type DoubleResponse } from './github-double-routes.js';
-import { GitHubDoubleState, type CheckRunRecord, type IssueRecord, type Membership, type PullRecord, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
+import { GitHubDoubleState, type CheckRunRecord, type IssueRecord, type Membership, type PullRecord, type SeedCommit, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
 
 export type ViolationKind = 'unknown-route' | 'invalid-request' | 'invalid-response' | 'unimplemented' | 'unauthenticated';
 
@@ -85,11 +85,17 @@ export class GitHubDouble {
     return id;
   }
 
-  /** Moves the PR's head to a new commit (older approvals become stale); returns the new sha. */
-  pushCommit(repo: string, pull: number, message = 'Change the request', author?: string): string {
+  /**
+   * Moves the PR's head to a new commit (older approvals become stale); returns the new sha. The
+   * commit is the PR author's unless `author` names someone else, or describes the commit in full
+   * (an email GitHub cannot link: `{ author: null, authorEmail: ... }`; a web-flow merge...).
+   */
+  pushCommit(repo: string, pull: number, message = 'Change the request', author?: string | SeedCommit): string {
     const record = this.pull(repo, pull);
+    const issue = this.state.repo(repo).issues.get(pull)!;
     record.headSha = this.state.sha();
-    record.commits.push({ sha: record.headSha, message, ...(author ? { author: this.state.user(author) } : {}) });
+    const seed: SeedCommit = typeof author === 'string' ? { author } : (author ?? {});
+    record.commits.push(this.state.commit({ message, ...seed, sha: record.headSha }, issue.user.login));
     return record.headSha;
   }
 

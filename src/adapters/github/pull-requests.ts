@@ -25,6 +25,7 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         merged: data.merged,
         url: data.html_url,
         changedFiles: data.changed_files,
+        commitCount: data.commits,
       };
     },
     async files(number) {
@@ -52,6 +53,8 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         message: c.commit.message,
         ...(c.author?.login ? { authorLogin: c.author.login } : {}),
         ...(c.committer?.login ? { committerLogin: c.committer.login } : {}),
+        ...(c.commit.author?.email ? { authorEmail: c.commit.author.email } : {}),
+        ...(c.commit.committer?.email ? { committerEmail: c.commit.committer.email } : {}),
       }));
     },
   };

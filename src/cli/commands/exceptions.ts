@@ -40,7 +40,7 @@ export async function exceptionsCommand(io: CliIo, options: ExceptionsOptions): 
     anomalies: { history },
     verify: verifyReaders(io.env, root, now, loaded.repo.policy),
   };
-  const input = { repo: loaded.repo, now, config };
+  const input = { repo: loaded.repo, now, config, loadDiagnostics: loaded.diagnostics };
   // Dry run: no issue tracker is given, so no issue can be touched.
   const run = options.dryRun ? await previewExceptions(readers, input) : await exceptions({ ...readers, issues: await issueTracker(io.env) }, input);
   printDiagnostics(besideJson(io, options.json), run.diagnostics);

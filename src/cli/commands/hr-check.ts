@@ -23,12 +23,12 @@ export async function hrCheckCommand(io: CliIo, options: HrCheckOptions): Promis
   const now = nowOption(io, options.now);
   const concurrency = concurrencyOption(options.concurrency);
   const dryRun = Boolean(options.dryRun);
-  const { repo } = loadRepo(root);
+  const { repo, diagnostics: loadDiagnostics } = loadRepo(root);
   const readers = { hr: hrRecordsReader(io.env, root), history: historyReader(root) };
   // Dry run: the preview is given HR and history to read; no cloud, no committer, no pull request.
   const { diagnostics, ...run } = dryRun
-    ? await previewHrCheck(readers, { repo, now })
-    : await hrCheck({ ...readers, openCloud: () => cloudWriter(io.env, now, repo.policy), commits: revocationCommitter(root), standing: standingAccessWriter(io.env, root) }, { repo, now, concurrency });
+    ? await previewHrCheck(readers, { repo, now, loadDiagnostics })
+    : await hrCheck({ ...readers, openCloud: () => cloudWriter(io.env, now, repo.policy), commits: revocationCommitter(root), standing: standingAccessWriter(io.env, root) }, { repo, now, concurrency, loadDiagnostics });
   printDiagnostics(besideJson(io, options.json), diagnostics);
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), dryRun, ...run }, null, 2) + '\n');

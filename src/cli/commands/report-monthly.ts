@@ -23,8 +23,8 @@ export async function reportCommand(io: CliIo, options: ReportOptions): Promise<
   const now = nowOption(io, options.now);
   const month = reportMonth(now, options.month);
   if (!month) throw new UsageError(`--month ${options.month} is not a month`, 'write e.g. --month 2026-11');
-  const { repo } = loadRepo(root);
-  const { report, note, diagnostics } = await reportMonthly({ hr: hrRecordsReader(io.env, root), history: historyReader(root) }, { repo, now, month });
+  const { repo, diagnostics: loadDiagnostics } = loadRepo(root);
+  const { report, note, diagnostics } = await reportMonthly({ hr: hrRecordsReader(io.env, root), history: historyReader(root) }, { repo, now, month, loadDiagnostics });
   // stdout may be the report itself.
   printDiagnostics(besideJson(io, true), diagnostics);
   if (note) io.stderr(`gitgrant report: ${note}\n`);

@@ -9,11 +9,13 @@ import type { History } from '../../core/audit/history-types.js';
 import { readVerifyEvidence } from '../../adapters/git/verify-evidence.js';
 import { loadRepo } from '../../adapters/fs/load-repo.js';
 import { CommandFailure, type CliIo } from './io.js';
+import { automationIdentity } from './load.js';
 
 export function auditAdapters(io: CliIo, root: string): AuditSourceAdapters {
   // Policies are owner-reviewed: whose trailers count is read from main's policies, never from history.
-  const { policy } = loadRepo(root, (path) => path.startsWith('policies/')).repo;
-  const automation = policy.automation;
+  const loaded = loadRepo(root, (path) => path.startsWith('policies/'));
+  const { policy } = loaded.repo;
+  const automation = automationIdentity(loaded);
   return {
     history: () => gitHistory(root),
     automation,

@@ -4,7 +4,7 @@
  * a reason cannot mention a team, inject HTML or break the table.
  */
 import { markdownCode, markdownText, plainText } from '../render/escape.js';
-import type { GateResult, GateSubject, IgnoreReason, LevelVerdict, SubjectStatus, SubjectVerdict } from './gate.js';
+import type { GateResult, GateSubject, IgnoreReason, LevelVerdict, SubjectStatus, SubjectVerdict, UnlinkedCommit } from './gate.js';
 
 const STATUS_WORDS: Record<SubjectStatus, string> = {
   approved: 'approved',
@@ -62,6 +62,9 @@ export function renderGateMarkdown(result: GateResult): string {
   if (result.refused.length > 0) {
     lines.push('Refused whoever approves (fix or remove these files):', ...result.refused.map((r) => `- ${markdownCode(r.path)}: ${md(r.reason)} (${md(r.hint)})`), '');
   }
+  if (result.unlinkedCommits.length > 0) {
+    lines.push(`${md(UNLINKED_RULE)}:`, ...result.unlinkedCommits.map((c) => `- ${unlinkedLine(c, markdownCode, md)}`), '');
+  }
   if (result.deletedGrants.length > 0) {
     lines.push(`Revocations need no approval: ${result.deletedGrants.map(markdownCode).join(', ')}.`, '');
   }
@@ -80,8 +83,22 @@ export function renderGateText(result: GateResult): string {
     for (const note of subjectNotes(verdict, t)) lines.push(`  ${note}`);
   }
   for (const r of result.refused) lines.push(`${t(r.path)} (refused): ${t(r.reason)} (hint: ${t(r.hint)})`);
+  if (result.unlinkedCommits.length > 0) lines.push(`${UNLINKED_RULE}:`, ...result.unlinkedCommits.map((c) => `  ${unlinkedLine(c, t, t)}`));
   for (const grant of result.deletedGrants) lines.push(`${t(grant)} (deleted): no approval needed`);
   return lines.join('\n') + '\n';
+}
+
+/** The rule, in one sentence, for the gate's output. */
+export const UNLINKED_RULE = 'Approvals count only when GitHub links every commit of the pull request to an account, so that nobody approves what they wrote';
+
+function unlinkedLine(c: UnlinkedCommit, code: (s: string) => string, escape: (s: string) => string): string {
+  const who = c.unlinked.join(' and ');
+  const email = c.email === undefined ? '' : ` ${code(c.email)}`;
+  const verb = c.unlinked.length > 1 ? 'are' : 'is';
+  return (
+    `commit ${code(c.sha.slice(0, 12))}: its ${who}${email} ${verb} not linked to a GitHub account, so approvals cannot be told apart from its writer's ` +
+    `(fix: ${escape("add the email to the writer's GitHub account, or rewrite the commit with a linked email, e.g.")} ${code('git commit --amend --reset-author')}${escape(', and push')})`
+  );
 }
 
 function subjectNotes(verdict: SubjectVerdict, escape: (s: string) => string): string[] {

@@ -38,6 +38,19 @@ export interface GateInput {
    * wrote part of the change cannot approve it: a second person must see what they wrote.
    */
   commitAuthors: readonly string[];
+  /**
+   * Commits of the PR whose author or committer GitHub cannot link to an account. Whoever wrote
+   * them could be an approver, so while there is one, no approval counts.
+   */
+  unlinkedCommits?: readonly UnlinkedCommit[];
+}
+
+/** A commit of the PR naming an author or committer GitHub links to no account (an email nobody added, or made up). */
+export interface UnlinkedCommit {
+  sha: string;
+  unlinked: ('author' | 'committer')[];
+  /** The email the commit gives for them (the author's when both), as written: for the fix hint only. */
+  email?: string;
 }
 
 /** `not-needed`: a valid approval, but every level it could fill was already full. */
@@ -108,6 +121,12 @@ export interface GateResult {
   deletedGrants: GrantId[];
   /** Files no approval lets through (bad names under grants/, symbolic links): any one fails the gate. */
   refused: RefusedFile[];
+  /**
+   * Commits GitHub cannot link to an account, when the PR needs an approval: any one fails the gate
+   * (an approval counts only when GitHub links every commit of the PR to an account). Empty when
+   * nothing needs approving.
+   */
+  unlinkedCommits: UnlinkedCommit[];
 }
 
 export function evaluateGate(input: GateInput): GateResult {
@@ -150,13 +169,19 @@ export function evaluateGate(input: GateInput): GateResult {
     subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author, commitAuthors: input.commitAuthors }, input.pr.headSha, members));
   }
 
+  // Fail closed: the commit-author exclusion works on linked accounts only. An approver who commits
+  // under an email GitHub cannot link would be counted, so no approval counts while such a commit is
+  // in the PR. Waived grants and deletions count no approval and are not held.
+  const needsApproval = subjects.some((s) => s.status !== 'waived');
+  const unlinkedCommits = needsApproval ? [...(input.unlinkedCommits ?? [])] : [];
   return {
     pr: input.pr.number,
     headSha: input.pr.headSha,
-    passed: changes.refused.length === 0 && subjects.every((s) => s.status === 'approved' || s.status === 'waived'),
+    passed: changes.refused.length === 0 && unlinkedCommits.length === 0 && subjects.every((s) => s.status === 'approved' || s.status === 'waived'),
     subjects,
     deletedGrants: changes.deletedGrants,
     refused: changes.refused,
+    unlinkedCommits,
   };
 }
 

@@ -33,6 +33,8 @@ export interface PullRequest {
   url: string;
   /** How many files GitHub says the PR changes; its files API lists at most 3,000 of them. */
   changedFiles?: number;
+  /** How many commits GitHub says the PR has; its commits API lists at most 250 of them. */
+  commitCount?: number;
 }
 
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
@@ -56,6 +58,9 @@ export interface PullRequestCommit {
   authorLogin?: string;
   /** GitHub login of the commit's committer, when GitHub could link it to an account. */
   committerLogin?: string;
+  /** The author's and committer's email as written in the commit: anyone can write any. */
+  authorEmail?: string;
+  committerEmail?: string;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';

@@ -20,8 +20,12 @@
  *   so no file can shield a binding another grant made.
  * - An Identity Center assignment does not name its grant, so while a role with grant files does
  *   not load, only the Identity Center removals the cloud has already ended go ahead.
+ * - When the protected principals (`apply.protected`) do not load, any removal could be of one of
+ *   them: an empty list is not "nothing is protected". Only removals the cloud has already ended go
+ *   ahead.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sectionFailures } from '../model/policy.js';
 import { classify } from '../model/repo-files.js';
 import { grantId, roleName, type AccessRepo, type Instant } from '../model/types.js';
 import { grantBindingId } from './binding-id.js';
@@ -36,6 +40,8 @@ export interface Uncertain {
   assignments: ReadonlySet<string>;
   /** Roles that do not load but have grant files on main, with those files. */
   rolesMissing: ReadonlyMap<string, readonly string[]>;
+  /** Set when `apply.protected` did not load: the load errors, as `file:line:col`. */
+  protectedUnknown?: readonly string[];
 }
 
 export interface HeldBack {
@@ -78,7 +84,9 @@ export function uncertainOf(repo: AccessRepo, problems: readonly Diagnostic[]): 
     }
   }
   for (const grant of repo.grants) if (!repo.roles.has(grant.role)) missingRole(grant.role, grant.id);
-  return { bindingIds, assignments, rolesMissing };
+  const protectedFailures = sectionFailures(repo.policy, problems, 'apply');
+  const protectedUnknown = [...new Set(protectedFailures.map((d) => `${d.file}:${d.start?.line ?? 1}:${d.start?.col ?? 1}`))];
+  return { bindingIds, assignments, rolesMissing, ...(protectedUnknown.length > 0 ? { protectedUnknown } : {}) };
 }
 
 /**
@@ -90,6 +98,7 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
   let add = 0;
   let update = 0;
   let heldForFiles = 0;
+  let heldForProtected = 0;
   const heldForRoles = new Map<string, number>();
   let heldAssignments = 0;
   const held = (role: string, target: TargetRef) => {
@@ -105,6 +114,8 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
       const ended = binding.inert === true || (binding.window !== undefined && binding.window.expires <= now);
       const role = ended ? undefined : brokenRoleOf(change.target, binding, uncertain.rolesMissing);
       if (ended) remove.push(binding);
+      // Unknown protected principals: this binding may be the automation's own access.
+      else if (uncertain.protectedUnknown) heldForProtected++;
       else if (role !== undefined) held(role, change.target);
       else if (wanted.has(binding.id!) || uncertain.bindingIds.has(binding.id!) || uncertain.assignments.has(`${targetKey(change.target)}|${binding.permission}`)) heldForFiles++;
       else remove.push(binding);
@@ -117,11 +128,14 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
   for (const [role, n] of [...heldForRoles].sort(([a], [b]) => a.localeCompare(b))) {
     reasons.push(`held back ${n} removal${n === 1 ? '' : 's'} of bindings that grants of role ${role} stand for (${uncertain.rolesMissing.get(role)!.join(', ')}): the role does not load, so they stay as they are until it does, unless the cloud has already ended them`);
   }
+  if (heldForProtected > 0) {
+    reasons.push(`held back ${heldForProtected} removal${heldForProtected === 1 ? '' : 's'}: the protected principals (apply.protected) did not load, so any removal could be of one; a removal goes ahead only where the cloud has already ended the access (fix ${uncertain.protectedUnknown!.join(', ')})`);
+  }
   if (heldAssignments > 0) {
     const roles = [...uncertain.rolesMissing].map(([role, files]) => `role ${role} does not load (${files.join(', ')})`);
     reasons.push(`held back ${heldAssignments} Identity Center removal${heldAssignments === 1 ? '' : 's'}: ${roles.join('; ')}, and an assignment does not say which grant made it; it goes ahead once the role loads, or where the cloud has already ended the access`);
   }
-  const heldRemovals = heldForFiles + heldAssignments + [...heldForRoles.values()].reduce((n, c) => n + c, 0);
+  const heldRemovals = heldForFiles + heldAssignments + heldForProtected + [...heldForRoles.values()].reduce((n, c) => n + c, 0);
   return { plan: { ...plan, changes }, held: { add, update, remove: heldRemovals, reasons } };
 }
 

@@ -107,6 +107,26 @@ describe('gitgrant gate --head-sha --post-check (the trusted gate)', () => {
     expect(posted()[0]!.summary).toContain('approvals missing');
   });
 
+  it('fails the check, saying which commit and why, when an approver committed under an email GitHub cannot link', async () => {
+    const gh = double();
+    teams(gh, ['bob']);
+    const world = aWorld();
+    const grant = alicesGrant();
+    const head = world.pushPr((clone) => write(clone, grant.build()));
+    // bob wrote the head commit as r@example.com, an address on no GitHub account, then approves it.
+    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path: grant.path }], commits: [{ sha: head, author: null, committer: null, authorEmail: 'r@example.com', committerEmail: 'r@example.com' }] });
+    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
+
+    const run = await trustedGate(gh, world, head);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`commit ${head.slice(0, 12)}: its author and committer r@example.com are not linked to a GitHub account`);
+    expect(posted().map((c) => [c.conclusion, c.title])).toEqual([
+      ['failure', `commit ${head.slice(0, 12)} is not linked to a GitHub account, so no approval counts until the email is linked or the commit rewritten`],
+    ]);
+    expect(posted()[0]!.summary).toContain('Approvals count only when GitHub links every commit of the pull request to an account');
+  });
+
   it('judges the PR by main\'s roles, not the ones it edits: a PR exempting its author fails', async () => {
     const gh = double();
     teams(gh, ['bob']);

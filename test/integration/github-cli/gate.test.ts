@@ -323,6 +323,23 @@ describe('gitgrant gate', () => {
     });
   });
 
+  it('fails a fully approved grant when main\'s policy file holding the caps does not load, instead of judging it by the default caps', async () => {
+    const gh = double();
+    teams(gh, { appOwners: { active: ['bob'] } });
+    const caps = { path: 'policies/caps.yaml', text: 'durations:\n  max: 8h\n  maxx: 20d\n' };
+    const base = scenario().with(caps as never);
+    const repo = gitRepo(base.files.specs());
+    // Twenty days: over main's 8h cap, under the 30d default that would stand in for the broken file.
+    const grant = alicesGrant().expiringIn('20d');
+    repo.write(grant.build());
+
+    const run = await scenario().with(caps as never).proposing(grant).reviewedBy('bob').gate(gh, repo, ['--base-ref', 'main']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/policies\/caps\.yaml:3:\d+: error /);
+    expect(run.stdout).not.toContain('gate: PASSED');
+  });
+
   it('fails a fully approved PR whose grant does not validate', async () => {
     const gh = double();
     teams(gh, { appOwners: { active: ['bob'] } });

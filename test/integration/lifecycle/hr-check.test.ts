@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import type { Finding } from '../../../src/core/jobs/findings.js';
 import { STANDING_PR_CLOSED_COMMENT } from '../../../src/app/standing-access.js';
 import { parseTrailers } from '../../../src/core/audit/trailers.js';
-import { aGrant, aPolicy, type FileSpec } from '../../support/builders/model.js';
+import { aGrant, aPolicy, instant, lineContaining, type FileSpec } from '../../support/builders/model.js';
+import { loadRepo } from '../../../src/adapters/fs/load-repo.js';
+import { previewHrCheck } from '../../../src/app/hr-check.js';
+import { historyReader, hrRecordsReader } from '../../../src/cli/support/job-adapters.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double.js';
 import { startScimServer } from '../../support/scim-server.js';
 import { runCli } from '../../support/run-cli.js';
@@ -86,6 +89,51 @@ describe('gitgrant hr-check: leavers', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ complete: false, findings: [], revoked: [] });
     expect(run.stderr).toContain('HR_SOURCE_MISSING');
+  });
+
+  it('reports an hr section that does not load at its file:line:col, compares nothing and exits 1', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const broken = aPolicy().inFile('hr').withoutOwners().withSection('hr', { sources: [{ kind: 'json', path: 'hr/people.json' }], onTerminated: 'revok' }).build();
+    const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+    await cli(world, repo, 'apply', '--now', T0);
+    repo.write(broken).commitAll('A typo in the HR policy');
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`policies/hr\\.yaml:${lineContaining(broken, 'onTerminated')}:\\d+: error `));
+    expect(run.stderr).not.toContain('POLICY_SECTION_NOT_LOADED');
+    expect(JSON.parse(run.stdout)).toMatchObject({ complete: false, findings: [], revoked: [] });
+    expect(membersOf(world)).toEqual(['user:bob@example.com']);
+  });
+
+  it('reports an automation section that does not load at its file:line:col and skips the approver checks that read history, still revoking leavers', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const automation = aPolicy().inFile('automation').withoutOwners().withSection('automation', { nam: 'acme-access[bot]' }).build();
+    const repo = gitRepo([HR_POLICY, automation, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+    await cli(world, repo, 'apply', '--now', T0);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`policies/automation\\.yaml:${lineContaining(automation, 'nam:')}:\\d+: error `));
+    const result = JSON.parse(run.stdout) as { complete: boolean; notes: string[]; revoked: string[] };
+    expect(result.complete).toBe(false);
+    expect(result.notes).toContain('approver checks skipped: the automation section of the policy did not load, so whose commits history can trust is unknown');
+    expect(result.revoked).toEqual([bob.path]);
+  });
+
+  it('reads history as the policy\'s automation identity, as audit does', async () => {
+    const identity = { name: 'acme-access[bot]', email: '41+acme-access[bot]@users.noreply.github.com' };
+    const repo = gitRepo([HR_POLICY, aPolicy().inFile('automation').withoutOwners().withSection('automation', identity).build(), gcpRole(), people({ email: 'alice@example.com' })]);
+    const { repo: loaded, diagnostics } = loadRepo(repo.root);
+    const asked: unknown[] = [];
+    const history = historyReader(repo.root);
+
+    const run = await previewHrCheck({ hr: hrRecordsReader(world.env, repo.root), history: { read: (automation) => (asked.push(automation), history.read(automation)) } }, { repo: loaded, now: instant(T0), loadDiagnostics: diagnostics });
+
+    expect(run.diagnostics).toEqual([]);
+    expect(asked).toEqual([identity]);
   });
 
   it('revokes nothing on a dry run, and says it would revoke what the real run revokes, not "reported"', async () => {

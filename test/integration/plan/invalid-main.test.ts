@@ -88,6 +88,24 @@ describe('apply on a main that does not validate', () => {
     expect(await gcpMembers()).toEqual([`user:${BOB}`]);
   });
 
+  it.each([
+    ['a value its schema refuses', `apply:\n  protected: ["user:${ALICE}"]\n  protect: []\n`],
+    ['YAML that does not parse', `apply:\n  protected: ["user:${ALICE}"\n`],
+  ])('removes nothing the cloud has not ended when the file setting the protected principals has %s, and says why', async (_, text) => {
+    const protectedFile = { path: 'policies/apply.yaml', text: `apply:\n  protected: ["user:${ALICE}"]\n` };
+    expect((await apply([...scenario.files, protectedFile], T0)).code).toBe(0);
+    // Main now: alice's grant deleted, and the file that protects her access broken.
+    const files = [...scenario.files.filter((f) => f !== scenario.grants.alice), { path: protectedFile.path, text }];
+
+    const run = await apply(files, LATER);
+
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/policies\/apply\.yaml:\d+:\d+: error /);
+    expect(run.stdout).toContain('gitgrant apply: held back 2 removals: the protected principals (apply.protected) did not load, so any removal could be of one; a removal goes ahead only where the cloud has already ended the access');
+    expect(await gcpMembers()).toEqual([`user:${ALICE}`, `user:${BOB}`]);
+    expect(await grantStatements(ALICE)).not.toEqual([]);
+  });
+
   it('plan says the same, and exits 1', async () => {
     expect((await apply(scenario.files, T0)).code).toBe(0);
     const files = [...scenario.files.filter((f) => f !== scenario.grants.alice && f !== scenario.grants.bob), bobInvalidWider(), carol];
