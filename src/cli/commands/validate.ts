@@ -1,10 +1,7 @@
 /** `gitgrant validate`: schema and policy findings for the whole repo, or for what a change touches. */
-import { loadRepoParallel } from '../../adapters/fs/load-repo.js';
 import { grantId, type GrantId } from '../../core/model/types.js';
-import { evaluatePolicy } from '../../core/policy/engine.js';
 import { sortDiagnostics } from '../../core/diagnostics/diagnostic.js';
 import { changedFilesSince } from '../support/git.js';
-import { hrAtRequest } from '../support/hr-at-request.js';
 import { EXIT, type CliIo } from '../support/io.js';
 import { nowOption, repoOption } from '../support/options.js';
 import { countDiagnostics, plural, printDiagnostics } from '../support/report.js';
@@ -19,7 +16,17 @@ export interface ValidateOptions {
 export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
   const root = repoOption(io, options.repo);
   const now = nowOption(io, options.now);
-  const selection = options.changedSince === undefined ? undefined : await selectChanged(root, options.changedSince);
+  const selecting = options.changedSince === undefined ? undefined : selectChanged(root, options.changedSince);
+  // Awaited below; until then a failure (an unknown ref) must not count as an unhandled rejection.
+  selecting?.catch(() => undefined);
+  // git scans the checkout in processes of its own while the reader, the policy engine and the HR
+  // check load (a third of `validate --changed-since` on a large repo would otherwise be waiting).
+  const [{ loadRepoParallel }, { evaluatePolicy }, { hrAtRequest }] = await Promise.all([
+    import('../../adapters/fs/load-repo.js'),
+    import('../../core/policy/engine.js'),
+    import('../support/hr-at-request.js'),
+  ]);
+  const selection = await selecting;
   const loaded = await loadRepoParallel(root, selection?.include);
   const { repo } = loaded;
   const scope = selection && new Set<GrantId>(repo.grants.filter((g) => selection.inScope(g.id, g.role)).map((g) => g.id));
