@@ -17,16 +17,7 @@ import type { AutomationIdentity } from '../core/model/policy-sections.js';
 import { parseTrailers, type LifecycleAction } from '../core/audit/trailers.js';
 import { CommandFailure, UsageError } from './errors.js';
 import type { Judgement } from './gate.js';
-
-export interface LandedCommit {
-  sha: string;
-  message: string;
-  committedAt: string;
-  committerName: string;
-  committerEmail: string;
-  /** The first parent: main as it was before this commit. Absent for a root commit. */
-  before?: string;
-}
+import type { LandedCommit } from '../core/audit/landed-commit.js';
 
 /** What GitHub says about the PRs that landed a commit. GET requests only. */
 export interface LandingReader {

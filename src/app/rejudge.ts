@@ -17,15 +17,8 @@ import { isAutomationCommitter } from '../core/audit/automation.js';
 import { parseTrailers, type LifecycleAction } from '../core/audit/trailers.js';
 import type { AutomationIdentity } from '../core/model/policy-sections.js';
 import type { Judgement } from './gate.js';
-import type { LandedCommit } from './record-approvals.js';
+import type { LandedChange, LandedCommit } from '../core/audit/landed-commit.js';
 
-/** A commit of the range, oldest first, with what it changes against its first parent. */
-export interface LandedChange extends LandedCommit {
-  /** It changes files under grants/, roles/ or policies/. */
-  touchesAccess: boolean;
-  /** Grant files it adds or modifies (a rename counts as an addition of the new path). */
-  grants: readonly string[];
-}
 
 export interface RejudgeAdapters {
   /** The merged pull requests that landed `sha` (record-approvals' question). */

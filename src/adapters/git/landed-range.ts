@@ -8,20 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCommitMessage } from '../../core/audit/trailers.js';
+import type { LandedChange } from '../../core/audit/landed-commit.js';
 import type { Grant, Instant } from '../../core/model/types.js';
 import { runGit } from './plumbing.js';
 
-/** A commit of the range (app/rejudge.ts's LandedChange). */
-export interface RangeCommit {
-  sha: string;
-  message: string;
-  committedAt: string;
-  committerName: string;
-  committerEmail: string;
-  before?: string;
-  touchesAccess: boolean;
-  grants: string[];
-}
 
 /** A grant file to delete, and why (app/rejudge.ts's TakenBack). */
 export interface TakeBackLine {
@@ -34,14 +24,14 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const ACCESS_DIRS = ['grants', 'roles', 'policies'];
 
 /** The first-parent commits after `since` up to HEAD, oldest first; without `since`, HEAD alone. */
-export function landedRange(root: string, since: string | undefined): RangeCommit[] {
+export function landedRange(root: string, since: string | undefined): LandedChange[] {
   const range = since === undefined ? ['-1', 'HEAD'] : [`${since}..HEAD`];
   const shas = runGit(root, ['rev-list', '--first-parent', '--reverse', ...range]).split('\n').filter(Boolean);
   if (since === undefined) shas.reverse();
   return shas.map((sha) => landedChange(root, sha));
 }
 
-function landedChange(root: string, sha: string): RangeCommit {
+function landedChange(root: string, sha: string): LandedChange {
   const [committedAt = '', parents = '', committerName = '', committerEmail = ''] = runGit(root, ['show', '-s', '--format=%cI%n%P%n%cn%n%ce', sha]).split('\n');
   const before = parents.trim() ? parents.trim().split(' ')[0]! : undefined;
   const changes = runGit(root, ['diff', '--name-status', '--no-renames', '-z', before ?? EMPTY_TREE, sha, '--', ...ACCESS_DIRS]).split('\0').filter(Boolean);

@@ -1,5 +1,5 @@
 /** The commit `record-approvals` writes its note on, read from git: it must be the checkout's HEAD. */
-import type { LandedCommit } from '../../app/record-approvals.js';
+import type { LandedCommit } from '../../core/audit/landed-commit.js';
 import { git } from './git.js';
 import { UsageError } from './io.js';
 
