@@ -64,13 +64,19 @@ function trustedGate(gh: GitHubDouble, main: TempRepo, head: string, headRepo: s
   return gitgrant(gh, main, ['gate', '--head-sha', head, '--head-repo', headRepo, '--post-check', '--now', NOW]);
 }
 
+/** Alice's PR into main at a fresh head, approved by bob (an owner of its role): the pass others try to share. */
+function anApprovedPull() {
+  const gh = double();
+  teams(gh);
+  const { main, head, path } = aHead();
+  const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
+  gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+  return { gh, main, head, path, approved };
+}
+
 describe('the gitgrant gate check is one per commit, so a shared head is never judged by proxy', () => {
   it('a fork PR at the head of an approved PR does not get its passing check: the approved PR\'s own run fails it', async () => {
-    const gh = double();
-    teams(gh);
-    const { main, head, path } = aHead();
-    const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+    const { gh, main, head, path, approved } = anApprovedPull();
     // Mallory opens a PR from her fork with the very same head commit; nobody approves it.
     const fork = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', headSha: head, headRepo: 'mallory/access', files: [{ path }] });
 
@@ -86,11 +92,7 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
   });
 
   it('a second PR opened at an already passing head turns the check to failure, instead of leaving the pass in place', async () => {
-    const gh = double();
-    teams(gh);
-    const { main, head, path } = aHead();
-    const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+    const { gh, main, head, path, approved } = anApprovedPull();
     expect((await trustedGate(gh, main, head, GITHUB_REPO)).code).toBe(0);
     expect(latestOn(head)?.conclusion).toBe('success');
 
@@ -104,11 +106,7 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
   });
 
   it('counts PRs at that head into any base branch: their verdicts would be judged against other rules and another diff', async () => {
-    const gh = double();
-    teams(gh);
-    const { main, head, path } = aHead();
-    const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+    const { gh, main, head, path, approved } = anApprovedPull();
     const release = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', headSha: head, baseRef: 'release', files: [{ path }] });
 
     const run = await trustedGate(gh, main, head, GITHUB_REPO);
@@ -118,12 +116,8 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
   });
 
   it('binds the verdict to the PR, the base commit and the head it judged (external_id and summary)', async () => {
-    const gh = double();
-    teams(gh);
-    const { main, head, path } = aHead();
+    const { gh, main, head, approved: pull } = anApprovedPull();
     const base = main.git('rev-parse', 'HEAD').trim();
-    const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'APPROVED' });
 
     const run = await trustedGate(gh, main, head, GITHUB_REPO);
 
@@ -134,11 +128,7 @@ describe('the gitgrant gate check is one per commit, so a shared head is never j
   });
 
   it('fails the check whichever PR\'s run asks: a fork PR into another base, at the head of a passing PR into main', async () => {
-    const gh = double();
-    teams(gh);
-    const { main, head, path } = aHead();
-    const approved = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'alice', headSha: head, files: [{ path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'bob', state: 'APPROVED' });
+    const { gh, main, head, path, approved } = anApprovedPull();
     expect((await trustedGate(gh, main, head, GITHUB_REPO)).code).toBe(0);
     const fork = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'mallory', headSha: head, headRepo: 'mallory/access', baseRef: 'release', files: [{ path }] });
 
