@@ -18,6 +18,7 @@ import { reconcile as compare, type ReconcileResult } from '../core/jobs/reconci
 import { bindingOwners, everLive } from '../core/jobs/revocation.js';
 import type { SourceRun } from '../core/jobs/source-run.js';
 import type { Opened } from './ports.js';
+import { compareText } from '../core/text/compare-text.js';
 
 /** The repo planned against the cloud: every target today's roles or history name, read once. */
 export interface CloudPlan {
@@ -145,7 +146,7 @@ async function handMadePaths(cloud: ReconcileReads, repo: AccessRepo, now: Insta
   }
   const found = new Map<string, HandMadePath[]>();
   let complete = true;
-  for (const [account, roles] of [...rolesByAccount].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [account, roles] of [...rolesByAccount].sort(([a], [b]) => compareText(a, b))) {
     const key = targetKey({ provider: 'aws', strategy: 'iam', account });
     if (unread.has(key)) continue;
     try {

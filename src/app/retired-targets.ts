@@ -8,6 +8,7 @@ import { readHistory } from '../adapters/git/history.js';
 import { reconstruct } from '../core/audit/lifecycle.js';
 import { targetRefOf } from '../core/plan/desired.js';
 import { targetKey, type TargetRef } from '../core/plan/types.js';
+import { compareText } from '../core/text/compare-text.js';
 
 export async function targetsInHistory(root: string): Promise<TargetRef[]> {
   const seen = new Map<string, TargetRef>();
@@ -17,5 +18,5 @@ export async function targetsInHistory(root: string): Promise<TargetRef[]> {
       seen.set(targetKey(ref), ref);
     }
   }
-  return [...seen.values()].sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+  return [...seen.values()].sort((a, b) => compareText(targetKey(a), targetKey(b)));
 }

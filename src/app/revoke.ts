@@ -17,6 +17,7 @@ import type { BindingReader, ChangeApplier, LimitChecker } from '../core/plan/pr
 import type { IdentityCenterDirectory } from '../core/plan/desired.js';
 import type { Revocation } from '../core/jobs/expiry.js';
 import { bindingOwners, everLive, grantTargets, revocationOutcomes, revocationPlan, withoutGrants, type RevocationOutcome } from '../core/jobs/revocation.js';
+import { compareText } from '../core/text/compare-text.js';
 
 /** What a revocation reads: the targets' bindings (and the providers' pure limits), and the Identity Center user ids of the grantees. */
 export interface RevocationReads {
@@ -98,6 +99,6 @@ async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<Pro
   const limit = pLimit(input.concurrency);
   const targets = remaining.targets.filter((t) => affected.has(targetKey(t)) && !failures.has(targetKey(t)));
   const changes = (await Promise.all(targets.map((t) => limit(() => revokeOn(t))))).filter((c): c is TargetChange => c !== undefined);
-  changes.sort((a, b) => targetKey(a.target).localeCompare(targetKey(b.target)));
+  changes.sort((a, b) => compareText(targetKey(a.target), targetKey(b.target)));
   return { plan: { at: now, online: true, changes, diagnostics: [] }, failures };
 }

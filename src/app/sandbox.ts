@@ -18,6 +18,7 @@ import { loadRepo } from '../adapters/fs/load-repo.js';
 import type { AccessRepo, Email } from '../core/model/types.js';
 import { awsIamUserArn, identityCenterUserName } from '../core/plan/identity.js';
 import type { AwsSettings } from '../core/model/policy-sections.js';
+import { compareText } from '../core/text/compare-text.js';
 
 /** The account moto answers for when the roles name none (moto's own default). */
 const FALLBACK_ACCOUNT = '123456789012';
@@ -55,7 +56,7 @@ export function sandboxSeed(repo: AccessRepo, people: readonly string[]): Sandbo
   const permissionSets = new Map<string, { arn: string; name: string; sessionDuration?: string }>();
   const gcpResources = new Set<string>();
   const awsAccounts = new Set<string>();
-  for (const role of [...repo.roles.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const role of [...repo.roles.values()].sort((a, b) => compareText(a.name, b.name))) {
     for (const target of role.targets) {
       if (target.kind === 'gcp') {
         gcpResources.add(target.resource);

@@ -2,6 +2,7 @@
 import pLimit from 'p-limit';
 import { targetKey, type ProviderName, type TargetRef, type TargetState } from '../../core/plan/types.js';
 import type { BindingReader } from '../../core/plan/provider.js';
+import { compareText } from '../../core/text/compare-text.js';
 
 export interface ReadResult {
   observed: Map<string, TargetState>;
@@ -24,6 +25,6 @@ export async function readTargets(providers: Readonly<Record<ProviderName, Bindi
       }),
     ),
   );
-  failures.sort((a, b) => a.target.localeCompare(b.target));
+  failures.sort((a, b) => compareText(a.target, b.target));
   return { observed, failures };
 }

@@ -6,6 +6,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrgFolder } from '../../core/policy/org-init.js';
+import { compareText } from '../../core/text/compare-text.js';
 
 export class UnsafePathError extends Error {}
 
@@ -28,7 +29,7 @@ export function diskOrgFolder(root: string): OrgFolder {
       return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
         .filter((e) => !e.isDirectory())
         .map((e) => ({ path: `${dir}/${join(e.parentPath, e.name).slice(join(root, dir).length + 1).split('\\').join('/')}`, regular: e.isFile() }))
-        .sort((a, b) => a.path.localeCompare(b.path));
+        .sort((a, b) => compareText(a.path, b.path));
     },
     read(path) {
       const file = absolute(path);

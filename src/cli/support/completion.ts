@@ -2,6 +2,7 @@
  * Shell completion scripts, generated from the commands and options the CLI declares, so they
  * cannot drift from `--help`. Pure: the command tree in, a script out.
  */
+import { compareText } from '../../core/text/compare-text.js';
 export interface CompletableCommand {
   name: string;
   /** Long options, e.g. `--repo`. */
@@ -12,7 +13,7 @@ export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
 
 export function completionScript(shell: Shell, commands: readonly CompletableCommand[]): string {
-  const sorted = [...commands].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...commands].sort((a, b) => compareText(a.name, b.name));
   if (shell === 'fish') return fishScript(sorted);
   return bashScript(sorted, shell === 'zsh');
 }

@@ -9,6 +9,7 @@
  */
 import type { Instant, Target } from '../model/types.js';
 import type { GrantLifecycle, Reconstruction, RoleVersion } from './lifecycle-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface TargetAccess {
   cloud: 'aws' | 'gcp';
@@ -50,7 +51,7 @@ export function accessAt(history: Reconstruction, at: Instant, filter: AccessFil
     if (role && targets.length === 0) continue;
     held.push({ grantee: grant.grantee, role: grant.role, grant: grant.path, breakGlass: grant.breakGlass, since, targets, roleMissing: !role });
   }
-  return held.sort((a, b) => a.grantee.localeCompare(b.grantee) || a.role.localeCompare(b.role) || a.grant.localeCompare(b.grant));
+  return held.sort((a, b) => compareText(a.grantee, b.grantee) || compareText(a.role, b.role) || compareText(a.grant, b.grant));
 }
 
 /** Is the grant giving access at `at`, by its dates alone (for counts such as "active now")? */

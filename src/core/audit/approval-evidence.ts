@@ -21,6 +21,7 @@ import type { AutomationIdentity } from '../model/policy-sections.js';
 import type { Instant } from '../model/types.js';
 import { formatApprovalNote, parseApprovalNote, type ApprovalRecord } from './approval-note.js';
 import { isAutomationCommitter } from './automation.js';
+import { compareText } from '../text/compare-text.js';
 
 /** The folder the automation's record commits write to; apply's `paths` filter leaves it out. */
 export const APPROVALS_FOLDER = 'approvals';
@@ -132,7 +133,7 @@ export function approvalEvidence(commits: readonly EvidenceCommit[], automation:
       });
     }
   }
-  tampered.sort((a, b) => a.at - b.at || a.commit.localeCompare(b.commit));
+  tampered.sort((a, b) => a.at - b.at || compareText(a.commit, b.commit));
   return {
     tampered,
     of(commit) {

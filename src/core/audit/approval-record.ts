@@ -7,6 +7,7 @@ import type { GateResult } from '../gate/gate.js';
 import type { LandedPullRequest } from '../gate/github-types.js';
 import type { Review } from '../gate/github-types.js';
 import type { ApprovalRecord, Approver, CountedApproval } from './approval-note.js';
+import { compareText } from '../text/compare-text.js';
 
 const handle = (login: string) => `@${login.replace(/^@/, '')}`;
 
@@ -35,8 +36,8 @@ export function approvalRecordOf(gate: GateResult, pr: LandedPullRequest, review
     pr: pr.number,
     ...(pr.openedAt === undefined ? {} : { openedAt: pr.openedAt }),
     author: handle(pr.author),
-    approvers: [...approvers.values()].sort((a, b) => a.login.localeCompare(b.login)),
-    ...(counts.length > 0 ? { counted: counts.sort((a, b) => `${a.grant} ${a.level} ${a.login}`.localeCompare(`${b.grant} ${b.level} ${b.login}`)) } : {}),
+    approvers: [...approvers.values()].sort((a, b) => compareText(a.login, b.login)),
+    ...(counts.length > 0 ? { counted: counts.sort((a, b) => compareText(`${a.grant} ${a.level} ${a.login}`, `${b.grant} ${b.level} ${b.login}`)) } : {}),
     ...(waivers.length > 0 ? { waiver: waivers.join('; ') } : {}),
     ...(pr.mergedBy === undefined ? {} : { mergedBy: handle(pr.mergedBy) }),
   };

@@ -10,6 +10,7 @@ import type { ForgedTrailers } from './automation.js';
 import type { TamperedApproval } from './approval-evidence.js';
 import { auditEvents, grantInPeriod, inPeriod, type AuditEvent, type Period } from './events.js';
 import type { EndKind, GrantLifecycle, Reconstruction } from './lifecycle-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface IssueFact {
   number: number;
@@ -69,7 +70,7 @@ export interface AuditReport {
 /** `verified`: verify's evidence as events (verify-evidence.ts), already limited to the period. */
 export function buildAuditReport(history: Reconstruction, period: Period, github?: GitHubFacts, verified: readonly AuditEvent[] = []): AuditReport {
   const grants = history.grants.filter((g) => grantInPeriod(g, period));
-  const events = [...auditEvents(history, period), ...verified].sort((a, b) => a.at - b.at || a.commit.localeCompare(b.commit) || (a.grant ?? '').localeCompare(b.grant ?? ''));
+  const events = [...auditEvents(history, period), ...verified].sort((a, b) => a.at - b.at || compareText(a.commit, b.commit) || compareText(a.grant ?? '', b.grant ?? ''));
   const figures = periodFigures(grants, events, github);
   const controls = CONTROLS.map((control) => controlEvidence(control, events, figures));
   const breakGlass = grants.filter((g) => g.breakGlass).map((g): BreakGlassUse => ({

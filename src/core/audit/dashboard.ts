@@ -14,6 +14,7 @@ import { isActive } from './access-at.js';
 import type { GitHubFacts } from './audit-report.js';
 import { time } from './events.js';
 import type { GrantLifecycle, Reconstruction } from './lifecycle-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface DashboardFigures {
   grants: number;
@@ -200,7 +201,7 @@ function groupBy(grants: readonly GrantLifecycle[], key: (g: GrantLifecycle) => 
     group.push(g);
     groups.set(key(g), group);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return [...groups.entries()].sort(([a], [b]) => compareText(a, b));
 }
 
 function timeline(title: string, id: string, groups: [string, GrantLifecycle[]][], range: Range, now: Instant): string {
@@ -275,7 +276,7 @@ function activeTable(active: readonly GrantLifecycle[]): string {
 
 /** Every grant in the history, newest first: the state it is in and who approved it, with the commit that asked for it. */
 function grantsTable(grants: readonly GrantLifecycle[], now: Instant): string {
-  const newestFirst = [...grants].sort((a, b) => b.requested.at - a.requested.at || a.path.localeCompare(b.path));
+  const newestFirst = [...grants].sort((a, b) => b.requested.at - a.requested.at || compareText(a.path, b.path));
   const requested = (g: GrantLifecycle) => `<code>${htmlText(g.requested.sha.slice(0, 12))}</code>${g.requested.pr === undefined ? '' : ` (PR #${g.requested.pr})`}`;
   return `<section aria-labelledby="grants-heading"><h2 id="grants-heading">All grants</h2>${table('grants', `${grants.length} grant(s) in history`, ['Grantee', 'Role', 'Window', 'State', 'Approved by', 'Requested in'],
     newestFirst.map((g) => [htmlText(g.grantee), htmlText(g.role), `${time(startOf(g))} to ${time(end(g, now))}`, `<span class="state ${grantState(g, now)}">${g.ended ? htmlText(g.ended.kind) : grantState(g, now)}</span>${g.breakGlass ? ' (break-glass)' : ''}`, htmlText(approvedBy(g)), requested(g)]),

@@ -3,6 +3,7 @@ import { formatDuration } from '../model/duration.js';
 import { formatInstant } from '../model/instant.js';
 import type { Instant } from '../model/types.js';
 import type { Approval, CommitRef, GrantLifecycle, Reconstruction } from './lifecycle-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export type EventKind = 'requested' | 'break-glass' | 'approved' | 'unrecorded-approval' | 'changed' | 'ended' | 'role-changed' | 'verified';
 
@@ -72,7 +73,7 @@ export function auditEvents(history: Reconstruction, period: Period): AuditEvent
       summary: version.role ? `role ${version.name} defined: owners ${version.role.owners.join(', ')}, ${version.role.targets.length} target(s), by ${version.commit.by}` : `role ${version.name} removed or unreadable, by ${version.commit.by}`,
     });
   }
-  return events.filter((e) => inPeriod(e.at, period)).sort((a, b) => a.at - b.at || a.commit.localeCompare(b.commit) || (a.grant ?? '').localeCompare(b.grant ?? ''));
+  return events.filter((e) => inPeriod(e.at, period)).sort((a, b) => a.at - b.at || compareText(a.commit, b.commit) || compareText(a.grant ?? '', b.grant ?? ''));
 }
 
 function approvalEvent(approval: Approval, ref: CommitRef, base: { grant: string; grantee: string; role: string }): AuditEvent {

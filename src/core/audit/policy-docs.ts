@@ -13,6 +13,7 @@ import type { AccessRepo, Millis, Policy, Role, Target } from '../model/types.js
 import { plainText } from '../render/escape.js';
 import { describeTarget } from './access-at.js';
 import { CONTROLS } from './controls.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Values from files as Markdown code spans (a backtick in a value cannot end the span, nor a pipe a table cell). */
 const code = (value: string) => `\`${plainText(value).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
@@ -43,7 +44,7 @@ interface Facts {
 
 function factsOf(repo: AccessRepo): Facts {
   const { policy } = repo;
-  const roles = [...repo.roles.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const roles = [...repo.roles.values()].sort((a, b) => compareText(a.name, b.name));
   const defaults = roles.map((r) => r.defaultDuration ?? policy.durations.default);
   const range = defaults.length === 0 ? formatDuration(policy.durations.default) : `${formatDuration(Math.min(...defaults))} to ${formatDuration(Math.max(...defaults))}`;
   const escalation = policy.escalations.length === 0
@@ -187,7 +188,7 @@ export function renderProcedure(repo: AccessRepo): string {
 function groupOwners(roles: readonly Role[]): [string, string[]][] {
   const owners = new Map<string, string[]>();
   for (const role of roles) for (const owner of role.owners) owners.set(owner, [...(owners.get(owner) ?? []), role.name]);
-  return [...owners.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return [...owners.entries()].sort(([a], [b]) => compareText(a, b));
 }
 
 export function renderQuestionnaire(repo: AccessRepo): string {

@@ -2,6 +2,7 @@
  * A diagnostic is a problem a user caused, with the place that caused it. The core collects them
  * and returns them; it never throws for bad input (throwing is reserved for bugs).
  */
+import { compareText } from '../text/compare-text.js';
 export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Position {
@@ -33,12 +34,12 @@ const severityRank: Record<Severity, number> = { error: 0, warning: 1, notice: 2
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
+    compareText(a.file ?? '', b.file ?? '') ||
     (a.start?.line ?? 0) - (b.start?.line ?? 0) ||
     (a.start?.col ?? 0) - (b.start?.col ?? 0) ||
     severityRank[a.severity] - severityRank[b.severity] ||
-    a.code.localeCompare(b.code) ||
-    a.summary.localeCompare(b.summary)
+    compareText(a.code, b.code) ||
+    compareText(a.summary, b.summary)
   );
 }
 

@@ -6,6 +6,7 @@
 import { classifyPath, isPolicyOwned, refusalSummary, type RefusalCode } from '../model/repo-paths.js';
 import { grantId, type GrantId } from '../model/types.js';
 import type { PullRequestFile } from './github-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface ChangedGrant {
   grant: GrantId;
@@ -65,7 +66,7 @@ export function classifyChanges(files: readonly PullRequestFile[]): ClassifiedCh
   }
   for (const path of grants.keys()) deleted.delete(path);
   return {
-    grants: [...grants.values()].sort((a, b) => a.grant.localeCompare(b.grant)),
+    grants: [...grants.values()].sort((a, b) => compareText(a.grant, b.grant)),
     deletedGrants: [...deleted].sort().map(grantId),
     policyFiles: [...policy].sort(),
     refused: [...refused.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),

@@ -8,6 +8,7 @@ import type { ApprovalRequirement, RequiredLevel, Waiver } from '../policy/appro
 import { classifyChanges, type RefusedFile } from './changed-files.js';
 import { assignToLevels } from './matching.js';
 import type { GitHubUser, PullRequestFile, Review, ReviewState } from './github-types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface GrantUnderReview {
   requirement: ApprovalRequirement;
@@ -200,7 +201,7 @@ function latestDecisions(reviews: readonly Review[]): Decision[] {
     .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0) || a.id - b.id);
   const latest = new Map<string, Decision>();
   for (const review of decisive) latest.set(review.user.login.toLowerCase(), { review, login: review.user.login });
-  return [...latest.values()].sort((a, b) => a.login.localeCompare(b.login));
+  return [...latest.values()].sort((a, b) => compareText(a.login, b.login));
 }
 
 function normaliseMembership(teams: Readonly<Record<string, readonly string[]>>): Map<string, Set<string>> {
@@ -316,6 +317,6 @@ function judge(
 
   const allSatisfied = levelVerdicts.every((l) => l.status === 'satisfied');
   const status: SubjectStatus = blockedBy.length > 0 ? 'blocked' : waivedBy ? 'waived' : allSatisfied ? 'approved' : 'missing';
-  ignored.sort((a, b) => a.login.localeCompare(b.login));
+  ignored.sort((a, b) => compareText(a.login, b.login));
   return { subject, status, levels: levelVerdicts, ...(waivedBy ? { waivedBy } : {}), blockedBy, ignored };
 }

@@ -11,6 +11,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DesiredBinding, TargetRef, TargetState } from '../plan/types.js';
 import { UNCONDITIONAL_LABEL } from './observe.js';
+import { compareText } from '../text/compare-text.js';
 
 export const GCP_LIMITS = {
   principalsPerPolicy: 1_500,
@@ -87,7 +88,7 @@ function conditionalBindingCounts(resource: string, occurrences: readonly Occurr
   }
   return [...counts.values()]
     .filter((e) => e.count > GCP_LIMITS.conditionalBindingsPerRoleAndPrincipal)
-    .sort((a, b) => a.permission.localeCompare(b.permission) || a.principal.localeCompare(b.principal))
+    .sort((a, b) => compareText(a.permission, b.permission) || compareText(a.principal, b.principal))
     .map((e) => ({
       severity: 'error' as const,
       code: 'GCP_CONDITIONAL_BINDING_LIMIT',

@@ -11,6 +11,7 @@ import type { AccessRepo, Email, GitHubPrincipal, Grant, GrantId, Instant, Role,
 import { DEFAULT_HR_CONFIG, type HrAction, type HrConfig } from '../model/policy-sections.js';
 import { describeMismatch, eligibilityMismatches } from './eligibility.js';
 import { employmentStatus, hasLeft, type HrRecord } from './record.js';
+import { compareText } from '../text/compare-text.js';
 
 export type HrFindingKind = 'HR_GRANTEE_TERMINATED' | 'HR_GRANTEE_UNKNOWN' | 'HR_GRANTEE_INELIGIBLE' | 'HR_APPROVER_LEFT';
 
@@ -89,7 +90,7 @@ class Findings {
       HR_APPROVER_LEFT: actions.onApproverLeft,
     };
     return [...this.drafts.values()]
-      .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.role.localeCompare(b.role) || a.person.localeCompare(b.person))
+      .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || compareText(a.role, b.role) || compareText(a.person, b.person))
       .map((draft) => {
         const grants = [...draft.grants].sort();
         return {

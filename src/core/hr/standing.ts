@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccessRepo, Email, Grant, Instant, Millis, Role, RoleName } from '../model/types.js';
 import { eligibilityMismatches } from './eligibility.js';
 import { employmentStatus, hasLeft, type HrRecord } from './record.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface StandingFile {
   /** Repo-relative path, e.g. `grants/oncall-readonly/alice-standing.yaml`. */
@@ -81,14 +82,14 @@ export function planStandingAccess(input: StandingInput): StandingPlan {
   const { repo, now } = input;
   const plan: StandingPlan = { add: [], remove: [], keep: [], diagnostics: [] };
   const existing = new Map<string, Grant>();
-  for (const grant of [...repo.grants].filter((g) => g.standing).sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const grant of [...repo.grants].filter((g) => g.standing).sort((a, b) => compareText(a.id, b.id))) {
     const key = holderKey(grant.role, grant.grantee);
     if (existing.has(key)) plan.remove.push(grant.id);
     else existing.set(key, grant);
   }
   const takenPaths = new Set<string>(repo.grants.map((g) => g.id));
 
-  for (const role of [...repo.roles.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const role of [...repo.roles.values()].sort((a, b) => compareText(a.name, b.name))) {
     if (!role.standing) continue;
     if (!namesAnAttribute(role)) {
       plan.diagnostics.push({
@@ -110,7 +111,7 @@ export function planStandingAccess(input: StandingInput): StandingPlan {
     const renewWithin = input.renewWithin ?? Math.floor(duration / 3);
     const holders = input.records
       .filter((record) => !hasLeft(record) && eligibilityMismatches(record, role.standing!).length === 0)
-      .sort((a, b) => a.email.localeCompare(b.email));
+      .sort((a, b) => compareText(a.email, b.email));
     for (const record of holders) {
       const key = holderKey(role.name, record.email);
       const current = existing.get(key);
@@ -136,7 +137,7 @@ export function planStandingAccess(input: StandingInput): StandingPlan {
   }
   // What is left was held by someone HR no longer matches, or belongs to a role without `standing`.
   plan.remove.push(...[...existing.values()].map((grant) => grant.id));
-  plan.add.sort((a, b) => a.path.localeCompare(b.path));
+  plan.add.sort((a, b) => compareText(a.path, b.path));
   plan.remove.sort();
   plan.keep.sort();
   return plan;

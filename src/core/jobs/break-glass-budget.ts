@@ -14,6 +14,7 @@
  */
 import type { GrantLifecycle } from '../audit/lifecycle-types.js';
 import type { BreakGlassBudget, Email, Grant, Instant, Millis } from '../model/types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface BreakGlassUse {
   /** The grant file (as it was first written). */
@@ -52,7 +53,7 @@ export function breakGlassUses(grantee: Email, history: readonly GrantLifecycle[
     if (known) known.until = Math.max(known.until, grant.expires);
     else uses.set(`${grant.id}@now`, { grant: grant.id, role: grant.role, from: grant.starts ?? now, until: grant.expires, byAutomation: false });
   }
-  return [...uses.values()].filter((u) => u.until > u.from).sort((a, b) => a.from - b.from || a.grant.localeCompare(b.grant));
+  return [...uses.values()].filter((u) => u.until > u.from).sort((a, b) => a.from - b.from || compareText(a.grant, b.grant));
 }
 
 export interface BudgetDecision {

@@ -7,6 +7,7 @@ import type { AccessRepo, Grant, Instant } from '../model/types.js';
 import { isExpired } from '../policy/window.js';
 import { fingerprint, ownersOf, type Finding } from './findings.js';
 import type { TicketStatus } from './tickets.js';
+import { compareText } from '../text/compare-text.js';
 
 export type RevocationAction = 'expire' | 'revoke-ticket' | 'revoke-hr';
 
@@ -34,7 +35,7 @@ export function dueForRevocation(grants: readonly Grant[], now: Instant, tickets
     const ticket = grant.ticket === undefined ? undefined : tickets.get(grant.ticket);
     if (ticket?.state === 'closed') due.push({ grant, action: 'revoke-ticket', reason: `ticket ${grant.ticket} was closed` });
   }
-  return due.sort((a, b) => a.grant.id.localeCompare(b.grant.id));
+  return due.sort((a, b) => compareText(a.grant.id, b.grant.id));
 }
 
 /**
@@ -44,7 +45,7 @@ export function dueForRevocation(grants: readonly Grant[], now: Instant, tickets
 export function missingTickets(repo: AccessRepo, now: Instant, tickets: ReadonlyMap<string, TicketStatus>): Finding[] {
   return repo.grants
     .filter((g) => g.ticket !== undefined && !isExpired(g, now) && tickets.get(g.ticket)?.state === 'not-found')
-    .sort((a, b) => a.id.localeCompare(b.id))
+    .sort((a, b) => compareText(a.id, b.id))
     .map((g) => ({
       kind: 'TICKET_NOT_FOUND',
       source: 'expire',

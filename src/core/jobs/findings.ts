@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AccessRepo, GitHubPrincipal, GrantId, RoleName } from '../model/types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** The job that raises a finding; an issue is only closed when its source ran to completion. */
 export type FindingSource = 'expire' | 'reconcile' | 'hr' | 'anomalies' | 'verify';
@@ -57,7 +58,7 @@ export function fingerprint(kind: FindingKind, ...parts: string[]): string {
 }
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort((a, b) => a.kind.localeCompare(b.kind) || a.summary.localeCompare(b.summary) || a.fingerprint.localeCompare(b.fingerprint));
+  return [...findings].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.summary, b.summary) || compareText(a.fingerprint, b.fingerprint));
 }
 
 /** The role's owners, else the policy's owners (security): someone always gets told. */

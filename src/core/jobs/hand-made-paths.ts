@@ -13,6 +13,7 @@ import { describeEvaluation, evaluateIam } from '../evaluate/iam.js';
 import { parseIamArn } from '../aws/arn.js';
 import type { IamAuthorization, IamPrincipalPolicies } from '../aws/iam-authorization-model.js';
 import { asList, type PolicyStatement } from '../aws/policy-document.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface HandMadePath {
   /** `identity-policy`: the principal's policies allow it; `trust-policy`: the role's trust policy names the principal. */
@@ -61,7 +62,7 @@ export async function awsHandMadePaths(authorization: IamAuthorization, targetRo
     const target = authorization.principals.find((p) => p.kind === 'role' && (p.arn === role || p.name === roleName(role)));
     if (target?.trust) paths.push(...(await trustPaths(target, role, account, now)));
   }
-  return paths.sort((a, b) => `${a.role}\n${a.kind}\n${a.principal}`.localeCompare(`${b.role}\n${b.kind}\n${b.principal}`));
+  return paths.sort((a, b) => compareText(`${a.role}\n${a.kind}\n${a.principal}`, `${b.role}\n${b.kind}\n${b.principal}`));
 }
 
 /** The principals a trust statement names, as the request principal the evaluator can model. */

@@ -7,6 +7,7 @@ import type { HrFinding } from '../hr/compare.js';
 import type { AccessRepo, GrantId } from '../model/types.js';
 import type { Revocation } from './expiry.js';
 import type { Finding, FindingOutcome } from './findings.js';
+import { compareText } from '../text/compare-text.js';
 
 /** The SCIM service the nightly workflow names in its environment, when the policy does not name it already. */
 export const SCIM_URL_ENV = 'GITGRANT_SCIM_URL';
@@ -29,7 +30,7 @@ export function hrRevocations(repo: AccessRepo, findings: readonly HrFinding[]):
       if (grant && !due.has(id)) due.set(id, { grant, action: 'revoke-hr', reason: finding.summary });
     }
   }
-  return [...due.values()].sort((a, b) => a.grant.id.localeCompare(b.grant.id));
+  return [...due.values()].sort((a, b) => compareText(a.grant.id, b.grant.id));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { exceptionDraft, KIND_SOURCE, kindOfLabels, type ExceptionDraft } from './exception-issue.js';
 import type { Finding, FindingSource } from './findings.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface KnownIssue {
   number: number;
@@ -71,7 +72,7 @@ export function planIssueSync(findings: readonly Finding[], issues: readonly Kno
     if (!kind || !complete.has(KIND_SOURCE[kind])) continue;
     plan.close.push({ issue, comment: 'The nightly run no longer finds this; closing. gitgrant reopens it if the situation comes back.', labels: [...issue.labels, RESOLVED_LABEL].sort() });
   }
-  plan.create.sort((a, b) => a.draft.title.localeCompare(b.draft.title));
+  plan.create.sort((a, b) => compareText(a.draft.title, b.draft.title));
   plan.close.sort((a, b) => a.issue.number - b.issue.number);
   return plan;
 }

@@ -5,12 +5,13 @@
 import { formatInstant } from '../model/instant.js';
 import type { AccessRepo, Instant } from '../model/types.js';
 import { fingerprint, ownersOf, type Finding } from './findings.js';
+import { compareText } from '../text/compare-text.js';
 
 export function overdueExpiries(repo: AccessRepo, now: Instant, graceMinutes: number): Finding[] {
   const limit = now - graceMinutes * 60_000;
   return repo.grants
     .filter((g) => g.expires <= limit)
-    .sort((a, b) => a.id.localeCompare(b.id))
+    .sort((a, b) => compareText(a.id, b.id))
     .map((g) => ({
       kind: 'EXPIRY_OVERDUE',
       source: 'expire',

@@ -30,6 +30,7 @@ import type { PolicyDocument } from '../aws/policy-document.js';
 import { bindingIdFromTitle } from '../gcp/marker.js';
 import type { IamPolicy } from '../gcp/policy.js';
 import { targetKey, type DesiredBinding } from '../plan/types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** A grant whose access ended: at `expires`, or earlier when it was revoked. */
 export interface EndedGrant {
@@ -109,7 +110,7 @@ export function memoReads(reads: VerifyReads): VerifyReads {
 
 export async function verifyGrants(ended: readonly EndedGrant[], live: readonly DesiredBinding[], reads: VerifyReads, now: Instant): Promise<GrantProof[]> {
   const proofs: GrantProof[] = [];
-  for (const grant of [...ended].sort((a, b) => a.endedAt - b.endedAt || a.grant.localeCompare(b.grant))) {
+  for (const grant of [...ended].sort((a, b) => a.endedAt - b.endedAt || compareText(a.grant, b.grant))) {
     const base = { grant: grant.grant, role: grant.role, grantee: grant.grantee, endedAt: grant.endedAt, how: grant.how, provenAt: now };
     if (grant.unverifiable) {
       proofs.push({ ...base, verdict: 'unverified', bindings: [], note: grant.unverifiable });

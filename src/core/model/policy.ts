@@ -9,6 +9,7 @@ import { readSections, type SectionFields } from './policy-section-checks.js';
 import type { PolicySection } from './policy-sections.js';
 import { locate, pointer } from './source-map.js';
 import { gitHubPrincipal, type BreakGlassBudget, type CustomRule, type Escalation, type Policy, type Role, type TicketRequirement } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** The design's defaults: 4h by default, 30 days at most, break-glass at most 4h. */
 export const POLICY_DEFAULTS = {
@@ -65,7 +66,7 @@ export function mergePolicies(parts: readonly RawPolicyPart[], failed: readonly 
   const diagnostics: Diagnostic[] = [];
   const merged: Record<string, unknown> = {};
   const sources: Policy['sources'] = {};
-  for (const part of [...parts].sort((a, b) => a.file.localeCompare(b.file))) {
+  for (const part of [...parts].sort((a, b) => compareText(a.file, b.file))) {
     for (const [key, value] of Object.entries(part.data)) {
       const earlier = sources[key];
       if (earlier) {

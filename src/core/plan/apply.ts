@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import type { ChangeApplier } from './provider.js';
 import { changeCount } from './diff.js';
 import { targetKey, type Plan, type ProviderName, type TargetChange } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface ApplyProgress {
   target: string;
@@ -61,6 +62,6 @@ export async function applyPlan(
     ),
   );
   applied.sort();
-  failures.sort((a, b) => a.target.localeCompare(b.target));
+  failures.sort((a, b) => compareText(a.target, b.target));
   return { applied, failures };
 }

@@ -11,6 +11,7 @@ import { assignmentBindingId, grantBindingId } from './binding-id.js';
 import type { IdentityConfig } from '../model/policy-sections.js';
 import { awsIamUserArn, gcpMember, identityCenterUserName } from './identity.js';
 import type { DesiredBinding, TargetRef } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Identity Store user ids by `instanceArn|userName`; absent: not looked up (offline); undefined: not found. */
 export type IdentityCenterDirectory = ReadonlyMap<string, string | undefined>;
@@ -58,7 +59,7 @@ export function desiredState(repo: AccessRepo, now: Instant, identities: Identit
       else byId.set(binding.id, binding);
     }
   }
-  const bindings = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const bindings = [...byId.values()].sort((a, b) => compareText(a.id, b.id));
   return { bindings, targets: [...targets.values()], diagnostics };
 }
 

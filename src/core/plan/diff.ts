@@ -7,6 +7,7 @@ import type { Instant } from '../model/types.js';
 import type { LimitChecker } from './provider.js';
 import type { DesiredState } from './desired.js';
 import { targetKey, type DesiredBinding, type ObservedBinding, type Plan, type ProviderName, type TargetChange, type TargetState, type Window } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface PlanInput {
   desired: DesiredState;
@@ -24,7 +25,7 @@ export function computePlan(input: PlanInput): Plan {
   }
   const diagnostics = [...input.desired.diagnostics];
   const changes: TargetChange[] = [];
-  const targets = [...input.desired.targets].sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+  const targets = [...input.desired.targets].sort((a, b) => compareText(targetKey(a), targetKey(b)));
   for (const target of targets) {
     const key = targetKey(target);
     const desired = desiredByTarget.get(key) ?? [];
@@ -63,12 +64,12 @@ function diffTarget(target: TargetChange['target'], desired: readonly DesiredBin
     remove.push(...seen.filter((b) => b !== current && !(b.inert === true && b.principal === binding.principal)));
   }
   for (const [id, seen] of observedManaged) if (!wanted.has(id)) remove.push(...seen);
-  const byLabel = (a: ObservedBinding, b: ObservedBinding) => `${a.principal}|${a.permission}|${a.label}`.localeCompare(`${b.principal}|${b.permission}|${b.label}`);
+  const byLabel = (a: ObservedBinding, b: ObservedBinding) => compareText(`${a.principal}|${a.permission}|${a.label}`, `${b.principal}|${b.permission}|${b.label}`);
   return {
     target,
     add,
     update,
-    remove: remove.sort((a, b) => a.id!.localeCompare(b.id!) || a.principal.localeCompare(b.principal)),
+    remove: remove.sort((a, b) => compareText(a.id!, b.id!) || compareText(a.principal, b.principal)),
     unmanaged: unmanaged.sort(byLabel),
     kept: desired.length - add.length - update.length,
     ...(observed?.basis === undefined ? {} : { basis: observed.basis }),

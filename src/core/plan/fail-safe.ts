@@ -31,6 +31,7 @@ import { grantId, roleName, type AccessRepo, type Instant } from '../model/types
 import { grantBindingId } from './binding-id.js';
 import { targetRefOf } from './desired.js';
 import { targetKey, type ObservedBinding, type Plan, type TargetChange, type TargetRef } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** What a main that does not validate leaves uncertain. */
 export interface Uncertain {
@@ -125,7 +126,7 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
   });
   const reasons: string[] = [];
   if (heldForFiles > 0) reasons.push(`held back ${heldForFiles} removal${heldForFiles === 1 ? '' : 's'} of bindings that grant files still on main stand for: they stay as they are until main validates`);
-  for (const [role, n] of [...heldForRoles].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [role, n] of [...heldForRoles].sort(([a], [b]) => compareText(a, b))) {
     reasons.push(`held back ${n} removal${n === 1 ? '' : 's'} of bindings that grants of role ${role} stand for (${uncertain.rolesMissing.get(role)!.join(', ')}): the role does not load, so they stay as they are until it does, unless the cloud has already ended them`);
   }
   if (heldForProtected > 0) {
@@ -150,7 +151,7 @@ function isIdentityCenter(target: TargetRef): boolean {
  * no grant: any role that does not load may stand for it.
  */
 function brokenRoleOf(target: TargetRef, binding: ObservedBinding, rolesMissing: ReadonlyMap<string, readonly string[]>): string | undefined {
-  for (const [role, files] of [...rolesMissing].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [role, files] of [...rolesMissing].sort(([a], [b]) => compareText(a, b))) {
     if (isIdentityCenter(target)) return role;
     if (files.some((file) => grantBindingId(grantId(file), target, binding.permission) === binding.id)) return role;
   }

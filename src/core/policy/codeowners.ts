@@ -3,6 +3,7 @@
  * them to review; the policy owners own everything else (last matching pattern wins in CODEOWNERS).
  */
 import type { AccessRepo } from '../model/types.js';
+import { compareText } from '../text/compare-text.js';
 
 export const CODEOWNERS_PATH = '.github/CODEOWNERS';
 
@@ -17,7 +18,7 @@ export function renderCodeowners(repo: AccessRepo): string {
     '',
     '# Each role\'s grants are approved by that role\'s owners.',
   ];
-  const roles = [...repo.roles.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const roles = [...repo.roles.values()].sort((a, b) => compareText(a.name, b.name));
   for (const role of roles) lines.push(`/grants/${role.name}/ ${role.owners.join(' ')}`);
   return lines.join('\n') + '\n';
 }

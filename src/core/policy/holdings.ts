@@ -4,6 +4,7 @@
  */
 import type { Email, Grant, GrantId, Instant, RoleName } from '../model/types.js';
 import { effectiveStart, isExpired, isScheduled } from './window.js';
+import { compareText } from '../text/compare-text.js';
 
 /** `expired`: past `expires` but the file is still on main (the sweep has not removed it yet). */
 export type HoldingState = 'active' | 'scheduled' | 'expired';
@@ -35,7 +36,7 @@ export function holdings(grants: readonly Grant[], now: Instant, filter: Holding
     .filter((g) => (filter.role === undefined || g.role === filter.role) && (filter.grantee === undefined || g.grantee === filter.grantee))
     .map((g) => holding(g, now))
     .filter((h) => states.has(h.state))
-    .sort((a, b) => a.expires - b.expires || a.grant.localeCompare(b.grant));
+    .sort((a, b) => a.expires - b.expires || compareText(a.grant, b.grant));
 }
 
 function holding(grant: Grant, now: Instant): Holding {

@@ -2,6 +2,7 @@
 import type { Grant, Role } from '../model/types.js';
 import type { RuleContext } from './context.js';
 import { isExpired, windowsOverlap } from './window.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Groups the live grants of each role, sorted by start, for a sweep over overlapping windows. */
 export function overlapRules(ctx: RuleContext): void {
@@ -14,7 +15,7 @@ export function overlapRules(ctx: RuleContext): void {
   }
   for (const [name, grants] of byRole) {
     const role = ctx.repo.roles.get(name as Role['name'])!;
-    grants.sort((a, b) => (a.starts ?? -Infinity) - (b.starts ?? -Infinity) || a.id.localeCompare(b.id));
+    grants.sort((a, b) => (a.starts ?? -Infinity) - (b.starts ?? -Infinity) || compareText(a.id, b.id));
     forEachOverlap(grants, (a, b) => {
       if (role.exclusive && a.grantee !== b.grantee) {
         reportPair(ctx, a, b, 'GRANT_EXCLUSIVE_OVERLAP', (other) => `role ${role.name} is exclusive, and ${other.id} (${other.grantee}) holds it in an overlapping window`, 'pick a window after the other grant ends, or ask its holder to end it early');
