@@ -9,6 +9,7 @@ import type { OpenedPullRequest } from '../adapters/github/pull-request-opener.j
 import { formatDuration } from '../core/model/duration.js';
 import { formatInstant } from '../core/model/instant.js';
 import { loadFile } from '../core/model/load-file.js';
+import { parseYamlText } from '../core/model/yaml-reference.js';
 import type { AccessRepo, Grant, Instant, Millis } from '../core/model/types.js';
 import { evaluatePolicy } from '../core/policy/engine.js';
 import { markdownCode, markdownText, plainText } from '../core/render/escape.js';
@@ -86,7 +87,7 @@ function withExpires(text: string, expires: Instant): string {
 
 /** The changed file, checked with the same loader and rules as its pull request will be. */
 function checkChangedGrant(repo: AccessRepo, grant: Grant, text: string, now: Instant): string[] {
-  const loaded = loadFile(grant.id, new TextEncoder().encode(text));
+  const loaded = loadFile(grant.id, new TextEncoder().encode(text), parseYamlText);
   if (loaded.kind !== 'grant' || !loaded.value) return loaded.diagnostics.map(formatDiagnostic);
   const changed: AccessRepo = { ...repo, grants: repo.grants.map((g) => (g.id === grant.id ? loaded.value! : g)) };
   return evaluatePolicy(changed, { now, changed: new Set([grant.id]), scope: new Set([grant.id]) })

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../core/diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../core/diagnostics/format.js';
 import { grantFileName, renderGrantFile, type GrantFileFields } from '../core/model/grant-file.js';
 import { loadFile } from '../core/model/load-file.js';
+import { parseYamlText } from '../core/model/yaml-reference.js';
 import { grantId, type AccessRepo, type Grant, type Instant, type Role } from '../core/model/types.js';
 import { evaluatePolicy } from '../core/policy/engine.js';
 import { UsageError } from './errors.js';
@@ -46,7 +47,7 @@ export function writeDraft(root: string, draft: GrantDraft): void {
 }
 
 function checkNewGrant(repo: AccessRepo, path: string, text: string, now: number, requested?: RequestedGrantsCheck): { problems: string[]; notes: string[] } {
-  const loaded = loadFile(path, new TextEncoder().encode(text));
+  const loaded = loadFile(path, new TextEncoder().encode(text), parseYamlText);
   if (loaded.kind !== 'grant' || !loaded.value) return { problems: loaded.diagnostics.map(formatDiagnostic), notes: [] };
   const withNew: AccessRepo = { ...repo, grants: [...repo.grants, loaded.value] };
   const id = grantId(path);

@@ -1,16 +1,18 @@
 /**
- * Loads many files on several cores: worker threads take shares of the files while the main thread
- * loads its own. Results are identical to the sequential loader; below a threshold, or where the
- * compiled worker is not available (running from TypeScript sources), it is the sequential loader.
+ * Loads an access repository as fast as the machine allows: on several cores for large ones (worker
+ * threads take shares of the files while the main thread loads its own), and with the `yaml` library
+ * loaded only when a file needs it. Results are identical to `loadRepo`'s; below a threshold, or
+ * where the compiled worker is not available (running from TypeScript sources), files load here.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { assembleLoadedRepo, type LoadedRepo } from '../../core/model/assemble.js';
 import { loadFile, type LoadedFile } from '../../core/model/load-file.js';
 import type { SourceMap } from '../../core/model/source-map.js';
-import { parseYamlFile } from '../../core/model/yaml-file.js';
-import type { RepoFile } from './read-repo.js';
+import { parseYamlFile, type ReferenceReader } from '../../core/model/yaml-file.js';
+import { readRepoFilesInBatches } from './read-repo-batched.js';
+import { readRepoFiles, type RepoFile } from './read-repo.js';
 
 /** Below this, starting a worker (loading yaml and ajv again) costs more than it saves. */
 export const PARALLEL_THRESHOLD = 1_000;
@@ -19,26 +21,84 @@ const WORKER_SHARE = 0.85;
 
 export type Loaded = { path: string; loaded: LoadedFile }[];
 
+/**
+ * The same as `loadRepo`, on several cores for large repositories: with parse workers (3 cores or
+ * more), or, where there are none, with the files read on a second thread while this one parses.
+ * `GITGRANT_READ_THREAD=0` reads them here instead.
+ */
+export async function loadRepoParallel(root: string, include?: (path: string) => boolean): Promise<LoadedRepo> {
+  if (defaultWorkers() === 0) {
+    const loading = new LibraryWhenNeeded();
+    const threshold = process.env.GITGRANT_READ_THREAD === '0' ? Infinity : PARALLEL_THRESHOLD;
+    const diagnostics = await readRepoFilesInBatches(root, include, threshold, (files) => {
+      for (const file of files) loading.load(file);
+    });
+    return assembleLoadedRepo(await loading.finish(), diagnostics);
+  }
+  const { files, diagnostics } = readRepoFiles(root, include);
+  return assembleLoadedRepo(await loadFilesParallel(files), diagnostics);
+}
+
+/** A file the main reader declined; the `yaml` library reads it once it is loaded. */
+class LibraryNeeded extends Error {}
+const libraryNeeded: ReferenceReader = () => {
+  throw new LibraryNeeded();
+};
+
+/**
+ * Loads files with the main reader, setting aside those it declines; `finish` loads the `yaml`
+ * library (a ninth of a small run's start) only if one was set aside, and reads those with it.
+ * Positions need no library: the main reader recovers them for the files it read.
+ */
+class LibraryWhenNeeded {
+  private readonly loaded: Loaded = [];
+  private readonly declined: { index: number; file: RepoFile }[] = [];
+
+  load(file: RepoFile): void {
+    try {
+      this.loaded.push({ path: file.path, loaded: loadFile(file.path, file.bytes, libraryNeeded) });
+    } catch (error) {
+      if (!(error instanceof LibraryNeeded)) throw error;
+      this.declined.push({ index: this.loaded.length, file });
+      this.loaded.push({ path: file.path, loaded: { kind: 'other', diagnostics: [] } });
+    }
+  }
+
+  async finish(): Promise<Loaded> {
+    if (this.declined.length > 0) {
+      const { parseYamlText } = await import('../../core/model/yaml-reference.js');
+      for (const { index, file } of this.declined) this.loaded[index] = { path: file.path, loaded: loadFile(file.path, file.bytes, parseYamlText) };
+    }
+    return this.loaded;
+  }
+}
+
 export async function loadFilesParallel(files: readonly RepoFile[], workers = defaultWorkers()): Promise<Loaded> {
   const workerUrl = new URL('./load-worker.js', import.meta.url);
-  if (workers < 1 || files.length < PARALLEL_THRESHOLD || !existsSync(fileURLToPath(workerUrl))) return loadSequential(files);
+  if (workers < 1 || files.length < PARALLEL_THRESHOLD || !existsSync(fileURLToPath(workerUrl))) {
+    const loading = new LibraryWhenNeeded();
+    for (const file of files) loading.load(file);
+    return loading.finish();
+  }
+  // A worker's file may have been read by the library, and its positions are recovered here.
+  const [{ Worker }, { parseYamlText }] = await Promise.all([import('node:worker_threads'), import('../../core/model/yaml-reference.js')]);
   const shares = split(files, workers);
-  const pending = shares.slice(1).map((share) => runWorker(workerUrl, share));
-  const own = loadSequential(shares[0]!);
+  const pending = shares.slice(1).map((share) => runWorker(Worker, workerUrl, share));
+  const own = shares[0]!.map((file) => ({ path: file.path, loaded: loadFile(file.path, file.bytes, parseYamlText) }));
   const results = (await Promise.all(pending)).flat();
   const bytes = new Map(files.map((file) => [file.path, file.bytes]));
   for (const { loaded } of results) {
-    if ((loaded.kind === 'grant' || loaded.kind === 'role' || loaded.kind === 'policy') && loaded.value) rebuildOnDemand(loaded.value.source, bytes.get(loaded.value.source.file)!);
+    if ((loaded.kind === 'grant' || loaded.kind === 'role' || loaded.kind === 'policy') && loaded.value) rebuildOnDemand(loaded.value.source, bytes.get(loaded.value.source.file)!, parseYamlText);
   }
   return [...results, ...own];
 }
 
 /** The worker sent the file without its source map; it is parsed again the first time it is read. */
-function rebuildOnDemand(source: SourceMap, bytes: Uint8Array): void {
+function rebuildOnDemand(source: SourceMap, bytes: Uint8Array, reference: ReferenceReader): void {
   let nodes: SourceMap['nodes'] | undefined;
   Object.defineProperty(source, 'nodes', {
     enumerable: true,
-    get: () => (nodes ??= parseYamlFile(source.file, bytes).source.nodes),
+    get: () => (nodes ??= parseYamlFile(source.file, bytes, reference).source.nodes),
   });
 }
 
@@ -65,11 +125,7 @@ function split(files: readonly RepoFile[], workers: number): RepoFile[][] {
   return shares;
 }
 
-function loadSequential(files: readonly RepoFile[]): Loaded {
-  return files.map((file) => ({ path: file.path, loaded: loadFile(file.path, file.bytes) }));
-}
-
-function runWorker(url: URL, files: RepoFile[]): Promise<Loaded> {
+function runWorker(Worker: typeof import('node:worker_threads').Worker, url: URL, files: RepoFile[]): Promise<Loaded> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(url);
     worker.once('message', (result: Loaded) => {

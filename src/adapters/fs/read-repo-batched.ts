@@ -7,7 +7,6 @@
  * links and other non-regular entries) exactly as it does; the reader thread only opens each listed
  * path with O_NOFOLLOW, as `readRegular` does, and a path that became a link is refused the same way.
  */
-import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import { changedWhileRead, listRepoFiles, readListedFiles, type RepoFile } from './read-repo.js';
 
@@ -67,16 +66,18 @@ function batchSizes(count: number): number[] {
  * it arrives. Resolves with the diagnostics `readRepoFiles` would have returned. Below `threshold`
  * files (starting the thread costs more than it saves) the files are read here, as one batch.
  */
-export function readRepoFilesInBatches(root: string, include: ((path: string) => boolean) | undefined, threshold: number, onBatch: (files: RepoFile[]) => void): Promise<Diagnostic[]> {
+export async function readRepoFilesInBatches(root: string, include: ((path: string) => boolean) | undefined, threshold: number, onBatch: (files: RepoFile[]) => void): Promise<Diagnostic[]> {
   const { paths, diagnostics } = listRepoFiles(root, include);
   if (paths.length < threshold) {
     const { files, diagnostics: unread } = readListedFiles(root, paths);
     onBatch(files);
-    return Promise.resolve([...diagnostics, ...unread]);
+    return [...diagnostics, ...unread];
   }
+  // Loaded here: a small read (`validate --changed-since`) never starts a thread.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(READER, { eval: true });
   const sizes = batchSizes(paths.length);
-  return new Promise((resolve, reject) => {
+  return new Promise<Diagnostic[]>((resolve, reject) => {
     let batches = 0;
     const fail = (error: unknown) => {
       void worker.terminate();

@@ -22,7 +22,7 @@ export async function validateCommand(io: CliIo, options: ValidateOptions): Prom
   // git scans the checkout in processes of its own while the reader, the policy engine and the HR
   // check load (a third of `validate --changed-since` on a large repo would otherwise be waiting).
   const [{ loadRepoParallel }, { evaluatePolicy }, { hrAtRequest }] = await Promise.all([
-    import('../../adapters/fs/load-repo.js'),
+    import('../../adapters/fs/load-parallel.js'),
     import('../../core/policy/engine.js'),
     import('../support/hr-at-request.js'),
   ]);

@@ -11,6 +11,7 @@
  */
 import { parse } from 'yaml';
 import { loadFile } from '../model/load-file.js';
+import { parseYamlText } from '../model/yaml-reference.js';
 import { classify } from '../model/repo-files.js';
 import type { Grant, Instant } from '../model/types.js';
 import { isAutomationCommitter, notAutomationReason, trailersClaimSomething, type ForgedTrailers } from './automation.js';
@@ -20,6 +21,7 @@ import type { ApprovalRecord } from './approval-note.js';
 import { approvalEvidence, type ApprovalEvidence } from './approval-evidence.js';
 import type { History, HistoryCommit } from './history-types.js';
 import type { Approval, ChangeKind, CommitRef, EndKind, GrantLifecycle, Reconstruction, RoleVersion } from './lifecycle-types.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Approvals GitHub reported, by pull request number (when a token was available). */
 export type KnownApprovals = ReadonlyMap<number, ApprovalRecord>;
@@ -83,7 +85,7 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
       live.set(change.path, before);
     }
   }
-  const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || a.id.localeCompare(b.id));
+  const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || compareText(a.id, b.id));
   const last = history.commits[history.commits.length - 1];
   return { grants, roles, forgedTrailers, tamperedApprovals: evidence.tampered, lastCommitAt: last?.committedAt, lastCommit: last?.sha };
 }
@@ -158,7 +160,7 @@ function ending(grant: GrantLifecycle, ref: CommitRef, trailer: GrantTrailer | u
 
 function roleAt(path: string, bytes: Uint8Array | undefined) {
   if (!bytes) return undefined;
-  const loaded = loadFile(path, bytes);
+  const loaded = loadFile(path, bytes, parseYamlText);
   return loaded.kind === 'role' ? loaded.value : undefined;
 }
 
@@ -180,7 +182,7 @@ const PLACEHOLDER_PATH = 'grants/history/file.yaml';
 
 function grantFields(bytes: Uint8Array | undefined): GrantFields {
   if (!bytes) return loose(undefined, 'its contents are missing from the history');
-  const loaded = loadFile(PLACEHOLDER_PATH, bytes);
+  const loaded = loadFile(PLACEHOLDER_PATH, bytes, parseYamlText);
   const grant = loaded.kind === 'grant' ? loaded.value : undefined;
   if (grant) return fromGrant(grant);
   return loose(bytes, loaded.diagnostics[0]?.summary ?? 'it does not load');

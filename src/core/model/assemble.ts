@@ -2,9 +2,23 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedFile, RawPolicyPart } from './load-file.js';
 import { mergePolicies, type FailedPolicyFile } from './policy.js';
+import { checkRoles } from './role-checks.js';
 import type { AccessRepo, Grant, Role, RoleName } from './types.js';
+import { compareText } from '../text/compare-text.js';
 
 export const ROLE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export interface LoadedRepo {
+  repo: AccessRepo;
+  diagnostics: Diagnostic[];
+  fileCount: number;
+}
+
+/** The repository and every finding: what reading the files found, each file's, and the roles'. */
+export function assembleLoadedRepo(loaded: readonly { path: string; loaded: LoadedFile }[], readDiagnostics: Diagnostic[]): LoadedRepo {
+  const { repo, diagnostics } = assembleRepo(loaded);
+  return { repo, diagnostics: [...readDiagnostics, ...diagnostics, ...checkRoles(repo)], fileCount: loaded.length };
+}
 
 export function assembleRepo(files: readonly { path: string; loaded: LoadedFile }[]): { repo: AccessRepo; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -27,6 +41,6 @@ export function assembleRepo(files: readonly { path: string; loaded: LoadedFile 
   }
   const { policy, diagnostics: policyDiagnostics } = mergePolicies(policyParts, failedPolicies);
   diagnostics.push(...policyDiagnostics);
-  grants.sort((a, b) => a.id.localeCompare(b.id));
+  grants.sort((a, b) => compareText(a.id, b.id));
   return { repo: { policy, roles, grants }, diagnostics };
 }

@@ -1,18 +1,24 @@
 /**
  * The main path for reading an access file: the data of a deliberately small subset of YAML, with
- * no position bookkeeping. Positions are recovered only when a finding needs one (see yaml-file.ts):
- * from the flat path (flat-yaml.ts) or the `yaml` library, both of which agree with this reader.
+ * no position bookkeeping. Positions are recovered only when a finding needs one (see yaml-file.ts),
+ * by reading the same text again with `spans`: the same walk, recording where each node was written
+ * exactly as the `yaml` library's source map has it (property-tested), so a file this reader takes
+ * never needs the library at all.
  *
  * The subset is what access files are written in: block mappings and block sequences indented with
  * spaces; single-line flow sequences and mappings (`[a, b]`, `{ k: v }`); plain, single-quoted and
  * escape-free double-quoted scalars on one line; `true`/`false` and small decimal integers; comments
  * and blank lines. Anything else — multi-line scalars, block scalars, escapes, anchors, aliases, tags,
  * directives, document markers, complex or quoted keys, null values, floats, duplicate keys,
- * `__proto__`, tabs, control characters, sequences not indented under their key — makes it return
+ * `__proto__`, tabs, control characters, sequences not indented under their key, comment lines
+ * indented otherwise than the line after them — makes it return
  * `undefined`, and the caller uses the `yaml` library, which stays the reference. Property tests
  * (test/unit/model/fast-yaml.test.ts) check that wherever it answers, the library reads the same
  * data and finds no problem.
  */
+
+import type { Position } from '../diagnostics/diagnostic.js';
+import { pointer, type NodeSpans, type SourceMap, type Span } from './source-map.js';
 
 export type FastValue = string | number | boolean | FastValue[] | { [key: string]: FastValue };
 type Mapping = { [key: string]: FastValue };
@@ -20,6 +26,8 @@ type Mapping = { [key: string]: FastValue };
 interface Line {
   indent: number;
   text: string;
+  /** 1-based line number in the file. */
+  number: number;
 }
 
 /** Characters the subset never contains; the library decides what they mean. */
@@ -45,19 +53,39 @@ function fail(): never {
   throw UNSUPPORTED_ERROR;
 }
 
-export function parseFastYaml(text: string): Mapping | undefined {
+/**
+ * The file's data, or `undefined` for anything outside the subset. With `spans`, also fills it with
+ * each node's key and value spans, keyed by JSON pointer in the library's order (a parent before its
+ * children); whenever the data is read, the spans are too.
+ */
+export function parseFastYaml(text: string, spans?: SourceMap['nodes']): Mapping | undefined {
   if (UNSUPPORTED.test(text)) return undefined;
   const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
-    if (SKIPPED_LINE.test(raw)) continue;
+  const raws = text.split('\n');
+  // Indented comment lines waiting for the line they describe.
+  let commentIndent: number | undefined;
+  for (let index = 0; index < raws.length; index++) {
+    const raw = raws[index]!;
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
-    lines.push({ indent, text: raw.slice(indent) });
+    if (SKIPPED_LINE.test(raw)) {
+      // A comment indented otherwise than the next content line may belong to a block that ends
+      // before it, where the library's positions depend on it: such files are left to the library.
+      if (raw.charCodeAt(indent) === 35 /* # */ && indent > 0) {
+        if (commentIndent !== undefined && commentIndent !== indent) return undefined;
+        commentIndent = indent;
+      }
+      continue;
+    }
+    if (commentIndent !== undefined && commentIndent !== indent) return undefined;
+    commentIndent = undefined;
+    lines.push({ indent, text: raw.slice(indent), number: index + 1 });
   }
+  if (commentIndent !== undefined) return undefined;
   if (lines.length === 0 || lines[0]!.indent !== 0 || isSequenceItem(lines[0]!.text)) return undefined;
-  const reader = new Reader(lines);
+  const reader = new Reader(lines, spans && new Recorder(spans, raws));
   try {
-    const root = reader.block(0, 0);
+    const root = reader.block(0, 0, '');
     if (reader.next < lines.length) return undefined;
     return root as Mapping;
   } catch (error) {
@@ -83,34 +111,77 @@ function scalar(plain: string): FastValue {
   return plain;
 }
 
+/**
+ * Where nodes were written, as the library's source map has them: a scalar or flow collection spans
+ * its text; a block collection runs from its first character to just after its last content line
+ * (the line's newline included, or the end of the file), so comments and blank lines after it are
+ * outside. (The library would count an indented comment after a block's last line as part of some
+ * of the blocks that end there; the reader leaves those files to it, see `parseFastYaml`.)
+ */
+class Recorder {
+  constructor(
+    readonly spans: SourceMap['nodes'],
+    private readonly raws: string[],
+  ) {}
+
+  /** Records `ptr` now, so a parent comes before its children; `end` is filled in by `close`. */
+  open(ptr: string, key: Span | undefined, line: number, col: number): NodeSpans {
+    const entry: NodeSpans = { key, value: { start: { line, col }, end: { line, col } } };
+    this.spans[ptr] = entry;
+    return entry;
+  }
+
+  inline(ptr: string, key: Span | undefined, line: number, col: number, length: number): void {
+    this.spans[ptr] = { key, value: span(line, col, length) };
+  }
+
+  /** Ends a block collection whose last content line is `line`. */
+  close(entry: NodeSpans, line: number): void {
+    entry.value.end = line < this.raws.length ? { line: line + 1, col: 1 } : { line, col: this.raws[line - 1]!.length + 1 };
+  }
+}
+
+function span(line: number, col: number, length: number): Span {
+  const start: Position = { line, col };
+  return { start, end: { line, col: col + length } };
+}
+
 class Reader {
   next = 0;
-  constructor(private readonly lines: Line[]) {}
+  constructor(
+    private readonly lines: Line[],
+    private readonly recorder: Recorder | undefined,
+  ) {}
 
   /** The block node whose first line is the next one, at exactly `indent`. */
-  block(indent: number, depth: number): FastValue {
+  block(indent: number, depth: number, ptr: string, key?: Span): FastValue {
     if (depth > MAX_DEPTH) fail();
     const line = this.lines[this.next]!;
     if (line.indent !== indent) fail();
-    return isSequenceItem(line.text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    const entry = this.recorder?.open(ptr, key, line.number, indent + 1);
+    const value = isSequenceItem(line.text) ? this.sequence(indent, depth, ptr) : this.mapping(indent, depth, ptr);
+    if (entry) this.recorder!.close(entry, this.lines[this.next - 1]!.number);
+    return value;
   }
 
-  private mapping(indent: number, depth: number): Mapping {
+  private mapping(indent: number, depth: number, ptr: string): Mapping {
     const result: Mapping = {};
     while (this.next < this.lines.length && this.lines[this.next]!.indent === indent) {
-      const { text } = this.lines[this.next]!;
+      const { text, number } = this.lines[this.next]!;
       const key = BLOCK_KEY.exec(text);
       if (!key) fail();
       const name = checkedKey(key[1]!, result);
       const rest = text.slice(key[0].length);
+      const childPtr = this.recorder && ptr + pointer([name]);
+      const keySpan = this.recorder && span(number, indent + 1, name.length);
       this.next++;
       if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
         // The value is the block on the following, more indented lines (else it is null: not ours).
         const child = this.lines[this.next];
         if (!child || child.indent <= indent) fail();
-        result[name] = this.block(child.indent, depth + 1);
+        result[name] = this.block(child.indent, depth + 1, childPtr!, keySpan);
       } else {
-        result[name] = inline(rest, depth);
+        result[name] = inline(rest, depth, this.recorder && { ptr: childPtr!, key: keySpan, line: number, col: indent + key[0].length + 1, recorder: this.recorder });
         this.afterInline(indent);
       }
     }
@@ -118,21 +189,22 @@ class Reader {
     return result;
   }
 
-  private sequence(indent: number, depth: number): FastValue[] {
+  private sequence(indent: number, depth: number, ptr: string): FastValue[] {
     const result: FastValue[] = [];
     while (this.next < this.lines.length && this.lines[this.next]!.indent === indent && isSequenceItem(this.lines[this.next]!.text)) {
-      const { text } = this.lines[this.next]!;
+      const { text, number } = this.lines[this.next]!;
       let column = 1;
       while (text.charCodeAt(column) === 32) column++;
       const rest = text.slice(column);
       if (rest === '' || rest.charCodeAt(0) === 35 /* # */) fail();
+      const itemPtr = this.recorder && ptr + pointer([result.length]);
       if (BLOCK_KEY.test(rest) || isSequenceItem(rest)) {
         // `- key: value` opens a mapping whose keys line up with `key`; `- - a`, a nested sequence.
-        this.lines[this.next] = { indent: indent + column, text: rest };
-        result.push(this.block(indent + column, depth + 1));
+        this.lines[this.next] = { indent: indent + column, text: rest, number };
+        result.push(this.block(indent + column, depth + 1, itemPtr!));
       } else {
         this.next++;
-        result.push(inline(rest, depth));
+        result.push(inline(rest, depth, this.recorder && { ptr: itemPtr!, key: undefined, line: number, col: indent + column + 1, recorder: this.recorder }));
         this.afterInline(indent);
       }
     }
@@ -147,13 +219,25 @@ class Reader {
   }
 }
 
+/** Where an inline value starts, for recording its span and its children's. */
+interface At {
+  ptr: string;
+  key: Span | undefined;
+  line: number;
+  /** The 1-based column of the value's first character. */
+  col: number;
+  recorder: Recorder;
+}
+
 /** A value on the rest of a line: a flow collection, a quoted or a plain scalar, then maybe a comment. */
-function inline(rest: string, depth: number): FastValue {
+function inline(rest: string, depth: number, at?: At): FastValue {
   const first = rest.charCodeAt(0);
   let value: FastValue;
   let end: number;
   if (first === 91 /* [ */ || first === 123 /* { */) {
-    [value, end] = flow(rest, 0, depth + 1);
+    const entry = at?.recorder.open(at.ptr, at.key, at.line, at.col);
+    [value, end] = flow(rest, 0, depth + 1, at && { ...at, col: at.col });
+    if (entry) entry.value.end = { line: at!.line, col: at!.col + end };
   } else if (first === 39 /* ' */ || first === 34 /* " */) {
     [value, end] = quoted(rest, 0);
   } else {
@@ -163,6 +247,7 @@ function inline(rest: string, depth: number): FastValue {
     end = plain[0].length;
   }
   if (end < rest.length && !TRAILER.test(rest.slice(end))) fail();
+  if (at && first !== 91 && first !== 123) at.recorder.inline(at.ptr, at.key, at.line, at.col, end);
   return value;
 }
 
@@ -192,46 +277,57 @@ function skipSpaces(text: string, at: number): number {
   return at;
 }
 
-/** A flow sequence or mapping that opens at `start` and closes on the same line. */
-function flow(text: string, start: number, depth: number): [FastValue, number] {
+/**
+ * A flow sequence or mapping that opens at `start` and closes on the same line. With `at` (where
+ * `text` begins in the file, and the collection's own pointer), its elements' spans are recorded.
+ */
+function flow(text: string, start: number, depth: number, at?: At): [FastValue, number] {
   if (depth > MAX_DEPTH) fail();
   const isSequence = text.charCodeAt(start) === 91;
   const close = isSequence ? 93 /* ] */ : 125; /* } */
   const sequence: FastValue[] = [];
   const mapping: Mapping = {};
-  let at = skipSpaces(text, start + 1);
-  if (text.charCodeAt(at) === close) return [isSequence ? sequence : mapping, at + 1];
+  // `text` index → the file's 1-based column.
+  const column = (index: number) => at!.col - start + index;
+  let cursor = skipSpaces(text, start + 1);
+  if (text.charCodeAt(cursor) === close) return [isSequence ? sequence : mapping, cursor + 1];
   for (;;) {
     let key = '';
+    let keySpan: Span | undefined;
     if (!isSequence) {
-      FLOW_KEY.lastIndex = at;
+      FLOW_KEY.lastIndex = cursor;
       const match = FLOW_KEY.exec(text);
       if (!match) fail();
       key = checkedKey(match[0], mapping);
-      at += match[0].length;
+      if (at) keySpan = span(at.line, column(cursor), key.length);
+      cursor += match[0].length;
       // `key: value`, with the space YAML needs after the colon.
-      if (text.charCodeAt(at) !== 58 || text.charCodeAt(at + 1) !== 32) fail();
-      at = skipSpaces(text, at + 1);
+      if (text.charCodeAt(cursor) !== 58 || text.charCodeAt(cursor + 1) !== 32) fail();
+      cursor = skipSpaces(text, cursor + 1);
     }
+    const childPtr = at && at.ptr + pointer([isSequence ? sequence.length : key]);
+    const valueStart = cursor;
+    const entry = at?.recorder.open(childPtr!, keySpan, at.line, column(cursor));
     let value: FastValue;
-    const first = text.charCodeAt(at);
-    if (first === 91 || first === 123) [value, at] = flow(text, at, depth + 1);
-    else if (first === 39 || first === 34) [value, at] = quoted(text, at);
+    const first = text.charCodeAt(cursor);
+    if (first === 91 || first === 123) [value, cursor] = flow(text, cursor, depth + 1, at && { ...at, ptr: childPtr!, col: column(cursor) });
+    else if (first === 39 || first === 34) [value, cursor] = quoted(text, cursor);
     else {
-      FLOW_PLAIN.lastIndex = at;
+      FLOW_PLAIN.lastIndex = cursor;
       const plain = FLOW_PLAIN.exec(text);
       if (!plain) fail();
       value = scalar(plain[0]);
-      at += plain[0].length;
+      cursor += plain[0].length;
     }
+    if (entry) entry.value.end = { line: at!.line, col: column(valueStart) + cursor - valueStart };
     if (isSequence) sequence.push(value);
     else mapping[key] = value;
-    at = skipSpaces(text, at);
-    const next = text.charCodeAt(at);
-    if (next === close) return [isSequence ? sequence : mapping, at + 1];
+    cursor = skipSpaces(text, cursor);
+    const next = text.charCodeAt(cursor);
+    if (next === close) return [isSequence ? sequence : mapping, cursor + 1];
     if (next !== 44 /* , */) fail();
-    at = skipSpaces(text, at + 1);
+    cursor = skipSpaces(text, cursor + 1);
     // A trailing comma is valid YAML, but not needed: left to the library.
-    if (text.charCodeAt(at) === close) fail();
+    if (text.charCodeAt(cursor) === close) fail();
   }
 }

@@ -14,7 +14,7 @@ import {
   email, gitHubPrincipal, grantId, roleName,
   type ApprovalLevel, type AutoApprove, type BreakGlassSettings, type Eligibility, type Grant, type Millis, type Role, type Target,
 } from './types.js';
-import { parseYamlFile } from './yaml-file.js';
+import { parseYamlFile, type ReferenceReader } from './yaml-file.js';
 
 export interface RawPolicyPart {
   file: string;
@@ -29,13 +29,14 @@ export type LoadedFile =
   | { kind: 'policy'; value?: RawPolicyPart; keys?: string[]; diagnostics: Diagnostic[] }
   | { kind: 'other'; diagnostics: Diagnostic[] };
 
-export function loadFile(path: string, bytes: Uint8Array): LoadedFile {
+/** `reference` reads the files the main YAML reader declines (`parseYamlText` of yaml-reference.ts). */
+export function loadFile(path: string, bytes: Uint8Array, reference: ReferenceReader): LoadedFile {
   const place = classify(path);
   if (place.kind === 'ignored') return { kind: 'other', diagnostics: [] };
   if (place.kind === 'misplaced') {
     return { kind: 'other', diagnostics: [refusalDiagnostic(path, place.refusal)] };
   }
-  const parsed = parseYamlFile(path, bytes);
+  const parsed = parseYamlFile(path, bytes, reference);
   if (parsed.diagnostics.length > 0) return { kind: place.kind, diagnostics: parsed.diagnostics };
   const errors = validateAgainstSchema(place.kind, parsed.data);
   if (errors.length > 0) {

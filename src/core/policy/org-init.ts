@@ -227,8 +227,8 @@ const AUTOMATION_POLICY = [
   "# Who the automation is in git: the gitgrant App's bot user (docs/setup.md). Lifecycle trailers",
   "# count only on main's first-parent commits made by this identity.",
   'automation:',
-  '  name: gitgrant[bot]',
   '  # email: 149000001+gitgrant[bot]@users.noreply.github.com   # pin the bot user id, once known',
+  '  name: gitgrant[bot]',
   '',
 ].join('\n');
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FileKind } from '../../../src/core/model/schema-files.js';
 import { validateAgainstSchema } from '../../../src/core/model/schemas.js';
-import { parseYamlText } from '../../../src/core/model/yaml-file.js';
+import { parseYamlText } from '../../../src/core/model/yaml-reference.js';
 import { ensureBuilt } from '../../support/built-cli.js';
 import { EXAMPLE_ORG, PROJECT_ROOT } from '../../support/temp-repo.js';
 

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFastYaml } from '../../../src/core/model/fast-yaml.js';
-import { parseYamlFile, parseYamlText } from '../../../src/core/model/yaml-file.js';
+import type { SourceMap } from '../../../src/core/model/source-map.js';
+import { parseYamlFile } from '../../../src/core/model/yaml-file.js';
+import { parseYamlText } from '../../../src/core/model/yaml-reference.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -12,7 +14,10 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-/** Whenever the main path answers, the library reads exactly the same data and finds nothing wrong. */
+/**
+ * Whenever the main path answers, the library reads exactly the same data, finds nothing wrong,
+ * and puts every node where the main path's second reading (with positions) puts it.
+ */
 function agrees(text: string): boolean {
   const fast = parseFastYaml(text);
   if (!fast) return false;
@@ -20,6 +25,9 @@ function agrees(text: string): boolean {
   expect(ref.diagnostics, text).toEqual([]);
   // JSON tells strings from numbers and booleans, and keeps key order.
   expect(JSON.stringify(fast), text).toBe(JSON.stringify(ref.data));
+  const nodes: SourceMap['nodes'] = {};
+  expect(JSON.stringify(parseFastYaml(text, nodes)), text).toBe(JSON.stringify(fast));
+  expect(JSON.stringify(nodes), text).toBe(JSON.stringify(ref.source.nodes));
   return true;
 }
 
@@ -125,16 +133,60 @@ describe('the main path (data without positions)', () => {
     expect(answered).toBeGreaterThan(50);
   }, 60_000);
 
-  it('gives the exact positions of the library once a finding asks for them', () => {
+  it('agrees with the library on random nested files with comment lines at any indentation', () => {
+    // Mostly where people put them (at the next line's indentation, or at 0), sometimes anywhere.
+    const indentation = fc.oneof({ weight: 4, arbitrary: fc.constant('next' as const) }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 8 }) });
+    const comments = fc.array(fc.tuple(fc.nat(), indentation, fc.constantFrom('# c', '#', '# x: [y]', '')), { minLength: 1, maxLength: 4 });
+    let answered = 0;
     fc.assert(
-      fc.property(rootMap, style, (root, how) => {
-        const text = blockLines(root, 0, how).join('\n') + '\n';
-        if (!parseFastYaml(text)) return;
-        const loaded = parseYamlFile('file.yaml', new TextEncoder().encode(text));
-        expect(JSON.stringify(loaded.source.nodes)).toBe(JSON.stringify(parseYamlText('file.yaml', text).source.nodes));
+      fc.property(rootMap, style, comments, fc.boolean(), (root, how, inserts, finalNewline) => {
+        const lines = blockLines(root, 0, how);
+        for (const [at, indent, comment] of inserts) {
+          const index = at % (lines.length + 1);
+          const next = lines.slice(index).find((line) => !/^ *(#.*)?$/.test(line));
+          const width = indent === 'next' ? (next ? next.length - next.trimStart().length : 0) : indent;
+          lines.splice(index, 0, ' '.repeat(width) + comment);
+        }
+        if (agrees(lines.join('\n') + (finalNewline ? '\n' : ''))) answered += 1;
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FAST_YAML_RUNS ?? 2000) },
     );
+    expect(answered).toBeGreaterThan(200);
+  }, 60_000);
+
+  it('agrees with the library on random flat files (the shape of grants), non-ASCII text included', () => {
+    const flatKey = fc.oneof(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,11}$/), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty'));
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', ' ', ':', '#', "'", '"', '-', '@', '.', '/', '!', '&', '*', '[', '{', 'é', 'ж', '😀', '\\', '%', '?', ',', '|', '>'), maxLength: 24 });
+    const value = fc.oneof(
+      text,
+      text.map((t) => `'${t.replace(/'/g, "''")}'`),
+      text.map((t) => `"${t}"`),
+      fc.constantFrom('true', 'false', 'no', 'yes', '0755', '1e3', '~', 'null', '2026-11-23T10:00:00Z', 'INC-12', '.5', '+1', '__proto__', 'constructor', 'toString'),
+    );
+    const line = fc.oneof(
+      { weight: 6, arbitrary: fc.tuple(flatKey, value, fc.constantFrom('', '  # note', ' #x', '   ')).map(([k, v, c]) => `${k}: ${v}${c}`) },
+      { weight: 1, arbitrary: fc.constantFrom('', '# comment', '  # indented comment', '   ') },
+    );
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.boolean(), (lines, finalNewline) => {
+        if (agrees(lines.join('\n') + (finalNewline ? '\n' : ''))) answered += 1;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it('recovers the positions only when a finding asks for them, without the library', () => {
+    const text = "# a grant\ngrantee: alice@example.com\nreason: 'Investigate INC-12 in the billing database'\nexpires: '2026-11-23T14:00:00Z'\n";
+    const refuse = () => {
+      throw new Error('the library was asked');
+    };
+    const loaded = parseYamlFile('grants/r/a.yaml', new TextEncoder().encode(text), refuse);
+    expect(loaded.data).toEqual({ grantee: 'alice@example.com', reason: 'Investigate INC-12 in the billing database', expires: '2026-11-23T14:00:00Z' });
+    expect(loaded.source.nodes['/reason']).toEqual({ key: { start: { line: 3, col: 1 }, end: { line: 3, col: 7 } }, value: { start: { line: 3, col: 9 }, end: { line: 3, col: 53 } } });
+    expect(JSON.stringify(loaded.source.nodes)).toBe(JSON.stringify(parseYamlText('file.yaml', text).source.nodes));
+    expect(() => parseYamlFile('grants/r/b.yaml', new TextEncoder().encode('reason: |\n  text\n'), refuse)).toThrow('the library was asked');
   });
 
   it.each([
@@ -155,6 +207,13 @@ describe('the main path (data without positions)', () => {
     ['a non-breaking space', 'reason: a\u00a0b\n'],
     ['a key longer than the library allows', `${'k'.repeat(1200)}: v\n`],
     ['nesting deeper than forty levels', `a: ${'['.repeat(50)}${']'.repeat(50)}\n`],
+    ['a double-quoted value with an escape', 'reason: "x\\ty"\n'],
+    ['an anchor', 'reason: &a x\n'],
+    ['a tag', 'reason: !!str x\n'],
+    ['a document marker', '---\nreason: a\n'],
+    ['a directive', '%YAML 1.1\n---\nreason: a\n'],
+    ['a tab', 'reason:\ta\n'],
+    ['a comment only', '# nothing\n'],
   ])('leaves %s to the library', (_what, text) => {
     expect(parseFastYaml(text)).toBeUndefined();
   });

@@ -10,6 +10,7 @@ import { loadHrRecords } from '../../../src/adapters/hr/load.js';
 import { classifyChanges } from '../../../src/core/gate/changed-files.js';
 import { evaluateGate } from '../../../src/core/gate/gate.js';
 import { loadFile } from '../../../src/core/model/load-file.js';
+import { parseYamlText } from '../../../src/core/model/yaml-reference.js';
 import { grantId } from '../../../src/core/model/types.js';
 import { desiredState } from '../../../src/core/plan/desired.js';
 import { DEFAULT_IDENTITIES } from '../../../src/core/model/policy-sections.js';
@@ -62,7 +63,7 @@ const HOSTILE_PATHS = [
 
 describe('the loader and the gate agree on every path', () => {
   it.each(HOSTILE_PATHS.map((p) => [JSON.stringify(p), p]))('%s: whatever the loader would load as a grant, the gate judges', (_label, path) => {
-    const loaded = loadFile(path, GRANT_BYTES);
+    const loaded = loadFile(path, GRANT_BYTES, parseYamlText);
     const changes = classifyChanges([{ path, status: 'added' }]);
     const judged = changes.grants.some((g) => g.grant === path);
     if (loaded.kind === 'grant' && loaded.value) expect(judged).toBe(true);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatInstant } from '../../../src/core/model/instant.js';
 import { loadFile } from '../../../src/core/model/load-file.js';
+import { parseYamlText } from '../../../src/core/model/yaml-reference.js';
 import { evaluatePolicy } from '../../../src/core/policy/engine.js';
 import { aGrant, aRepo, NOW, type FileSpec } from '../../support/builders/model.js';
 
@@ -48,7 +49,7 @@ describe('the policy engine', () => {
   it('never throws on grants the schema accepts, and gives every finding a place', () => {
     fc.assert(
       fc.property(fc.array(aSchemaValidGrant, { maxLength: 6 }), fc.option(anInstant, { nil: undefined }), (grants, requestAt) => {
-        const loaded = grants.map((grant) => grant.build()).map((spec) => loadFile(spec.path, new TextEncoder().encode(spec.text)));
+        const loaded = grants.map((grant) => grant.build()).map((spec) => loadFile(spec.path, new TextEncoder().encode(spec.text), parseYamlText));
         expect(loaded.flatMap((file) => file.diagnostics).filter((d) => d.code.startsWith('SCHEMA_') || d.code.startsWith('YAML_'))).toEqual([]);
         const valid = loaded.flatMap((file) => (file.kind === 'grant' && file.value ? [file.value] : []));
         const findings = evaluatePolicy({ ...exampleOrg, grants: valid }, { now: NOW, request: requestAt === undefined ? undefined : { at: requestAt } });
