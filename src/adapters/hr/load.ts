@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics/diagnostic.js';
 import type { HrConfig, HrSourceConfig } from '../../core/model/policy-sections.js';
 import { sourceName } from '../../core/hr/config.js';
-import { readCsvHr } from './csv-source.js';
 import { readJsonHr } from './json-source.js';
 import { mergeHrRecords } from '../../core/hr/merge.js';
 import type { HrReadResult, HrRecord } from '../../core/hr/record.js';
@@ -60,7 +59,10 @@ async function readFileSource(source: Extract<HrSourceConfig, { path: string }>,
     throw new HrSourceError(`could not read HR source ${source.path}: ${(error as Error).message}`, 'check the file permissions in the checkout', { cause: error });
   }
   const name = { file: source.path, source: sourceName(source) };
-  return source.kind === 'json' ? readJsonHr(text, name, options.only) : readCsvHr(text, name, source.columns, options.only);
+  if (source.kind === 'json') return readJsonHr(text, name, options.only);
+  // The CSV parser (31 KB of the bundle) is loaded only for CSV sources: every CLI start pays for what it loads.
+  const { readCsvHr } = await import('./csv-source.js');
+  return readCsvHr(text, name, source.columns, options.only);
 }
 
 async function readSource(source: HrSourceConfig, options: HrLoadOptions): Promise<HrReadResult> {
