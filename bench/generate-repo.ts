@@ -3,11 +3,32 @@
  * against the example org's policies, as a git repository (so `--changed-since` can be measured).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderGrantFile } from '../src/core/model/grant-file.js';
 
 const HOUR = 3_600_000;
+
+/**
+ * The cached repository at `dir`, generated again whenever what it is made from changed (the example
+ * policies, this generator, the sizes): a stale cache would measure files the project no longer has.
+ */
+export function benchRepo(dir: string, roles: number, grants: number, start: number): string {
+  const stamp = createHash('sha256');
+  stamp.update(JSON.stringify({ roles, grants, start }));
+  stamp.update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const name of readdirSync('examples/example-org/policies').sort()) stamp.update(name).update(readFileSync(join('examples/example-org/policies', name)));
+  const expected = stamp.digest('hex');
+  const stampFile = join(dir, '.git', 'gitgrant-bench-stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === expected) return dir;
+  process.stdout.write(`generating ${dir} (${roles} roles, ${grants} grants)...\n`);
+  rmSync(dir, { recursive: true, force: true });
+  generateRepo(dir, roles, grants, start);
+  writeFileSync(stampFile, expected);
+  return dir;
+}
 
 export function generateRepo(dir: string, roles: number, grants: number, start: number): void {
   mkdirSync(join(dir, 'roles'), { recursive: true });

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { writeSection } from './lib/doc-section.js';
 import { figuresTable, markdownTable, type Figure } from './lib/figures.js';
 import { machineLine } from './lib/machine.js';
-import { generateRepo } from './generate-repo.js';
+import { benchRepo } from './generate-repo.js';
 
 const ROOT = resolve('.');
 const CACHE = join(ROOT, '.bench');
@@ -79,8 +79,7 @@ execFileSync('git', ['init', '-q'], { cwd: example });
 execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'example', '--allow-empty'], { cwd: example });
 execFileSync('git', ['add', '-A'], { cwd: example });
 execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'access files'], { cwd: example });
-const large = join(CACHE, 'validate-500-10000');
-if (!existsSync(join(large, '.git'))) generateRepo(large, 500, 10_000, Date.parse('2026-11-23T10:00:00Z'));
+const large = benchRepo(join(CACHE, 'validate-500-10000'), 500, 10_000, Date.parse('2026-11-23T10:00:00Z'));
 const changed = join(large, 'grants', 'bench-role-0007', 'person7-inc-7.yaml');
 const original = readFileSync(changed, 'utf8');
 writeFileSync(changed, original.replace('investigate', 'examine'));

@@ -8,13 +8,13 @@
  * Each figure is the median of several interleaved runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeSection } from './lib/doc-section.js';
 import { figuresTable, markdownTable, type Figure } from './lib/figures.js';
 import { machineLine } from './lib/machine.js';
-import { generateRepo } from './generate-repo.js';
+import { benchRepo } from './generate-repo.js';
 
 const ROOT = resolve('.');
 const CACHE = join(ROOT, '.bench');
@@ -22,12 +22,7 @@ const NOW = '2026-11-23T09:00:00Z';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function repo(grants: number): string {
-  const dir = join(CACHE, `validate-500-${grants}`);
-  if (!existsSync(join(dir, '.git'))) {
-    process.stdout.write(`generating ${dir} (500 roles, ${grants} grants)...\n`);
-    generateRepo(dir, 500, grants, Date.parse('2026-11-23T10:00:00Z'));
-  }
-  return dir;
+  return benchRepo(join(CACHE, `validate-500-${grants}`), 500, grants, Date.parse('2026-11-23T10:00:00Z'));
 }
 
 function run(command: string, args: string[], cwd: string, expectExit = 0): number {
