@@ -3,6 +3,7 @@
  * cannot drift from `--help`. Pure: the command tree in, a script out.
  */
 import { compareText } from '../../core/text/compare-text.js';
+
 export interface CompletableCommand {
   name: string;
   /** Long options, e.g. `--repo`. */

@@ -3,6 +3,7 @@
  * and returns them; it never throws for bad input (throwing is reserved for bugs).
  */
 import { compareText } from '../text/compare-text.js';
+
 export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Position {
