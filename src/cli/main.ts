@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { plainText } from '../core/render/escape.js';
 import { loadActionsCore } from './support/actions.js';
 import type { Run } from './support/command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, READS_EVERY_COMMAND } from './commands/index.js';
 import { GitError } from '../adapters/git/errors.js';
 import { CommandFailure, EXIT, processIo, UsageError, type CliIo } from './support/io.js';
 import { VERSION } from './support/version.js';
@@ -23,7 +23,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     exitCode = await action();
   };
 
-  for (const declare of COMMANDS) declare(program, io, run);
+  // A run of one command declares that command alone (declaring all of them is a few milliseconds
+  // of every run); help, an unknown name and the commands that read the others get them all.
+  const named = argv[0];
+  const only = named !== undefined && Object.hasOwn(COMMANDS, named) && !READS_EVERY_COMMAND.has(named) ? [named] : Object.keys(COMMANDS);
+  for (const name of only) COMMANDS[name]!(program.command(name), io, run);
 
   try {
     if (io.env.GITHUB_ACTIONS === 'true') await loadActionsCore();

@@ -25,9 +25,8 @@ function concurrencyFlag(what: string): Option {
 /** The removal guard of every command that applies. */
 const MAX_REMOVALS = ['--max-removals <n|p%>', 'stop before any change if the plan removes more bindings than this'] as const;
 
-const validate: CommandModule = (program, io, run) => {
-  program
-  .command('validate')
+const validate: CommandModule = (command, io, run) => {
+  command
   .description('check every file against the schemas and the policy')
   .addOption(repoFlag())
   .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
@@ -36,9 +35,8 @@ const validate: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./validate.js')).validateCommand(io, opts)));
 };
 
-const explain: CommandModule = (program, io, run) => {
-  program
-  .command('explain')
+const explain: CommandModule = (command, io, run) => {
+  command
   .description('explain a grant: durations, approval requirement and why, cloud targets')
   .argument('<grant>', 'path of the grant file')
   .addOption(repoFlag())
@@ -48,9 +46,8 @@ const explain: CommandModule = (program, io, run) => {
   .action((grant, opts) => run(async () => (await import('./explain.js')).explainCommand(io, grant, opts)));
 };
 
-const list: CommandModule = (program, io, run) => {
-  program
-  .command('list')
+const list: CommandModule = (command, io, run) => {
+  command
   .description('who holds what: active and scheduled grants on this checkout, soonest expiry first')
   .addOption(repoFlag())
   .option('--now <time>', 'evaluate at this instant (RFC 3339) instead of the clock')
@@ -61,9 +58,8 @@ const list: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./list.js')).listCommand(io, opts)));
 };
 
-const codeowners: CommandModule = (program, io, run) => {
-  program
-  .command('codeowners')
+const codeowners: CommandModule = (command, io, run) => {
+  command
   .description('generate .github/CODEOWNERS from the roles (--write) or check it is current (--check)')
   .addOption(repoFlag())
   .option('--check', 'fail when the file differs from what the roles say')
@@ -71,9 +67,8 @@ const codeowners: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./codeowners.js')).codeownersCommand(io, opts)));
 };
 
-const init: CommandModule = (program, io, run) => {
-  program
-  .command('init')
+const init: CommandModule = (command, io, run) => {
+  command
   .description('turn a repo made from the template into your organisation\'s access repo (asks on a terminal)')
   .addOption(repoFlag())
   .option('--org <name>', 'your GitHub organisation, e.g. acme')
@@ -89,9 +84,8 @@ const init: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./init.js')).initCommand(io, opts, (await import('../support/prompts.js')).inquirerInitPrompter)));
 };
 
-const newGrant: CommandModule = (program, io, run) => {
-  program
-  .command('new-grant')
+const newGrant: CommandModule = (command, io, run) => {
+  command
   .description('write a well-formed grant file (asks for missing values on a terminal)')
   .addOption(repoFlag())
   .option('--role <role>', 'the role to request')
@@ -107,9 +101,8 @@ const newGrant: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./new-grant.js')).newGrantCommand(io, opts, (await import('../support/prompts.js')).inquirerPrompter)));
 };
 
-const plan: CommandModule = (program, io, run) => {
-  const command = program
-  .command('plan')
+const plan: CommandModule = (command, io, run) => {
+  command
   .description('show the bindings to add, change and remove in AWS and GCP')
   .addOption(repoFlag())
   .option('--now <time>', 'plan for this instant (RFC 3339)')
@@ -120,9 +113,8 @@ const plan: CommandModule = (program, io, run) => {
   scopeOptions(command).action((opts) => run(async () => (await import('./plan.js')).planCommand(io, opts)));
 };
 
-const apply: CommandModule = (program, io, run) => {
-  const command = program
-  .command('apply')
+const apply: CommandModule = (command, io, run) => {
+  command
   .description('apply the plan to AWS and GCP')
   .addOption(repoFlag())
   .option('--now <time>', 'apply as of this instant (RFC 3339)')
@@ -133,9 +125,8 @@ const apply: CommandModule = (program, io, run) => {
   scopeOptions(command).action((opts) => run(async () => (await import('./apply.js')).applyCommand(io, opts)));
 };
 
-const expire: CommandModule = (program, io, run) => {
-  program
-  .command('expire')
+const expire: CommandModule = (command, io, run) => {
+  command
   .description('revoke grants past their expiry (or whose ticket was closed) and delete their files in one commit')
   .addOption(repoFlag())
   .option('--now <time>', 'sweep as of this instant (RFC 3339)')
@@ -145,9 +136,8 @@ const expire: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./expire.js')).expireCommand(io, opts)));
 };
 
-const reconcile: CommandModule = (program, io, run) => {
-  program
-  .command('reconcile')
+const reconcile: CommandModule = (command, io, run) => {
+  command
   .description('read every managed target: remove orphaned and expired bindings, report access outside gitgrant')
   .addOption(repoFlag())
   .option('--now <time>', 'reconcile as of this instant (RFC 3339)')
@@ -158,9 +148,8 @@ const reconcile: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./reconcile.js')).reconcileCommand(io, opts)));
 };
 
-const verify: CommandModule = (program, io, run) => {
-  program
-  .command('verify')
+const verify: CommandModule = (command, io, run) => {
+  command
   .description('prove that access ended: read back the cloud for every grant that ended in the window and evaluate it')
   .addOption(repoFlag())
   .option('--now <time>', 'verify as of this instant (RFC 3339)')
@@ -171,9 +160,8 @@ const verify: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./verify.js')).verifyCommand(io, opts)));
 };
 
-const gate: CommandModule = (program, io, run) => {
-  program
-  .command('gate')
+const gate: CommandModule = (command, io, run) => {
+  command
   .description('the required PR check: every added or changed grant has fresh approvals from the right people')
   .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
   .addOption(repoFlag('the checkout of the pull request; with --head-sha, the trusted checkout of main'))
@@ -185,9 +173,8 @@ const gate: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./gate.js')).gateCommand(io, opts)));
 };
 
-const comment: CommandModule = (program, io, run) => {
-  program
-  .command('comment')
+const comment: CommandModule = (command, io, run) => {
+  command
   .description('create or update the one gitgrant comment on a PR: findings, approvals, offline plan')
   .option('--pr <number>', 'the pull request number (found from --head-sha when left out)')
   .addOption(repoFlag('the checkout of the pull request; with --head-sha, the trusted checkout of main'))
@@ -198,9 +185,8 @@ const comment: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./comment.js')).commentCommand(io, opts)));
 };
 
-const breakGlass: CommandModule = (program, io, run) => {
-  program
-  .command('break-glass')
+const breakGlass: CommandModule = (command, io, run) => {
+  command
   .description('grant a role at once during an incident: checks, commits, applies, notifies, opens the review issue')
   .requiredOption('--role <role>', 'the role to grant')
   .requiredOption('--duration <d>', 'how long (capped by the role and the policy)')
@@ -215,9 +201,8 @@ const breakGlass: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./break-glass.js')).breakGlassCommand(io, opts)));
 };
 
-const request: CommandModule = (program, io, run) => {
-  program
-  .command('request')
+const request: CommandModule = (command, io, run) => {
+  command
   .description('request access: write the grant, push a branch and open the pull request')
   .option('--role <role>', 'the role to request')
   .option('--duration <d>', 'how long (default: the role\'s default)')
@@ -233,9 +218,8 @@ const request: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./request.js')).requestCommand(io, opts)));
 };
 
-const revoke: CommandModule = (program, io, run) => {
-  program
-  .command('revoke')
+const revoke: CommandModule = (command, io, run) => {
+  command
   .description('end a grant early: delete its file in a pull request (no approval needed), or only in the checkout with --no-pr')
   .argument('<grant>', 'the grant: its path, the end of its path, or its file name')
   .option('--reason <text>', 'why, for the pull request and the record')
@@ -246,9 +230,8 @@ const revoke: CommandModule = (program, io, run) => {
   .action((grant, opts) => run(async () => (await import('./change-grant.js')).revokeCommand(io, grant, opts)));
 };
 
-const extend: CommandModule = (program, io, run) => {
-  program
-  .command('extend')
+const extend: CommandModule = (command, io, run) => {
+  command
   .description("move a grant's expiry later in a pull request (fresh approval needed), or only in the checkout with --no-pr")
   .argument('<grant>', 'the grant: its path, the end of its path, or its file name')
   .requiredOption('--by <duration>', 'how much longer, e.g. 2h')
@@ -260,9 +243,8 @@ const extend: CommandModule = (program, io, run) => {
   .action((grant, opts) => run(async () => (await import('./change-grant.js')).extendCommand(io, grant, opts.by, opts)));
 };
 
-const hrCheck: CommandModule = (program, io, run) => {
-  program
-  .command('hr-check')
+const hrCheck: CommandModule = (command, io, run) => {
+  command
   .description('compare holders with HR: revoke leavers, report the rest, open or update the standing-access PR')
   .addOption(repoFlag())
   .option('--now <time>', 'compare as of this instant (RFC 3339)')
@@ -272,9 +254,8 @@ const hrCheck: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./hr-check.js')).hrCheckCommand(io, opts)));
 };
 
-const audit: CommandModule = (program, io, run) => {
-  program
-  .command('audit')
+const audit: CommandModule = (command, io, run) => {
+  command
   .description('the evidence report from git history: every grant\'s lifecycle, organised by control')
   .addOption(repoFlag('the access repository (a git checkout with full history)'))
   .option('--since <date>', 'from this day or instant')
@@ -283,9 +264,8 @@ const audit: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./audit.js')).auditCommand(io, opts)));
 };
 
-const accessAt: CommandModule = (program, io, run) => {
-  program
-  .command('access-at')
+const accessAt: CommandModule = (command, io, run) => {
+  command
   .description('who could do what at an instant, in both clouds, from git history alone')
   .argument('<time>', 'the instant (RFC 3339) or day')
   .addOption(repoFlag('the access repository (a git checkout with full history)'))
@@ -295,9 +275,8 @@ const accessAt: CommandModule = (program, io, run) => {
   .action((time, opts) => run(async () => (await import('./access-at.js')).accessAtCommand(io, time, opts)));
 };
 
-const dashboard: CommandModule = (program, io, run) => {
-  program
-  .command('dashboard')
+const dashboard: CommandModule = (command, io, run) => {
+  command
   .description('write the static audit dashboard (one self-contained HTML page) from git history')
   .requiredOption('--out <dir>', 'folder to write index.html into')
   .addOption(repoFlag('the access repository (a git checkout with full history)'))
@@ -305,9 +284,8 @@ const dashboard: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./dashboard.js')).dashboardCommand(io, opts)));
 };
 
-const anomalies: CommandModule = (program, io, run) => {
-  program
-  .command('anomalies')
+const anomalies: CommandModule = (command, io, run) => {
+  command
   .description('anomaly rules over the grant history: repeated use, break-glass, approver concentration, off-hours starts')
   .addOption(repoFlag())
   .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
@@ -315,18 +293,16 @@ const anomalies: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./anomalies.js')).anomaliesCommand(io, opts)));
 };
 
-const docs: CommandModule = (program, io, run) => {
-  program
-  .command('docs')
+const docs: CommandModule = (command, io, run) => {
+  command
   .description('render the access procedure and the questionnaire answer from this repo\'s configuration')
   .addOption(repoFlag())
   .option('--out <dir>', 'write access-procedure.md and questionnaire-answer.md here instead of printing')
   .action((opts) => run(async () => (await import('./docs.js')).docsCommand(io, opts)));
 };
 
-const exceptions: CommandModule = (program, io, run) => {
-  program
-  .command('exceptions')
+const exceptions: CommandModule = (command, io, run) => {
+  command
   .description('run reconcile, hr-check, anomalies and overdue expiries in report mode; keep one GitHub issue per finding')
   .addOption(repoFlag())
   .option('--now <time>', 'evaluate as of this instant (RFC 3339)')
@@ -336,9 +312,8 @@ const exceptions: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./exceptions.js')).exceptionsCommand(io, opts)));
 };
 
-const report: CommandModule = (program, io, run) => {
-  program
-  .command('report')
+const report: CommandModule = (command, io, run) => {
+  command
   .description('the monthly exception report: HR validation, anomalies and remediation, as Markdown and CSV')
   .addOption(repoFlag())
   .option('--now <time>', 'report as of this instant (RFC 3339)')
@@ -348,9 +323,8 @@ const report: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./report-monthly.js')).reportCommand(io, opts)));
 };
 
-const rejudge: CommandModule = (program, io, run) => {
-  program
-  .command('rejudge')
+const rejudge: CommandModule = (command, io, run) => {
+  command
   .description('before apply: judge again the PRs that landed since a commit, and take back (delete, in one commit) the grants whose approval did not hold')
   .option('--since <sha>', 'main before the push (default: judge HEAD alone)')
   .addOption(repoFlag('the access repository (a full git checkout of main)'))
@@ -359,9 +333,8 @@ const rejudge: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./rejudge.js')).rejudgeCommand(io, opts)));
 };
 
-const recordApprovals: CommandModule = (program, io, run) => {
-  program
-  .command('record-approvals')
+const recordApprovals: CommandModule = (command, io, run) => {
+  command
   .description('after a PR landed: record who approved it: with --record-on, a commit on main under approvals/ (the record the audit counts), and a git note copy on the landed commit (refs/notes/gitgrant)')
   .requiredOption('--commit <sha>', 'the commit that landed on main (checked out)')
   .option('--pr <number>', 'the pull request that landed it (default: asked from GitHub)')
@@ -370,9 +343,8 @@ const recordApprovals: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./record-approvals.js')).recordApprovalsCommand(io, opts)));
 };
 
-const sandbox: CommandModule = (program, io, run) => {
-  program
-  .command('sandbox')
+const sandbox: CommandModule = (command, io, run) => {
+  command
   .description('run AWS (moto) and GCP IAM emulators on loopback, seeded from this repo\'s roles, until Ctrl-C; prints the environment to export')
   .addOption(repoFlag())
   .option('--print-env', 'print the environment of the sandbox running for this repo, for eval "$(gitgrant sandbox --print-env)"')
@@ -382,9 +354,8 @@ const sandbox: CommandModule = (program, io, run) => {
   .action((opts) => run(async () => (await import('./sandbox.js')).sandboxCommand(io, opts)));
 };
 
-const completion: CommandModule = (program, io, run) => {
-  program
-  .command('completion')
+const completion: CommandModule = (command, io, run) => {
+  command
   .description('print a shell completion script (bash, zsh or fish)')
   .argument('<shell>', 'bash, zsh or fish')
   .action((shell: string) =>
@@ -393,10 +364,14 @@ const completion: CommandModule = (program, io, run) => {
       const { UsageError, EXIT } = await import('../support/io.js');
       const chosen = SHELLS.find((s) => s === shell);
       if (!chosen) throw new UsageError(`no completion for ${shell}`, `choose one of ${SHELLS.join(', ')}`);
-      const commands = program.commands.map((c) => ({ name: c.name(), options: c.options.map((o) => o.long).filter((o): o is string => o !== undefined) }));
+      const commands = command.parent!.commands.map((c) => ({ name: c.name(), options: c.options.map((o) => o.long).filter((o): o is string => o !== undefined) }));
       io.stdout(completionScript(chosen, commands));
       return EXIT.ok;
     }));
 };
 
-export const COMMANDS: CommandModule[] = [init, validate, explain, list, codeowners, newGrant, plan, apply, expire, reconcile, verify, gate, comment, breakGlass, request, revoke, extend, hrCheck, audit, accessAt, dashboard, anomalies, docs, exceptions, report, rejudge, recordApprovals, sandbox, completion];
+/** Every command by its name, in the order `--help` lists them. */
+export const COMMANDS: Readonly<Record<string, CommandModule>> = { init, validate, explain, list, codeowners, 'new-grant': newGrant, plan, apply, expire, reconcile, verify, gate, comment, 'break-glass': breakGlass, request, revoke, extend, 'hr-check': hrCheck, audit, 'access-at': accessAt, dashboard, anomalies, docs, exceptions, report, rejudge, 'record-approvals': recordApprovals, sandbox, completion };
+
+/** Commands that read the other commands' declarations: the whole program is declared for them. */
+export const READS_EVERY_COMMAND: ReadonlySet<string> = new Set(['completion']);
