@@ -67,22 +67,27 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
       }
       const fields = fieldsOf(change.newBlob);
       if (change.status === 'R' && before) live.delete(change.oldPath!);
-      if (place.kind !== 'grant') {
-        // Moved out of grants/: the grant is gone as far as the cloud is concerned.
-        if (before) {
-          before.ended = ending(before, ref, undefined, trailers);
-          done.push(before);
-        }
+      // Moved out of grants/, or now naming another person or role: the access `before` gave is gone
+      // as far as the cloud is concerned, and whatever the file says now is a new request. Folding it
+      // into `before` would put today's grantee and role over the whole past of the file.
+      const role = place.kind === 'grant' ? place.role : undefined;
+      if (before && (role === undefined || !sameHolder(before, fields, role))) {
+        live.delete(before.path);
+        before.ended = ending(before, ref, undefined, trailers);
+        done.push(before);
+      } else if (before) {
+        const kind = changeKind(before, fields, change.path);
+        before.changes.push({
+          kind, commit: ref, approval, fromExpires: before.expires, toExpires: fields.expires,
+          ...(fields.starts !== undefined ? { toStarts: fields.starts } : {}),
+          fromPath: change.path === before.path ? undefined : before.path,
+        });
+        Object.assign(before, fields, { path: change.path, role });
+        live.set(change.path, before);
         continue;
       }
-      if (!before) {
-        live.set(change.path, requested(change.path, place.role!, fields, ref, approval, trailerFor(trailers, change.path)));
-        continue;
-      }
-      const kind = changeKind(before, fields, change.path);
-      before.changes.push({ kind, commit: ref, approval, fromExpires: before.expires, toExpires: fields.expires, fromPath: change.path === before.path ? undefined : before.path });
-      Object.assign(before, fields, { path: change.path, role: place.role! });
-      live.set(change.path, before);
+      if (role === undefined) continue;
+      live.set(change.path, requested(change.path, role, fields, ref, approval, trailerFor(trailers, change.path)));
     }
   }
   const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || compareText(a.id, b.id));
@@ -132,10 +137,16 @@ function requested(path: string, role: string, fields: GrantFields, ref: CommitR
     // Only the automation's trailers reach here (a person's are dropped above), so nobody else can bind a review.
     ...(trailer?.review !== undefined ? { breakGlassReview: trailer.review } : {}),
     requestedExpires: fields.expires,
+    ...(fields.starts !== undefined ? { requestedStarts: fields.starts } : {}),
     requested: ref,
     approval,
     changes: [],
   };
+}
+
+/** The same person's access through the same role: an edit of that grant, not another one. */
+function sameHolder(before: GrantLifecycle, after: GrantFields, role: string): boolean {
+  return before.grantee === after.grantee && before.role === role && before.breakGlass === after.breakGlass;
 }
 
 /** A standing grant (HR-derived, reviewed as a pull request like any change) that stays standing is renewed, not extended. */
