@@ -210,13 +210,23 @@ export function readGrantHistory(root: string, automation: AutomationIdentity = 
   const history = readHistorySync(root, ['grants', APPROVALS_FOLDER]);
   const evidence = approvalEvidence(history.commits, automation);
   const added: GrantEvent[] = [];
+  // Who each grant file on main names: an edit that names another person (or turns it into
+  // break-glass) is that person's request, as the audit counts it, not an edit of the old one.
+  const holders = new Map<string, string>();
   for (const commit of history.commits) {
     const believed = evidence.of(commit);
     const approval = believed.source === 'none' ? undefined : believed.record;
     for (const change of commit.changes) {
-      if ((change.status !== 'A' && change.status !== 'R') || !change.newBlob || classifyPath(change.path).kind !== 'grant') continue;
+      if (change.oldPath !== undefined) holders.delete(change.oldPath);
+      if (change.status === 'D') holders.delete(change.path);
+      if (change.status === 'D' || !change.newBlob || classifyPath(change.path).kind !== 'grant') continue;
       const text = Buffer.from(history.blobs.get(change.newBlob) ?? new Uint8Array()).toString('utf8');
       const event = grantEventOf(change.path, text, commit.sha, commit.committedAt);
+      const holder = event ? `${event.grantee} ${event.breakGlass}` : undefined;
+      const before = holders.get(change.path);
+      if (holder === undefined) holders.delete(change.path);
+      else holders.set(change.path, holder);
+      if (change.status === 'M' && (before === undefined || before === holder)) continue;
       if (event) added.push(approval ? { ...event, approval } : event);
     }
   }

@@ -8,7 +8,7 @@ import type { GitHubClient } from './client.js';
 import { readFingerprint } from '../../core/gate/markers.js';
 import { octokitPullRequestReader } from './pull-requests.js';
 import type { RepoRef } from '../../core/gate/github-types.js';
-import type { ApprovalRecord } from '../../core/audit/approval-note.js';
+import type { GitHubApproval } from '../../core/audit/lifecycle.js';
 import type { GitHubFacts, IssueFact } from '../../core/audit/audit-report.js';
 
 export interface GitHubQuestions {
@@ -23,7 +23,8 @@ export interface GitHubQuestions {
 }
 
 export interface GitHubAnswers {
-  approvals: Map<number, ApprovalRecord>;
+  /** Each PR's approvals, with the commit GitHub says it landed as (`merge_commit_sha` of a merged PR). */
+  approvals: Map<number, GitHubApproval>;
   facts: GitHubFacts;
 }
 
@@ -44,7 +45,7 @@ export async function readGitHubFacts(octokit: GitHubClient, repo: RepoRef, ques
   };
 }
 
-async function approvalOf(octokit: GitHubClient, repo: RepoRef, pr: number): Promise<ApprovalRecord> {
+async function approvalOf(octokit: GitHubClient, repo: RepoRef, pr: number): Promise<GitHubApproval> {
   const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pr });
   const reviews = await octokitPullRequestReader(octokit, repo).reviews(pr);
   // A reviewer's latest review is their verdict: an approval later dismissed or overturned does not count.
@@ -56,6 +57,7 @@ async function approvalOf(octokit: GitHubClient, repo: RepoRef, pr: number): Pro
     author: data.user ? `@${data.user.login}` : undefined,
     mergedBy: data.merged_by ? `@${data.merged_by.login}` : undefined,
     approvers: [...latest.values()].filter((r) => r.state === 'APPROVED').map((r) => ({ login: `@${r.user!.login}`, at: r.submittedAt })),
+    ...(data.merged && data.merge_commit_sha ? { landed: data.merge_commit_sha } : {}),
   };
 }
 

@@ -41,17 +41,49 @@ export function accessAt(history: Reconstruction, at: Instant, filter: AccessFil
   for (const grant of history.grants) {
     if (filter.grantee !== undefined && grant.grantee !== filter.grantee.toLowerCase()) continue;
     if (filter.role !== undefined && grant.role !== filter.role) continue;
-    const since = Math.max(grant.requested.at, grant.starts ?? grant.requested.at);
     const removedAt = grant.ended?.removedAt ?? Number.POSITIVE_INFINITY;
-    if (at < since || at >= removedAt) continue;
+    if (at < grant.requested.at || at >= removedAt) continue;
+    const lived = versionsOf(grant);
+    let current = 0;
+    while (current + 1 < lived.length && lived[current + 1]!.from <= at) current++;
+    if (at < startOf(lived[current]!)) continue;
+    const since = sinceOf(lived, current);
     const role = roleAt(grant.role, at);
     const targets = (role?.targets ?? [])
-      .map((target) => targetAccess(target, grant, removedAt))
+      .map((target) => targetAccess(target, lived, current, removedAt))
       .filter((t) => t.until === undefined || at < t.until);
     if (role && targets.length === 0) continue;
     held.push({ grantee: grant.grantee, role: grant.role, grant: grant.path, breakGlass: grant.breakGlass, since, targets, roleMissing: !role });
   }
   return held.sort((a, b) => compareText(a.grantee, b.grantee) || compareText(a.role, b.role) || compareText(a.grant, b.grant));
+}
+
+/**
+ * The versions of a grant file as main had them, each from the commit that wrote it: the record of
+ * an instant is the version in force then, never a later edit (a `starts` moved later, an `expires`
+ * shortened) read back over the past.
+ */
+interface Version {
+  from: Instant;
+  starts?: Instant;
+  expires: Instant;
+}
+
+function versionsOf(grant: GrantLifecycle): Version[] {
+  if (grant.changes.length === 0) return [{ from: grant.requested.at, starts: grant.starts, expires: grant.expires }];
+  return [
+    { from: grant.requested.at, starts: grant.requestedStarts, expires: grant.requestedExpires },
+    ...grant.changes.map((c) => ({ from: c.commit.at, starts: c.toStarts, expires: c.toExpires })),
+  ];
+}
+
+const startOf = (v: Version) => Math.max(v.from, v.starts ?? v.from);
+
+/** When the access held under version `i` began: earlier versions count while each ran into the next. */
+function sinceOf(lived: readonly Version[], i: number): Instant {
+  let index = i;
+  while (index > 0 && startOf(lived[index]!) === lived[index]!.from && startOf(lived[index - 1]!) < lived[index]!.from) index--;
+  return startOf(lived[index]!);
 }
 
 /** Is the grant giving access at `at`, by its dates alone (for counts such as "active now")? */
@@ -60,10 +92,21 @@ export function isActive(grant: GrantLifecycle, at: Instant): boolean {
   return at >= since && at < Math.min(grant.expires, grant.ended?.removedAt ?? Number.POSITIVE_INFINITY);
 }
 
-function targetAccess(target: Target, grant: GrantLifecycle, removedAt: Instant): TargetAccess {
+function targetAccess(target: Target, lived: readonly Version[], current: number, removedAt: Instant): TargetAccess {
   const conditional = !(target.kind === 'aws' && target.strategy === 'identity-center');
-  const end = conditional ? Math.min(grant.expires, removedAt) : removedAt;
+  const end = conditional ? Math.min(conditionEnd(lived, current), removedAt) : removedAt;
   return { cloud: target.kind, target: describeTarget(target), until: Number.isFinite(end) ? end : undefined };
+}
+
+/** Where the cloud condition ends access held under version `i`: at its `expires`, unless a later version took over live before then. */
+function conditionEnd(lived: readonly Version[], i: number): Instant {
+  let index = i;
+  for (;;) {
+    const version = lived[index]!;
+    const next = lived[index + 1];
+    if (!next || version.expires <= next.from || startOf(next) > next.from || next.expires <= next.from) return Math.min(version.expires, next?.from ?? Number.POSITIVE_INFINITY);
+    index++;
+  }
 }
 
 export function describeTarget(target: Target): string {

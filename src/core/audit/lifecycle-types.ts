@@ -46,6 +46,8 @@ export interface GrantChange {
   approval: Approval;
   fromExpires: Instant;
   toExpires: Instant;
+  /** The `starts` the file has from this change on (absent: none, access from when it landed). */
+  toStarts?: Instant;
   /** For renames: the path before. */
   fromPath?: string;
 }
@@ -64,6 +66,8 @@ export interface GrantLifecycle {
   expires: Instant;
   /** As requested. */
   requestedExpires: Instant;
+  /** As requested (absent: none). Each change's `toStarts`/`toExpires` give the later versions. */
+  requestedStarts?: Instant;
   breakGlass: boolean;
   incident?: string;
   /** Break-glass: the review issue the automation's requesting commit names (`Break-Glass-Review`). */

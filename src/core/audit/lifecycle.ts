@@ -23,8 +23,17 @@ import type { History, HistoryCommit } from './history-types.js';
 import type { Approval, ChangeKind, CommitRef, EndKind, GrantLifecycle, Reconstruction, RoleVersion } from './lifecycle-types.js';
 import { compareText } from '../text/compare-text.js';
 
-/** Approvals GitHub reported, by pull request number (when a token was available). */
-export type KnownApprovals = ReadonlyMap<number, ApprovalRecord>;
+/** A pull request's approvals as GitHub reported them, and the commit GitHub says it landed as. */
+export interface GitHubApproval extends ApprovalRecord {
+  landed?: string;
+}
+
+/**
+ * Approvals GitHub reported, by pull request number (when a token was available). They count only
+ * for the commit the pull request landed as: the number is read from a commit subject, which
+ * whoever merges may write, so a subject naming another (approved) pull request gets nothing.
+ */
+export type KnownApprovals = ReadonlyMap<number, GitHubApproval>;
 
 type GrantFields = Pick<GrantLifecycle, 'grantee' | 'reason' | 'ticket' | 'starts' | 'expires' | 'breakGlass' | 'incident' | 'standing' | 'unreadable'>;
 
@@ -45,10 +54,10 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
       forgedTrailers.push({ commit: commit.sha, at: commit.committedAt, committer, action: claimed.action, why: notAutomationReason(automation, committer, true) });
     }
     const believed = evidence.of(commit);
-    const ref = commitRef(commit, byAutomation, believed.source === 'none' ? undefined : believed.record.pr);
-    // GitHub is asked about the PR the subject or main's record names, never one only a note claims.
+    const ref = commitRef(commit, byAutomation, believed);
+    // GitHub is asked about the PR main's record or the subject names, never one only a note claims.
     const trustedPr = believed.source === 'note' ? pullRequestOf(ref.subject) : ref.pr;
-    const approval = approvalOf(trustedPr, ref.pr, believed, known);
+    const approval = approvalOf(trustedPr, ref, believed, known);
     for (const change of commit.changes) {
       const place = classify(change.path);
       if (place.kind === 'role') {
@@ -67,22 +76,27 @@ export function reconstruct(history: History, known: KnownApprovals = new Map(),
       }
       const fields = fieldsOf(change.newBlob);
       if (change.status === 'R' && before) live.delete(change.oldPath!);
-      if (place.kind !== 'grant') {
-        // Moved out of grants/: the grant is gone as far as the cloud is concerned.
-        if (before) {
-          before.ended = ending(before, ref, undefined, trailers);
-          done.push(before);
-        }
+      // Moved out of grants/, or now naming another person or role: the access `before` gave is gone
+      // as far as the cloud is concerned, and whatever the file says now is a new request. Folding it
+      // into `before` would put today's grantee and role over the whole past of the file.
+      const role = place.kind === 'grant' ? place.role : undefined;
+      if (before && (role === undefined || !sameHolder(before, fields, role))) {
+        live.delete(before.path);
+        before.ended = ending(before, ref, undefined, trailers);
+        done.push(before);
+      } else if (before) {
+        const kind = changeKind(before, fields, change.path);
+        before.changes.push({
+          kind, commit: ref, approval, fromExpires: before.expires, toExpires: fields.expires,
+          ...(fields.starts !== undefined ? { toStarts: fields.starts } : {}),
+          fromPath: change.path === before.path ? undefined : before.path,
+        });
+        Object.assign(before, fields, { path: change.path, role });
+        live.set(change.path, before);
         continue;
       }
-      if (!before) {
-        live.set(change.path, requested(change.path, place.role!, fields, ref, approval, trailerFor(trailers, change.path)));
-        continue;
-      }
-      const kind = changeKind(before, fields, change.path);
-      before.changes.push({ kind, commit: ref, approval, fromExpires: before.expires, toExpires: fields.expires, fromPath: change.path === before.path ? undefined : before.path });
-      Object.assign(before, fields, { path: change.path, role: place.role! });
-      live.set(change.path, before);
+      if (role === undefined) continue;
+      live.set(change.path, requested(change.path, role, fields, ref, approval, trailerFor(trailers, change.path)));
     }
   }
   const grants = [...done, ...live.values()].sort((a, b) => a.requested.at - b.requested.at || compareText(a.id, b.id));
@@ -98,24 +112,32 @@ export function pullRequestOf(subject: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** `recordedPr`: the PR the believed approval record names (a rebase merge's subject has none). */
-function commitRef(commit: HistoryCommit, byAutomation: boolean, recordedPr: number | undefined): CommitRef {
+/**
+ * The PR a landed commit belongs to: the one the automation's record on main names (it asked GitHub
+ * which PR landed the commit), else the one the subject names (a rebase merge's has none); a note's
+ * claim only when nothing else names one.
+ */
+function commitRef(commit: HistoryCommit, byAutomation: boolean, believed: ReturnType<ApprovalEvidence['of']>): CommitRef {
   const subject = commit.message.split('\n', 1)[0] ?? '';
+  const recorded = believed.source === 'none' ? undefined : believed.record.pr;
   return {
     sha: commit.sha,
     at: commit.committedAt,
     by: commit.authorName,
     subject,
-    pr: pullRequestOf(subject) ?? recordedPr,
+    pr: (believed.source === 'record' ? recorded : undefined) ?? pullRequestOf(subject) ?? recorded,
     bot: byAutomation,
   };
 }
 
-function approvalOf(trustedPr: number | undefined, pr: number | undefined, believed: ReturnType<ApprovalEvidence['of']>, known: KnownApprovals): Approval {
+function approvalOf(trustedPr: number | undefined, ref: CommitRef, believed: ReturnType<ApprovalEvidence['of']>, known: KnownApprovals): Approval {
   const fromGitHub = trustedPr === undefined ? undefined : known.get(trustedPr);
-  if (fromGitHub) return { ...fromGitHub, source: 'github' };
+  if (fromGitHub && fromGitHub.landed === ref.sha) {
+    const { landed: _landed, ...record } = fromGitHub;
+    return { ...record, source: 'github' };
+  }
   if (believed.source !== 'none') return { ...believed.record, source: believed.source };
-  return { pr, approvers: [], source: 'unrecorded' };
+  return { pr: ref.pr, approvers: [], source: 'unrecorded' };
 }
 
 function trailerFor(trailers: LifecycleCommit | undefined, path: string): GrantTrailer | undefined {
@@ -132,10 +154,16 @@ function requested(path: string, role: string, fields: GrantFields, ref: CommitR
     // Only the automation's trailers reach here (a person's are dropped above), so nobody else can bind a review.
     ...(trailer?.review !== undefined ? { breakGlassReview: trailer.review } : {}),
     requestedExpires: fields.expires,
+    ...(fields.starts !== undefined ? { requestedStarts: fields.starts } : {}),
     requested: ref,
     approval,
     changes: [],
   };
+}
+
+/** The same person's access through the same role: an edit of that grant, not another one. */
+function sameHolder(before: GrantLifecycle, after: GrantFields, role: string): boolean {
+  return before.grantee === after.grantee && before.role === role && before.breakGlass === after.breakGlass;
 }
 
 /** A standing grant (HR-derived, reviewed as a pull request like any change) that stays standing is renewed, not extended. */

@@ -14,6 +14,10 @@ beforeAll(() => {
   // The fixture's PRs #1 to #9, in order, so GitHub's numbers are the ones in the commit subjects.
   const authors = ['alice', 'bob', 'bob', 'carol', 'carol', 'carol', 'sam', 'frank', 'sam'];
   for (const author of authors) gh.seedPullRequest({ repo: GITHUB_REPO, author });
+  // Each merged as the commit of the fixture whose subject names it: GitHub's answer counts for that commit only.
+  const c = fixture.commits;
+  [c.aliceMerge, c.bob, c.bobExtend, c.carol, c.carolRename, c.carolRevoke, c.legacyRemoved, c.frank, c.roleChange]
+    .forEach((sha, i) => gh.mergePull(GITHUB_REPO, i + 1, { sha, by: authors[i]! }));
   gh.seedReview({ repo: GITHUB_REPO, pull: 2, login: 'dana', state: 'APPROVED' });
   gh.seedReview({ repo: GITHUB_REPO, pull: 3, login: 'dana', state: 'CHANGES_REQUESTED' });
   gh.seedReview({ repo: GITHUB_REPO, pull: 3, login: 'dana', state: 'APPROVED' });

@@ -50,8 +50,12 @@ describe('reconstructing lifecycles', () => {
     const h = new HistoryBuilder();
     h.commit('2026-11-01T10:00:00Z', 'Request (#1)', [{ status: 'A', path: PATH, newBlob: h.grant('b1', { expires: '2026-11-01T12:00:00Z' }) }], { notes: note });
     expect(reconstruct(h.build()).grants[0]!.approval).toMatchObject({ source: 'note', approvers: [{ login: '@bob' }] });
-    const known = new Map([[1, { approvers: [{ login: '@carol' }] }]]);
+    const landed = h.build().commits[0]!.sha;
+    const known = new Map([[1, { approvers: [{ login: '@carol' }], landed }]]);
     expect(reconstruct(h.build(), known).grants[0]!.approval).toMatchObject({ source: 'github', approvers: [{ login: '@carol' }] });
+    // GitHub says PR #1 landed as another commit: this commit's subject named it, GitHub's answer is not this commit's.
+    const elsewhere = new Map([[1, { approvers: [{ login: '@carol' }], landed: 'f'.repeat(40) }]]);
+    expect(reconstruct(h.build(), elsewhere).grants[0]!.approval).toMatchObject({ source: 'note', approvers: [{ login: '@bob' }] });
   });
 });
 
