@@ -190,13 +190,15 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
   if (target.strategy === 'iam') {
     const roleName = parseIamArn(binding.permission)?.name ?? binding.permission;
     const authorization = await reads.iamAuthorization(target.account);
-    const user = authorization.principals.find((p) => p.kind === 'user' && p.arn === binding.principal);
     const role = authorization.principals.find((p) => p.kind === 'role' && (p.arn === binding.permission || p.name === roleName));
     if (!role) {
       proof.checks.push(`role ${binding.permission} does not exist: nothing can be assumed`);
       return proof;
     }
     const sessionName = parseIamArn(binding.principal)?.name ?? '';
+    // By name, which is unique in the account: a user moved to another path (its ARN changes) is
+    // the same user, with the same keys and policies, and must not read as gone.
+    const user = authorization.principals.find((p) => p.kind === 'user' && (p.arn === binding.principal || p.name === sessionName));
     const liveSids = new Set([...liveIds].map(statementSid));
     if (!user) proof.checks.push(`user ${binding.principal} does not exist: no new session can be issued`);
     else {

@@ -6,7 +6,7 @@
  * GCP binding) and a live session nothing denies.
  */
 import {
-  DeleteRolePolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, PutUserPolicyCommand,
+  DeleteRolePolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/jobs/findings.js';
@@ -164,6 +164,20 @@ describe('gitgrant verify', () => {
       'binding of roles/cloudsql.viewer "night shift": condition false at 2026-11-23T14:30:00Z but true at 2026-11-23T22:00:00Z',
       `new sts:AssumeRole by ${ALICE} at 2026-11-24T09:00:00.001Z (not at ${AFTER_SESSIONS}): Allowed by ${ALICE}/standby (inline):Tomorrow`,
     ].sort());
+  });
+
+  it("finds a path through the grantee's IAM user after the user moved to another path (its ARN changed, its name did not)", async () => {
+    const repo = gitScenario();
+    await applyAndExpire(repo);
+    // The legacy policy still lets alice assume the role; her user now lives under /contractors/.
+    await cloud.aws.iam.send(new UpdateUserCommand({ UserName: ALICE, NewPath: '/contractors/' }));
+
+    const { code, result } = await verify(repo, AFTER_SESSIONS, '--since', '2026-11-23T10:00:00Z');
+
+    expect(code).toBe(1);
+    const alice = result.proofs.find((p) => p.grant === scenario.grants.alice.path)!;
+    expect(alice.verdict).toBe('path-remains');
+    expect(alice.bindings.flatMap((b) => b.paths)).toContain(`new sts:AssumeRole by ${ALICE} at ${AFTER_SESSIONS}: Allowed by policy/legacy-db-reader:ReadForever`);
   });
 
   it('evaluates a grant the sweep has not removed yet: its condition at the end\'s boundaries', async () => {
