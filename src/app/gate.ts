@@ -80,7 +80,7 @@ export async function runGate(options: GateRunOptions): Promise<GateRun> {
         if (!role) return [];
         const author = requesters.get(grant.id)!;
         const requester = emailForLogin(identities, author);
-        const requirement = approvalRequirement(grant, role, repo.policy, { author, ...(requester ? { requester } : {}), at: now });
+        const requirement = approvalRequirement(grant, role, repo.policy, { author, ...(requester ? { requester } : {}), at: now }, repo.grants);
         const granteeLogin = githubLogin(identities, grant.grantee);
         if (!granteeLogin && !requirement.waivedBy) unmapped.push(granteeLoginUnknown(grant, identitiesFile));
         return [{ requirement, identitiesFile, ...(granteeLogin ? { granteeLogin } : {}) }];

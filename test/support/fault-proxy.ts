@@ -45,6 +45,12 @@ export interface FaultProxy {
   /** The next calls of `action` (or of any action, with `'*'`) get these faults, in order. */
   script(action: string, ...faults: Fault[]): void;
   setRates(rates: FaultRate[]): void;
+  /**
+   * Holds the next calls of `action` until `count` of them have arrived (or `maxWaitMs` passed since
+   * the first), then forwards them all: makes two clients' read-modify-write cycles overlap on
+   * purpose, so a lost update shows every time instead of by chance.
+   */
+  hold(action: string, count: number, maxWaitMs: number): void;
   setLatency(ms: number): void;
   /** Calls received per action (faulted ones included), since start or the last `resetCounts`. */
   calls(): Record<string, number>;
@@ -65,6 +71,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const calls = new Map<string, number>();
   const injected = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const holds = new Map<string, { count: number; maxWaitMs: number; waiting: (() => void)[]; timer?: ReturnType<typeof setTimeout> }>();
+  const releaseHeld = (action: string) => {
+    const held = holds.get(action);
+    if (!held) return;
+    holds.delete(action);
+    clearTimeout(held.timer);
+    for (const release of held.waiting) release();
+  };
+  const waitHeld = (action: string) =>
+    new Promise<void>((resolve) => {
+      const held = holds.get(action);
+      if (!held) return resolve();
+      held.waiting.push(resolve);
+      if (held.waiting.length >= held.count) releaseHeld(action);
+      else held.timer ??= setTimeout(() => releaseHeld(action), held.maxWaitMs);
+    });
 
   const nextFault = (action: string): Fault | undefined => {
     for (const key of [action, '*']) {
@@ -83,6 +105,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const action = actionOf(req, body);
     calls.set(action, (calls.get(action) ?? 0) + 1);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    await waitHeld(action);
     const fault = nextFault(action);
     if (fault) {
       injected.set(action, (injected.get(action) ?? 0) + 1);
@@ -106,6 +129,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       random = seededRandom(options.seed ?? 1);
     },
     setLatency: (ms) => (latencyMs = ms),
+    hold: (action, count, maxWaitMs) => {
+      releaseHeld(action);
+      holds.set(action, { count, maxWaitMs, waiting: [] });
+    },
     calls: () => Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b))),
     faults: () => Object.fromEntries([...injected].sort(([a], [b]) => a.localeCompare(b))),
     totalCalls: () => [...calls.values()].reduce((sum, n) => sum + n, 0),
@@ -116,6 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     close: () =>
       new Promise<void>((resolve) => {
         // Hung calls hold their sockets open; end them so close() returns.
+        for (const action of [...holds.keys()]) releaseHeld(action);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

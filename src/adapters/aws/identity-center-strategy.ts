@@ -69,6 +69,25 @@ export class IdentityCenterStrategy {
     private readonly now: () => Instant,
   ) {}
 
+  /** The inline-policy writes under way, by permission set: the tail of each one's queue. */
+  private readonly endWrites = new Map<string, Promise<void>>();
+
+  /**
+   * One read-modify-write of a permission set's inline policy at a time. The policy is shared by
+   * every account the set is assigned in, and targets (one per account) are applied concurrently:
+   * two writes that overlap would each drop the other's ends, and an assignment would then live
+   * without its deadline. (Runs are serialised by the workflows' concurrency group.)
+   */
+  private oneAtATime(key: string, run: () => Promise<void>): Promise<void> {
+    const next = (this.endWrites.get(key) ?? Promise.resolve()).catch(() => undefined).then(run);
+    this.endWrites.set(key, next);
+    const forget = () => {
+      if (this.endWrites.get(key) === next) this.endWrites.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
   /** Every Identity Center call, paced. */
   private send<T>(command: object): Promise<T> {
     // The SDK's overloads tie each command to its output; callers name the output type they read.
@@ -140,12 +159,12 @@ export class IdentityCenterStrategy {
       sets.map((set) => ({
         label: `session ends in ${set}`,
         run: async () => {
-          await this.writeEnds(target, set, {
+          await this.oneAtATime(`${target.instanceArn}|${set}`, () => this.writeEnds(target, set, {
             set: adds.filter((b) => b.permission === set && b.window).map((b) => ({ account: target.account, userId: b.principal, at: b.window!.expires })),
             revoke: removals.filter((b) => b.permission === set).map((b) => ({ account: target.account, userId: b.principal })),
             now,
             sessionMs: sessions.get(set) ?? 12 * 60 * 60 * 1000,
-          });
+          }));
           ended.add(set);
         },
       })),

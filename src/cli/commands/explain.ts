@@ -43,7 +43,7 @@ export function explainCommand(io: CliIo, grantPath: string, options: ExplainOpt
   // The requester is the author mapped to a person: exempt lists waive only their own access.
   const author = options.author?.replace(/^@/, '');
   const requester = author === undefined ? undefined : emailForLogin(repo.policy.identities, author);
-  const requirement = approvalRequirement(grant, role, repo.policy, { at: now, author, ...(requester ? { requester } : {}) });
+  const requirement = approvalRequirement(grant, role, repo.policy, { at: now, author, ...(requester ? { requester } : {}) }, repo.grants);
   if (options.json) {
     io.stdout(JSON.stringify({ grant: describeGrant(grant, now), caps: caps(grant, role, repo.policy), requirement, targets: role.targets, findings: own }, null, 2) + '\n');
   } else {

@@ -7,10 +7,11 @@
  *
  * Per binding of an ended grant:
  * - GCP: every binding of the role on the resource that names the member; one without a condition,
- *   or whose condition is true (or cannot be evaluated) now, is a path. gitgrant's own condition is
+ *   or whose condition is true (or cannot be evaluated) now or at any later instant, is a path (a
+ *   binding that opens tomorrow, or in office hours, is not an end). gitgrant's own condition is
  *   also probed at the end's boundaries (true 1 ms before, false at the end).
- * - AWS iam: a new sts:AssumeRole by the grantee now, against all their policies and the role's
- *   trust policy; and a session issued 1 s before the end, used now, against the role's policies
+ * - AWS iam: a new sts:AssumeRole by the grantee now, or at any later instant a date condition of
+ *   those policies names, against all their policies and the role's trust policy; and a session issued 1 s before the end, used now, against the role's policies
  *   (revocation and deadline denies included) with the role's own permissions assumed to allow
  *   the call, unless no such session can still be alive (the role's maximum session duration).
  * - AWS Identity Center: the account assignment, and a session issued 1 s before the end, used
@@ -21,7 +22,7 @@ import { formatDuration } from '../model/duration.js';
 import { formatInstant } from '../model/instant.js';
 import type { GrantId, Instant } from '../model/types.js';
 import { describeEvaluation, evaluateIam, type IamEvaluation, type NamedPolicy } from '../evaluate/iam.js';
-import { describeProbe, evaluateCondition, mayAllow, probeCondition } from '../evaluate/gcp-condition.js';
+import { FAR_FUTURE, describeProbe, evaluateCondition, firstAllowAfter, mayAllow, probeCondition } from '../evaluate/gcp-condition.js';
 import { parseIamArn } from '../aws/arn.js';
 import { statementSid } from '../aws/iam-grant-policy.js';
 import { MAX_ROLE_SESSION_MS } from '../aws/iam-revocations.js';
@@ -168,7 +169,16 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
       if (id === binding.id) proof.checks.push(`${what}: ${probeCondition(expression, end, now).map(describeProbe).join('; ')}`);
       const outcome = evaluateCondition(expression, now);
       if (!mayAllow(outcome)) {
-        if (id !== binding.id) proof.checks.push(`${what}: condition false at ${formatInstant(now)}`);
+        // False now is not the end of a path that opens again later (a start tomorrow, office hours).
+        const later = firstAllowAfter(expression, now);
+        if (later === undefined) {
+          if (id !== binding.id) proof.checks.push(`${what}: condition false at ${formatInstant(now)}`);
+          continue;
+        }
+        const opens = 'unknown' in later ? `${later.unknown}, counted as true later` : `true at ${formatInstant(later.at)}`;
+        const text = `${what}: condition false at ${formatInstant(now)} but ${opens}`;
+        if (id !== undefined && liveIds.has(id)) continues(text);
+        else path(text);
         continue;
       }
       const text = `${what}: condition ${'unknown' in outcome ? `cannot be evaluated (${outcome.unknown}), counted as true` : 'true'} at ${formatInstant(now)}`;
@@ -180,28 +190,43 @@ async function verifyBinding(binding: DesiredBinding, end: Instant, justifying: 
   if (target.strategy === 'iam') {
     const roleName = parseIamArn(binding.permission)?.name ?? binding.permission;
     const authorization = await reads.iamAuthorization(target.account);
-    const user = authorization.principals.find((p) => p.kind === 'user' && p.arn === binding.principal);
     const role = authorization.principals.find((p) => p.kind === 'role' && (p.arn === binding.permission || p.name === roleName));
     if (!role) {
       proof.checks.push(`role ${binding.permission} does not exist: nothing can be assumed`);
       return proof;
     }
     const sessionName = parseIamArn(binding.principal)?.name ?? '';
+    // By name, which is unique in the account: a user moved to another path (its ARN changes) is
+    // the same user, with the same keys and policies, and must not read as gone.
+    const user = authorization.principals.find((p) => p.kind === 'user' && (p.arn === binding.principal || p.name === sessionName));
     const liveSids = new Set([...liveIds].map(statementSid));
     if (!user) proof.checks.push(`user ${binding.principal} does not exist: no new session can be issued`);
     else {
       const groups = authorization.principals.filter((p) => p.kind === 'group' && (user.groups ?? []).includes(p.name));
       const policies: NamedPolicy[] = [...user.policies, ...groups.flatMap((g) => g.policies)].map((p) => ({ name: p.name, document: p.document }));
-      const assume = await evaluateIam({
+      const assumeAt = (at: Instant) => evaluateIam({
         request: {
           principal: user.arn, action: 'sts:AssumeRole', resource: role.arn, account: target.account,
-          context: { 'aws:CurrentTime': formatInstant(now), 'sts:RoleSessionName': sessionName, 'aws:username': user.name },
+          context: { 'aws:CurrentTime': formatInstant(at), 'sts:RoleSessionName': sessionName, 'aws:username': user.name },
         },
         identityPolicies: policies,
         resourcePolicy: role.trust,
         resourcePolicyName: `${role.name} trust policy`,
       });
-      const text = `new sts:AssumeRole by ${user.name} at ${formatInstant(now)}: ${describeEvaluation(assume)}`;
+      let assume = await assumeAt(now);
+      let text = `new sts:AssumeRole by ${user.name} at ${formatInstant(now)}: ${describeEvaluation(assume)}`;
+      if (assume.decision !== 'Allowed') {
+        // Refused now is not the end of an Allow dated later: date conditions change value only at
+        // the instants they name, so probing each of them (and just after) is exhaustive.
+        const documents = [...policies.map((p) => p.document), ...(role.trust ? [role.trust] : [])];
+        for (const at of laterInstants(documents, now)) {
+          const later = await assumeAt(at);
+          if (later.decision !== 'Allowed') continue;
+          assume = later;
+          text = `new sts:AssumeRole by ${user.name} at ${formatInstant(at)} (not at ${formatInstant(now)}): ${describeEvaluation(later)}`;
+          break;
+        }
+      }
       if (assume.decision !== 'Allowed') proof.checks.push(text);
       else if (assume.decidedBy.length > 0 && assume.decidedBy.every((d) => d.effect === 'Allow' && liveSids.has(d.statement))) continues(text);
       else path(text);
@@ -270,3 +295,29 @@ function sessionEvaluation(principal: string, account: string, issued: Instant, 
     identityPolicies: [{ name: "(the session's own permissions, assumed to allow)", document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }, ...policies],
   });
 }
+
+/**
+ * The instants after `now` at which an IAM date condition of these policies can change its value
+ * (each `aws:CurrentTime` or `aws:EpochTime` it names, and 1 ms after), then the far future.
+ */
+export function laterInstants(documents: readonly (PolicyDocument | Record<string, unknown>)[], now: Instant): Instant[] {
+  const named: Instant[] = [];
+  for (const document of documents) {
+    const listed = (document as { Statement?: unknown }).Statement;
+    const statements = (Array.isArray(listed) ? listed : listed ? [listed] : []) as { Condition?: PolicyDocument['Statement'][number]['Condition'] }[];
+    for (const statement of statements) {
+      for (const block of Object.values(statement.Condition ?? {})) {
+        for (const [key, value] of Object.entries(block ?? {})) {
+          const lower = key.toLowerCase();
+          if (lower !== 'aws:currenttime' && lower !== 'aws:epochtime') continue;
+          for (const text of Array.isArray(value) ? value : [value]) {
+            const at = lower === 'aws:epochtime' && /^\d+$/.test(String(text)) ? Number(text) * 1000 : Date.parse(String(text));
+            if (!Number.isNaN(at) && at > now) named.push(at);
+          }
+        }
+      }
+    }
+  }
+  return [...new Set([...named.flatMap((t) => [t, t + 1]), FAR_FUTURE])].sort((a, b) => a - b);
+}
+

@@ -41,9 +41,10 @@ export interface ApprovalRequirement {
   /**
    * An exempt or auto-approve list that names the grantee or the requester but does not waive this
    * grant, because they are not the same person: the lists waive approval only for the listed
-   * person's own access. Shown by `explain` and the gate so nobody wonders why it did not apply.
+   * person's own access. Or an auto-approval window open now whose maxDuration the grant's stretch
+   * of continuous access passes. Shown by `explain` and the gate so nobody wonders why it did not apply.
    */
-  notWaived?: { kind: 'exempt' | 'auto-approve-requester'; because: string };
+  notWaived?: { kind: 'exempt' | 'auto-approve-requester' | 'auto-approve-window'; because: string };
   /** Never count as approvers of this grant: the grantee and the requester. */
   cannotApprove: { grantee: Email; requester?: string };
 }

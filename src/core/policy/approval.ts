@@ -7,10 +7,17 @@ import { locate, pointer, type SourceMap } from '../model/source-map.js';
 import type { AutoApproveWindow, Grant, Policy, Role } from '../model/types.js';
 import type { ApprovalRequirement, RequestContext, RequiredLevel, RuleSource, Waiver } from './approval-types.js';
 import { localTime } from './local-time.js';
-import { grantDuration } from './window.js';
+import { continuousStretch, type Stretch } from './window.js';
 
-export function approvalRequirement(grant: Grant, role: Role, policy: Policy, request: RequestContext): ApprovalRequirement {
-  const duration = grantDuration(grant, request.at);
+/**
+ * `alongside`: the other grants of the repo. A grant that overlaps or follows another of the same
+ * person on the same role without a gap extends it, so escalations and auto-approval limits measure
+ * the whole stretch, never one file of it (window.ts, `continuousStretch`).
+ */
+export function approvalRequirement(grant: Grant, role: Role, policy: Policy, request: RequestContext, alongside: readonly Grant[] = []): ApprovalRequirement {
+  const stretch = continuousStretch(grant, alongside, request.at);
+  const duration = stretch.duration;
+  const length = describeLength(stretch);
   const levels: RequiredLevel[] = role.approvals.map((level, index) => ({
     name: level.name,
     count: level.count,
@@ -26,7 +33,7 @@ export function approvalRequirement(grant: Grant, role: Role, policy: Policy, re
       count: escalation.approvals.count,
       from: escalation.approvals.from,
       kind: 'escalation',
-      because: `escalation ${escalation.name}: ${formatDuration(duration)} is above ${formatDuration(escalation.aboveDuration)}`,
+      because: `escalation ${escalation.name}: ${length} is above ${formatDuration(escalation.aboveDuration)}`,
       source: policy.sources.escalations && ruleSource(policy.sources.escalations, ['escalations', policy.escalations.indexOf(escalation)]),
     });
   });
@@ -38,7 +45,7 @@ export function approvalRequirement(grant: Grant, role: Role, policy: Policy, re
   // An escalation exists because the request is unusual; no standing waiver may skip it. Nor can
   // break-glass grants be waived here: they only land through the break-glass workflow.
   if (escalations.length === 0 && !grant.breakGlass) {
-    const { waiver, notWaived } = findWaiver(grant, role, request, duration);
+    const { waiver, notWaived } = findWaiver(grant, role, request, duration, length);
     if (waiver) requirement.waivedBy = waiver;
     else if (notWaived) requirement.notWaived = notWaived;
   }
@@ -85,14 +92,18 @@ function whyNotOwn(grant: Grant, request: RequestContext, listed: string): strin
   return `, but the request was opened by ${request.requester ? `@${request.author} (${request.requester})` : unmapped}${onlyOwn}`;
 }
 
-function findWaiver(grant: Grant, role: Role, request: RequestContext, duration: number): WaiverSearch {
+function findWaiver(grant: Grant, role: Role, request: RequestContext, duration: number, length: string): WaiverSearch {
   const byRequester = requesterWaiver(grant, role, request);
   if (byRequester.waiver) return byRequester;
   const windows = role.autoApprove?.windows ?? [];
+  let overLimit: WaiverSearch['notWaived'];
   for (const [index, window] of windows.entries()) {
     const local = localTime(request.at, window.timezone);
     if (!inWindow(window, local.weekday, local.hhmm)) continue;
-    if (window.maxDuration !== undefined && duration > window.maxDuration) continue;
+    if (window.maxDuration !== undefined && duration > window.maxDuration) {
+      overLimit ??= { kind: 'auto-approve-window', because: `role ${role.name} auto-approves ${describeWindow(window)} up to ${formatDuration(window.maxDuration)}, and ${length} is longer` };
+      continue;
+    }
     // The window decides when a request is approved automatically; how long the grant lasts is
     // bounded by the window's maxDuration and the usual caps, not by the window's end.
     const waiver: Waiver = {
@@ -103,7 +114,13 @@ function findWaiver(grant: Grant, role: Role, request: RequestContext, duration:
     };
     return { waiver };
   }
-  return byRequester;
+  return byRequester.notWaived || !overLimit ? byRequester : { notWaived: overLimit };
+}
+
+/** `12h`, or `12h of continuous access with grants/…` when other grants make up the stretch. */
+function describeLength(stretch: Stretch): string {
+  const length = formatDuration(stretch.duration);
+  return stretch.with.length === 0 ? length : `${length} of continuous access with ${stretch.with.join(', ')}`;
 }
 
 function inWindow(window: AutoApproveWindow, weekday: AutoApproveWindow['days'][number], hhmm: string): boolean {

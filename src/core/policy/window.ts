@@ -32,3 +32,50 @@ export function windowsOverlap(a: Pick<Grant, 'starts' | 'expires'>, b: Pick<Gra
   const bStart = b.starts ?? Number.NEGATIVE_INFINITY;
   return aStart < b.expires && bStart < a.expires;
 }
+
+/** A stretch of uninterrupted access: one grant's window merged with the ones that overlap or touch it. */
+export interface Stretch {
+  start: Instant;
+  end: Instant;
+  /** How long it lasts: what the caps, escalations and auto-approval limits measure. */
+  duration: Millis;
+  /** The other grants of the stretch (same person, same role), by id. */
+  with: Grant['id'][];
+}
+
+/**
+ * The stretch of continuous access `grant` is part of. Caps are per grant file, so without this a
+ * person could ask for back-to-back grants (4h, then 4h starting when it ends, …), each within a
+ * cap, an escalation threshold or an auto-approval window's maxDuration, and hold the role for as
+ * long as they like: a new grant that starts when another ends is an extension of it and is measured
+ * as one. Windows merge when they overlap or touch (half-open: one starting at or before another's
+ * end continues it); a grant without `starts` counts from `now`, as `grantDuration` does. Only live
+ * grants of the same grantee and role count. A grant whose own window is empty is measured alone.
+ */
+export function continuousStretch(grant: Grant, grants: readonly Grant[], now: Instant): Stretch {
+  const own = { id: grant.id, start: effectiveStart(grant, now), end: grant.expires };
+  if (own.start >= own.end) return { start: own.start, end: own.end, duration: grantDuration(grant, now), with: [] };
+  const windows = [
+    own,
+    ...grants
+      .filter((g) => g.id !== grant.id && g.grantee === grant.grantee && g.role === grant.role && !isExpired(g, now))
+      .map((g) => ({ id: g.id, start: effectiveStart(g, now), end: g.expires }))
+      .filter((w) => w.start < w.end),
+  ];
+  // Grow the stretch from the grant's own window until no other window overlaps or touches it.
+  let start = own.start;
+  let end = own.end;
+  const members = new Set([own.id]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const w of windows) {
+      if (members.has(w.id) || w.start > end || w.end < start) continue;
+      members.add(w.id);
+      start = Math.min(start, w.start);
+      end = Math.max(end, w.end);
+      grown = true;
+    }
+  }
+  members.delete(own.id);
+  return { start, end, duration: end - start, with: [...members].sort() };
+}

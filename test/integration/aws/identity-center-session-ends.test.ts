@@ -190,6 +190,21 @@ describe('the deadline in the permission set (identity-center, evaluated with ia
     expect(sids[1]).toContain(bob.replace(/[^A-Za-z0-9]/g, ''));
   });
 
+  it('attack: two accounts sharing the permission set, applied at once, both keep their end (no lost update of the shared inline policy)', async () => {
+    // The same permission set assigned in two accounts: one inline policy, read-modified-written by
+    // both targets of one run. Their writes are made to overlap, as concurrency may do any day.
+    const other = { ...target, account: target.account === '210987654321' ? '123456789012' : '210987654321' };
+    const inOther = { ...assignment(expires), id: identityCenterBindingId(other.account, set, alice), target: other };
+    proxy.hold('PutInlinePolicyToPermissionSet', 2, 1500);
+
+    const provider = at(T0);
+    await Promise.all([provider.apply({ target, ...empty, add: [assignment(expires)] }), provider.apply({ target: other, ...empty, add: [inOther] })]);
+
+    const sids = (await inlinePolicy()).Statement.map((s) => s.Sid).sort();
+    expect(sids).toEqual(['Work', `GitgrantEnd${target.account}${alice}`.replace(/[^A-Za-z0-9]/g, ''), `GitgrantEnd${other.account}${alice}`.replace(/[^A-Za-z0-9]/g, '')].sort());
+    expect(await sessionCanAct(alice, expires - SECOND, expires + 10 * MINUTE)).toBe('Denied');
+  });
+
   it('reads an assignment without its end as having no cloud deadline', async () => {
     await at(T0).apply({ target, ...empty, add: [assignment(undefined)] });
 

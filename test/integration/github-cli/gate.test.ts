@@ -262,6 +262,61 @@ describe('gitgrant gate', () => {
     });
   });
 
+  describe('back-to-back grants of one person on one role are one stretch of access', () => {
+    const officeHours = () =>
+      appReadonly().autoApprovingDuring({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00', timezone: 'Europe/London', maxDuration: '4h' });
+    const H = 3_600_000;
+    const base = Date.parse(NOW);
+    const stretch = (index: number) => alicesGrant().named(`alice-part-${index}`).startingAt(base + index * 4 * H).expiringIn('4h');
+
+    it('does not auto-approve a chain of 4h grants that adds up to 12h under a 4h window', async () => {
+      const gh = double();
+      teams(gh, {});
+      const parts = [alicesGrant().named('alice-part-0').expiringIn('4h'), stretch(1), stretch(2)];
+      const run = await parts.reduce((s, p) => s.proposing(p), scenario().with(officeHours())).gate(gh);
+      expect(run.code).toBe(1);
+      for (const part of parts) expect(run.stdout).toContain(`${part.path} (added): approvals missing`);
+      expect(run.stdout).toContain('12h of continuous access with');
+    });
+
+    it('does not auto-approve the next 4h when the first 4h is already on main', async () => {
+      const gh = double();
+      teams(gh, {});
+      const next = stretch(1);
+      const run = await scenario().with(officeHours(), alicesGrant().named('alice-part-0').expiringIn('4h')).proposing(next).gate(gh);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`${next.path} (added): approvals missing`);
+    });
+
+    it('still auto-approves a 4h grant that does not touch the one on main', async () => {
+      const gh = double();
+      teams(gh, {});
+      const later = alicesGrant().named('alice-later').startingAt(base + 5 * H).expiringIn('4h');
+      const run = await scenario().with(officeHours(), alicesGrant().named('alice-part-0').expiringIn('4h')).proposing(later).gate(gh);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`${later.path} (added): approval waived`);
+    });
+
+    it('needs the VP for two adjacent 3-day grants (6 days in a row), each under the 72h escalation', async () => {
+      const gh = double();
+      teams(gh, { appOwners: { active: ['bob'] }, vp: { active: ['victor'] } });
+      const first = alicesGrant().named('alice-week-1').startingAt(base).expiringIn('3d');
+      const second = alicesGrant().named('alice-week-2').startingAt(base + 72 * H).expiringIn('3d');
+      const run = await scenario().proposing(first).proposing(second).reviewedBy('bob').gate(gh);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('vp-approval (escalation vp-approval: 6d of continuous access with');
+    });
+
+    it("refuses a chain longer than the policy's hard cap, even when every owner approves", async () => {
+      const gh = double();
+      teams(gh, { appOwners: { active: ['bob'] }, vp: { active: ['victor'] } });
+      const parts = [0, 1, 2, 3, 4].map((i) => alicesGrant().named(`alice-month-${i}`).startingAt(base + i * 7 * 24 * H).expiringIn('7d'));
+      const run = await parts.reduce((s, p) => s.proposing(p), scenario()).reviewedBy('bob').reviewedBy('victor').gate(gh);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('GRANT_DURATION_OVER_CAP');
+    });
+  });
+
   describe('changing and deleting grants', () => {
     it('needs fresh approval for an extended grant, as if it were new', async () => {
       const gh = double();

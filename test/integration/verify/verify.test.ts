@@ -6,7 +6,7 @@
  * GCP binding) and a live session nothing denies.
  */
 import {
-  DeleteRolePolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand,
+  DeleteRolePolicyCommand, DetachRolePolicyCommand, DetachUserPolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/jobs/findings.js';
@@ -133,6 +133,51 @@ describe('gitgrant verify', () => {
 
     expect(closed.code).toBe(0);
     expect(closed.result.proofs[0]!.bindings.find((b) => b.target.startsWith('aws:iam'))!.checks).toContain(`${session}: ExplicitlyDenied by DbReader/deadline-test (inline):EndAlice`);
+  });
+
+  it('finds paths that are closed now but open again later: a binding starting tomorrow, an office-hours binding, an Allow dated tomorrow', async () => {
+    await withoutHandMadePolicy();
+    const repo = gitScenario();
+    await applyAndExpire(repo);
+    // While the grant was live (an admin role), alice left herself ways back that are all closed at 14:30.
+    const bindings = await cloud.gcpBindings(PROJECT);
+    await cloud.seedGcpPolicy(PROJECT, [
+      ...bindings,
+      { members: [`user:${ALICE}`], role: 'roles/cloudsql.viewer', condition: { title: 'standby', expression: 'request.time >= timestamp("2026-11-24T09:00:00Z")' } },
+      { members: [`user:${ALICE}`], role: 'roles/cloudsql.viewer', condition: { title: 'night shift', expression: 'request.time.getHours("UTC") >= 22' } },
+    ]);
+    await cloud.aws.iam.send(new PutUserPolicyCommand({
+      UserName: ALICE, PolicyName: 'standby',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{
+        Sid: 'Tomorrow', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: scenario.roleArn,
+        Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-11-24T09:00:00Z' } },
+      }] }),
+    }));
+
+    const { code, result } = await verify(repo, AFTER_SESSIONS, '--since', '2026-11-23T10:00:00Z');
+
+    expect(code).toBe(1);
+    const alice = result.proofs.find((p) => p.grant === scenario.grants.alice.path)!;
+    expect(alice.verdict).toBe('path-remains');
+    expect(alice.bindings.flatMap((b) => b.paths).sort()).toEqual([
+      'binding of roles/cloudsql.viewer "standby": condition false at 2026-11-23T14:30:00Z but true at 2026-11-24T09:00:00Z',
+      'binding of roles/cloudsql.viewer "night shift": condition false at 2026-11-23T14:30:00Z but true at 2026-11-23T22:00:00Z',
+      `new sts:AssumeRole by ${ALICE} at 2026-11-24T09:00:00.001Z (not at ${AFTER_SESSIONS}): Allowed by ${ALICE}/standby (inline):Tomorrow`,
+    ].sort());
+  });
+
+  it("finds a path through the grantee's IAM user after the user moved to another path (its ARN changed, its name did not)", async () => {
+    const repo = gitScenario();
+    await applyAndExpire(repo);
+    // The legacy policy still lets alice assume the role; her user now lives under /contractors/.
+    await cloud.aws.iam.send(new UpdateUserCommand({ UserName: ALICE, NewPath: '/contractors/' }));
+
+    const { code, result } = await verify(repo, AFTER_SESSIONS, '--since', '2026-11-23T10:00:00Z');
+
+    expect(code).toBe(1);
+    const alice = result.proofs.find((p) => p.grant === scenario.grants.alice.path)!;
+    expect(alice.verdict).toBe('path-remains');
+    expect(alice.bindings.flatMap((b) => b.paths)).toContain(`new sts:AssumeRole by ${ALICE} at ${AFTER_SESSIONS}: Allowed by policy/legacy-db-reader:ReadForever`);
   });
 
   it('evaluates a grant the sweep has not removed yet: its condition at the end\'s boundaries', async () => {

@@ -90,6 +90,33 @@ describe('what verify makes of a GCP policy', () => {
     expect(proof!.bindings[0]!.paths[0]).toMatch(/^binding of roles\/cloudsql.viewer "by hand": condition cannot be evaluated \(.+\), counted as true at 2026-11-23T17:00:00Z$/);
   });
 
+  it('counts a binding false now but true later as a path: a start tomorrow, or a window moved past its grant', async () => {
+    const tomorrow = { role: ROLE, members: [ALICE], condition: { title: conditionTitle('b-old'), expression: windowExpression({ starts: at('2026-11-24T09:00:00Z'), expires: at('2026-11-24T17:00:00Z') }) } };
+    const [proof] = await verifyGrants([endedGrant(mine)], [], reads({ bindings: [tomorrow] }), NOW);
+    expect(proof!.verdict).toBe('path-remains');
+    expect(proof!.bindings[0]!.paths).toEqual([`binding of ${ROLE} "gitgrant b-old": condition false at 2026-11-23T17:00:00Z but true at 2026-11-24T09:00:00Z`]);
+  });
+
+  it('calls a later window of another live grant of the same person "continues"', async () => {
+    const next = { ...binding('b-next', 'grants/db/next.yaml'), window: { starts: at('2026-11-24T09:00:00Z'), expires: at('2026-11-24T17:00:00Z') } };
+    const scheduled = { role: ROLE, members: [ALICE], condition: { title: conditionTitle('b-next'), expression: windowExpression(next.window) } };
+    const [proof] = await verifyGrants([endedGrant(mine)], [next], reads({ bindings: [written('b-old', END), scheduled] }), NOW);
+    expect(proof!.verdict).toBe('continues');
+  });
+
+  it('does not take arithmetic on a timestamp for a window it can check exhaustively (fail closed)', async () => {
+    const shifted = { role: ROLE, members: [ALICE], condition: { title: 'by hand', expression: 'request.time > timestamp("2026-11-24T00:00:00Z") + duration("3600s") && request.time < timestamp("2026-11-24T00:30:00Z") + duration("3600s")' } };
+    const [proof] = await verifyGrants([endedGrant(mine)], [], reads({ bindings: [shifted] }), NOW);
+    expect(proof!.verdict).toBe('path-remains');
+    expect(proof!.bindings[0]!.paths[0]).toContain('condition false at 2026-11-23T17:00:00Z but true at 2026-11-24T01:');
+  });
+
+  it('proves the end of a hand-made condition that is false now and at every later instant', async () => {
+    const past = { role: ROLE, members: [ALICE], condition: { title: 'by hand', expression: 'request.time >= timestamp("2026-11-20T00:00:00Z") && request.time < timestamp("2026-11-21T00:00:00Z")' } };
+    const [proof] = await verifyGrants([endedGrant(mine)], [], reads({ bindings: [past] }), NOW);
+    expect(proof!.verdict).toBe('ended');
+  });
+
   it('says it could not verify when the read fails, rather than claiming an end', async () => {
     const failing: VerifyReads = { ...reads({}), gcpPolicy: () => Promise.reject(new Error('403 Forbidden')) };
     const [proof] = await verifyGrants([endedGrant(mine)], [], failing, NOW);

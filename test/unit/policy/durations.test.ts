@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/core/diagnostics/diagnostic.js';
-import { aGrant, aPolicy, aRepo, aRole, codes, NOW, placeOf, theOne } from '../../support/builders/model.js';
+import { aGrant, aPolicy, aRepo, aRole, codes, idsOf, NOW, placeOf, theOne } from '../../support/builders/model.js';
 
 const durationFindings = ['GRANT_DURATION_OVER_CAP', 'GRANT_DURATION_OVER_ROLE_MAX', 'GRANT_BREAK_GLASS_OVER_CAP'];
 const durationCodes = (diagnostics: Diagnostic[]) => codes(diagnostics).filter((c) => durationFindings.includes(c));
@@ -72,5 +72,38 @@ describe('break-glass durations', () => {
 
   it('accepts a break-glass grant within every cap', () => {
     expect(aRepo().with(aRole().allowingBreakGlass('2h'), aGrant().breakingGlass().startingAt(NOW).expiringIn('2h')).validate()).toEqual([]);
+  });
+
+  describe('back-to-back grants of one person on one role (one stretch of access)', () => {
+    const H = 3_600_000;
+    const first = () => aGrant().named('alice-first').expiringIn('4h');
+    const next = () => aGrant().named('alice-next').startingAt(NOW + 4 * H).expiringIn('4h');
+
+    it('refuses a grant that starts when another ends if together they pass the role maxDuration', () => {
+      const [a, b] = [first(), next()];
+      const diagnostics = aRepo().with(aRole().lastingAtMost('6h'), a, b).validate({ changed: idsOf(b) });
+      const finding = theOne(diagnostics, 'GRANT_DURATION_OVER_ROLE_MAX');
+      expect(finding).toMatchObject({ severity: 'error', ...placeOf(b, 'expires') });
+      expect(finding.summary).toBe(`with ${a.path} it gives alice@example.com 8h of continuous access to role app-readonly, over role app-readonly's maxDuration of 6h`);
+    });
+
+    it('counts overlapping grants once, not twice', () => {
+      const a = first();
+      const b = aGrant().named('alice-overlap').startingAt(NOW + 2 * H).expiringIn('4h');
+      const diagnostics = aRepo().with(aPolicy().withSection('duplicates', { allow: true }), aRole().lastingAtMost('6h'), a, b).validate({ changed: idsOf(b) });
+      expect(durationCodes(diagnostics)).toEqual([]);
+    });
+
+    it('leaves a gap alone, and other people and roles out of the stretch', () => {
+      const gap = aGrant().named('alice-gap').startingAt(NOW + 5 * H).expiringIn('4h');
+      const bobs = aGrant().for('bob@example.com').named('bob-next').startingAt(NOW + 4 * H).expiringIn('4h');
+      expect(durationCodes(aRepo().with(aRole().lastingAtMost('6h'), first(), gap, bobs).validate({ changed: idsOf(gap, bobs) }))).toEqual([]);
+    });
+
+    it('is a warning on main, where nothing is being changed, so applies go on while it is shortened', () => {
+      const [a, b] = [first(), next()];
+      const diagnostics = aRepo().with(aRole().lastingAtMost('6h'), a, b).validate();
+      expect(diagnostics.filter((d) => d.code === 'GRANT_DURATION_OVER_ROLE_MAX').map((d) => [d.file, d.severity])).toEqual([[a.path, 'warning'], [b.path, 'warning']]);
+    });
   });
 });
