@@ -13,7 +13,7 @@ import type { Instant } from '../../../src/core/model/types.js';
 import { startTestCloud, type TestCloud } from '../../support/cloud.js';
 import { aGrant, type FileSpec } from '../../support/builders/model.js';
 import type { TempRepo } from '../../support/temp-repo.js';
-import { ALICE, BOB, HEIDI, PROJECT, T0, T1, managedOf, seedScenario, type Scenario } from './scenario.js';
+import { ALICE, BOB, PROJECT, T0, T1, managedOf, seedScenario, type Scenario } from './scenario.js';
 
 let cloud: TestCloud;
 let scenario: Scenario;
@@ -151,9 +151,14 @@ describe('expire while a role does not load', () => {
   it('still removes an expired grant\'s bindings on the targets of the role\'s last loading version, in every cloud', async () => {
     const repo = mainRepo();
     expect((await run(repo, 'apply', T0)).code).toBe(0);
+    const lastLoaded = repo.git('log', '-1', '--format=%H').trim();
     repo.write(broken('db-readonly'), broken('ops')).commitAll('Merge a pull request that breaks both roles');
 
     // T1: alice's (GCP + IAM) and heidi's (Identity Center) grants have expired; bob's is on.
+    const preview = await run(repo, 'expire', T1, '--dry-run');
+    expect(preview.stdout).toContain(`gitgrant expire: role ops does not load: its grants' bindings are looked for on the targets its last version on main that loads names (roles/ops.yaml at ${lastLoaded.slice(0, 12)})`);
+    expect(preview.stdout).toContain('gitgrant expire: 3 bindings to remove in 3 targets');
+    expect(await assignedUsers()).toEqual([scenario.heidiId]);
     const result = await run(repo, 'expire', T1, '--json');
 
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -165,7 +170,6 @@ describe('expire while a role does not load', () => {
     expect(await iamStatements(BOB)).toHaveLength(1);
     expect(await assignedUsers()).toEqual([]);
     expect(repo.git('ls-files', 'grants').trim().split('\n')).toEqual([scenario.grants.bob.path]);
-    void HEIDI;
   });
 
   it('keeps the file and says why when the role has no version that loads', async () => {
