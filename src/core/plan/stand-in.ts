@@ -14,6 +14,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { History } from '../audit/history-types.js';
 import { loadFile } from '../model/load-file.js';
+import { parseYamlText } from '../model/yaml-reference.js';
+import { compareText } from '../text/compare-text.js';
 import { classify } from '../model/repo-files.js';
 import { roleName, type AccessRepo, type Role } from '../model/types.js';
 
@@ -65,7 +67,7 @@ export function standInsFrom(history: History, names: readonly string[], notFoun
       const place = classify(change.path);
       if (place.kind !== 'role' || !wanted.has(place.name) || roles.has(place.name)) continue;
       const bytes = history.blobs.get(change.newBlob);
-      const loaded = bytes === undefined ? undefined : loadFile(change.path, bytes);
+      const loaded = bytes === undefined ? undefined : loadFile(change.path, bytes, parseYamlText);
       if (loaded?.kind === 'role' && loaded.value && loaded.value.name === place.name) roles.set(place.name, { role: loaded.value, path: change.path, commit: commit.sha });
     }
   }
@@ -85,10 +87,10 @@ export function withStandIns(repo: AccessRepo, standIns: StandIns | undefined): 
 /** One line for people per role that does not load, saying where its targets were taken from, if anywhere. */
 export function standInNotes(standIns: StandIns): string[] {
   const notes: string[] = [];
-  for (const [name, standIn] of [...standIns.roles].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, standIn] of [...standIns.roles].sort(([a], [b]) => compareText(a, b))) {
     notes.push(`role ${name} does not load: its grants' bindings are looked for on the targets its last version on main that loads names (${standIn.path} at ${standIn.commit.slice(0, 12)})`);
   }
-  for (const [name, why] of [...standIns.unknown].sort(([a], [b]) => a.localeCompare(b))) notes.push(unknownRoleReason(name, why));
+  for (const [name, why] of [...standIns.unknown].sort(([a], [b]) => compareText(a, b))) notes.push(unknownRoleReason(name, why));
   return notes;
 }
 
