@@ -14,6 +14,7 @@ import { approvalsByEmail } from '../core/jobs/approvals.js';
 import { sortFindings } from '../core/jobs/findings.js';
 import { hrFindings, hrPreviewFindings, hrRevocations } from '../core/jobs/hr-findings.js';
 import { withoutGrants } from '../core/jobs/revocation.js';
+import { withStandIns, type StandIns } from '../core/plan/stand-in.js';
 import type { RevocationWrites } from './revoke.js';
 import type { SourceRun } from '../core/jobs/source-run.js';
 import type { StandingAccessResult } from './standing-access.js';
@@ -50,6 +51,8 @@ export interface HrCheckInput {
 
 export interface HrCheckApplyInput extends HrCheckInput {
   concurrency: number;
+  /** Roles that do not load, with their last version on main that loads: a leaver's grant of one is revoked on its targets. */
+  standIns?: StandIns;
 }
 
 export interface HrCheckRun extends SourceRun {
@@ -113,7 +116,7 @@ export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Pro
   }
   const cloud = writers.openCloud();
   try {
-    const result = await sweep({ repo, revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits });
+    const result = await sweep({ repo: withStandIns(repo, input.standIns), revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits });
     const revoked = new Set(result.revoked.map((r) => r.grant.id));
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared.findings, revoked, failed), ...result.findings]);

@@ -16,6 +16,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult } from '../core/plan/ap
 import { desiredState, targetRefOf, type DesiredState, type IdentityCenterDirectory } from '../core/plan/desired.js';
 import { changeCount, computePlan } from '../core/plan/diff.js';
 import { failSafePlan, uncertainOf, type HeldBack } from '../core/plan/fail-safe.js';
+import { withStandIns, type StandIns } from '../core/plan/stand-in.js';
 import { sectionFailures } from '../core/model/policy.js';
 import { guardViolations, parseRemovalLimit, type RemovalLimit } from '../core/plan/guards.js';
 import { targetKey, type Plan, type ProviderName, type TargetChange, type TargetRef } from '../core/plan/types.js';
@@ -34,6 +35,11 @@ const OFFLINE_LIMITS: Record<ProviderName, LimitChecker> = {
 export interface RepoState {
   repo: AccessRepo;
   findings: Diagnostic[];
+  /**
+   * Roles that do not load, with the last version on main that does (app/broken-roles.ts): planned
+   * from it to read their targets and keep or remove what is there, never to add or change anything.
+   */
+  standIns?: StandIns;
 }
 
 /** Which targets a run covers: all of them, one provider's, or one target (by its key, as plans print it). */
@@ -69,7 +75,7 @@ export interface ScopeProblem {
 export function checkScope(state: RepoState, request: PlanRequest): ScopeProblem | undefined {
   const target = request.scope?.target;
   if (target === undefined) return undefined;
-  const known = allTargets(state.repo, request).map(targetKey).sort();
+  const known = allTargets(planningRepo(state), request).map(targetKey).sort();
   if (known.includes(target)) return undefined;
   return { message: `there is no target ${target}`, known };
 }
@@ -78,9 +84,9 @@ export function checkScope(state: RepoState, request: PlanRequest): ScopeProblem
 export function planOffline(state: RepoState, request: PlanRequest): Planned {
   const identities = state.repo.policy.identities;
   const findings = sortDiagnostics([...state.findings]);
-  const desired = scoped(desiredState(inScope(state.repo, request.scope), request.now, identities, undefined), request);
+  const desired = scoped(desiredState(inScope(planningRepo(state), request.scope), request.now, identities, undefined), request);
   const plan = withScope(computePlan({ desired, limits: OFFLINE_LIMITS, at: request.now }), request.scope);
-  return { repo: state.repo, findings, readFailures: [], ...failSafe(state.repo, findings, plan, desired, request.now) };
+  return { repo: state.repo, findings, readFailures: [], ...failSafe(state, findings, plan, desired, request.now) };
 }
 
 /**
@@ -90,7 +96,7 @@ export function planOffline(state: RepoState, request: PlanRequest): Planned {
 export async function planOnline(state: RepoState, request: PlanRequest, reader: CloudReader, concurrency: number): Promise<Planned> {
   const identities = state.repo.policy.identities;
   const findings = sortDiagnostics([...state.findings]);
-  const scopedRepo = inScope(state.repo, request.scope);
+  const scopedRepo = inScope(planningRepo(state), request.scope);
   const directory = await reader.identityCenterUsers(scopedRepo, identities, request.now).catch((error: unknown) => {
     throw new IdentityLookupFailure(error instanceof Error ? error.message : String(error));
   });
@@ -105,7 +111,7 @@ export async function planOnline(state: RepoState, request: PlanRequest, reader:
   };
   const computed = computePlan({ desired: readable, observed, limits: reader.limits, at: request.now });
   const plan = withScope(failures.length > 0 ? { ...computed, unread: [...unread].sort() } : computed, request.scope);
-  return { repo: state.repo, findings, readFailures: failures, ...failSafe(state.repo, findings, plan, named, request.now) };
+  return { repo: state.repo, findings, readFailures: failures, ...failSafe(state, findings, plan, named, request.now) };
 }
 
 /** Identity Center users could not be looked up: nothing was planned or changed. */
@@ -227,6 +233,11 @@ export function planIsFinding(planned: Planned): boolean {
 
 // --- Scope and fail-safe -------------------------------------------------------------------------
 
+/** The repo as planned: each role that does not load replaced by its last loading version, if it has one. */
+function planningRepo(state: RepoState): AccessRepo {
+  return withStandIns(state.repo, state.standIns);
+}
+
 function allTargets(repo: AccessRepo, request: PlanRequest): TargetRef[] {
   const named = desiredState(repo, request.now, repo.policy.identities, undefined).targets;
   const known = new Set(named.map(targetKey));
@@ -264,10 +275,13 @@ function withScope(plan: Plan, scope: TargetScope | undefined): Plan {
  * removals that no file on main can stand for (plan/fail-safe.ts): a broken file must neither
  * widen access nor stop an early revocation elsewhere.
  */
-function failSafe(repo: AccessRepo, findings: Diagnostic[], plan: Plan, desired: DesiredState, now: Instant): { plan: Plan; held?: HeldBack } {
+function failSafe(state: RepoState, findings: Diagnostic[], plan: Plan, desired: DesiredState, now: Instant): { plan: Plan; held?: HeldBack } {
+  const { repo, standIns } = state;
   // A policy section that did not load always leaves an error; the protected list is checked too, in case one day it does not.
-  if (!hasErrors(findings) && sectionFailures(repo.policy, findings, 'apply').length === 0) return { plan };
-  return failSafePlan(plan, new Set(desired.bindings.map((b) => b.id)), uncertainOf(repo, findings), now);
+  // So does a role that does not load; a role planned from a stand-in is never planned as valid, whatever the findings say.
+  const broken = standIns !== undefined && standIns.roles.size + standIns.unknown.size > 0;
+  if (!broken && !hasErrors(findings) && sectionFailures(repo.policy, findings, 'apply').length === 0) return { plan };
+  return failSafePlan(plan, new Set(desired.bindings.map((b) => b.id)), uncertainOf(withStandIns(repo, standIns), findings, standIns, desired.bindings), now);
 }
 
 export type { ApplyProgress, IdentityCenterDirectory };

@@ -4,6 +4,8 @@ import { loadRepo } from '../../adapters/fs/load-repo.js';
 import { plainText } from '../../core/render/escape.js';
 import { renderFindingsText } from '../../core/jobs/render.js';
 import { expire, previewExpiry } from '../../app/expire.js';
+import { lastLoadingRoles } from '../../app/broken-roles.js';
+import { standInNotes, withStandIns } from '../../core/plan/stand-in.js';
 import { EXIT, type CliIo } from '../support/io.js';
 import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../support/job-adapters.js';
 import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
@@ -22,7 +24,11 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   const concurrency = concurrencyOption(options.concurrency);
   const dryRun = Boolean(options.dryRun);
   const say = (line: string) => void (options.json ? undefined : io.stdout(`gitgrant expire: ${plainText(line)}\n`));
-  const { repo } = loadRepo(root);
+  const loaded = loadRepo(root);
+  // A role that does not load: its grants are revoked on the targets of its last version on main that loads.
+  const standIns = lastLoadingRoles(root, loaded.repo, loaded.diagnostics);
+  const repo = withStandIns(loaded.repo, standIns);
+  for (const note of standInNotes(standIns)) say(note);
   const input = { repo, now, concurrency };
   const tickets = ticketReader(io.env);
   // Dry run: the preview is given the cloud to read and no committer, so it cannot change anything.

@@ -1,6 +1,7 @@
 /** `gitgrant hr-check [--dry-run] [--json]`: the nightly comparison of holders with HR, and the standing-access PR. */
 import { formatInstant } from '../../core/model/instant.js';
 import { loadRepo } from '../../adapters/fs/load-repo.js';
+import { lastLoadingRoles } from '../../app/broken-roles.js';
 import { plainText } from '../../core/render/escape.js';
 import { renderFindingsText } from '../../core/jobs/render.js';
 import type { StandingAccessResult } from '../../app/standing-access.js';
@@ -28,7 +29,7 @@ export async function hrCheckCommand(io: CliIo, options: HrCheckOptions): Promis
   // Dry run: the preview is given HR and history to read; no cloud, no committer, no pull request.
   const { diagnostics, ...run } = dryRun
     ? await previewHrCheck(readers, { repo, now, loadDiagnostics })
-    : await hrCheck({ ...readers, openCloud: () => cloudWriter(io.env, now, repo.policy), commits: revocationCommitter(root), standing: standingAccessWriter(io.env, root) }, { repo, now, concurrency, loadDiagnostics });
+    : await hrCheck({ ...readers, openCloud: () => cloudWriter(io.env, now, repo.policy), commits: revocationCommitter(root), standing: standingAccessWriter(io.env, root) }, { repo, now, concurrency, loadDiagnostics, standIns: lastLoadingRoles(root, repo, loadDiagnostics) });
   printDiagnostics(besideJson(io, options.json), diagnostics);
   if (options.json) {
     io.stdout(JSON.stringify({ at: formatInstant(now), dryRun, ...run }, null, 2) + '\n');

@@ -33,6 +33,7 @@ import { formatDiagnostic } from '../../core/diagnostics/format.js';
 import { markdownText, plainText } from '../../core/render/escape.js';
 import { actionsCore } from './actions.js';
 import { loadAndEvaluate } from './load.js';
+import { lastLoadingRoles } from '../../app/broken-roles.js';
 import { CommandFailure, EXIT, UsageError, type CliIo } from './io.js';
 import { printDiagnostics } from './report.js';
 
@@ -48,12 +49,18 @@ export interface PendingFile {
 export function loadState(root: string, now: Instant, pending: readonly PendingFile[] = []): RepoState {
   if (pending.length === 0) {
     const { repo, findings } = loadAndEvaluate(root, now);
-    return { repo, findings };
+    return withLastLoadingRoles(root, { repo, findings });
   }
   const read = readRepoFiles(root);
   const encoder = new TextEncoder();
   const loaded = loadRepoFromFiles([...read.files, ...pending.map((f) => ({ path: f.path, bytes: encoder.encode(f.text) }))], read.diagnostics);
-  return { repo: loaded.repo, findings: sortDiagnostics([...loaded.diagnostics, ...evaluatePolicy(loaded.repo, { now })]) };
+  return withLastLoadingRoles(root, { repo: loaded.repo, findings: sortDiagnostics([...loaded.diagnostics, ...evaluatePolicy(loaded.repo, { now })]) });
+}
+
+/** A role that does not load is planned from its last version on main that does (git is read only then). */
+function withLastLoadingRoles(root: string, state: RepoState): RepoState {
+  const standIns = lastLoadingRoles(root, state.repo, state.findings);
+  return standIns.roles.size + standIns.unknown.size > 0 ? { ...state, standIns } : state;
 }
 
 /** `--concurrency`: a positive whole number. */

@@ -18,8 +18,13 @@
  *   is planned as on a valid main: removals of other roles' grants, and of the broken role's deleted
  *   grants, go ahead. Only the path counts, never the principal or permission a broken file names,
  *   so no file can shield a binding another grant made.
+ * - A role that does not load but has a version on main that loads (plan/stand-in.ts) is planned
+ *   from that version: its targets are read, the bindings its grants on main stand for are kept
+ *   as they are (their additions and changes held like any other), and the rest is removed as on
+ *   a valid main. The run says which version, and how much it kept.
  * - An Identity Center assignment does not name its grant, so while a role with grant files does
- *   not load, only the Identity Center removals the cloud has already ended go ahead.
+ *   not load and has no such version, only the Identity Center removals the cloud has already
+ *   ended go ahead.
  * - When the protected principals (`apply.protected`) do not load, any removal could be of one of
  *   them: an empty list is not "nothing is protected". Only removals the cloud has already ended go
  *   ahead.
@@ -30,7 +35,8 @@ import { classify } from '../model/repo-files.js';
 import { grantId, roleName, type AccessRepo, type Instant } from '../model/types.js';
 import { grantBindingId } from './binding-id.js';
 import { targetRefOf } from './desired.js';
-import { targetKey, type ObservedBinding, type Plan, type TargetChange, type TargetRef } from './types.js';
+import { unknownRoleReason, type StandIns } from './stand-in.js';
+import { targetKey, type DesiredBinding, type ObservedBinding, type Plan, type TargetChange, type TargetRef } from './types.js';
 import { compareText } from '../text/compare-text.js';
 
 /** What a main that does not validate leaves uncertain. */
@@ -43,6 +49,20 @@ export interface Uncertain {
   rolesMissing: ReadonlyMap<string, readonly string[]>;
   /** Set when `apply.protected` did not load: the load errors, as `file:line:col`. */
   protectedUnknown?: readonly string[];
+  /** Roles that do not load, planned from their last version that loads, by name. */
+  standIns?: ReadonlyMap<string, StandInUse>;
+  /** Roles that do not load and have no such version, with why. */
+  unknownRoles?: ReadonlyMap<string, string>;
+}
+
+/** What a role planned from its last loading version stands for, to say what was kept for it. */
+export interface StandInUse {
+  path: string;
+  commit: string;
+  /** Target keys that version names. */
+  targets: readonly string[];
+  /** Ids of the bindings its grants on main stand for, by target key. */
+  bindings: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface HeldBack {
@@ -57,7 +77,7 @@ export interface HeldBack {
  * The grant files that do not load (an error names them and no grant came of them), and the grants
  * whose role does not load. `repo` is what did load; `problems` are the repository's diagnostics.
  */
-export function uncertainOf(repo: AccessRepo, problems: readonly Diagnostic[]): Uncertain {
+export function uncertainOf(repo: AccessRepo, problems: readonly Diagnostic[], standIns?: StandIns, desired: readonly DesiredBinding[] = []): Uncertain {
   const loaded = new Set<string>(repo.grants.map((g) => g.id));
   const unloaded = new Set<string>();
   for (const d of problems) {
@@ -87,7 +107,29 @@ export function uncertainOf(repo: AccessRepo, problems: readonly Diagnostic[]): 
   for (const grant of repo.grants) if (!repo.roles.has(grant.role)) missingRole(grant.role, grant.id);
   const protectedFailures = sectionFailures(repo.policy, problems, 'apply');
   const protectedUnknown = [...new Set(protectedFailures.map((d) => `${d.file}:${d.start?.line ?? 1}:${d.start?.col ?? 1}`))];
-  return { bindingIds, assignments, rolesMissing, ...(protectedUnknown.length > 0 ? { protectedUnknown } : {}) };
+  return {
+    bindingIds, assignments, rolesMissing,
+    ...(protectedUnknown.length > 0 ? { protectedUnknown } : {}),
+    ...(standIns && standIns.roles.size > 0 ? { standIns: standInUses(repo, standIns, desired) } : {}),
+    ...(standIns && standIns.unknown.size > 0 ? { unknownRoles: standIns.unknown } : {}),
+  };
+}
+
+/** Per stand-in role: its targets, and the desired bindings its grants on main stand for. `repo` holds the stand-ins. */
+function standInUses(repo: AccessRepo, standIns: StandIns, desired: readonly DesiredBinding[]): Map<string, StandInUse> {
+  const uses = new Map<string, StandInUse>();
+  for (const [name, standIn] of standIns.roles) {
+    const grants = new Set<string>(repo.grants.filter((g) => g.role === name).map((g) => g.id));
+    const bindings = new Map<string, Set<string>>();
+    for (const b of desired) {
+      if (!b.grants.some((g) => grants.has(g))) continue;
+      const key = targetKey(b.target);
+      bindings.set(key, new Set([...(bindings.get(key) ?? []), b.id]));
+    }
+    const targets = [...new Set(standIn.role.targets.map((t) => targetKey(targetRefOf(t))))].sort();
+    uses.set(name, { path: standIn.path, commit: standIn.commit, targets, bindings });
+  }
+  return uses;
 }
 
 /**
@@ -136,8 +178,35 @@ export function failSafePlan(plan: Plan, wanted: ReadonlySet<string>, uncertain:
     const roles = [...uncertain.rolesMissing].map(([role, files]) => `role ${role} does not load (${files.join(', ')})`);
     reasons.push(`held back ${heldAssignments} Identity Center removal${heldAssignments === 1 ? '' : 's'}: ${roles.join('; ')}, and an assignment does not say which grant made it; it goes ahead once the role loads, or where the cloud has already ended the access`);
   }
+  reasons.push(...standInReasons(plan, uncertain));
   const heldRemovals = heldForFiles + heldAssignments + heldForProtected + [...heldForRoles.values()].reduce((n, c) => n + c, 0);
   return { plan: { ...plan, changes }, held: { add, update, remove: heldRemovals, reasons } };
+}
+
+/**
+ * Per role planned from its last loading version: where its targets came from, what was kept for
+ * it and what held; and per role with no such version, that its targets were not read.
+ */
+function standInReasons(plan: Plan, uncertain: Uncertain): string[] {
+  const reasons: string[] = [];
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  for (const [name, use] of [...(uncertain.standIns ?? [])].sort(([a], [b]) => compareText(a, b))) {
+    let kept = 0;
+    let held = 0;
+    for (const change of plan.changes) {
+      const ids = use.bindings.get(targetKey(change.target));
+      if (!ids) continue;
+      const added = change.add.filter((b) => ids.has(b.id)).length;
+      held += added + change.update.filter((u) => ids.has(u.to.id)).length;
+      if (plan.online) kept += ids.size - added;
+    }
+    reasons.push(
+      `role ${name} does not load: its targets (${use.targets.join(', ')}) were ${plan.online ? 'read' : 'planned'} as its last version on main that loads names them (${use.path} at ${use.commit.slice(0, 12)}); `
+      + `kept ${plural(kept, 'binding its grants on main stand for as it is', 'bindings its grants on main stand for as they are')}, held back ${plural(held, 'addition or change', 'additions or changes')} for it; removals of its deleted or expired grants go ahead`,
+    );
+  }
+  for (const [name, why] of [...(uncertain.unknownRoles ?? [])].sort(([a], [b]) => compareText(a, b))) reasons.push(unknownRoleReason(name, why));
+  return reasons;
 }
 
 function isIdentityCenter(target: TargetRef): boolean {
