@@ -6,6 +6,7 @@ import { renderFindingsText } from '../../core/jobs/render.js';
 import { expire, previewExpiry } from '../../app/expire.js';
 import { lastLoadingRoles } from '../../app/broken-roles.js';
 import { standInNotes, withStandIns } from '../../core/plan/stand-in.js';
+import { protectionOf } from '../../core/jobs/protected-removals.js';
 import { EXIT, type CliIo } from '../support/io.js';
 import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../support/job-adapters.js';
 import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
@@ -29,7 +30,8 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   const standIns = lastLoadingRoles(root, loaded.repo, loaded.diagnostics);
   const repo = withStandIns(loaded.repo, standIns);
   for (const note of standInNotes(standIns)) say(note);
-  const input = { repo, now, concurrency };
+  // A removal that could take a protected principal's access is held (protected-removals.ts).
+  const input = { repo, now, concurrency, protection: protectionOf(repo.policy, loaded.diagnostics) };
   const tickets = ticketReader(io.env);
   // Dry run: the preview is given the cloud to read and no committer, so it cannot change anything.
   const run = dryRun

@@ -123,6 +123,6 @@ describe('gitgrant expire against moto and the GCP double', () => {
     expect(managedOf(await cloud.gcpBindings(PROJECT)).flatMap((b) => b.members)).toEqual([`user:${BOB}`]);
     expect(await assignedUsers()).toEqual([scenario.heidiId]);
     expect(result.findings.map((f) => [f.kind, f.grants])).toEqual([['EXPIRY_FAILED', [scenario.grants.heidi.path]]]);
-    expect(result.findings[0]!.details.join('\n')).toMatch(/held: the protected principals \(apply\.protected\) did not load.*\(fix policies\/apply\.yaml:\d+:\d+\)/);
+    expect(result.findings[0]!.details.join('\n')).toMatch(/held: the protected principals \(apply\.protected\) did not load.*\(fix policies\/apply\.yaml:3:\d+\)/);
   });
 });
