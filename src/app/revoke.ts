@@ -51,10 +51,12 @@ export interface RevokeResult extends RevocationOutcome {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked. */
+/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked; `failed` names the ones held for protected principals. */
 export async function previewRevocations(input: RevokeInput): Promise<RevokeResult> {
-  const { plan } = await revokeOnTargets(input, undefined);
-  return { plan, revoked: [], failed: [] };
+  const { plan, held } = await revokeOnTargets(input, undefined);
+  // The grants the real run would hold for a protected principal: their files would stay.
+  const failed = input.revocations.filter((r) => held.has(r.grant.id)).map((revocation) => ({ revocation, causes: held.get(revocation.grant.id)! }));
+  return { plan, revoked: [], failed };
 }
 
 /** Removes the revoked grants' bindings; a grant counts as revoked only where every target of it changed. */

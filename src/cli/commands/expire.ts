@@ -60,6 +60,7 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   } else {
     for (const r of run.due) say(`${dryRun ? 'would revoke' : 'revoking'} ${r.grant.id} (${r.grant.grantee}): ${r.reason}`);
     say(`${run.removals} binding${run.removals === 1 ? '' : 's'} to remove in ${run.targets} target${run.targets === 1 ? '' : 's'}`);
+    if (dryRun) for (const f of run.failed) say(`would keep ${f.revocation.grant.id}: ${f.causes.join('; ')}`);
     if (dryRun) say('dry run: nothing changed, no file deleted');
     for (const c of run.commits) say(`committed ${c.sha.slice(0, 12)} (${c.action})`);
     io.stdout(renderFindingsText('expire', run.findings));

@@ -89,6 +89,10 @@ describe('gitgrant expire against moto and the GCP double', () => {
     expect((await cloud.run(['apply', '--repo', repo.root], T0)).code).toBe(0);
     expect(await assignedUsers()).toEqual([scenario.heidiId]);
 
+    const preview = await cloud.run(['expire', '--repo', repo.root, '--json', '--dry-run'], T1);
+    expect(preview.code).toBe(1);
+    expect((JSON.parse(preview.stdout) as { failed: { grant: string }[] }).failed.map((f) => f.grant)).toEqual([scenario.grants.heidi.path]);
+
     const run = await cloud.run(['expire', '--repo', repo.root, '--json'], T1);
 
     expect(run.code, run.stdout + run.stderr).toBe(1);
