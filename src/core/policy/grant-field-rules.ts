@@ -3,7 +3,7 @@ import { formatInstant } from '../model/instant.js';
 import { ticketRequired } from '../model/policy.js';
 import type { Grant, Role } from '../model/types.js';
 import type { RuleContext } from './context.js';
-import { awsIamUserArn, gcpMember, identityCenterUserName } from '../plan/identity.js';
+import { expandIdentityTemplate as expand } from '../model/policy-sections.js';
 
 /** The first character (a whole code point) past `~`: what the check below names. */
 const NOT_PRINTABLE_ASCII = /[^\u0000-\u007e]/u;
@@ -120,13 +120,15 @@ export function breakGlassFields(ctx: RuleContext, grant: Grant): void {
 export function granteeIsNotProtected(ctx: RuleContext, grant: Grant, role: Pick<Role, 'targets'>): void {
   const shielded = new Set(ctx.repo.policy.apply.protected);
   if (shielded.size === 0) return;
+  // The same mapping as plan/identity.ts (which core/policy may not import: plan depends on policy).
   const { identities } = ctx.repo.policy;
+  const person = identities.people[grant.grantee];
   const principals = new Set<string>([grant.grantee]);
   for (const target of role.targets) {
-    if (target.kind === 'gcp') principals.add(gcpMember(identities, grant.grantee));
-    else if (target.strategy === 'iam') principals.add(awsIamUserArn(identities, grant.grantee, target.account));
+    if (target.kind === 'gcp') principals.add(person?.gcp ?? expand(identities.gcp, grant.grantee));
+    else if (target.strategy === 'iam') principals.add(`arn:aws:iam::${target.account}:user/${person?.awsIamUser ?? expand(identities.awsIamUser, grant.grantee)}`);
     else {
-      const userName = identityCenterUserName(identities, grant.grantee);
+      const userName = person?.identityCenterUserName ?? expand(identities.identityCenterUserName, grant.grantee);
       principals.add(userName).add(`identitystore-user:${userName}`);
     }
   }
