@@ -41,10 +41,12 @@ function shellWords(argv) {
 
 /**
  * Parses `--name value` options; every option in `required` must be given. `--apply` runs the
- * script instead of printing it. Exits 2 (usage) with a message on bad input.
+ * script instead of printing it; `flags` are further boolean options. Exits 2 (usage) with a
+ * message on bad input.
  */
-export function parseOptions(argv, { required, optional = {}, usage }) {
+export function parseOptions(argv, { required, optional = {}, flags = [], usage }) {
   const options = { apply: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } };
+  for (const name of flags) options[name] = { type: 'boolean', default: false };
   for (const name of required) options[name] = { type: 'string' };
   for (const [name, fallback] of Object.entries(optional)) options[name] = { type: 'string', default: fallback };
   let values;

@@ -15,11 +15,14 @@ import { previewRevocations, type RevocationReads, type RevocationWrites } from 
 import type { SourceRun } from '../core/jobs/source-run.js';
 import { sweep, type RevocationCommitter, type SweepResult } from './sweep.js';
 import type { Opened, TicketReader } from './ports.js';
+import type { Protection } from '../core/jobs/protected-removals.js';
 
 export interface ExpireInput {
   repo: AccessRepo;
   now: Instant;
   concurrency: number;
+  /** `apply.protected` as loaded (with its load errors); read from the repo's policy when absent. */
+  protection?: Protection;
 }
 
 /** What a preview may use: ticket states, and the cloud to read (opened only when something is due). */

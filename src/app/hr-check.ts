@@ -9,12 +9,13 @@ import { compareWithHr, type HrFinding } from '../core/hr/compare.js';
 import type { HrConfig } from '../core/model/policy-sections.js';
 import { sectionFailures } from '../core/model/policy.js';
 import type { HrReadResult, HrRecord } from '../core/hr/record.js';
-import type { AccessRepo, Instant } from '../core/model/types.js';
+import type { AccessRepo, GrantId, Instant } from '../core/model/types.js';
 import { approvalsByEmail } from '../core/jobs/approvals.js';
 import { sortFindings } from '../core/jobs/findings.js';
 import { hrFindings, hrPreviewFindings, hrRevocations } from '../core/jobs/hr-findings.js';
 import { withoutGrants } from '../core/jobs/revocation.js';
 import { withStandIns, type StandIns } from '../core/plan/stand-in.js';
+import { protectionOf } from '../core/jobs/protected-removals.js';
 import type { RevocationWrites } from './revoke.js';
 import type { SourceRun } from '../core/jobs/source-run.js';
 import type { StandingAccessResult } from './standing-access.js';
@@ -97,6 +98,11 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** Grants of grantees HR lists as people (left, or no longer eligible): never the automation's own access. */
+function hrPeopleGrants(findings: readonly HrFinding[]): Set<GrantId> {
+  return new Set(findings.filter((f) => f.kind === 'HR_GRANTEE_TERMINATED' || f.kind === 'HR_GRANTEE_INELIGIBLE').flatMap((f) => f.grants));
+}
+
 /** What HR calls for now; nothing is revoked, committed or pushed. */
 export async function previewHrCheck(readers: HrReaders, input: HrCheckInput): Promise<HrCheckRun> {
   const compared = await compare(readers, input);
@@ -116,7 +122,8 @@ export async function hrCheck(writers: HrWriters, input: HrCheckApplyInput): Pro
   }
   const cloud = writers.openCloud();
   try {
-    const result = await sweep({ repo: withStandIns(repo, input.standIns), revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits });
+    const protection = protectionOf(repo.policy, input.loadDiagnostics);
+    const result = await sweep({ repo: withStandIns(repo, input.standIns), revocations, identities: repo.policy.identities, cloud, now, concurrency: input.concurrency, commits: writers.commits, protection, leavers: hrPeopleGrants(compared.findings) });
     const revoked = new Set(result.revoked.map((r) => r.grant.id));
     const failed = new Set(result.failed.map((f) => f.revocation.grant.id));
     const findings = sortFindings([...hrFindings(compared.findings, revoked, failed), ...result.findings]);

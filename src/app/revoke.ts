@@ -8,7 +8,7 @@
  * `revokeGrants` is the one entry that is given appliers.
  */
 import pLimit from 'p-limit';
-import type { AccessRepo, Instant } from '../core/model/types.js';
+import type { AccessRepo, GrantId, Instant } from '../core/model/types.js';
 import { desiredState } from '../core/plan/desired.js';
 import { changeCount, computePlan } from '../core/plan/diff.js';
 import type { IdentityConfig } from '../core/model/policy-sections.js';
@@ -18,6 +18,7 @@ import type { IdentityCenterDirectory } from '../core/plan/desired.js';
 import type { Revocation } from '../core/jobs/expiry.js';
 import { bindingOwners, everLive, grantTargets, revocationOutcomes, revocationPlan, withoutGrants, type RevocationOutcome } from '../core/jobs/revocation.js';
 import { compareText } from '../core/text/compare-text.js';
+import { holdProtectedRemovals, protectionOf, type Protection } from '../core/jobs/protected-removals.js';
 
 /** What a revocation reads: the targets' bindings (and the providers' pure limits), and the Identity Center user ids of the grantees. */
 export interface RevocationReads {
@@ -38,6 +39,10 @@ export interface RevokeInput<Cloud extends RevocationReads = RevocationReads> {
   cloud: Cloud;
   now: Instant;
   concurrency: number;
+  /** `apply.protected` as loaded; read from the repo's policy when absent. */
+  protection?: Protection;
+  /** Revoked grants whose grantee HR lists as a person who has left (never the automation). */
+  leavers?: ReadonlySet<GrantId>;
 }
 
 export interface RevokeResult extends RevocationOutcome {
@@ -46,23 +51,28 @@ export interface RevokeResult extends RevocationOutcome {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked. */
+/** The removals the revocations call for, read but not applied: nothing is changed, and no grant counts as revoked; `failed` names the ones held for protected principals. */
 export async function previewRevocations(input: RevokeInput): Promise<RevokeResult> {
-  const { plan } = await revokeOnTargets(input, undefined);
-  return { plan, revoked: [], failed: [] };
+  const { plan, held } = await revokeOnTargets(input, undefined);
+  // The grants the real run would hold for a protected principal: their files would stay.
+  const failed = input.revocations.filter((r) => held.has(r.grant.id)).map((revocation) => ({ revocation, causes: held.get(revocation.grant.id)! }));
+  return { plan, revoked: [], failed };
 }
 
 /** Removes the revoked grants' bindings; a grant counts as revoked only where every target of it changed. */
 export async function revokeGrants(input: RevokeInput<RevocationWrites>): Promise<RevokeResult> {
-  const { plan, failures } = await revokeOnTargets(input, input.cloud.providers);
-  return { plan, ...revocationOutcomes(input.repo, input.revocations, failures) };
+  const { plan, failures, held } = await revokeOnTargets(input, input.cloud.providers);
+  return { plan, ...revocationOutcomes(input.repo, input.revocations, failures, held) };
 }
 
-async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<ProviderName, ChangeApplier>> | undefined): Promise<{ plan: Plan; failures: Map<string, string> }> {
+async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<ProviderName, ChangeApplier>> | undefined): Promise<{ plan: Plan; failures: Map<string, string>; held: Map<GrantId, string[]> }> {
   const { repo, revocations, identities, cloud, now } = input;
   const revokedIds = new Set(revocations.map((r) => r.grant.id));
   const affected = new Set(revocations.flatMap((r) => grantTargets(repo, r.grant)));
   const failures = new Map<string, string>();
+  const protection = input.protection ?? protectionOf(repo.policy);
+  // Removals of protected principals' access are held: their grants are not revoked (protected-removals.ts).
+  const held = new Map<GrantId, string[]>();
   let directory;
   try {
     directory = await cloud.directory(everLive(repo), identities, now);
@@ -85,7 +95,9 @@ async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<Pro
       return undefined;
     }
     const plan = computePlan({ desired: { ...remaining, targets: [target], bindings: bindingsOf.get(key) ?? [] }, observed: new Map([[key, observed]]), limits: cloud.providers, at: now });
-    const change = revocationPlan(plan, owners, revokedIds).changes[0]!;
+    const guarded = holdProtectedRemovals(revocationPlan(plan, owners, revokedIds).changes[0]!, owners, revokedIds, protection, input.leavers);
+    for (const { grants, cause } of guarded.held) for (const id of grants) held.set(id, [...(held.get(id) ?? []), `${key}: ${cause}`]);
+    const change = guarded.change;
     const applier = appliers?.[target.provider];
     if (!applier || changeCount(change) === 0) return change;
     try {
@@ -100,5 +112,5 @@ async function revokeOnTargets(input: RevokeInput, appliers: Readonly<Record<Pro
   const targets = remaining.targets.filter((t) => affected.has(targetKey(t)) && !failures.has(targetKey(t)));
   const changes = (await Promise.all(targets.map((t) => limit(() => revokeOn(t))))).filter((c): c is TargetChange => c !== undefined);
   changes.sort((a, b) => compareText(targetKey(a.target), targetKey(b.target)));
-  return { plan: { at: now, online: true, changes, diagnostics: [] }, failures };
+  return { plan: { at: now, online: true, changes, diagnostics: [] }, failures, held };
 }

@@ -309,4 +309,17 @@ export const handlers: Record<string, Handler> = {
     comment.updatedAt = state.tick();
     return { status: 200, body: commentJson(repo, comment, r.base) };
   }),
+
+  // Settings > Actions > General > Workflow permissions. A PUT changes only the fields it names.
+  'actions/get-github-actions-default-workflow-permissions-repository': withRepo((_r, _s, { repo }) => ({
+    status: 200,
+    body: { default_workflow_permissions: repo.actionsWorkflow.defaultWorkflowPermissions, can_approve_pull_request_reviews: repo.actionsWorkflow.canApprovePullRequestReviews },
+  })),
+  'actions/set-github-actions-default-workflow-permissions-repository': withRepo((r, _s, { repo }) => {
+    if (repo.actionsWorkflow.lockedByOrganization) return { status: 409, body: { message: 'Conflict', documentation_url: 'https://docs.github.com/rest/actions/permissions' } };
+    const body = r.body ?? {};
+    if (body.default_workflow_permissions === 'read' || body.default_workflow_permissions === 'write') repo.actionsWorkflow.defaultWorkflowPermissions = body.default_workflow_permissions;
+    if (typeof body.can_approve_pull_request_reviews === 'boolean') repo.actionsWorkflow.canApprovePullRequestReviews = body.can_approve_pull_request_reviews;
+    return { status: 204 };
+  }),
 };

@@ -93,6 +93,17 @@ export interface SeedCommit {
   parents?: number;
 }
 
+/** `GET|PUT /repos/{owner}/{repo}/actions/permissions/workflow`. */
+export interface ActionsWorkflowRecord {
+  defaultWorkflowPermissions: 'read' | 'write';
+  canApprovePullRequestReviews: boolean;
+  /** The organisation decides these settings: a PUT on the repository answers 409. */
+  lockedByOrganization?: boolean;
+}
+
+/** What GitHub gives a repository of an organisation created since 2023. */
+export const DEFAULT_ACTIONS_WORKFLOW: ActionsWorkflowRecord = { defaultWorkflowPermissions: 'read', canApprovePullRequestReviews: false };
+
 export interface PullRecord {
   number: number;
   headRef: string;
@@ -120,6 +131,8 @@ export interface RepoRecord {
   pulls: Map<number, PullRecord>;
   /** Check runs created on the repository's commits, oldest first. */
   checkRuns: CheckRunRecord[];
+  /** Settings > Actions > General: the GITHUB_TOKEN's default and whether Actions may approve pull requests. */
+  actionsWorkflow: ActionsWorkflowRecord;
 }
 
 export interface CheckRunRecord {
@@ -215,7 +228,7 @@ export class GitHubDoubleState {
     if (found) return found;
     const [owner, name] = fullName.split('/');
     if (!owner || !name) throw new Error(`Seed a repository as owner/name, not ${JSON.stringify(fullName)}`);
-    const repo: RepoRecord = { owner, name, id: this.id(), nextNumber: 1, issues: new Map(), pulls: new Map(), checkRuns: [] };
+    const repo: RepoRecord = { owner, name, id: this.id(), nextNumber: 1, issues: new Map(), pulls: new Map(), checkRuns: [], actionsWorkflow: { ...DEFAULT_ACTIONS_WORKFLOW } };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
   }

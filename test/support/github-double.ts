@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gitHubOpenApi } from './github-double-openapi.js';
 import { handlers, type DoubleResponse } from './github-double-routes.js';
-import { GitHubDoubleState, type CheckRunRecord, type IssueRecord, type Membership, type PullRecord, type SeedCommit, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
+import { GitHubDoubleState, type ActionsWorkflowRecord, type CheckRunRecord, type IssueRecord, type Membership, type PullRecord, type SeedCommit, type SeedIssue, type SeedPullRequest, type SeedReview, type UserType } from './github-double-state.js';
 
 export type ViolationKind = 'unknown-route' | 'invalid-request' | 'invalid-response' | 'unimplemented' | 'unauthenticated';
 
@@ -142,6 +142,11 @@ export class GitHubDouble {
     this.state.setIssueState(this.issue(repo, number), 'open', null, this.state.user(by));
   }
 
+  /** Sets the repository's Actions workflow permissions (Settings > Actions > General), as an admin or the organisation would. */
+  setActionsWorkflow(repo: string, settings: Partial<ActionsWorkflowRecord>): void {
+    Object.assign(this.state.repo(repo).actionsWorkflow, settings);
+  }
+
   /** Refuses the next matching requests as GitHub does when a rate limit is hit. */
   rateLimit(script: RateLimitScript): void {
     this.limits.push({ status: 403, times: 1, ...script });
@@ -168,6 +173,10 @@ export class GitHubDouble {
   /** The check runs created on `repo`, oldest first. */
   checkRuns(repo: string): CheckRunRecord[] {
     return [...(this.state.findRepo(repo)?.checkRuns ?? [])];
+  }
+
+  actionsWorkflow(repo: string): ActionsWorkflowRecord {
+    return { ...this.state.repo(repo).actionsWorkflow };
   }
 
   violations(): Violation[] {

@@ -6,6 +6,7 @@ import { renderFindingsText } from '../../core/jobs/render.js';
 import { expire, previewExpiry } from '../../app/expire.js';
 import { lastLoadingRoles } from '../../app/broken-roles.js';
 import { standInNotes, withStandIns } from '../../core/plan/stand-in.js';
+import { protectionOf } from '../../core/jobs/protected-removals.js';
 import { EXIT, type CliIo } from '../support/io.js';
 import { cloudReader, cloudWriter, revocationCommitter, ticketReader } from '../support/job-adapters.js';
 import { concurrencyOption, nowOption, repoOption } from '../support/options.js';
@@ -29,7 +30,8 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   const standIns = lastLoadingRoles(root, loaded.repo, loaded.diagnostics);
   const repo = withStandIns(loaded.repo, standIns);
   for (const note of standInNotes(standIns)) say(note);
-  const input = { repo, now, concurrency };
+  // A removal that could take a protected principal's access is held (protected-removals.ts).
+  const input = { repo, now, concurrency, protection: protectionOf(repo.policy, loaded.diagnostics) };
   const tickets = ticketReader(io.env);
   // Dry run: the preview is given the cloud to read and no committer, so it cannot change anything.
   const run = dryRun
@@ -58,6 +60,7 @@ export async function expireCommand(io: CliIo, options: ExpireOptions): Promise<
   } else {
     for (const r of run.due) say(`${dryRun ? 'would revoke' : 'revoking'} ${r.grant.id} (${r.grant.grantee}): ${r.reason}`);
     say(`${run.removals} binding${run.removals === 1 ? '' : 's'} to remove in ${run.targets} target${run.targets === 1 ? '' : 's'}`);
+    if (dryRun) for (const f of run.failed) say(`would keep ${f.revocation.grant.id}: ${f.causes.join('; ')}`);
     if (dryRun) say('dry run: nothing changed, no file deleted');
     for (const c of run.commits) say(`committed ${c.sha.slice(0, 12)} (${c.action})`);
     io.stdout(renderFindingsText('expire', run.findings));

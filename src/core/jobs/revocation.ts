@@ -48,7 +48,7 @@ export interface RevocationOutcome {
  * failure; otherwise its file stays so the next run tries again. A grant whose role does not load
  * is never counted revoked: its targets are unknown, so its bindings were not even looked for.
  */
-export function revocationOutcomes(repo: AccessRepo, revocations: readonly Revocation[], failures: ReadonlyMap<string, string>): RevocationOutcome {
+export function revocationOutcomes(repo: AccessRepo, revocations: readonly Revocation[], failures: ReadonlyMap<string, string>, held: ReadonlyMap<GrantId, readonly string[]> = new Map()): RevocationOutcome {
   const outcome: RevocationOutcome = { revoked: [], failed: [] };
   for (const revocation of revocations) {
     const role = revocation.grant.role;
@@ -57,7 +57,8 @@ export function revocationOutcomes(repo: AccessRepo, revocations: readonly Revoc
       outcome.failed.push({ revocation, causes: [`role ${role} does not load, so where this grant's bindings live is unknown and none was removed: fix roles/${role}.yaml, and the next sweep revokes it`] });
       continue;
     }
-    const causes = grantTargets(repo, revocation.grant).flatMap((key) => (failures.has(key) ? [`${key}: ${failures.get(key)}`] : []));
+    // A removal held for a protected principal (protected-removals.ts) leaves its grant unrevoked.
+    const causes = [...grantTargets(repo, revocation.grant).flatMap((key) => (failures.has(key) ? [`${key}: ${failures.get(key)}`] : [])), ...(held.get(revocation.grant.id) ?? [])];
     if (causes.length === 0) outcome.revoked.push(revocation);
     else outcome.failed.push({ revocation, causes });
   }

@@ -8,7 +8,7 @@ import { createRuleContext, type EvaluationOptions } from './context.js';
 import { durationWithinCaps } from './duration-rules.js';
 import { compileRules, customRules } from './custom-rules.js';
 import {
-  breakGlassFields, endsInFuture, granteeIsValidEmail, reasonIsMeaningful, roleExists, ticketSatisfiesPolicy, windowIsOrdered,
+  breakGlassFields, endsInFuture, granteeIsNotProtected, granteeIsValidEmail, reasonIsMeaningful, roleExists, ticketSatisfiesPolicy, windowIsOrdered,
 } from './grant-field-rules.js';
 import { overlapRules } from './overlap-rules.js';
 
@@ -24,6 +24,7 @@ export function evaluatePolicy(repo: AccessRepo, options: EvaluationOptions): Di
     breakGlassFields(ctx, grant);
     if (!roleExists(ctx, grant)) continue;
     const role = repo.roles.get(grant.role)!;
+    granteeIsNotProtected(ctx, grant, role);
     ticketSatisfiesPolicy(ctx, grant, role);
     if (!windowIsOrdered(ctx, grant) || !endsInFuture(ctx, grant)) continue;
     durationWithinCaps(ctx, grant, role);

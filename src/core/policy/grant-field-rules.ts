@@ -3,6 +3,7 @@ import { formatInstant } from '../model/instant.js';
 import { ticketRequired } from '../model/policy.js';
 import type { Grant, Role } from '../model/types.js';
 import type { RuleContext } from './context.js';
+import { expandIdentityTemplate as expand } from '../model/policy-sections.js';
 
 /** The first character (a whole code point) past `~`: what the check below names. */
 const NOT_PRINTABLE_ASCII = /[^\u0000-\u007e]/u;
@@ -107,4 +108,36 @@ export function breakGlassFields(ctx: RuleContext, grant: Grant): void {
   if (!grant.breakGlass && grant.incident !== undefined) {
     ctx.report(grant, ['incident'], { code: 'GRANT_INCIDENT_WITHOUT_BREAK_GLASS', severity: 'warning', summary: '`incident` is only meaningful on break-glass grants', hint: 'use `ticket` for the ticket this access is for' });
   }
+}
+
+/**
+ * A grant must not name a protected principal (`apply.protected`, the automation's own access) as
+ * grantee: the expiry and HR sweeps would then be asked to remove that access. Refused on the
+ * change that adds it; a grant already on main is a warning (apply keeps working, the sweeps hold
+ * its removal). Identity Center entries are matched by user name here (`identitystore-user:NAME`);
+ * a user id in the list is matched by apply and the sweeps, which read the directory.
+ */
+export function granteeIsNotProtected(ctx: RuleContext, grant: Grant, role: Pick<Role, 'targets'>): void {
+  const shielded = new Set(ctx.repo.policy.apply.protected);
+  if (shielded.size === 0) return;
+  // The same mapping as plan/identity.ts (which core/policy may not import: plan depends on policy).
+  const { identities } = ctx.repo.policy;
+  const person = identities.people[grant.grantee];
+  const principals = new Set<string>([grant.grantee]);
+  for (const target of role.targets) {
+    if (target.kind === 'gcp') principals.add(person?.gcp ?? expand(identities.gcp, grant.grantee));
+    else if (target.strategy === 'iam') principals.add(`arn:aws:iam::${target.account}:user/${person?.awsIamUser ?? expand(identities.awsIamUser, grant.grantee)}`);
+    else {
+      const userName = person?.identityCenterUserName ?? expand(identities.identityCenterUserName, grant.grantee);
+      principals.add(userName).add(`identitystore-user:${userName}`);
+    }
+  }
+  const hit = [...principals].find((p) => shielded.has(p));
+  if (hit === undefined) return;
+  ctx.report(grant, ['grantee'], {
+    code: 'GRANT_GRANTEE_PROTECTED',
+    ...(ctx.isChanged(grant) ? {} : { severity: 'warning' as const }),
+    summary: `grantee ${grant.grantee} is ${hit}, a protected principal (policies: apply.protected): its access is never granted or revoked by a grant file`,
+    hint: ctx.isChanged(grant) ? 'grant access to a person, not to the automation\'s own principal' : 'delete this grant file by pull request; the expiry and HR sweeps hold its removal and report it',
+  });
 }

@@ -46,6 +46,40 @@ describe('gitgrant hr-check: leavers', () => {
     expect(trailers?.grants.map((g) => [g.grant, g.grantee])).toEqual([[bob.path, 'bob@example.com']]);
   });
 
+  // Attack: a grant names a protected principal (the automation's own access) as grantee; HR lists
+  // that address as gone (or a requester gets it listed so), and the nightly sweep removed the access
+  // apply is forbidden to remove.
+  it('never removes a protected principal\'s binding, even a leaver\'s: the grant stays with a finding, exit 1', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const guarded = aPolicy().inFile('apply').withoutOwners().withSection('apply', { protected: ['user:bob@example.com'] }).build();
+    const repo = gitRepo([HR_POLICY, guarded, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+    expect((await cli(world, repo, 'apply', '--now', T0)).code).toBe(0);
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; revoked: string[] };
+    expect(result.revoked).toEqual([]);
+    expect(membersOf(world)).toEqual(['user:bob@example.com']);
+    expect(repo.git('ls-files', 'grants').trim()).toBe(bob.path);
+    expect(result.findings.map((f) => [f.kind, f.outcome, f.grants])).toEqual([['EXPIRY_FAILED', 'failed', [bob.path]], ['HR_GRANTEE_TERMINATED', 'failed', [bob.path]]]);
+    expect(result.findings[0]!.details.join('\n')).toContain("held: removing user:bob@example.com's roles/viewer would take away a protected principal's access (policies: apply.protected)");
+  });
+
+  it('still revokes a leaver\'s GCP binding when apply.protected does not load: deadlines come first', async () => {
+    const bob = aGrant().for('bob@example.com').named('bob-1').expiringAt('2026-11-23T18:00:00Z');
+    const broken = aPolicy().inFile('apply').withoutOwners().withSection('apply', { protected: ['user:alice@example.com'], protect: [] }).build();
+    const repo = gitRepo([HR_POLICY, gcpRole(), bob.build(), people({ email: 'bob@example.com', status: 'terminated' })]);
+    await cli(world, repo, 'apply', '--now', T0);
+    repo.write(broken).commitAll('A typo in the protected list');
+
+    const run = await cli(world, repo, 'hr-check', '--now', T0, '--json');
+
+    const result = JSON.parse(run.stdout) as { findings: Finding[]; revoked: string[] };
+    expect(result.revoked).toEqual([bob.path]);
+    expect(membersOf(world)).toEqual([]);
+  });
+
   it('reports an approver of a live grant who has left, reading approvals from the notes on main', async () => {
     const alice = aGrant().for('alice@example.com').named('alice-1').expiringAt('2026-11-23T18:00:00Z');
     const identities = aPolicy().inFile('identities').withoutOwners().withSection('identities', { people: { 'carol@example.com': { github: 'carol-gh' } } }).build();

@@ -165,6 +165,36 @@ describe('the time window', () => {
   });
 });
 
+// Attack: a requester names a protected principal (the automation's own access) as grantee with a
+// short `until`, so the expiry or HR sweep removes that access. Refused on the pull request.
+describe('a grantee whose access is protected (apply.protected)', () => {
+  const guarded = (...principals: string[]) => aPolicy().withSection('apply', { protected: principals });
+
+  it('refuses a new grant whose grantee maps to a protected principal, at the grantee', () => {
+    const grant = aGrant().for('svc-deploy@example.com');
+    const finding = theOne(aRepo().with(guarded('user:svc-deploy@example.com'), grant).validate({ changed: idsOf(grant) }), 'GRANT_GRANTEE_PROTECTED');
+    expect(finding).toMatchObject({ severity: 'error', ...placeOf(grant, 'grantee') });
+    expect(finding.summary).toBe('grantee svc-deploy@example.com is user:svc-deploy@example.com, a protected principal (policies: apply.protected): its access is never granted or revoked by a grant file');
+  });
+
+  it('follows the policy\'s identity mapping: an address mapped onto the automation\'s service account is refused too', () => {
+    const policy = guarded('serviceAccount:gitgrant@acme-admin.iam.gserviceaccount.com')
+      .withSection('identities', { people: { 'ops-bot@example.com': { gcp: 'serviceAccount:gitgrant@acme-admin.iam.gserviceaccount.com' } } });
+    const grant = aGrant().for('ops-bot@example.com');
+    expect(codes(aRepo().with(policy, grant).validate({ changed: idsOf(grant) }))).toEqual(['GRANT_GRANTEE_PROTECTED']);
+  });
+
+  it('only warns about such a grant already on main, so apply keeps working; the sweeps hold its removal', () => {
+    const grant = aGrant().for('svc-deploy@example.com');
+    const finding = theOne(aRepo().with(guarded('user:svc-deploy@example.com'), grant).validate(), 'GRANT_GRANTEE_PROTECTED');
+    expect(finding.severity).toBe('warning');
+  });
+
+  it('accepts a grantee who is not protected', () => {
+    expect(aRepo().with(guarded('user:svc-deploy@example.com'), aGrant().for('alice@example.com')).validate()).toEqual([]);
+  });
+});
+
 describe('break-glass fields', () => {
   const glassRole = aRole().allowingBreakGlass('2h');
 

@@ -214,6 +214,19 @@ describe('setup-github-ruleset', () => {
     expect(script).toContain('never as repository or organisation secrets');
   });
 
+  it('turns off "Allow GitHub Actions to create and approve pull requests" with a valid request body, the default token read-only', () => {
+    expect(github.workflowPermissions()).toEqual({ default_workflow_permissions: 'read', can_approve_pull_request_reviews: false });
+    expect(validBody('/repos/{owner}/{repo}/actions/permissions/workflow', 'put', github.workflowPermissions())).toBe('valid');
+    const script = render(github.githubRulesetSteps({ repo: 'acme/access', appId: 4242, checkName: 'gitgrant gate' }));
+    expect(script).toContain('gh api --method PUT repos/acme/access/actions/permissions/workflow --input gitgrant-workflow-permissions.json');
+    expect(script).toContain('#   HTTP 409: the organisation decides this setting');
+  });
+
+  it('takes --verify as a flag', () => {
+    expect(github.optionsFrom(['--repo', 'acme/access', '--app-id', '4242', '--verify'])).toMatchObject({ verify: true, apply: false });
+    expect(github.optionsFrom(['--repo', 'acme/access', '--app-id', '4242'])).toMatchObject({ verify: false });
+  });
+
   it('uses the check name gitgrant posts, by default', () => {
     expect(github.optionsFrom(['--repo', 'acme/access', '--app-id', '4242']).checkName).toBe(GATE_CHECK_NAME);
     expect(GATE_CHECK_NAME).toBe('gitgrant gate');
