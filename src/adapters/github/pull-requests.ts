@@ -1,12 +1,28 @@
 /** Reading a pull request: what the gate and the PR comment need, every list fully paginated. */
 import type { GitHubClient } from './client.js';
-import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewState } from '../../core/gate/github-types.js';
+import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewDismissal, ReviewState } from '../../core/gate/github-types.js';
 
 export interface PullRequestReader {
   pull(number: number): Promise<PullRequest>;
   files(number: number): Promise<PullRequestFile[]>;
   reviews(number: number): Promise<Review[]>;
   commits(number: number): Promise<PullRequestCommit[]>;
+  /**
+   * Who dismissed which review, from the PR's `review_dismissed` issue events. Throws
+   * `IssueEventsTruncated` when the PR has more events than are read.
+   */
+  dismissals(number: number): Promise<ReviewDismissal[]>;
+}
+
+/** Pages of 100 issue events read per PR: a grant PR with more than 1,000 events is judged closed. */
+export const MAX_ISSUE_EVENT_PAGES = 10;
+
+/** The PR has more issue events than gitgrant reads: a dismissal among the rest would go unseen. */
+export class IssueEventsTruncated extends Error {
+  constructor(readonly read: number) {
+    super(`the pull request has more than ${read} issue events, and gitgrant reads ${read}`);
+    this.name = 'IssueEventsTruncated';
+  }
 }
 
 export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): PullRequestReader {
@@ -45,6 +61,22 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         ...(r.commit_id ? { commitId: r.commit_id } : {}),
         ...(r.submitted_at ? { submittedAt: Date.parse(r.submitted_at) } : {}),
       }));
+    },
+    async dismissals(number) {
+      const found: ReviewDismissal[] = [];
+      let pages = 0;
+      const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { ...repo, issue_number: number, per_page: 100 });
+      for await (const { data, headers } of events) {
+        pages += 1;
+        for (const event of data) {
+          if (event.event !== 'review_dismissed' || !('dismissed_review' in event) || !event.dismissed_review) continue;
+          const { review_id: reviewId, state } = event.dismissed_review;
+          found.push({ reviewId, by: toUser(event.actor), previousState: state.toUpperCase() });
+        }
+        // Oldest first: the events left unread are the latest ones, where a dismissal is likeliest.
+        if (pages >= MAX_ISSUE_EVENT_PAGES && /\brel="next"/.test(headers.link ?? '')) throw new IssueEventsTruncated(pages * 100);
+      }
+      return found;
     },
     async commits(number) {
       const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 });
