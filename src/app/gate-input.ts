@@ -77,9 +77,9 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
 }
 
 /**
- * Who dismissed the PR's dismissed reviews: read only when the reviews show one. When the events
- * cannot be read, or not all of them, the gate is told why, and every dismissed review of someone
- * who could approve keeps blocking (fail closed).
+ * Who dismissed the PR's dismissed reviews, from its timeline, read only when the reviews show
+ * one. When the timeline cannot be read, or not all of it, the gate is told why, and every
+ * dismissed review of someone who could approve keeps blocking (fail closed).
  */
 async function dismissalsOf(reader: PullRequestReader, prNumber: number, reviews: readonly Review[]): Promise<{ dismissals?: ReviewDismissal[]; dismissalsUnread?: DismissalsUnread }> {
   if (!reviews.some((r) => r.state === 'DISMISSED')) return {};
@@ -95,8 +95,8 @@ async function dismissalsOf(reader: PullRequestReader, prNumber: number, reviews
     const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 200).trim();
     return {
       dismissalsUnread: {
-        cause: `who dismissed reviews could not be read: GitHub answered ${status} to the pull request's issue events (${message})`,
-        hint: "re-run the gate; if it persists, give the gate's token read access to issues or pull requests",
+        cause: `who dismissed reviews could not be read: GitHub answered ${status} for the pull request's timeline (${message})`,
+        hint: "re-run the gate; if it persists, check that the gate's token can read pull requests",
       },
     };
   }

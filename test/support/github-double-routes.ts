@@ -305,6 +305,8 @@ export const handlers: Record<string, Handler> = {
   }),
   // State changes, review dismissals and labels, oldest first, in the shapes GitHub lists them.
   'issues/list-events': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.events.map((e) => issueEventJson(repo, e, r.base)) })),
+  // The same events on the timeline (GitHub's also lists commits, comments and reviews there; gitgrant reads only these).
+  'issues/list-events-for-timeline': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.events.map((e) => issueEventJson(repo, e, r.base)) })),
   'issues/list-comments': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.comments.map((c) => commentJson(repo, c, r.base)) })),
   'issues/create-comment': withIssue('issue_number', (r, state, { repo, issue }) => {
     const now = state.tick();

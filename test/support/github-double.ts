@@ -87,7 +87,7 @@ export class GitHubDouble {
 
   /**
    * Dismisses a review as `by` did it on GitHub (`PUT .../reviews/{id}/dismissals`): the review's
-   * state becomes DISMISSED in the reviews API, and the PR's issue events get a `review_dismissed`
+   * state becomes DISMISSED in the reviews API, and the PR's issue events (and timeline) get a `review_dismissed`
    * event naming `by` as the actor and the review's state before. A push that dismisses a stale
    * approval is recorded the same way, with the pusher as the actor.
    */

@@ -8,19 +8,20 @@ export interface PullRequestReader {
   reviews(number: number): Promise<Review[]>;
   commits(number: number): Promise<PullRequestCommit[]>;
   /**
-   * Who dismissed which review, from the PR's `review_dismissed` issue events. Throws
-   * `IssueEventsTruncated` when the PR has more events than are read.
+   * Who dismissed which review, from the `review_dismissed` events of the PR's timeline (readable
+   * with the pull requests permission the gate's and apply's tokens have). Throws
+   * `IssueEventsTruncated` when the timeline has more events than are read.
    */
   dismissals(number: number): Promise<ReviewDismissal[]>;
 }
 
-/** Pages of 100 issue events read per PR: a grant PR with more than 1,000 events is judged closed. */
+/** Pages of 100 timeline events read per PR: a grant PR with more than 1,000 is judged closed. */
 export const MAX_ISSUE_EVENT_PAGES = 10;
 
-/** The PR has more issue events than gitgrant reads: a dismissal among the rest would go unseen. */
+/** The PR's timeline has more events than gitgrant reads: a dismissal among the rest would go unseen. */
 export class IssueEventsTruncated extends Error {
   constructor(readonly read: number) {
-    super(`the pull request has more than ${read} issue events, and gitgrant reads ${read}`);
+    super(`the pull request's timeline has more than ${read} events, and gitgrant reads ${read}`);
     this.name = 'IssueEventsTruncated';
   }
 }
@@ -65,13 +66,13 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
     async dismissals(number) {
       const found: ReviewDismissal[] = [];
       let pages = 0;
-      const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { ...repo, issue_number: number, per_page: 100 });
+      const events = octokit.paginate.iterator(octokit.rest.issues.listEventsForTimeline, { ...repo, issue_number: number, per_page: 100 });
       for await (const { data, headers } of events) {
         pages += 1;
         for (const event of data) {
           if (event.event !== 'review_dismissed' || !('dismissed_review' in event) || !event.dismissed_review) continue;
           const { review_id: reviewId, state } = event.dismissed_review;
-          found.push({ reviewId, by: toUser(event.actor), previousState: state.toUpperCase() });
+          found.push({ reviewId, by: toUser('actor' in event ? event.actor : undefined), previousState: state.toUpperCase() });
         }
         // Oldest first: the events left unread are the latest ones, where a dismissal is likeliest.
         if (pages >= MAX_ISSUE_EVENT_PAGES && /\brel="next"/.test(headers.link ?? '')) throw new IssueEventsTruncated(pages * 100);

@@ -45,14 +45,14 @@ export interface GateInput {
    */
   unlinkedCommits?: readonly UnlinkedCommit[];
   /**
-   * Who dismissed the PR's dismissed reviews, from its `review_dismissed` issue events. Anyone with
-   * write access can dismiss a review, the requester included: a dismissed request for changes
-   * keeps blocking unless someone who could approve in the reviewer's place dismissed it, and so
-   * does a dismissed review of someone who could approve when no event says what it was and who
-   * dismissed it (fail closed).
+   * Who dismissed the PR's dismissed reviews, from the `review_dismissed` events of its timeline.
+   * Anyone with write access can dismiss a review, the requester included: a dismissed request for
+   * changes keeps blocking unless someone who could approve in the reviewer's place dismissed it,
+   * and so does a dismissed review of someone who could approve when no event says what it was and
+   * who dismissed it (fail closed).
    */
   dismissals?: readonly ReviewDismissal[];
-  /** Set when the events could not be read, or not all of them: why, and what to do. */
+  /** Set when the timeline could not be read, or not all of it: why, and what to do. */
   dismissalsUnread?: DismissalsUnread;
 }
 
@@ -105,7 +105,7 @@ export interface Blocker {
   levels: string[];
   /**
    * The review was dismissed, yet it still blocks: by someone who cannot overrule it (and why), or
-   * by someone unknown (GitHub's events did not say, or could not be read).
+   * by someone unknown (the timeline did not say, or could not be read).
    */
   dismissed?: { by: string; because: DismisserBar } | { unknown: DismissalsUnread };
 }

@@ -237,12 +237,12 @@ describe('a request for changes dismissed by the requester fails the trusted che
     expect(check.summary).toContain('changes requested by carol, dismissed by alice, who cannot dismiss it: the PR author cannot approve their own PR');
   });
 
-  it('posts a failing check with the cause and the fix when the issue events cannot be read', async () => {
+  it('posts a failing check with the cause and the fix when the timeline cannot be read', async () => {
     const { gh, main, head, approved } = anApprovedPull();
     gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol', 'dave'] });
     const objection = gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'carol', state: 'CHANGES_REQUESTED' });
     gh.dismissReview(GITHUB_REPO, approved, objection, 'dave');
-    gh.rateLimit({ operationId: 'issues/list-events', kind: 'secondary', times: 1 });
+    gh.rateLimit({ operationId: 'issues/list-events-for-timeline', kind: 'secondary', times: 1 });
 
     const run = await trustedGate(gh, main, head, GITHUB_REPO);
 
@@ -250,7 +250,7 @@ describe('a request for changes dismissed by the requester fails the trusted che
     expect(latestOn(head)).toEqual(
       expect.objectContaining({
         conclusion: 'failure',
-        title: expect.stringMatching(/^a dismissed review by carol still blocks: who dismissed reviews could not be read: GitHub answered 403 .*; re-run the gate; if it persists, give the gate's token read access to issues or pull requests$/),
+        title: expect.stringMatching(/^a dismissed review by carol still blocks: who dismissed reviews could not be read: GitHub answered 403 .*; re-run the gate; if it persists, check that the gate's token can read pull requests$/),
       }),
     );
   });

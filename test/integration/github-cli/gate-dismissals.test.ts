@@ -2,7 +2,7 @@
  * A "changes requested" review that someone dismissed, end to end (the CLI, the OpenAPI-checked
  * GitHub double). On GitHub anyone with write access can dismiss a review, the requester included;
  * the reviews API then only says DISMISSED. The gate reads who dismissed it from the PR's
- * `review_dismissed` issue events: the objection stands unless someone whose own approval would
+ * timeline (`review_dismissed` events): the objection stands unless someone whose own approval would
  * count for that file dismissed it.
  */
 import { describe, expect, it } from 'vitest';
@@ -135,37 +135,37 @@ describe('a dismissed "changes requested" review', () => {
 });
 
 describe('fails closed when who dismissed a review is not known', () => {
-  it('fails with the cause and a fix when GitHub does not answer for the issue events', async () => {
+  it('fails with the cause and a fix when GitHub does not answer for the timeline', async () => {
     const gh = double();
     const { pull, objection } = anObjectedPull(gh);
     gh.dismissReview(GITHUB_REPO, pull, objection, 'dave');
-    gh.rateLimit({ operationId: 'issues/list-events', kind: 'secondary', times: 1 });
+    gh.rateLimit({ operationId: 'issues/list-events-for-timeline', kind: 'secondary', times: 1 });
 
     const run = await gate(gh, pull);
 
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toContain(
-      "gate: FAILED: a dismissed review by carol still blocks: who dismissed reviews could not be read: GitHub answered 403 to the pull request's issue events (You have exceeded a secondary rate limit.",
+      "gate: FAILED: a dismissed review by carol still blocks: who dismissed reviews could not be read: GitHub answered 403 for the pull request's timeline (You have exceeded a secondary rate limit.",
     );
-    expect(run.stdout).toContain("re-run the gate; if it persists, give the gate's token read access to issues or pull requests\n");
+    expect(run.stdout).toContain("re-run the gate; if it persists, check that the gate's token can read pull requests\n");
     expect(run.stdout).toContain('review by carol, who could approve owners, was dismissed, and whether it requested changes and who dismissed it is unknown');
   });
 
-  it('fails when the PR has more issue events than the gate reads (the requester flooded it with labels)', async () => {
+  it('fails when the PR has more timeline events than the gate reads (the requester flooded it with labels)', async () => {
     const gh = double();
     const { pull, objection } = anObjectedPull(gh);
     for (let i = 0; i < 1000; i += 1) gh.labelIssue(GITHUB_REPO, pull, 'alice', `noise-${i % 5}`);
     // The 1,001st event, on an 11th page nobody reads: dismissed by the requester.
     gh.dismissReview(GITHUB_REPO, pull, objection, 'alice');
-    const calls = gh.calls('issues/list-events');
+    const calls = gh.calls('issues/list-events-for-timeline');
 
     const run = await gate(gh, pull);
 
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toContain(
-      'gate: FAILED: a dismissed review by carol still blocks: who dismissed reviews could not be read: the pull request has more than 1000 issue events, and gitgrant reads 1000; open the request again as a new pull request',
+      "gate: FAILED: a dismissed review by carol still blocks: who dismissed reviews could not be read: the pull request's timeline has more than 1000 events, and gitgrant reads 1000; open the request again as a new pull request",
     );
-    expect(gh.calls('issues/list-events') - calls).toBe(10);
+    expect(gh.calls('issues/list-events-for-timeline') - calls).toBe(10);
   });
 
   it('reads every page up to the limit: a dismissal on the 10th page is found', async () => {
