@@ -6,7 +6,7 @@
 import type { GitHubPrincipal } from '../core/model/types.js';
 import { classifyChanges, type ChangedGrant } from '../core/gate/changed-files.js';
 import { isBot, type DismissalsUnread, type GateInput, type GrantUnderReview, type UnlinkedCommit } from '../core/gate/gate.js';
-import { IssueEventsTruncated, type PullRequestReader } from '../adapters/github/pull-requests.js';
+import { TimelineTruncated, type PullRequestReader } from '../adapters/github/pull-requests.js';
 import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
 import type { PullRequest, PullRequestCommit, Review, ReviewDismissal } from '../core/gate/github-types.js';
 
@@ -86,7 +86,7 @@ async function dismissalsOf(reader: PullRequestReader, prNumber: number, reviews
   try {
     return { dismissals: await reader.dismissals(prNumber) };
   } catch (error) {
-    if (error instanceof IssueEventsTruncated) {
+    if (error instanceof TimelineTruncated) {
       return { dismissalsUnread: { cause: `who dismissed reviews could not be read: ${error.message}`, hint: 'open the request again as a new pull request' } };
     }
     const status = (error as { status?: unknown }).status;

@@ -10,19 +10,19 @@ export interface PullRequestReader {
   /**
    * Who dismissed which review, from the `review_dismissed` events of the PR's timeline (readable
    * with the pull requests permission the gate's and apply's tokens have). Throws
-   * `IssueEventsTruncated` when the timeline has more events than are read.
+   * `TimelineTruncated` when the timeline has more events than are read.
    */
   dismissals(number: number): Promise<ReviewDismissal[]>;
 }
 
 /** Pages of 100 timeline events read per PR: a grant PR with more than 1,000 is judged closed. */
-export const MAX_ISSUE_EVENT_PAGES = 10;
+export const MAX_TIMELINE_PAGES = 10;
 
 /** The PR's timeline has more events than gitgrant reads: a dismissal among the rest would go unseen. */
-export class IssueEventsTruncated extends Error {
+export class TimelineTruncated extends Error {
   constructor(readonly read: number) {
     super(`the pull request's timeline has more than ${read} events, and gitgrant reads ${read}`);
-    this.name = 'IssueEventsTruncated';
+    this.name = 'TimelineTruncated';
   }
 }
 
@@ -75,7 +75,7 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
           found.push({ reviewId, by: toUser('actor' in event ? event.actor : undefined), previousState: state.toUpperCase() });
         }
         // Oldest first: the events left unread are the latest ones, where a dismissal is likeliest.
-        if (pages >= MAX_ISSUE_EVENT_PAGES && /\brel="next"/.test(headers.link ?? '')) throw new IssueEventsTruncated(pages * 100);
+        if (pages >= MAX_TIMELINE_PAGES && /\brel="next"/.test(headers.link ?? '')) throw new TimelineTruncated(pages * 100);
       }
       return found;
     },
