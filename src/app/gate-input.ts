@@ -5,10 +5,10 @@
  */
 import type { GitHubPrincipal } from '../core/model/types.js';
 import { classifyChanges, type ChangedGrant } from '../core/gate/changed-files.js';
-import type { GateInput, GrantUnderReview, UnlinkedCommit } from '../core/gate/gate.js';
-import type { PullRequestReader } from '../adapters/github/pull-requests.js';
+import { isBot, type DismissalsUnread, type GateInput, type GrantUnderReview, type UnlinkedCommit } from '../core/gate/gate.js';
+import { TimelineTruncated, type PullRequestReader } from '../adapters/github/pull-requests.js';
 import { parseTeam, type TeamDirectory } from '../adapters/github/teams.js';
-import type { PullRequest, PullRequestCommit } from '../core/gate/github-types.js';
+import type { PullRequest, PullRequestCommit, Review, ReviewDismissal } from '../core/gate/github-types.js';
 
 /** The PR changes more files than GitHub listed: the gate cannot judge what it was not shown. */
 export class GateInputIncomplete extends Error {
@@ -42,13 +42,18 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
   // Likewise commits (at most 250): the author of one never listed could be an approver.
   if (pr.commitCount !== undefined && commits.length < pr.commitCount) throw new GateInputIncomplete(pr.commitCount, commits.length, 'commits');
   const grants = await options.requirementsFor(pr, classifyChanges(files).grants);
+  const dismissed = await dismissalsOf(reader, prNumber, reviews);
 
   const teamPrincipals = new Set<string>();
   for (const principal of [...options.policyOwners, ...grants.flatMap((g) => g.requirement.levels.flatMap((l) => l.from))]) {
     if (parseTeam(principal)) teamPrincipals.add(principal);
   }
-  // Only people who approved or requested changes can move the verdict; nobody else is looked up.
-  const reviewers = new Set(reviews.filter((r) => r.user && (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED')).map((r) => r.user!.login));
+  // Only people who approved or requested changes can move the verdict, and those who dismissed a
+  // review (whether they could lift an objection); nobody else is looked up.
+  const reviewers = new Set([
+    ...reviews.filter((r) => r.user && (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED')).map((r) => r.user!.login),
+    ...(dismissed.dismissals ?? []).filter((d) => !isBot(d.by)).map((d) => d.by.login),
+  ]);
 
   const activeTeamMembers: Record<string, string[]> = {};
   await Promise.all(
@@ -67,7 +72,34 @@ export async function gatherGateInput(options: GatherGateOptions): Promise<GateI
     activeTeamMembers,
     commitAuthors: commitAuthorsOf(commits),
     unlinkedCommits: unlinkedCommitsOf(commits),
+    ...dismissed,
   };
+}
+
+/**
+ * Who dismissed the PR's dismissed reviews, from its timeline, read only when the reviews show
+ * one. When the timeline cannot be read, or not all of it, the gate is told why, and every
+ * dismissed review of someone who could approve keeps blocking (fail closed).
+ */
+async function dismissalsOf(reader: PullRequestReader, prNumber: number, reviews: readonly Review[]): Promise<{ dismissals?: ReviewDismissal[]; dismissalsUnread?: DismissalsUnread }> {
+  if (!reviews.some((r) => r.state === 'DISMISSED')) return {};
+  try {
+    return { dismissals: await reader.dismissals(prNumber) };
+  } catch (error) {
+    if (error instanceof TimelineTruncated) {
+      return { dismissalsUnread: { cause: `who dismissed reviews could not be read: ${error.message}`, hint: 'open the request again as a new pull request' } };
+    }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== 'number') throw error;
+    // GitHub's own words, one line of printable text: it is shown in the log and the check.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').slice(0, 200).trim();
+    return {
+      dismissalsUnread: {
+        cause: `who dismissed reviews could not be read: GitHub answered ${status} for the pull request's timeline (${message})`,
+        hint: "re-run the gate; if it persists, check that the gate's token can read pull requests",
+      },
+    };
+  }
 }
 
 /**

@@ -288,6 +288,14 @@ function failureReasons(run: GateRun, judgedSha: string, automation: string): st
     const which = unlinked.length === 1 ? `commit ${unlinked[0]!.sha.slice(0, 12)} is` : `${unlinked.length} commits are`;
     reasons.push(`${which} not linked to a GitHub account, so no approval counts until the email is linked or the commit rewritten`);
   }
+  const unknownDismissals = run.result.subjects.flatMap((s) => s.blockedBy.flatMap((b) => (b.dismissed && 'unknown' in b.dismissed ? [{ login: b.login, ...b.dismissed.unknown }] : [])));
+  if (unknownDismissals.length > 0) {
+    // Fail closed: a dismissed review of someone who could approve may be a request for changes the
+    // requester dismissed. Said once, with the first cause (they share it when the timeline did not load).
+    const { cause, hint } = unknownDismissals[0]!;
+    const who = [...new Set(unknownDismissals.map((d) => d.login))].join(', ');
+    reasons.push(`a dismissed review by ${who} still blocks: ${cause}; ${hint}`);
+  }
   if (!run.passed && run.result.passed) reasons.push(FILES_INVALID);
   return reasons;
 }

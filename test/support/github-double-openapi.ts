@@ -232,7 +232,11 @@ export class GitHubOpenApi {
     if (branches) {
       const resolved = branches.map((b) => this.resolve(b));
       if (value === null || (value === undefined && resolved.some((b) => b.type === 'null'))) return null;
-      const fitting = resolved.find((b) => b.type !== 'null' && kindFits(b, value)) ?? resolved.find((b) => b.type !== 'null')!;
+      // The branch the value was written as: for an object, one that declares every field it has,
+      // then the one it misses the fewest required fields of (a `review_dismissed` issue event is not
+      // a `labeled` one missing its label).
+      const candidates = resolved.filter((b) => b.type !== 'null' && kindFits(b, value));
+      const fitting = bestFit(candidates, value) ?? resolved.find((b) => b.type !== 'null')!;
       return this.fill(fitting, value);
     }
     if (schema.allOf) return (schema.allOf as Schema[]).reduce<Json>((acc, part) => this.fill(part, acc), value);
@@ -286,6 +290,25 @@ function kindFits(schema: Schema, value: Json): boolean {
   if (types.length === 0) return true;
   const kind = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
   return types.includes(kind) || (kind === 'integer' && types.includes('number'));
+}
+
+/** The first branch with the lowest (undeclared fields, missing required fields) for an object; the first branch otherwise. */
+function bestFit(branches: readonly Schema[], value: Json): Schema | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return branches[0];
+  const keys = Object.keys(value as Schema);
+  const score = (b: Schema) => {
+    const declared = (b.properties ?? {}) as Schema;
+    const undeclared = b.properties ? keys.filter((k) => !(k in declared)).length : 0;
+    const missing = ((b.required as string[] | undefined) ?? []).filter((name) => !(name in (value as Schema))).length;
+    return undeclared * 10_000 + missing;
+  };
+  let best: Schema | undefined;
+  let bestScore = Infinity;
+  for (const branch of branches) {
+    const s = score(branch);
+    if (s < bestScore) [best, bestScore] = [branch, s];
+  }
+  return best;
 }
 
 function describe(where: string, validate: ValidateFunction): string[] {

@@ -2,7 +2,7 @@
  * The GitHub double's handlers, one per operationId it serves. Each returns only the fields that
  * matter; the server completes them to the documented shape and validates the result.
  */
-import type { CheckRunRecord, CommentRecord, FileRecord, GitHubDoubleState, IssueRecord, PullRecord, RepoRecord, ReviewRecord, UserRecord } from './github-double-state.js';
+import type { CheckRunRecord, CommentRecord, FileRecord, GitHubDoubleState, IssueEventRecord, IssueRecord, PullRecord, RepoRecord, ReviewRecord, UserRecord } from './github-double-state.js';
 
 export interface DoubleRequest {
   pathParams: Record<string, string>;
@@ -123,6 +123,32 @@ const reviewJson = (repo: RepoRecord, pull: PullRecord, review: ReviewRecord, ba
   submitted_at: review.submittedAt,
   pull_request_url: `${base}/${repoPath(repo)}/pulls/${pull.number}`,
 });
+
+function issueEventJson(repo: RepoRecord, e: IssueEventRecord, base: string) {
+  const common = {
+    id: e.id,
+    node_id: `IE_${e.id}`,
+    url: `${base}/${repoPath(repo)}/issues/events/${e.id}`,
+    actor: userJson(e.actor, base),
+    event: e.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: e.createdAt,
+    performed_via_github_app: null,
+  };
+  switch (e.event) {
+    case 'closed':
+    case 'reopened':
+      return { ...common, state_reason: e.stateReason };
+    case 'review_dismissed':
+      return {
+        ...common,
+        dismissed_review: { state: e.dismissedReview.state, review_id: e.dismissedReview.reviewId, dismissal_message: e.dismissedReview.message, dismissal_commit_id: e.dismissedReview.commitId },
+      };
+    case 'labeled':
+      return { ...common, label: { name: e.label, color: 'ededed' } };
+  }
+}
 
 const commentJson = (repo: RepoRecord, comment: CommentRecord, base: string) => ({
   id: comment.id,
@@ -277,22 +303,10 @@ export const handlers: Record<string, Handler> = {
     applyIssueChanges(state, issue, r.body ?? {}, r.actor);
     return { status: 200, body: issueJson(repo, issue, r.base) };
   }),
-  // Only state changes are recorded: a "state change issue event" each, as GitHub lists them.
-  'issues/list-events': withIssue('issue_number', (r, _s, { repo, issue }) => ({
-    status: 200,
-    items: issue.events.map((e) => ({
-      id: e.id,
-      node_id: `IE_${e.id}`,
-      url: `${r.base}/${repoPath(repo)}/issues/events/${e.id}`,
-      actor: userJson(e.actor, r.base),
-      event: e.event,
-      commit_id: null,
-      commit_url: null,
-      created_at: e.createdAt,
-      performed_via_github_app: null,
-      state_reason: e.stateReason,
-    })),
-  })),
+  // State changes, review dismissals and labels, oldest first, in the shapes GitHub lists them.
+  'issues/list-events': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.events.map((e) => issueEventJson(repo, e, r.base)) })),
+  // The same events on the timeline (GitHub's also lists commits, comments and reviews there; gitgrant reads only these).
+  'issues/list-events-for-timeline': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.events.map((e) => issueEventJson(repo, e, r.base)) })),
   'issues/list-comments': withIssue('issue_number', (r, _s, { repo, issue }) => ({ status: 200, items: issue.comments.map((c) => commentJson(repo, c, r.base)) })),
   'issues/create-comment': withIssue('issue_number', (r, state, { repo, issue }) => {
     const now = state.tick();

@@ -21,13 +21,22 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
-/** What the issue events API reports of a state change: who closed or reopened, when, and why. */
-export interface IssueEventRecord {
-  id: number;
-  event: 'closed' | 'reopened';
-  actor: UserRecord;
-  createdAt: string;
-  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+/**
+ * What the issue events API reports: a state change (who closed or reopened, when, and why), a
+ * review dismissed (who dismissed which review, and what it was before), or a label added.
+ */
+export type IssueEventRecord =
+  | { id: number; event: 'closed' | 'reopened'; actor: UserRecord; createdAt: string; stateReason: 'completed' | 'not_planned' | 'reopened' | null }
+  | { id: number; event: 'review_dismissed'; actor: UserRecord; createdAt: string; dismissedReview: DismissedReviewRecord }
+  | { id: number; event: 'labeled'; actor: UserRecord; createdAt: string; label: string };
+
+/** GitHub's `dismissed_review` of a `review_dismissed` event: `state` is the review's state before, in lower case. */
+export interface DismissedReviewRecord {
+  state: 'approved' | 'changes_requested' | 'commented';
+  reviewId: number;
+  message: string | null;
+  /** The pull request's head when the review was dismissed. */
+  commitId: string;
 }
 
 export interface IssueRecord {

@@ -86,6 +86,29 @@ export class GitHubDouble {
   }
 
   /**
+   * Dismisses a review as `by` did it on GitHub (`PUT .../reviews/{id}/dismissals`): the review's
+   * state becomes DISMISSED in the reviews API, and the PR's issue events (and timeline) get a `review_dismissed`
+   * event naming `by` as the actor and the review's state before. A push that dismisses a stale
+   * approval is recorded the same way, with the pusher as the actor.
+   */
+  dismissReview(repo: string, pull: number, reviewId: number, by: string, message: string | null = 'Dismissed'): void {
+    const record = this.pull(repo, pull);
+    const review = record.reviews.find((r) => r.id === reviewId);
+    if (!review) throw new Error(`The double has no review ${reviewId} on ${repo}#${pull}`);
+    if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED') throw new Error(`GitHub dismisses only approvals and requests for changes, not a ${review.state} review`);
+    const state = review.state === 'APPROVED' ? 'approved' : 'changes_requested';
+    review.state = 'DISMISSED';
+    this.issue(repo, pull).events.push({ id: this.state.id(), event: 'review_dismissed', actor: this.state.user(by), createdAt: this.state.tick(), dismissedReview: { state, reviewId, message, commitId: record.headSha } });
+  }
+
+  /** Adds a label to an issue or PR as `by`: one `labeled` issue event each (anyone with triage access can add many). */
+  labelIssue(repo: string, number: number, by: string, label: string): void {
+    const issue = this.issue(repo, number);
+    if (!issue.labels.includes(label)) issue.labels.push(label);
+    issue.events.push({ id: this.state.id(), event: 'labeled', actor: this.state.user(by), createdAt: this.state.tick(), label });
+  }
+
+  /**
    * Moves the PR's head to a new commit (older approvals become stale); returns the new sha. The
    * commit is the PR author's unless `author` names someone else, or describes the commit in full
    * (an email GitHub cannot link: `{ author: null, authorEmail: ... }`; a web-flow merge...).

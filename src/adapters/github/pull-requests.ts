@@ -1,12 +1,29 @@
 /** Reading a pull request: what the gate and the PR comment need, every list fully paginated. */
 import type { GitHubClient } from './client.js';
-import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewState } from '../../core/gate/github-types.js';
+import type { FileStatus, GitHubUser, PullRequest, PullRequestCommit, PullRequestFile, RepoRef, Review, ReviewDismissal, ReviewState } from '../../core/gate/github-types.js';
 
 export interface PullRequestReader {
   pull(number: number): Promise<PullRequest>;
   files(number: number): Promise<PullRequestFile[]>;
   reviews(number: number): Promise<Review[]>;
   commits(number: number): Promise<PullRequestCommit[]>;
+  /**
+   * Who dismissed which review, from the `review_dismissed` events of the PR's timeline (readable
+   * with the pull requests permission the gate's and apply's tokens have). Throws
+   * `TimelineTruncated` when the timeline has more events than are read.
+   */
+  dismissals(number: number): Promise<ReviewDismissal[]>;
+}
+
+/** Pages of 100 timeline events read per PR: a grant PR with more than 1,000 is judged closed. */
+export const MAX_TIMELINE_PAGES = 10;
+
+/** The PR's timeline has more events than gitgrant reads: a dismissal among the rest would go unseen. */
+export class TimelineTruncated extends Error {
+  constructor(readonly read: number) {
+    super(`the pull request's timeline has more than ${read} events, and gitgrant reads ${read}`);
+    this.name = 'TimelineTruncated';
+  }
 }
 
 export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): PullRequestReader {
@@ -45,6 +62,22 @@ export function octokitPullRequestReader(octokit: GitHubClient, repo: RepoRef): 
         ...(r.commit_id ? { commitId: r.commit_id } : {}),
         ...(r.submitted_at ? { submittedAt: Date.parse(r.submitted_at) } : {}),
       }));
+    },
+    async dismissals(number) {
+      const found: ReviewDismissal[] = [];
+      let pages = 0;
+      const events = octokit.paginate.iterator(octokit.rest.issues.listEventsForTimeline, { ...repo, issue_number: number, per_page: 100 });
+      for await (const { data, headers } of events) {
+        pages += 1;
+        for (const event of data) {
+          if (event.event !== 'review_dismissed' || !('dismissed_review' in event) || !event.dismissed_review) continue;
+          const { review_id: reviewId, state } = event.dismissed_review;
+          found.push({ reviewId, by: toUser('actor' in event ? event.actor : undefined), previousState: state.toUpperCase() });
+        }
+        // Oldest first: the events left unread are the latest ones, where a dismissal is likeliest.
+        if (pages >= MAX_TIMELINE_PAGES && /\brel="next"/.test(headers.link ?? '')) throw new TimelineTruncated(pages * 100);
+      }
+      return found;
     },
     async commits(number) {
       const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...repo, pull_number: number, per_page: 100 });

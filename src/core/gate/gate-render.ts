@@ -4,7 +4,7 @@
  * a reason cannot mention a team, inject HTML or break the table.
  */
 import { markdownCode, markdownText, plainText } from '../render/escape.js';
-import type { GateResult, GateSubject, IgnoreReason, LevelVerdict, SubjectStatus, SubjectVerdict, UnlinkedCommit } from './gate.js';
+import type { Blocker, DismisserBar, GateResult, GateSubject, IgnoreReason, LevelVerdict, SubjectStatus, SubjectVerdict, UnlinkedCommit } from './gate.js';
 
 const STATUS_WORDS: Record<SubjectStatus, string> = {
   approved: 'approved',
@@ -101,6 +101,29 @@ function unlinkedLine(c: UnlinkedCommit, code: (s: string) => string, escape: (s
   );
 }
 
+/** Why a dismisser cannot lift a request for changes (their own approval would not count either). */
+const DISMISSER_WORDS: Record<DismisserBar, string> = {
+  bot: 'bots cannot approve',
+  'pr-author': 'the PR author cannot approve their own PR',
+  'commit-author': 'wrote a commit of this PR, so cannot approve it',
+  grantee: 'the grantee cannot approve their own access',
+  requester: 'the requester cannot approve their own request',
+  'not-eligible': 'only someone who could approve',
+};
+
+function blockerNote(b: Blocker, escape: (s: string) => string): string {
+  const who = escape(b.login);
+  const levels = b.levels.map(escape).join(', ');
+  if (!b.dismissed) return `changes requested by ${who}, who could approve ${levels}`;
+  if ('unknown' in b.dismissed) {
+    const { cause, hint } = b.dismissed.unknown;
+    return `review by ${who}, who could approve ${levels}, was dismissed, and whether it requested changes and who dismissed it is unknown: ${escape(cause)} (fix: ${escape(hint)})`;
+  }
+  const { by, because } = b.dismissed;
+  const why = because === 'not-eligible' ? `${DISMISSER_WORDS[because]} ${levels} can` : DISMISSER_WORDS[because];
+  return `changes requested by ${who}, dismissed by ${escape(by)}, who cannot dismiss it: ${why}; it blocks until ${who} approves the latest commit (a dismissed review cannot be dismissed again)`;
+}
+
 function subjectNotes(verdict: SubjectVerdict, escape: (s: string) => string): string[] {
   const notes: string[] = [];
   if (verdict.waivedBy) notes.push(`approval waived (${escape(verdict.waivedBy.kind)}): ${escape(verdict.waivedBy.because)}`);
@@ -112,7 +135,7 @@ function subjectNotes(verdict: SubjectVerdict, escape: (s: string) => string): s
         `add ${escape(`\`${grantee}: { github: <login> }\``)} under identities.people in ${escape(identitiesFile)}`,
     );
   }
-  for (const b of verdict.blockedBy) notes.push(`changes requested by ${escape(b.login)}, who could approve ${b.levels.map(escape).join(', ')}`);
+  for (const b of verdict.blockedBy) notes.push(blockerNote(b, escape));
   for (const i of verdict.ignored) notes.push(`not counted: ${escape(i.login)} (${i.state.toLowerCase()}): ${IGNORE_WORDS[i.reason]}`);
   return notes;
 }

@@ -7,7 +7,7 @@ import type { Email, GitHubPrincipal, GrantId } from '../model/types.js';
 import type { ApprovalRequirement, RequiredLevel, Waiver } from '../policy/approval-types.js';
 import { classifyChanges, type RefusedFile } from './changed-files.js';
 import { assignToLevels } from './matching.js';
-import type { GitHubUser, PullRequestFile, Review, ReviewState } from './github-types.js';
+import type { GitHubUser, PullRequestFile, Review, ReviewDismissal, ReviewState } from './github-types.js';
 import { compareText } from '../text/compare-text.js';
 
 export interface GrantUnderReview {
@@ -44,6 +44,21 @@ export interface GateInput {
    * them could be an approver, so while there is one, no approval counts.
    */
   unlinkedCommits?: readonly UnlinkedCommit[];
+  /**
+   * Who dismissed the PR's dismissed reviews, from the `review_dismissed` events of its timeline.
+   * Anyone with write access can dismiss a review, the requester included: a dismissed request for
+   * changes keeps blocking unless someone who could approve in the reviewer's place dismissed it,
+   * and so does a dismissed review of someone who could approve when no event says what it was and
+   * who dismissed it (fail closed).
+   */
+  dismissals?: readonly ReviewDismissal[];
+  /** Set when the timeline could not be read, or not all of it: why, and what to do. */
+  dismissalsUnread?: DismissalsUnread;
+}
+
+export interface DismissalsUnread {
+  cause: string;
+  hint: string;
 }
 
 /** A commit of the PR naming an author or committer GitHub links to no account (an email nobody added, or made up). */
@@ -88,7 +103,15 @@ export interface Blocker {
   reviewId: number;
   /** The levels this person could approve, which is why their objection counts. */
   levels: string[];
+  /**
+   * The review was dismissed, yet it still blocks: by someone who cannot overrule it (and why), or
+   * by someone unknown (the timeline did not say, or could not be read).
+   */
+  dismissed?: { by: string; because: DismisserBar } | { unknown: DismissalsUnread };
 }
+
+/** Why a dismisser cannot lift a request for changes: what would stop their own approval here. */
+export type DismisserBar = 'bot' | 'pr-author' | 'commit-author' | 'grantee' | 'requester' | 'not-eligible';
 
 export type GateSubject = { kind: 'grant'; grant: GrantId; change: 'added' | 'modified' } | { kind: 'policy-files'; files: string[] };
 
@@ -132,7 +155,8 @@ export interface GateResult {
 
 export function evaluateGate(input: GateInput): GateResult {
   const changes = classifyChanges(input.files);
-  const decisions = latestDecisions(input.reviews);
+  const dismissals = dismissalsOf(input);
+  const decisions = latestDecisions(input.reviews, dismissals);
   const members = normaliseMembership(input.activeTeamMembers);
   const requirements = new Map(input.grants.map((g) => [g.requirement.grant as string, g]));
 
@@ -147,7 +171,7 @@ export function evaluateGate(input: GateInput): GateResult {
       ...(granteeLogin ? { grantee: granteeLogin } : {}),
       ...(requirement.cannotApprove.requester ? { requester: requirement.cannotApprove.requester } : {}),
     };
-    const verdict = judge(subject, requirement.levels, requirement.waivedBy, decisions, excluded, input.pr.headSha, members);
+    const verdict = judge(subject, requirement.levels, requirement.waivedBy, decisions, excluded, input.pr.headSha, members, dismissals);
     if (requirement.notWaived) verdict.notWaived = requirement.notWaived;
     // Fail closed: without the grantee's login, any approval counted could be their own. A waived
     // grant counts no approval, so it does not depend on telling them apart.
@@ -167,7 +191,7 @@ export function evaluateGate(input: GateInput): GateResult {
       kind: 'policy-owners',
     };
     const subject: GateSubject = { kind: 'policy-files', files: changes.policyFiles };
-    subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author, commitAuthors: input.commitAuthors }, input.pr.headSha, members));
+    subjects.push(judge(subject, [level], undefined, decisions, { author: input.pr.author, commitAuthors: input.commitAuthors }, input.pr.headSha, members, dismissals));
   }
 
   // Fail closed: the commit-author exclusion works on linked accounts only. An approver who commits
@@ -191,13 +215,33 @@ interface Decision {
   login: string;
 }
 
+/** What the gate knows of each dismissed review, by review id. */
+interface Dismissals {
+  byReview: Map<number, ReviewDismissal[]>;
+  unread?: DismissalsUnread;
+}
+
+function dismissalsOf(input: GateInput): Dismissals {
+  const byReview = new Map<number, ReviewDismissal[]>();
+  for (const d of input.dismissals ?? []) byReview.set(d.reviewId, [...(byReview.get(d.reviewId) ?? []), d]);
+  return { byReview, ...(input.dismissalsUnread ? { unread: input.dismissalsUnread } : {}) };
+}
+
+/** The review was a comment before it was dismissed: it decided nothing, then or now. */
+function wasComment(review: Review, dismissals: Dismissals): boolean {
+  const known = dismissals.byReview.get(review.id) ?? [];
+  return review.state === 'DISMISSED' && known.length > 0 && known.every((d) => d.previousState.toUpperCase() === 'COMMENTED');
+}
+
 /**
  * Each reviewer's latest decisive review. A comment does not withdraw an earlier approval or
- * request for changes, which matches how GitHub itself reports a reviewer's state.
+ * request for changes, which matches how GitHub itself reports a reviewer's state; nor does a
+ * dismissed comment.
  */
-function latestDecisions(reviews: readonly Review[]): Decision[] {
+function latestDecisions(reviews: readonly Review[], dismissals: Dismissals): Decision[] {
   const decisive = reviews
     .filter((r): r is Review & { user: GitHubUser } => !!r.user && (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED'))
+    .filter((r) => !wasComment(r, dismissals))
     .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0) || a.id - b.id);
   const latest = new Map<string, Decision>();
   for (const review of decisive) latest.set(review.user.login.toLowerCase(), { review, login: review.user.login });
@@ -228,14 +272,50 @@ function sameLogin(a: string | undefined, b: string): boolean {
   return a !== undefined && principalKey(a) === b.toLowerCase();
 }
 
-/** Why this reviewer can never approve this subject, whatever their team. */
-function exclusion(decision: Decision, excluded: Exclusions): IgnoreReason | undefined {
+/** Why this person can never approve this subject, whatever their team. */
+function exclusion(user: GitHubUser, excluded: Exclusions): (IgnoreReason & DisqualifiedBecause) | undefined {
   // Order matters only for the reason shown; every one of these alone disqualifies.
-  if (isBot(decision.review.user)) return 'bot';
-  if (sameLogin(excluded.author, decision.login)) return 'pr-author';
-  if (excluded.commitAuthors.some((login) => sameLogin(login, decision.login))) return 'commit-author';
-  if (sameLogin(excluded.grantee, decision.login)) return 'grantee';
-  if (sameLogin(excluded.requester, decision.login)) return 'requester';
+  if (isBot(user)) return 'bot';
+  if (sameLogin(excluded.author, user.login)) return 'pr-author';
+  if (excluded.commitAuthors.some((login) => sameLogin(login, user.login))) return 'commit-author';
+  if (sameLogin(excluded.grantee, user.login)) return 'grantee';
+  if (sameLogin(excluded.requester, user.login)) return 'requester';
+  return undefined;
+}
+
+type DisqualifiedBecause = Exclude<DismisserBar, 'not-eligible'>;
+
+/**
+ * A dismissed review that still blocks, or undefined when it does not: it was an approval (or a
+ * comment), or someone who could approve one of the levels the reviewer could dismissed it. Whoever
+ * else dismisses an objection (the requester, a commit writer, a bot driven from a workflow, any
+ * other writer) has not answered it. With no event for it, what it was and who dismissed it are
+ * unknown, and it blocks.
+ */
+function standingObjection(
+  decision: Decision,
+  levels: readonly RequiredLevel[],
+  couldApprove: readonly string[],
+  excluded: Exclusions,
+  members: Map<string, Set<string>>,
+  dismissals: Dismissals,
+): Blocker | undefined {
+  const { review, login } = decision;
+  const blocker = { login, reviewId: review.id, levels: [...couldApprove] };
+  const known = dismissals.byReview.get(review.id) ?? [];
+  if (known.length === 0) {
+    const unknown = dismissals.unread ?? {
+      cause: `GitHub lists no review_dismissed event for review ${review.id}, so what it said and who dismissed it are unknown`,
+      hint: `re-run the gate; if it persists, ${login} approves the latest commit`,
+    };
+    return { ...blocker, dismissed: { unknown } };
+  }
+  const objections = known.filter((d) => !['APPROVED', 'COMMENTED'].includes(d.previousState.toUpperCase()));
+  const peers = levels.filter((level) => couldApprove.includes(level.name));
+  for (const dismissal of objections) {
+    const bar = exclusion(dismissal.by, excluded) ?? (peers.some((level) => principalsMatching(dismissal.by.login, level.from, members).length > 0) ? undefined : 'not-eligible');
+    if (bar) return { ...blocker, dismissed: { by: dismissal.by.login, because: bar } };
+  }
   return undefined;
 }
 
@@ -255,6 +335,7 @@ function judge(
   excluded: Exclusions,
   headSha: string,
   members: Map<string, Set<string>>,
+  dismissals: Dismissals,
 ): SubjectVerdict {
   const ignored: IgnoredReview[] = [];
   const blockedBy: Blocker[] = [];
@@ -263,17 +344,20 @@ function judge(
   for (const decision of decisions) {
     const { review, login } = decision;
     const ignore = (reason: IgnoreReason) => ignored.push({ login, reviewId: review.id, state: review.state, reason });
+    const excludedBecause = exclusion(review.user, excluded);
+    const viaPerLevel = levels.map((level) => principalsMatching(login, level.from, members));
+    const couldApprove = levels.filter((_, i) => viaPerLevel[i]!.length > 0).map((l) => l.name);
     if (review.state === 'DISMISSED') {
-      ignore('dismissed');
+      // Only the objection of someone who could approve here can still stand.
+      const standing = excludedBecause || couldApprove.length === 0 ? undefined : standingObjection(decision, levels, couldApprove, excluded, members, dismissals);
+      if (standing) blockedBy.push(standing);
+      else ignore('dismissed');
       continue;
     }
-    const excludedBecause = exclusion(decision, excluded);
     if (excludedBecause) {
       ignore(excludedBecause);
       continue;
     }
-    const viaPerLevel = levels.map((level) => principalsMatching(login, level.from, members));
-    const couldApprove = levels.filter((_, i) => viaPerLevel[i]!.length > 0).map((l) => l.name);
     if (couldApprove.length === 0) {
       ignore('not-eligible');
       continue;

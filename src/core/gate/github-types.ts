@@ -75,6 +75,18 @@ export interface Review {
   submittedAt?: Instant;
 }
 
+/**
+ * A dismissed review, as the PR's `review_dismissed` issue event records it: the reviews API then
+ * shows only DISMISSED, not what the review said nor who dismissed it.
+ */
+export interface ReviewDismissal {
+  reviewId: number;
+  /** Who dismissed it: the event's actor (for a stale approval dismissed by a push, the pusher). */
+  by: GitHubUser;
+  /** The review's state before it was dismissed (`changes_requested` → CHANGES_REQUESTED). */
+  previousState: string;
+}
+
 export interface Issue {
   number: number;
   title: string;

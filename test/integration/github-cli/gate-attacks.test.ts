@@ -221,3 +221,37 @@ describe('a grant is judged by the rules it lands under', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('a request for changes dismissed by the requester fails the trusted check', () => {
+  it('posts a failing check naming the objection and who dismissed it', async () => {
+    const { gh, main, head, approved } = anApprovedPull();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol'] });
+    const objection = gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'carol', state: 'CHANGES_REQUESTED' });
+    gh.dismissReview(GITHUB_REPO, approved, objection, 'alice');
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code, run.stdout).toBe(1);
+    const check = latestOn(head)!;
+    expect(check.conclusion).toBe('failure');
+    expect(check.summary).toContain('changes requested by carol, dismissed by alice, who cannot dismiss it: the PR author cannot approve their own PR');
+  });
+
+  it('posts a failing check with the cause and the fix when the timeline cannot be read', async () => {
+    const { gh, main, head, approved } = anApprovedPull();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol', 'dave'] });
+    const objection = gh.seedReview({ repo: GITHUB_REPO, pull: approved, login: 'carol', state: 'CHANGES_REQUESTED' });
+    gh.dismissReview(GITHUB_REPO, approved, objection, 'dave');
+    gh.rateLimit({ operationId: 'issues/list-events-for-timeline', kind: 'secondary', times: 1 });
+
+    const run = await trustedGate(gh, main, head, GITHUB_REPO);
+
+    expect(run.code, run.stdout).toBe(1);
+    expect(latestOn(head)).toEqual(
+      expect.objectContaining({
+        conclusion: 'failure',
+        title: expect.stringMatching(/^a dismissed review by carol still blocks: who dismissed reviews could not be read: GitHub answered 403 .*; re-run the gate; if it persists, check that the gate's token can read pull requests$/),
+      }),
+    );
+  });
+});

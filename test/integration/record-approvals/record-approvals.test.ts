@@ -71,7 +71,7 @@ describe('gitgrant record-approvals', () => {
     expect(notesRef(repo)).toBe(first);
 
     // Bob's approval is dismissed after the merge and carol's counts instead.
-    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'bob', state: 'DISMISSED' });
+    gh.dismissReview(GITHUB_REPO, pull, gh.pull(GITHUB_REPO, pull).reviews.find((r) => r.user.login === 'bob')!.id, 'bob');
     gh.seedReview({ repo: GITHUB_REPO, pull, login: 'carol', state: 'APPROVED' });
     const changed = await gitgrant(gh, repo, ['record-approvals', '--commit', sha, '--pr', String(pull)]);
     expect(changed.stdout).toContain('note replaced');

@@ -96,6 +96,27 @@ describe('gitgrant rejudge: the gate re-judged at landing, before apply', () => 
     expect(cloud.members()).not.toContain('user:alice@example.com');
   });
 
+  it('attack: carol (an owner) requests changes after the check passed, alice dismisses the review and merges: the access is not given', async () => {
+    const gh = double();
+    gh.seedTeam(TEAMS.appOwners, { active: ['bob', 'carol'] });
+    const repo = mainRepo();
+    const before = head(repo);
+    const { pull, grant } = await approvedRequest(gh, repo, 'alice');
+    const objection = gh.seedReview({ repo: GITHUB_REPO, pull, login: 'carol', state: 'CHANGES_REQUESTED' });
+    // Alice has write access: she dismisses the objection (no gate run in between), and merges on the old green check.
+    gh.dismissReview(GITHUB_REPO, pull, objection, 'alice', 'done');
+    const sha = land(repo, `Request app-readonly for alice (#${pull})`, { name: 'GitHub', email: 'noreply@github.com' });
+    gh.mergePull(GITHUB_REPO, pull, { sha, by: 'alice' });
+    const cloud = await gcpCloud();
+
+    const { rejudge } = await applyWorkflow(gh, repo, before, cloud.env);
+
+    expect(rejudge.code, rejudge.stdout + rejudge.stderr).toBe(1);
+    expect(rejudge.stdout).toContain(`rejudge: PR #${pull}: the gate FAILS as merged (${grant.path})`);
+    expect(existsSync(join(repo.root, grant.path))).toBe(false);
+    expect(cloud.members()).not.toContain('user:alice@example.com');
+  });
+
   it('takes nothing back when the approval still holds at merge, and apply gives the access', async () => {
     const gh = double();
     gh.seedTeam(TEAMS.appOwners, { active: ['bob'] });
@@ -124,9 +145,9 @@ describe('gitgrant rejudge: the gate re-judged at landing, before apply', () => 
     gh.mergePull(GITHUB_REPO, first.pull, { sha: head(repo), by: 'alice' });
     const second = aGrant().for('olga@example.com').ofRole('app-readonly');
     const pull = gh.seedPullRequest({ repo: GITHUB_REPO, author: 'olga', files: [{ path: second.path }] });
-    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'carol', state: 'APPROVED' });
+    const approval = gh.seedReview({ repo: GITHUB_REPO, pull, login: 'carol', state: 'APPROVED' });
     // Carol's approval is dismissed before the merge; the stale green check stays.
-    gh.seedReview({ repo: GITHUB_REPO, pull, login: 'carol', state: 'DISMISSED' });
+    gh.dismissReview(GITHUB_REPO, pull, approval, 'olga');
     repo.write(second.build());
     land(repo, `Request app-readonly for olga (#${pull})`);
     gh.mergePull(GITHUB_REPO, pull, { sha: head(repo), by: 'olga' });

@@ -1,6 +1,6 @@
 /** Builders for gate scenarios, so each test reads as the situation it describes. */
-import type { GateInput, GrantUnderReview } from '../../../src/core/gate/gate.js';
-import type { PullRequestFile, Review, ReviewState } from '../../../src/core/gate/github-types.js';
+import type { DismissalsUnread, GateInput, GrantUnderReview } from '../../../src/core/gate/gate.js';
+import type { PullRequestFile, Review, ReviewDismissal, ReviewState } from '../../../src/core/gate/github-types.js';
 import { email, gitHubPrincipal, grantId, type GitHubPrincipal } from '../../../src/core/model/types.js';
 import type { RequiredLevel, Waiver } from '../../../src/core/policy/approval-types.js';
 
@@ -99,6 +99,8 @@ class GateInputBuilder {
   private owners: GitHubPrincipal[] = [gitHubPrincipal('@acme/security')];
   private author = 'requester';
   private commitAuthors: string[] = [];
+  private dismissals: ReviewDismissal[] = [];
+  private unread?: DismissalsUnread;
 
   openedBy(login: string): this {
     this.author = login;
@@ -120,6 +122,22 @@ class GateInputBuilder {
 
   withReviews(...reviews: Review[]): this {
     this.reviews.push(...reviews);
+    return this;
+  }
+
+  /**
+   * `dismisser` dismissed this review (given to `withReviews`), as GitHub does it: the reviews API
+   * then says DISMISSED, and the issue events say who dismissed it and what it was before.
+   */
+  dismissedBy(review: Review, dismisser: string): this {
+    this.dismissals.push({ reviewId: review.id, by: { login: dismisser, type: dismisser.endsWith('[bot]') ? 'Bot' : 'User' }, previousState: review.state });
+    review.state = 'DISMISSED';
+    return this;
+  }
+
+  /** The PR's issue events could not be read (or not all of them). */
+  dismissalsUnreadBecause(cause: string, hint = 're-run the gate'): this {
+    this.unread = { cause, hint };
     return this;
   }
 
@@ -148,6 +166,8 @@ class GateInputBuilder {
       policyOwners: this.owners,
       activeTeamMembers: this.teams,
       commitAuthors: this.commitAuthors,
+      dismissals: this.dismissals,
+      ...(this.unread ? { dismissalsUnread: this.unread } : {}),
     };
   }
 }

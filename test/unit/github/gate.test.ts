@@ -105,11 +105,11 @@ describe('the approval gate', () => {
     expect(counted(only(result))).toEqual([['bob']]);
   });
 
-  it('does not count a dismissed approval', () => {
-    const result = evaluateGate(
-      aPullRequest().adding(aGrant().needs(1, 'owners', '@acme/db')).team('@acme/db', 'bob').withReviews(by('bob').approves(), by('bob').dismissed()).build(),
-    );
+  it('does not count a dismissed approval, and does not block on it either', () => {
+    const approval = by('bob').approves();
+    const result = evaluateGate(aPullRequest().adding(aGrant().needs(1, 'owners', '@acme/db')).team('@acme/db', 'bob').withReviews(approval).dismissedBy(approval, 'requester').build());
     expect(result.passed).toBe(false);
+    expect(only(result).status).toBe('missing');
     expect(ignoredAs(only(result))).toEqual({ bob: 'dismissed' });
   });
 
