@@ -43,6 +43,25 @@ export interface Stretch {
   with: Grant['id'][];
 }
 
+/** Each list of grants by grantee and role, built once per list: the rules ask for every grant's stretch. */
+const byHolder = new WeakMap<readonly Grant[], Map<string, Grant[]>>();
+
+/** The grants of `grants` with `grant`'s grantee and role (the lists passed here are never changed). */
+function sameHolder(grants: readonly Grant[], grant: Grant): readonly Grant[] {
+  let index = byHolder.get(grants);
+  if (!index) {
+    index = new Map();
+    for (const g of grants) {
+      const key = `${g.grantee}\n${g.role}`;
+      const list = index.get(key);
+      if (list) list.push(g);
+      else index.set(key, [g]);
+    }
+    byHolder.set(grants, index);
+  }
+  return index.get(`${grant.grantee}\n${grant.role}`) ?? [];
+}
+
 /**
  * The stretch of continuous access `grant` is part of. Caps are per grant file, so without this a
  * person could ask for back-to-back grants (4h, then 4h starting when it ends, …), each within a
@@ -57,8 +76,8 @@ export function continuousStretch(grant: Grant, grants: readonly Grant[], now: I
   if (own.start >= own.end) return { start: own.start, end: own.end, duration: grantDuration(grant, now), with: [] };
   const windows = [
     own,
-    ...grants
-      .filter((g) => g.id !== grant.id && g.grantee === grant.grantee && g.role === grant.role && !isExpired(g, now))
+    ...sameHolder(grants, grant)
+      .filter((g) => g.id !== grant.id && !isExpired(g, now))
       .map((g) => ({ id: g.id, start: effectiveStart(g, now), end: g.expires }))
       .filter((w) => w.start < w.end),
   ];
