@@ -3,11 +3,14 @@
  * the requester: they must not ping teams, inject Markdown or HTML, break a table, or reach a shell.
  */
 
-const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** C0/C1 controls, zero-width and bidi marks, word joiners and invisible operators, the BOM, the Arabic letter mark. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+/** Line breaks, Unicode's line and paragraph separators included (some terminals and viewers break there). */
+const LINE_BREAKS = /\r\n?|[\n\u2028\u2029]/g;
 
-/** For terminal output: strips control characters (ANSI escapes, bidi overrides) and folds newlines. */
+/** For terminal output: strips control characters (ANSI escapes, bidi overrides) and folds line breaks. */
 export function plainText(text: string): string {
-  return text.replace(/\r\n?|\n/g, ' ').replace(CONTROL_CHARS, '');
+  return text.replace(LINE_BREAKS, ' ').replace(CONTROL_CHARS, '');
 }
 
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~=:"'&@]/g;
