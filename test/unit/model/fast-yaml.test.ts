@@ -137,6 +137,7 @@ describe('the main path (data without positions)', () => {
     // Mostly where people put them (at the next line's indentation, or at 0), sometimes anywhere.
     const indentation = fc.oneof({ weight: 4, arbitrary: fc.constant('next' as const) }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 8 }) });
     const comments = fc.array(fc.tuple(fc.nat(), indentation, fc.constantFrom('# c', '#', '# x: [y]', '')), { minLength: 1, maxLength: 4 });
+    const runs = Number(process.env.FAST_YAML_RUNS ?? 2000);
     let answered = 0;
     fc.assert(
       fc.property(rootMap, style, comments, fc.boolean(), (root, how, inserts, finalNewline) => {
@@ -149,9 +150,12 @@ describe('the main path (data without positions)', () => {
         }
         if (agrees(lines.join('\n') + (finalNewline ? '\n' : ''))) answered += 1;
       }),
-      { numRuns: Number(process.env.FAST_YAML_RUNS ?? 2000) },
+      { numRuns: runs },
     );
-    expect(answered).toBeGreaterThan(200);
+    // About 12% of these files are answered (240 of 2,000, standard deviation about 15): the bound
+    // sits far enough below that a seed cannot fail it, high enough that a path that declines
+    // everything does.
+    expect(answered).toBeGreaterThan(runs / 20);
   }, 60_000);
 
   it('agrees with the library on random flat files (the shape of grants), non-ASCII text included', () => {
