@@ -14,6 +14,7 @@
  *
  * Startup: `--help`, and `validate --changed-since` on one grant of 10,000, each from spawn to exit.
  * Also the Actions minutes a month the default schedules cost, before and after (see docs).
+ * Everything on this machine's Node and on the LTS the workflows pin (the version `.ci/run` names).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,13 +91,35 @@ const first: Record<'pr' | 'expire' | 'apply' | 'nightly', [string[], string]> =
   apply: [['plan', '--offline', '--now', NOW], example],
   nightly: [['anomalies', '--now', NOW], example],
 };
-const samples: Record<string, number[]> = { pr: [], expire: [], apply: [], nightly: [], help: [], changed: [], baseline: [] };
+/**
+ * Two Nodes: this machine's (20), and the current LTS that the workflows pin (`node-version: 24`),
+ * the same build `.ci/run` installs from the npm registry. Node 20 loads the certificates named by
+ * NODE_EXTRA_CA_CERTS (set on this machine) while it starts, tens of milliseconds before any code
+ * of gitgrant runs; Node 24 loads them only when TLS is first used.
+ */
+const ltsVersion = /^NODE_LTS=(\S+)$/m.exec(readFileSync(join(ROOT, '.ci', 'run'), 'utf8'))?.[1];
+if (!ltsVersion) throw new Error('.ci/run no longer names NODE_LTS: the benchmark takes the workflows\' Node from there');
+const ltsDir = join(CACHE, `node-${ltsVersion}`);
+const ltsNode = join(ltsDir, 'node_modules', '.bin', 'node');
+if (!existsSync(ltsNode)) {
+  execFileSync('npm', ['install', '--prefix', ltsDir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', `node@${ltsVersion}`], { stdio: 'ignore' });
+}
+const runtimes = [
+  { key: 'local', node: 'node', label: `Node ${process.versions.node} (this machine)` },
+  { key: 'lts', node: ltsNode, label: `Node ${ltsVersion} (the workflows')` },
+] as const;
+type Sample = 'pr' | 'expire' | 'apply' | 'nightly' | 'help' | 'changed' | 'baseline';
+const SAMPLES: Sample[] = ['pr', 'expire', 'apply', 'nightly', 'help', 'changed', 'baseline'];
+const samples = Object.fromEntries(runtimes.map(({ key }) => [key, Object.fromEntries(SAMPLES.map((name) => [name, [] as number[]]))])) as Record<(typeof runtimes)[number]['key'], Record<Sample, number[]>>;
 try {
   for (let i = 0; i < RUNS; i++) {
-    for (const [name, [args, cwd]] of Object.entries(first)) samples[name]!.push(await firstLine('node', [bundle, ...args], cwd, env));
-    samples.help!.push(wall('node', [bundle, '--help'], example, env));
-    samples.changed!.push(wall('node', [bundle, 'validate', '--changed-since', 'HEAD', '--now', NOW], large, env));
-    samples.baseline!.push(wall('node', ['-e', ''], example, env));
+    for (const { key, node } of runtimes) {
+      const into = samples[key];
+      for (const [name, [args, cwd]] of Object.entries(first) as [Sample, [string[], string]][]) into[name].push(await firstLine(node, [bundle, ...args], cwd, env));
+      into.help.push(wall(node, [bundle, '--help'], example, env));
+      into.changed.push(wall(node, [bundle, 'validate', '--changed-since', 'HEAD', '--now', NOW], large, env));
+      into.baseline.push(wall(node, ['-e', ''], example, env));
+    }
     process.stdout.write(`run ${i + 1}/${RUNS} done\n`);
   }
 } finally {
@@ -113,15 +136,19 @@ if (!SKIP_BEFORE) {
   before = { install, firstLine: npx };
 }
 
-const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<string, number>;
-const figures: Figure[] = [
-  { name: 'PR check: spawn to first line, validate --changed-since / 5 s', measured: m.pr!, reference: 5000, target: 1.0, unit: 'ms' },
-  { name: 'expire: spawn to first line, expire --dry-run / 5 s', measured: m.expire!, reference: 5000, target: 1.0, unit: 'ms' },
-  { name: 'apply: spawn to first line, plan --offline / 5 s', measured: m.apply!, reference: 5000, target: 1.0, unit: 'ms' },
-  { name: 'nightly: spawn to first line, anomalies / 5 s', measured: m.nightly!, reference: 5000, target: 1.0, unit: 'ms' },
-  { name: 'gitgrant --help, spawn to exit / 150 ms', measured: m.help!, reference: 150, target: 1.0, unit: 'ms' },
-  { name: 'validate --changed-since, 1 grant of 10,000 / 300 ms', measured: m.changed!, reference: 300, target: 1.0, unit: 'ms' },
-];
+const medians = (of: Record<Sample, number[]>) => Object.fromEntries(SAMPLES.map((name) => [name, median(of[name])])) as Record<Sample, number>;
+const figures: Figure[] = runtimes.flatMap(({ key, label }) => {
+  const m = medians(samples[key]);
+  return [
+    { name: `PR check: spawn to first line, validate --changed-since / 5 s; ${label}`, measured: m.pr, reference: 5000, target: 1.0, unit: 'ms' },
+    { name: `expire: spawn to first line, expire --dry-run / 5 s; ${label}`, measured: m.expire, reference: 5000, target: 1.0, unit: 'ms' },
+    { name: `apply: spawn to first line, plan --offline / 5 s; ${label}`, measured: m.apply, reference: 5000, target: 1.0, unit: 'ms' },
+    { name: `nightly: spawn to first line, anomalies / 5 s; ${label}`, measured: m.nightly, reference: 5000, target: 1.0, unit: 'ms' },
+    { name: `gitgrant --help, spawn to exit / 150 ms; ${label}`, measured: m.help, reference: 150, target: 1.0, unit: 'ms' },
+    { name: `validate --changed-since, 1 grant of 10,000 / 300 ms; ${label}`, measured: m.changed, reference: 300, target: 1.0, unit: 'ms' },
+  ];
+});
+const workflowsNode = medians(samples.lts);
 
 // Actions minutes: every job is billed in whole minutes, rounded up. Schedules from .github/workflows.
 const workflows = join(ROOT, '.github', 'workflows');
@@ -135,7 +162,8 @@ const runsPerMonth = (cron: string): number => {
 /** Assumed per job, the same before and after: checkout, setup-node, cloud logins, the app token and the work itself. */
 const REST_OF_JOB_S = 25;
 const setupBefore = before ? (before.install + before.firstLine) / 1000 : Number.NaN;
-const setupAfter = m.expire! / 1000;
+// The workflows run the bundle on the Node they pin.
+const setupAfter = workflowsNode.expire / 1000;
 const billed = (setupSeconds: number) => Math.ceil((REST_OF_JOB_S + setupSeconds) / 60);
 const minuteRows = crons.map(({ file, cron }) => {
   const runs = runsPerMonth(cron);
@@ -143,11 +171,15 @@ const minuteRows = crons.map(({ file, cron }) => {
 });
 
 const table = figuresTable(figures);
-const raw = markdownTable(['process', ...samples.pr!.map((_, i) => `run ${i + 1}`), 'median'], Object.entries(samples).map(([k, v]) => [
-  { pr: 'PR check first line', expire: 'expire first line', apply: 'apply (plan --offline) first line', nightly: 'nightly (anomalies) first line', help: '--help', changed: 'validate --changed-since, 1 of 10,000', baseline: 'node -e "" (Node itself)' }[k]!,
-  ...v.map((ms) => ms.toFixed(0)),
-  median(v).toFixed(0),
-]));
+const SAMPLE_NAMES: Record<Sample, string> = {
+  pr: 'PR check first line', expire: 'expire first line', apply: 'apply (plan --offline) first line', nightly: 'nightly (anomalies) first line',
+  help: '--help', changed: 'validate --changed-since, 1 of 10,000', baseline: 'node -e "" (Node itself)',
+};
+const raw = markdownTable(['process', ...samples.local.pr.map((_, i) => `run ${i + 1}`), 'median'], runtimes.flatMap(({ key, label }) => SAMPLES.map((name) => [
+  `${SAMPLE_NAMES[name]}; ${label}`,
+  ...samples[key][name].map((ms) => ms.toFixed(0)),
+  median(samples[key][name]).toFixed(0),
+])));
 const minutes = markdownTable(['schedule', 'runs a month', 'billed minutes before', 'billed minutes after'], minuteRows);
 const beforeLine = before
   ? `Before (every job): \`npm ci --ignore-scripts && npm run build\` in the same fresh clone with a warm npm cache took ${(before.install / 1000).toFixed(1)} s, then \`npx gitgrant plan --offline\` ${(before.firstLine / 1000).toFixed(1)} s to its first line: ${setupBefore.toFixed(1)} s of setup per job. After: no install step; the times above.`
@@ -161,7 +193,10 @@ writeSection(join(ROOT, 'docs', 'benchmarks.md'), 'startup', [
   'bundle built from the sources by `npm run bundle`, as committed) and is timed from spawn to its first line of output; `--help` and `validate --changed-since`',
   `are timed from spawn to exit. Wall time, milliseconds, median of ${RUNS} runs. The nightly checks job starts with`,
   '`reconcile`, whose first line follows its cloud reads; `anomalies`, a later step of the same job, needs no cloud.',
-  'Node itself starting and exiting (`node -e ""`) is in the last row, for the machine\'s load at the time.',
+  `Each figure on two Nodes, run by turns: ${runtimes.map(({ label }) => label).join(' and ')}, the build`,
+  '`.ci/run` installs from the npm registry. This machine sets NODE_EXTRA_CA_CERTS: Node 20 reads and parses that',
+  'certificate bundle while it starts, before any code of gitgrant runs (compare the two `node -e ""` rows); Node 24',
+  'reads it when TLS is first used, which none of these commands does. The workflow minutes below use the workflows\' Node.',
   '',
   table,
   raw,
