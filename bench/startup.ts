@@ -24,6 +24,7 @@ import { writeSection } from './lib/doc-section.js';
 import { figuresTable, markdownTable, type Figure } from './lib/figures.js';
 import { machineLine } from './lib/machine.js';
 import { benchRepo } from './generate-repo.js';
+import { benchNodes } from './lib/lts-node.js';
 
 const ROOT = resolve('.');
 const CACHE = join(ROOT, '.bench');
@@ -97,17 +98,8 @@ const first: Record<'pr' | 'expire' | 'apply' | 'nightly', [string[], string]> =
  * NODE_EXTRA_CA_CERTS (set on this machine) while it starts, tens of milliseconds before any code
  * of gitgrant runs; Node 24 loads them only when TLS is first used.
  */
-const ltsVersion = /^NODE_LTS=(\S+)$/m.exec(readFileSync(join(ROOT, '.ci', 'run'), 'utf8'))?.[1];
-if (!ltsVersion) throw new Error('.ci/run no longer names NODE_LTS: the benchmark takes the workflows\' Node from there');
-const ltsDir = join(CACHE, `node-${ltsVersion}`);
-const ltsNode = join(ltsDir, 'node_modules', '.bin', 'node');
-if (!existsSync(ltsNode)) {
-  execFileSync('npm', ['install', '--prefix', ltsDir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', `node@${ltsVersion}`], { stdio: 'ignore' });
-}
-const runtimes = [
-  { key: 'local', node: 'node', label: `Node ${process.versions.node} (this machine)` },
-  { key: 'lts', node: ltsNode, label: `Node ${ltsVersion} (the workflows')` },
-] as const;
+const [local, lts] = benchNodes(ROOT, CACHE);
+const runtimes = [{ key: 'local', ...local }, { key: 'lts', ...lts }] as const;
 type Sample = 'pr' | 'expire' | 'apply' | 'nightly' | 'help' | 'changed' | 'baseline';
 const SAMPLES: Sample[] = ['pr', 'expire', 'apply', 'nightly', 'help', 'changed', 'baseline'];
 const samples = Object.fromEntries(runtimes.map(({ key }) => [key, Object.fromEntries(SAMPLES.map((name) => [name, [] as number[]]))])) as Record<(typeof runtimes)[number]['key'], Record<Sample, number[]>>;
@@ -193,8 +185,8 @@ writeSection(join(ROOT, 'docs', 'benchmarks.md'), 'startup', [
   'bundle built from the sources by `npm run bundle`, as committed) and is timed from spawn to its first line of output; `--help` and `validate --changed-since`',
   `are timed from spawn to exit. Wall time, milliseconds, median of ${RUNS} runs. The nightly checks job starts with`,
   '`reconcile`, whose first line follows its cloud reads; `anomalies`, a later step of the same job, needs no cloud.',
-  `Each figure on two Nodes, run by turns: ${runtimes.map(({ label }) => label).join(' and ')}, the build`,
-  '`.ci/run` installs from the npm registry. This machine sets NODE_EXTRA_CA_CERTS: Node 20 reads and parses that',
+  `Each figure on two Nodes, run by turns: ${runtimes.map(({ label }) => label).join(' and ')}, the`,
+  'official build `.ci/run` installs from the npm registry. This machine sets NODE_EXTRA_CA_CERTS: Node 20 reads and parses that',
   'certificate bundle while it starts, before any code of gitgrant runs (compare the two `node -e ""` rows); Node 24',
   'reads it when TLS is first used, which none of these commands does. The workflow minutes below use the workflows\' Node.',
   '',
